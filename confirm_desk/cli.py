@@ -1,0 +1,75 @@
+"""`confirm-desk`: the same services without a screen. Exit 0 ok, 1 done with row errors, 2 nothing done."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from confirm_desk import APP_NAME_ZH, __version__
+from confirm_desk.domain.errors import KnownError
+
+# Each module holds one family of subcommands and exposes `register(subparsers)`.
+COMMAND_MODULES = (
+    "confirm_desk.commands.applicants",
+)
+
+log = logging.getLogger("confirm_desk.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep the message plain
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="confirm-desk", description=f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
+    parser.add_argument("--db", help="数据库 URL（默认：用户数据目录中的 SQLite 文件；或环境变量 CONFIRM_DESK_DB）")
+    parser.add_argument("--version", action="version", version=f"ConfirmDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def emit_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    sys.stdout.write("\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from confirm_desk.logs import setup_logging
+
+    setup_logging(console=False)
+    args = build_parser().parse_args(argv)
+    if args.db:
+        os.environ["CONFIRM_DESK_DB"] = args.db
+    if not getattr(args, "handler", None):
+        if argv is None and len(sys.argv) <= 1:
+            from confirm_desk.app import main as gui_main
+
+            return gui_main()
+        build_parser().print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except KnownError as err:
+        print(f"错误：{err.message}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: log the details, tell the user plainly
+        log.exception("unexpected error in %s", args.command)
+        print(f"程序内部错误（{exc.__class__.__name__}），详情已写入日志。", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""CLI: demo, import, list, show."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from confirm_desk.commands.common import add_format, print_table, store_from
+from confirm_desk.domain.fields import FIELDS
+from confirm_desk.domain.statuses import Status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="向空数据库填入演示数据")
+    p.add_argument("--count", type=int, default=200, help="演示申请人数量（默认 200）")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("import", help="导入申请人名单（.xlsx/.xls/.csv）和照片")
+    p.add_argument("file", type=Path)
+    p.add_argument("--photos", type=Path, help="照片文件夹或 .zip")
+    p.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
+    p.add_argument("--user", default="", help="操作员")
+    add_format(p, ("text", "json"))
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("list", help="列出申请人")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--search", default="", help="姓名、证件号码或报名号")
+    p.add_argument("--school", default="")
+    add_format(p, ("table", "json", "csv"))
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="显示一位申请人（报名号或证件号码）")
+    p.add_argument("number")
+    add_format(p, ("table", "json"))
+    p.set_defaults(handler=cmd_show)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from confirm_desk.services.demo import fill_demo
+
+    store = store_from(args)
+    result = fill_demo(store, count=args.count)
+    if result is None:
+        print("数据库中已有申请人，未生成演示数据。", file=sys.stderr)
+        return 2
+    print(f"已生成演示数据：{result.summary_zh()}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from confirm_desk.commands.common import emit_json_result
+    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.reports import write_row_errors
+
+    store = store_from(args)
+    result = import_applicants(store, args.file, args.photos, operator=args.user)
+    if args.report:
+        write_row_errors(result, args.report)
+    if args.format == "json":
+        emit_json_result(result)
+    else:
+        print(result.summary())
+        print(result.summary_zh())
+        for e in result.errors[:50]:
+            print(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}")
+        if len(result.errors) > 50:
+            print(f"  ……另有 {len(result.errors) - 50} 行错误（用 --report 导出全部）")
+        if result.photos:
+            for pe in result.photos.errors:
+                print(f"  照片 {pe.file}：{pe.message}")
+    return 1 if result.error_count else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from confirm_desk.services.applicants import ListCriteria, list_records
+
+    store = store_from(args)
+    with store.session() as session:
+        records = list_records(session, ListCriteria(text=args.search, status=args.status or "", school=args.school))
+    if args.format == "json":
+        from confirm_desk.cli import emit_json
+
+        emit_json(records)
+    elif args.format == "csv":
+        keys = [f.key for f in FIELDS] + ["status", "status_label"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        rows = [[r["application_no"], r["name"], r["id_number"], r["school"], r["status_label"]] for r in records]
+        print_table(["报名号", "姓名", "证件号码", "现任教学校", "状态"], rows)
+        print(f"共 {len(records)} 人")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from confirm_desk.services.applicants import get_detail, resolve
+
+    store = store_from(args)
+    with store.session() as session:
+        detail = get_detail(session, resolve(session, args.number))
+    if args.format == "json":
+        from confirm_desk.cli import emit_json
+
+        emit_json(detail.as_json())
+        return 0
+    for f in FIELDS:
+        print(f"{f.label}：{detail.values[f.key]}")
+    print(f"确认状态：{detail.status.label}")
+    for finding in detail.findings:
+        print(f"  ⚠ {finding.message}")
+    return 0

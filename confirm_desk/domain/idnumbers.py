@@ -1,0 +1,84 @@
+"""Citizen ID numbers (GB 11643-1999): rules ID-1 and ID-2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from confirm_desk.domain.text import compact_code
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+_SHAPE = re.compile(r"^\d{17}[\dX]$")
+RESIDENT_ID = "居民身份证"
+
+
+def normalize_id(value: object) -> str:
+    """Upper-case X, half-width digits, no spaces (stored form, rule ID-1)."""
+    return compact_code(value)
+
+
+def check_char(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def has_valid_shape(id_number: str) -> bool:
+    return bool(_SHAPE.match(id_number))
+
+
+def has_valid_checksum(id_number: str) -> bool:
+    return has_valid_shape(id_number) and check_char(id_number[:17]) == id_number[17]
+
+
+def birth_date(id_number: str) -> dt.date | None:
+    """ID-2: chars 7-14 as a real date, or None."""
+    if not has_valid_shape(id_number):
+        return None
+    try:
+        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def gender(id_number: str) -> str | None:
+    """ID-2: char 17 odd = 男, even = 女."""
+    if not has_valid_shape(id_number):
+        return None
+    return "男" if int(id_number[16]) % 2 else "女"
+
+
+@dataclass(frozen=True)
+class IdProblem:
+    code: str
+    message: str
+
+
+def id_problems(id_number: str, today: dt.date | None = None) -> list[IdProblem]:
+    """What is wrong with a resident ID number; empty when it is valid."""
+    if not id_number:
+        return [IdProblem("id_missing", "证件号码为空")]
+    if not has_valid_shape(id_number):
+        return [IdProblem("id_format", "居民身份证号码应为18位：17位数字加1位校验码（数字或X）")]
+    problems = []
+    born = birth_date(id_number)
+    today = today or dt.date.today()
+    if born is None:
+        problems.append(IdProblem("id_birth_invalid", "身份证号码中的出生日期不是有效日期"))
+    elif born > today:
+        problems.append(IdProblem("id_birth_future", "身份证号码中的出生日期在未来"))
+    if not has_valid_checksum(id_number):
+        expected = check_char(id_number[:17])
+        problems.append(
+            IdProblem("id_checksum", f"身份证号码校验码错误：最后一位应为 {expected}，实际为 {id_number[17]}")
+        )
+    return problems
+
+
+def mask_id(id_number: str) -> str:
+    """3309**********716X: enough to recognise, not enough to misuse."""
+    if len(id_number) <= 8:
+        return id_number
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]

@@ -1,0 +1,97 @@
+"""Normalising cell values as exports really carry them: full-width forms, odd spaces, Excel dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+def clean_text(value: object) -> str:
+    """A cell as trimmed text: numbers without a spurious '.0', odd spaces folded to one."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _SPACES.sub(" ", str(value)).strip()
+    return text
+
+
+def compact_code(value: object) -> str:
+    """A number-like code (ID, certificate number, 报名号): half-width, no spaces, upper-case."""
+    text = to_halfwidth(clean_text(value))
+    return re.sub(r"[\s\-]+", "", text).upper()
+
+
+def looks_like_scientific(text: str) -> bool:
+    """An ID Excel turned into a float (3.30902E+17) has lost its digits for good."""
+    return bool(re.fullmatch(r"\d(\.\d+)?E\+?\d+", text.upper()))
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+_MONTH_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+]
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Every date form exports carry, or None when the text is not a date.
+
+    A year-month (`2015.08`) becomes the first of the month: registration records only need the month.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        serial = float(value)
+        if 1 <= serial < 2958466:  # Excel serials up to 9999-12-31
+            if 19000101 <= serial <= 29991231 and serial.is_integer():
+                return parse_date(str(int(serial)))
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+        return None
+    text = to_halfwidth(clean_text(value)).replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    for pattern in _MONTH_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return _safe_date(int(m[1]), int(m[2]), 1)
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):  # an Excel serial that arrived as text
+        return parse_date(float(text))
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

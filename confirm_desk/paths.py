@@ -1,0 +1,51 @@
+"""Every path the app uses, in one place (tests point CONFIRM_DESK_HOME at a temp folder)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_DIR_NAME = "ConfirmDesk"
+
+
+def data_dir() -> Path:
+    """The user's data folder: the same place Qt's AppDataLocation names, without importing Qt."""
+    override = os.environ.get("CONFIRM_DESK_HOME")
+    if override:
+        path = Path(override)
+    else:
+        from platformdirs import user_data_dir
+
+        path = Path(user_data_dir(APP_DIR_NAME, appauthor=False, roaming=True))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_url() -> str:
+    return os.environ.get("CONFIRM_DESK_DB") or f"sqlite:///{data_dir() / 'confirm_desk.sqlite3'}"
+
+
+def resources_dir() -> Path:
+    """`resources/` from source and from a PyInstaller folder alike (never the current directory)."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def forms_dir() -> Path:
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "forms"
+    return Path(__file__).resolve().parent.parent / "forms"
+
+
+def font_path() -> Path:
+    return resources_dir() / "fonts" / "wqy-microhei.ttc"
+
+
+def log_dir() -> Path:
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

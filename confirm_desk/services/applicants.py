@@ -1,0 +1,186 @@
+"""Finding and reading applicants: the queries behind the list, the search box and the detail view."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.checks import Finding, check_applicant
+from confirm_desk.domain.errors import NotFound
+from confirm_desk.domain.fields import FIELDS
+from confirm_desk.domain.statuses import Status
+from confirm_desk.domain.text import compact_code, to_halfwidth
+from confirm_desk.store.models import Photo, applicant_table
+
+t = applicant_table
+LIST_COLUMNS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
+                "confirmation_point", "status", "photo_state", "flags", "reprint_needed")
+
+
+@dataclass(frozen=True)
+class ListCriteria:
+    """What the clerk asked for. Empty values mean "any"."""
+
+    text: str = ""  # the search box: name, ID number, 报名号 (a scanner types one of these)
+    name: str = ""
+    id_number: str = ""
+    application_no: str = ""
+    school: str = ""
+    confirmation_point: str = ""
+    status: str = ""
+    flagged_only: bool = False
+
+
+def _like_prefix(column, text: str):  # noqa: ANN001, ANN202
+    # ESCAPE keeps a typed % or _ literal; the NOCASE index serves this prefix LIKE.
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")
+
+
+def _like_contains(column, text: str):  # noqa: ANN001, ANN202
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like("%" + escaped + "%", escape="\\")
+
+
+def _text_condition(text: str):  # noqa: ANN202
+    text = to_halfwidth(text).strip()
+    code = compact_code(text)
+    if re.fullmatch(r"[\dX]+", code):
+        # Digits: a 报名号 or ID number, whole or a fragment.
+        if len(code) >= 6:
+            return or_(t.c.application_no == code, t.c.id_number == code,
+                       _like_contains(t.c.id_number, code), _like_prefix(t.c.application_no, code))
+        return or_(_like_prefix(t.c.application_no, code), _like_contains(t.c.id_number, code))
+    return or_(_like_prefix(t.c.name, text), _like_prefix(t.c.school, text))
+
+
+def filtered(criteria: ListCriteria) -> Select:
+    stmt = select(t.c.id)
+    if criteria.text.strip():
+        stmt = stmt.where(_text_condition(criteria.text))
+    if criteria.name.strip():
+        stmt = stmt.where(_like_prefix(t.c.name, criteria.name.strip()))
+    if criteria.id_number.strip():
+        stmt = stmt.where(_like_contains(t.c.id_number, compact_code(criteria.id_number)))
+    if criteria.application_no.strip():
+        stmt = stmt.where(_like_prefix(t.c.application_no, compact_code(criteria.application_no)))
+    if criteria.school.strip():
+        stmt = stmt.where(_like_prefix(t.c.school, criteria.school.strip()))
+    if criteria.confirmation_point.strip():
+        stmt = stmt.where(t.c.confirmation_point == criteria.confirmation_point.strip())
+    if criteria.status:
+        stmt = stmt.where(t.c.status == criteria.status)
+    if criteria.flagged_only:
+        stmt = stmt.where(t.c.flags != "")
+    return stmt
+
+
+def query_ids(session: Session, criteria: ListCriteria) -> list[int]:
+    """Ordered ids only: the list model fetches the rows it paints."""
+    return list(session.scalars(filtered(criteria).order_by(t.c.application_no)))
+
+
+def count_all(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(t)) or 0
+
+
+def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, object]]:
+    """List columns for the given ids (one query per page of rows)."""
+    if not ids:
+        return {}
+    cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS]]
+    rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
+    return {r.id: r._asdict() for r in rows}
+
+
+def find_exact(session: Session, code: str) -> int | None:
+    """A scanned 报名号 or ID number -> the applicant's id."""
+    code = compact_code(code)
+    if not code:
+        return None
+    return session.scalar(
+        select(t.c.id).where(or_(t.c.application_no == code, t.c.id_number == code)).limit(1)
+    )
+
+
+def distinct_values(session: Session, column: str) -> list[str]:
+    col = t.c[column]
+    return [v for v in session.scalars(select(col).distinct().where(col != "").order_by(col))]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(t.c.status, func.count()).group_by(t.c.status))
+    return {status: n for status, n in rows}
+
+
+@dataclass(frozen=True)
+class ApplicantDetail:
+    id: int
+    values: dict[str, str]
+    status: Status
+    findings: list[Finding]
+    photo_state: str
+    photo_bytes: bytes | None  # the normalised photo when there is one, else the original
+    photo_problem: str
+    reprint_needed: bool
+    version: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self.values,
+            "status": self.status.value,
+            "status_label": self.status.label,
+            "photo_state": self.photo_state,
+            "photo_problem": self.photo_problem,
+            "reprint_needed": self.reprint_needed,
+            "checks": [f.as_dict() for f in self.findings],
+        }
+
+
+def resolve(session: Session, number: str) -> int:
+    """An applicant id from a 报名号 or ID number, or NotFound with a plain message."""
+    applicant_id = find_exact(session, number)
+    if applicant_id is None:
+        raise NotFound(f"找不到报名号或证件号码为“{number}”的申请人")
+    return applicant_id
+
+
+def get_detail(session: Session, applicant_id: int) -> ApplicantDetail:
+    row = session.execute(select(t).where(t.c.id == applicant_id)).one_or_none()
+    if row is None:
+        raise NotFound(f"申请人（编号 {applicant_id}）不存在")
+    photo = session.execute(
+        select(Photo.original, Photo.normalized, Photo.problem).where(Photo.applicant_id == applicant_id)
+    ).one_or_none()
+    values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
+    return ApplicantDetail(
+        id=row.id,
+        values=values,
+        status=Status(row.status),
+        findings=check_applicant(values),
+        photo_state=row.photo_state,
+        photo_bytes=(photo.normalized or photo.original) if photo else None,
+        photo_problem=photo.problem if photo else "",
+        reprint_needed=bool(row.reprint_needed),
+        version=row.version,
+    )
+
+
+def list_records(session: Session, criteria: ListCriteria) -> list[dict[str, object]]:
+    """Every matching applicant with the registry's keys plus status and its label (CLI, exports)."""
+    ids = filtered(criteria).order_by(t.c.application_no).subquery()
+    stmt = select(t.c.id, *[t.c[f.key] for f in FIELDS], t.c.status, t.c.flags, t.c.photo_state).where(
+        t.c.id.in_(select(ids.c.id))
+    ).order_by(t.c.application_no)
+    out = []
+    for row in session.execute(stmt):
+        record = {f.key: getattr(row, f.key) or "" for f in FIELDS}
+        status = Status(row.status)
+        record.update(status=status.value, status_label=status.label,
+                      flags=[c for c in row.flags.split(",") if c], photo_state=row.photo_state)
+        out.append(record)
+    return out

@@ -1,0 +1,53 @@
+"""Is a photo usable? A fast decode (JPEG draft mode) that catches corrupt and truncated files."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+TARGET_SIZE = (114, 156)  # CONF-7
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    ok: bool
+    width: int = 0
+    height: int = 0
+    format: str = ""
+    problem: str = ""  # why it cannot be used (ok=False) or what to watch (ok=True)
+
+
+def probe_photo(data: bytes) -> ProbeResult:
+    from PIL import Image
+
+    if not data:
+        return ProbeResult(False, problem="照片文件为空（0 字节）")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                fmt = image.format or ""
+                size = image.size
+                if _orientation(image) in (5, 6, 7, 8):  # stored sideways: upright it is the other way
+                    size = (size[1], size[0])
+                image.draft("RGB", TARGET_SIZE)
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return ProbeResult(False, problem="图片像素过多（疑似“解压炸弹”），已拒绝")
+    except Image.UnidentifiedImageError:
+        return ProbeResult(False, problem="不是可识别的图片文件")
+    except (OSError, SyntaxError, ValueError) as exc:
+        return ProbeResult(False, problem=f"图片文件已损坏或不完整（{exc}）")
+    width, height = size
+    problem = ""
+    if width < TARGET_SIZE[0] or height < TARGET_SIZE[1]:
+        problem = f"照片尺寸 {width}×{height} 小于要求的 114×156，需放大，建议重新拍摄"
+    return ProbeResult(True, width, height, fmt, problem)
+
+
+def _orientation(image) -> int:  # noqa: ANN001
+    try:
+        return int(image.getexif().get(0x0112, 1) or 1)
+    except Exception:  # a broken EXIF block is not a broken photo
+        return 1

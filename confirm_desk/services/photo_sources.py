@@ -1,0 +1,95 @@
+"""Photos as supplied: a folder or a .zip of files named <证件号码> or <报名号>. Zip members that
+would escape (../, absolute paths, links) are refused, and nothing is ever extracted to disk."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from confirm_desk.domain.errors import FileRefused
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # a phone photo is < 15 MB; more is not a photo we want in the store
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    name: str  # as shown to the user (path inside the folder or zip)
+    stem: str  # the part that names the applicant
+    data: bytes | None  # None when refused
+    problem: str = ""
+
+
+def iter_photo_files(source: Path) -> Iterator[PhotoFile]:
+    source = Path(source)
+    if not source.exists():
+        raise FileRefused(f"照片文件夹或压缩包不存在：{source}")
+    if source.is_dir():
+        yield from _from_folder(source)
+    elif source.suffix.lower() == ".zip":
+        yield from _from_zip(source)
+    elif source.suffix.lower() in PHOTO_SUFFIXES:
+        yield _read_file(source, source.name)
+    else:
+        raise FileRefused(f"“{source.name}”不是照片文件夹或 .zip 压缩包")
+
+
+def _read_file(path: Path, shown: str) -> PhotoFile:
+    stem = Path(shown).stem
+    if path.is_symlink():
+        return PhotoFile(shown, stem, None, "符号链接，已跳过")
+    size = path.stat().st_size
+    if size == 0:
+        return PhotoFile(shown, stem, None, "照片文件为空（0 字节）")
+    if size > MAX_PHOTO_BYTES:
+        return PhotoFile(shown, stem, None, f"照片文件过大（{size // 1024 // 1024} MB）")
+    return PhotoFile(shown, stem, path.read_bytes())
+
+
+def _from_folder(folder: Path) -> Iterator[PhotoFile]:
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in PHOTO_SUFFIXES and (path.is_file() or path.is_symlink()):
+            yield _read_file(path, str(path.relative_to(folder)))
+
+
+def _unsafe_member(info: zipfile.ZipInfo) -> str:
+    name = info.filename.replace("\\", "/")
+    parts = PurePosixPath(name).parts
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts:
+        return "路径越出压缩包（含 ../ 或绝对路径），已拒绝"
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "符号链接，已拒绝"
+    if info.file_size > MAX_PHOTO_BYTES:
+        return f"照片文件过大（{info.file_size // 1024 // 1024} MB）"
+    return ""
+
+
+def _from_zip(path: Path) -> Iterator[PhotoFile]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRefused(f"无法打开压缩包“{path.name}”：文件已损坏或不是 zip 格式") from exc
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            name = info.filename.replace("\\", "/")
+            if PurePosixPath(name).suffix.lower() not in PHOTO_SUFFIXES:
+                continue
+            stem = PurePosixPath(name).stem
+            problem = _unsafe_member(info)
+            if problem:
+                yield PhotoFile(name, stem, None, problem)
+                continue
+            if info.file_size == 0:
+                yield PhotoFile(name, stem, None, "照片文件为空（0 字节）")
+                continue
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                yield PhotoFile(name, stem, None, f"压缩包中的文件已损坏（{exc.__class__.__name__}）")
+                continue
+            yield PhotoFile(name, stem, data)

@@ -1,0 +1,161 @@
+"""The schema. Applicant columns come from the field registry, so no field is listed twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from confirm_desk.domain.fields import FIELDS
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# Columns searched by prefix get a NOCASE collation so SQLite's LIKE can use their index.
+_SEARCHED = {"application_no", "name", "id_number", "school", "confirmation_point"}
+
+
+def _field_column(key: str, max_length: int) -> Column:
+    collation = "NOCASE" if key in _SEARCHED else None
+    return Column(key, String(max_length, collation=collation), nullable=False, server_default="")
+
+
+applicant_table = Table(
+    "applicant",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    *[_field_column(f.key, f.max_length) for f in FIELDS],
+    Column("status", String(20), nullable=False, server_default="pending", index=True),
+    Column("flags", String(400), nullable=False, server_default=""),  # automatic check codes, comma-separated
+    Column("photo_state", String(20), nullable=False, server_default="none"),  # none / original / normalized
+    Column("reprint_needed", Boolean, nullable=False, server_default="0"),
+    Column("missing_from_import", Boolean, nullable=False, server_default="0"),
+    Column("import_hash", String(64), nullable=False, server_default=""),
+    Column("import_batch_id", Integer, ForeignKey("batch.id"), nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    Index("uq_applicant_application_no", "application_no", unique=True),
+    Index("ix_applicant_name", "name"),
+    Index("ix_applicant_id_number", "id_number"),
+    Index("ix_applicant_school", "school"),
+    Index("ix_applicant_confirmation_point", "confirmation_point"),
+)
+
+
+class Applicant(Base):
+    __table__ = applicant_table
+    __mapper_args__ = {"version_id_col": applicant_table.c.version}  # noqa: RUF012
+
+    photo: Mapped[Photo | None] = relationship(back_populates="applicant", uselist=False, lazy="raise")
+
+    def values(self) -> dict[str, str]:
+        return {f.key: getattr(self, f.key) or "" for f in FIELDS}
+
+
+class ConfirmationPoint(Base):
+    __tablename__ = "confirmation_point"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str] = mapped_column(String(40), server_default="")
+
+
+class Photo(Base):
+    """The photo as supplied (kept untouched) and, once made, the normalised 114x156 JPEG."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), unique=True)
+    original: Mapped[bytes] = mapped_column(LargeBinary)
+    original_name: Mapped[str] = mapped_column(String(260), server_default="")
+    original_sha256: Mapped[str] = mapped_column(String(64), server_default="")
+    normalized: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    crop_box: Mapped[str] = mapped_column(String(80), server_default="")  # "x,y,w,h" in upright pixels
+    rotation: Mapped[int] = mapped_column(Integer, server_default="0")
+    problem: Mapped[str] = mapped_column(String(400), server_default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    applicant: Mapped[Applicant] = relationship(back_populates="photo")
+
+
+class Operator(Base):
+    __tablename__ = "operator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60, collation="NOCASE"), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60), server_default="")
+    role: Mapped[str] = mapped_column(String(20), server_default="confirmer")  # confirmer / admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """One change: who, when, which applicant, which field, old and new value."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    applicant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applicant.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    application_no: Mapped[str] = mapped_column(String(40), server_default="")
+    field: Mapped[str] = mapped_column(String(60), server_default="")
+    old_value: Mapped[str] = mapped_column(Text, server_default="")
+    new_value: Mapped[str] = mapped_column(Text, server_default="")
+    detail: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class Batch(Base):
+    """An import or export unit, recorded so every row can be traced to the file it came in or went out with."""
+
+    __tablename__ = "batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # import / export
+    number: Mapped[int] = mapped_column(Integer, server_default="0")
+    file_name: Mapped[str] = mapped_column(String(260), server_default="")
+    file_sha256: Mapped[str] = mapped_column(String(64), server_default="")
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    row_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    summary: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class Setting(Base):
+    """Store-wide settings that every seat must share (e.g. this confirmation point's name)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, server_default="")
+
+
