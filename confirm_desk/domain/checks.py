@@ -17,6 +17,16 @@ class Severity(StrEnum):
     NOTICE = "notice"  # allowed, but worth saying (科证不一)
 
 
+# Short labels for finding codes (list tooltips, badges, reports).
+FINDING_LABELS = {
+    "id_checksum": "身份证校验码错误", "id_format": "证件号码格式错误", "id_birth_invalid": "身份证出生日期无效",
+    "id_birth_future": "出生日期在未来", "id_missing": "证件号码为空", "gender_mismatch": "性别与身份证不符",
+    "birth_mismatch": "出生日期与身份证不符", "cert_old_format": "旧版15位证书号码", "cert_format": "证书号码格式错误",
+    "cert_missing": "证书号码为空", "stage_mismatch": "低证高聘", "subject_differs": "科证不一",
+    "date_unparsed": "日期无法识别", "cert_year_mismatch": "发证日期与证书号码年份不符",
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -42,6 +52,7 @@ def check_applicant(values: Mapping[str, str | None], today: dt.date | None = No
         severity = Severity.WARNING
         findings.append(Finding(p.code, "cert_number", severity, p.message))
 
+    findings.extend(_issue_year_disagreement(values))
     cert_type, stage = values.get("cert_type") or "", values.get("teaching_stage") or ""
     if certificates.stage_matches(cert_type, stage) is False:
         findings.append(
@@ -92,3 +103,20 @@ def _derived_disagreements(values: Mapping[str, str | None], id_number: str) -> 
             )
         )
     return out
+
+
+def _issue_year_disagreement(values: Mapping[str, str | None]) -> list[Finding]:
+    """A 17-digit certificate number starts with the year it was issued: a different 发证日期 is a typo."""
+    number = values.get("cert_number") or ""
+    issued = parse_date(values.get("cert_issue_date") or "")
+    if len(number) != 17 or not number.isdigit() or issued is None:
+        return []
+    year = int(number[:4])
+    if year == issued.year:
+        return []
+    return [
+        Finding(
+            "cert_year_mismatch", "cert_issue_date", Severity.WARNING,
+            f"发证日期“{issued.isoformat()}”与证书号码中的年份“{year}”不符，请核对证书原件",
+        )
+    ]

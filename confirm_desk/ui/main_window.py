@@ -1,0 +1,206 @@
+"""The main window: menus, the query bar, the applicant list, counts in the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk import APP_NAME_ZH, __version__
+from confirm_desk.services import applicants
+from confirm_desk.services.applicants import ListCriteria
+from confirm_desk.store.db import Store
+from confirm_desk.ui.applicant_model import ApplicantListModel
+from confirm_desk.ui.detail_dialog import DetailDialog
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.messages import show_info
+from confirm_desk.ui.query_bar import QueryBar
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, operator: str = "", runner: JobRunner | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.operator = operator
+        self.runner = runner or JobRunner(self)
+        self.open_dialogs: list[QWidget] = []
+        self.setWindowTitle(f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
+        self.resize(1280, 760)
+
+        self.model = ApplicantListModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open_index)
+
+        self.query = QueryBar()
+        self.query.criteria_changed.connect(self.apply_criteria)
+        self.query.scanned.connect(self.open_by_code)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.query)
+        layout.addWidget(self.table, 1)
+        self.setCentralWidget(central)
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self._build_actions()
+        self.reload()
+
+    # --- actions -------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:  # noqa: ANN001
+            act = QAction(text, self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            return act
+
+        self.act_import = action("导入申请人…", self.import_applicants, "Ctrl+I")
+        self.act_refresh = action("刷新", self.reload, QKeySequence.StandardKey.Refresh)
+        self.act_open = action("查看详情", self.open_selected, "Return")
+        self.act_open.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_open)
+        self.act_find = action("查找", self.query.focus_search, QKeySequence.StandardKey.Find)
+        self.act_list_all = action("列出全部", self.query.clear, "Ctrl+L")
+        self.act_full_ids = action("显示完整证件号码", self._toggle_full_ids)
+        self.act_full_ids.setCheckable(True)
+        self.act_quit = action("退出", self.close, QKeySequence.StandardKey.Quit)
+        self.act_about = action("关于", self._about)
+
+        menu = self.menuBar().addMenu("文件(&F)")
+        menu.addAction(self.act_import)
+        self.file_menu = menu
+        menu.addSeparator()
+        menu.addAction(self.act_quit)
+        menu = self.menuBar().addMenu("查看(&V)")
+        for act in (self.act_find, self.act_list_all, self.act_refresh, self.act_open):
+            menu.addAction(act)
+        menu.addSeparator()
+        menu.addAction(self.act_full_ids)
+        self.view_menu = menu
+        self.help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.help_menu.addAction(self.act_about)
+
+        toolbar = QToolBar("常用")
+        toolbar.setMovable(False)
+        for act in (self.act_import, self.act_refresh, self.act_open):
+            toolbar.addAction(act)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    # --- list ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        with self.store.session() as session:
+            schools = applicants.distinct_values(session, "school")
+            points = applicants.distinct_values(session, "confirmation_point")
+        self.query.set_choices(schools, points)
+        self.apply_criteria(self.query.criteria())
+
+    def apply_criteria(self, criteria: ListCriteria) -> None:
+        self.model.set_criteria(criteria)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        self.count_label.setText(f"显示 {shown} / 共 {total} 人")
+
+    def _toggle_full_ids(self, checked: bool) -> None:
+        self.model.mask_ids = not checked
+        self.model.layoutChanged.emit()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def select_id(self, applicant_id: int) -> bool:
+        row = self.model.row_of(applicant_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    # --- opening applicants --------------------------------------------------------------
+    def open_by_code(self, code: str) -> None:
+        """Scanner input: an exact 报名号 or ID number jumps to the applicant and opens it."""
+        with self.store.session() as session:
+            applicant_id = applicants.find_exact(session, code)
+        if applicant_id is None:
+            if self.model.rowCount() == 1:
+                applicant_id = self.model.id_at(0)
+            else:
+                self.statusBar().showMessage(f"没有报名号或证件号码为“{code}”的申请人，已按关键字筛选", 5000)
+                return
+        if not self.select_id(applicant_id):
+            self.query.clear()
+            self.select_id(applicant_id)
+        self.open_applicant(applicant_id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        applicant_id = self.model.id_at(index.row())
+        if applicant_id is not None:
+            self.open_applicant(applicant_id)
+
+    def open_selected(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is not None:
+            self.open_applicant(applicant_id)
+
+    def open_applicant(self, applicant_id: int) -> None:
+        self._show_dialog(DetailDialog(self.store, applicant_id, self))
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        """Open without blocking (tests drive open dialogs); keep a reference until it closes."""
+        self.open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.open_dialogs.remove(d) if d in self.open_dialogs else None)
+        dialog.open()
+
+    # --- import --------------------------------------------------------------------------
+    def import_applicants(self) -> None:
+        from confirm_desk.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self)
+        dialog.accepted.connect(lambda: self.run_import(*dialog.paths()))
+        self._show_dialog(dialog)
+
+    def run_import(self, file, photos=None) -> None:  # noqa: ANN001
+        from confirm_desk.services.importing import import_applicants
+        from confirm_desk.ui.import_result_dialog import ImportResultDialog
+
+        store, operator = self.store, self.operator
+
+        def work(progress):  # noqa: ANN001, ANN202
+            return import_applicants(store, file, photos, progress=progress, operator=operator)
+
+        def done(result) -> None:  # noqa: ANN001
+            self.reload()
+            self.statusBar().showMessage(result.summary_zh(), 10000)
+            self._show_dialog(ImportResultDialog(result, self))
+
+        self.runner.run(f"正在导入 {file.name}", work, done)
+
+    def _about(self) -> None:
+        show_info(self, f"{APP_NAME_ZH} ConfirmDesk {__version__}\n教师资格定期注册现场确认工具（离线版）\n"
+                        "界面字体：文泉驿微米黑（Apache-2.0 / GPL-3 带字体例外）", "关于")

@@ -1,0 +1,30 @@
+"""UI fixtures: the main window over a real store, jobs run inline, message boxes recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _reset_messages():
+    from confirm_desk.ui import messages
+
+    messages.shown.clear()
+    messages.answers.clear()
+    yield
+    messages.shown.clear()
+
+
+@pytest.fixture
+def make_window(qtbot):  # noqa: ANN001
+    from confirm_desk.ui.jobs import JobRunner
+    from confirm_desk.ui.main_window import MainWindow
+
+    def make(store, operator: str = "tester"):  # noqa: ANN001, ANN202
+        window = MainWindow(store, operator, runner=JobRunner(None, synchronous=True))
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    return make
+

@@ -1,0 +1,120 @@
+"""pytest-qt: the real main window over the sample store — search, filter, open, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.ui.helpers import type_text
+from confirm_desk.ui.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
+from confirm_desk.ui.detail_dialog import DetailDialog
+from confirm_desk.ui.import_dialog import ImportDialog
+from confirm_desk.ui.import_result_dialog import ImportResultDialog
+
+
+def _column(window, col: int) -> list[str]:  # noqa: ANN001
+    m = window.model
+    return [m.data(m.index(r, col)) for r in range(m.rowCount())]
+
+
+def test_model_passes_qt_model_tester(imported_store, qtmodeltester) -> None:  # noqa: ANN001
+    model = ApplicantListModel(imported_store)
+    model.refresh()
+    qtmodeltester.check(model)
+
+
+def test_list_shows_all_and_count(imported_store, make_window) -> None:  # noqa: ANN001
+    window = make_window(imported_store)
+    assert window.model.rowCount() == 60
+    assert window.count_label.text() == "显示 60 / 共 60 人"
+
+
+def test_search_as_you_type(imported_store, make_window, qtbot) -> None:  # noqa: ANN001
+    window = make_window(imported_store)
+    type_text(window.query.search, "沈")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 60)
+    names = [window.model.data(window.model.index(r, 1)) for r in range(window.model.rowCount())]
+    assert names and all(n.startswith("沈") for n in names)
+    window.query.search.clear()
+    qtbot.keyClicks(window.query.search, "716X")  # an ID fragment
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.count_label.text() == "显示 1 / 共 60 人"
+
+
+def test_status_filter_and_list_all(imported_store, make_window) -> None:  # noqa: ANN001
+    window = make_window(imported_store)
+    window.query.set_status_filter("draft")
+    assert sorted(_column(window, COL_APPLICATION_NO)) == ["2025320000018", "2025330000016", "2025500000017"]
+    assert set(_column(window, COL_STATUS)) == {"网报未完成"}
+    window.query.list_all.click()
+    assert window.model.rowCount() == 60
+
+
+def test_double_click_opens_detail_with_flagged_checks(imported_store, make_window, qtbot) -> None:  # noqa: ANN001
+    window = make_window(imported_store)
+    row = _column(window, COL_APPLICATION_NO).index("2025330000004")
+    rect = window.table.visualRect(window.model.index(row, 1))
+    window.table.scrollTo(window.model.index(row, 1))
+    rect = window.table.visualRect(window.model.index(row, 1))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialogs = [d for d in window.open_dialogs if isinstance(d, DetailDialog)]
+    assert len(dialogs) == 1
+    detail = dialogs[0]
+    assert detail.detail.values["application_no"] == "2025330000004"
+    assert "id_checksum" in detail.finding_labels
+    assert "校验码" in detail.finding_labels["id_checksum"].text()
+    assert "#b3261e" in detail.findChild(type(detail.finding_labels["id_checksum"]), "value_id_number").styleSheet()
+
+
+def test_scanner_input_opens_the_applicant(imported_store, make_window, qtbot) -> None:  # noqa: ANN001
+    window = make_window(imported_store)
+    window.query.search.setFocus()
+    qtbot.keyClicks(window.query.search, "2025320000021")
+    qtbot.keyClick(window.query.search, Qt.Key.Key_Return)
+    opened = [d for d in window.open_dialogs if isinstance(d, DetailDialog)]
+    assert [d.detail.values["application_no"] for d in opened] == ["2025320000021"]
+    assert "gender_mismatch" in opened[0].finding_labels
+    # The scanner can also give the ID number (lower-case x as some scanners send it).
+    qtbot.keyClicks(window.query.search, "33090219830517317x")
+    window.query.search.setText("33090219830517317x")
+    qtbot.keyClick(window.query.search, Qt.Key.Key_Return)
+    opened = [d for d in window.open_dialogs if isinstance(d, DetailDialog)]
+    assert opened[-1].detail.values["application_no"] == "2025500000008"
+
+
+def test_import_through_the_dialog(store, samples: Path, make_window) -> None:  # noqa: ANN001
+    window = make_window(store)
+    assert window.model.rowCount() == 0
+    window.act_import.trigger()
+    dialog = next(d for d in window.open_dialogs if isinstance(d, ImportDialog))
+    dialog.file_edit.setText(str(samples / "applicants_export.xlsx"))  # the file dialog bypassed
+    dialog.photos_edit.setText(str(samples / "photos"))
+    dialog.buttons.accepted.emit()
+    assert window.model.rowCount() == 60
+    result = next(d for d in window.open_dialogs if isinstance(d, ImportResultDialog))
+    assert result.result.imported == 60
+    assert result.table.rowCount() >= 1  # the corrupt photo is listed
+    texts = [result.table.item(r, 4).text() for r in range(result.table.rowCount())]
+    assert any("损坏" in t for t in texts)
+
+
+def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path) -> None:  # noqa: ANN001
+    from confirm_desk.ui import messages
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    window = make_window(store)
+    window.run_import(bad)
+    assert messages.shown and messages.shown[-1][0] == "error"
+    assert "表头" in messages.shown[-1][1]
+    assert window.model.rowCount() == 0
+
+
+def test_ids_masked_by_default(imported_store, make_window) -> None:  # noqa: ANN001
+    window = make_window(imported_store)
+    ids = _column(window, 3)
+    assert all("*" in i for i in ids)
+    window.act_full_ids.trigger()
+    assert not any("*" in i for i in _column(window, 3))
