@@ -127,8 +127,8 @@ class ApplicantListModel(QAbstractTableModel):
         if key == "photo_state":
             return PHOTO_LABELS.get(str(value), str(value))
         if key == "flags":
-            count = len([c for c in str(value).split(",") if c])
-            return f"⚠ {count} 项" if count else ""
+            codes = [c for c in str(value).split(",") if c]
+            return ("⚠ " + "；".join(FINDING_LABELS.get(c, c) for c in codes)) if codes else ""
         if key == "id_number" and self.mask_ids:
             return mask_id(str(value))
         return str(value)

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open_index)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)  # size columns from the first rows only
 
         self.query = QueryBar()
         self.query.criteria_changed.connect(self.apply_criteria)
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self._build_actions()
         self.reload()
+        self.table.resizeColumnsToContents()
 
     # --- actions -------------------------------------------------------------------------
     def _build_actions(self) -> None:
