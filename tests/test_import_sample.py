@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from confirm_desk.services.applicants import get_detail, list_records, resolve, ListCriteria
+from confirm_desk.services.applicants import ListCriteria, get_detail, list_records, resolve
 from confirm_desk.services.importing import import_applicants
 from confirm_desk.store.models import AuditEvent, Photo, applicant_table
 

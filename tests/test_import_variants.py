@@ -126,7 +126,7 @@ def _db_fingerprint(store) -> tuple:  # noqa: ANN001
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("noheader.csv", "a,b,c\n1,2,3\n".encode()),
+        ("noheader.csv", b"a,b,c\n1,2,3\n"),
         ("empty.xlsx", b""),
         ("junk.xlsx", b"PK\x03\x04 this is not really a zip"),
         ("header_only.csv", "报名号,姓名,证件号码\n".encode()),

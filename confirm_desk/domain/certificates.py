@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from confirm_desk.domain.text import compact_code
 
@@ -47,6 +48,7 @@ _STAGE_ALIASES = {
 }
 
 
+@cache
 def stage_of(text: str) -> str | None:
     """The stage named by a qualification type (高级中学教师资格) or a teaching stage (高中)."""
     text = (text or "").replace("教师资格", "").strip()

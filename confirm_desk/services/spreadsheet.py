@@ -42,7 +42,7 @@ def _read_workbook(path: Path) -> list[list[object]]:
         if not workbook.sheet_names:
             raise FileRefused(f"文件“{path.name}”中没有工作表")
         sheet = workbook.get_sheet_by_index(0)
-        return [list(row) for row in sheet.iter_rows()]
+        return sheet.to_python(skip_empty_area=False)
     except FileRefused:
         raise
     except Exception as exc:  # calamine raises its own error types for every broken-file case

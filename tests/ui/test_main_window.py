@@ -6,11 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tests.ui.helpers import type_text
 from confirm_desk.ui.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
 from confirm_desk.ui.detail_dialog import DetailDialog
 from confirm_desk.ui.import_dialog import ImportDialog
 from confirm_desk.ui.import_result_dialog import ImportResultDialog
+from tests.ui.helpers import type_text
 
 
 def _column(window, col: int) -> list[str]:  # noqa: ANN001

@@ -1,0 +1,52 @@
+"""Benchmark inputs made by our own demo generator at scale, cached between runs."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from confirm_desk.domain.fields import FIELDS
+from confirm_desk.services.demo import generate
+
+CACHE = Path(os.environ.get("CONFIRM_DESK_BENCH_CACHE", Path(tempfile.gettempdir()) / "confirm_desk_bench"))
+
+
+def export_xlsx(count: int) -> Path:
+    """An export as the national system writes it: a title row, canonical headers, `count` rows."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"export_{count}.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("申请人")
+    ws.append(["定期注册申请人网报数据（确认点导出）"])
+    ws.append([f.label for f in FIELDS])
+    for row in generate(count, seed=count):
+        ws.append([row[f.key] for f in FIELDS])
+    tmp = path.with_suffix(".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def store_with(count: int) -> Path:
+    """A migrated SQLite store holding `count` imported applicants (no photos)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"store_{count}.sqlite3"
+    if path.exists():
+        return path
+    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.store.db import open_store
+
+    tmp = path.with_suffix(".part")
+    tmp.unlink(missing_ok=True)
+    store = open_store(f"sqlite:///{tmp}")
+    import_applicants(store, export_xlsx(count))
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    tmp.replace(path)
+    return path

@@ -1,0 +1,44 @@
+"""Bulk writes for the hot paths: the statement is compiled once for the connection's dialect and
+the rows go straight to the driver's executemany (no per-row parameter processing).
+
+Only for plain text/number columns whose Python values the driver takes as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Table, bindparam, insert, update
+
+
+def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict]) -> None:  # noqa: ANN001
+    if not rows:
+        return
+    compiled = stmt.compile(dialect=conn.dialect)
+    sql = str(compiled)
+    if compiled.positional:
+        order = compiled.positiontup
+        params: list = [tuple(row[name] for name in order) for row in rows]
+    else:
+        params = [{name: row[name] for name in names} for row in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
+    """INSERT rows that all carry the same keys."""
+    if not rows:
+        return
+    names = list(rows[0])
+    stmt = insert(table).values({name: bindparam(name) for name in names})
+    _execute(conn, stmt, names, rows)
+
+
+def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict], extra: dict | None = None) -> None:
+    """UPDATE rows by `key` (each row dict holds the key and the new values); `extra` is set on all."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != key]
+    values = {name: bindparam(f"n_{name}") for name in names}
+    stmt = update(table).where(table.c[key] == bindparam("k_key")).values({**values, **(extra or {})})
+    renamed = [{**{f"n_{n}": row[n] for n in names}, "k_key": row[key]} for row in rows]
+    _execute(conn, stmt, [f"n_{n}" for n in names] + ["k_key"], renamed)
