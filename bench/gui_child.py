@@ -1,0 +1,75 @@
+"""Start-up and first paint, each in a fresh process: ours vs a bare window / bare table (the floors)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+T0 = time.perf_counter()
+
+
+def bare_window() -> dict:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([])
+    window = QMainWindow()
+    window.show()
+    app.processEvents()
+    return {"seconds": time.perf_counter() - T0}
+
+
+def bare_table(db: str) -> dict:
+    """A QTableView over a 100-row QAbstractTableModel filled from one sqlite3 query."""
+    import sqlite3
+
+    from PySide6.QtCore import QAbstractTableModel, Qt
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    app = QApplication([])
+    rows = sqlite3.connect(db).execute(
+        "SELECT application_no, name, gender, id_number, school, teaching_stage, confirmation_point, status "
+        "FROM applicant ORDER BY application_no LIMIT 100").fetchall()
+
+    class Model(QAbstractTableModel):
+        def rowCount(self, _p=None) -> int:  # noqa: N802
+            return len(rows)
+
+        def columnCount(self, _p=None) -> int:  # noqa: N802
+            return 8
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+            return rows[index.row()][index.column()] if role == Qt.ItemDataRole.DisplayRole else None
+
+    view = QTableView()
+    view.setModel(Model())
+    view.show()
+    view.viewport().grab()  # paint the visible rows
+    return {"seconds": time.perf_counter() - T0}
+
+
+def ours(db: str) -> dict:
+    """Our main window over the store, until the first rows are painted."""
+    import os
+
+    os.environ["CONFIRM_DESK_DB"] = f"sqlite:///{db}"
+    from PySide6.QtWidgets import QApplication
+
+    from confirm_desk.app import build_main_window
+    from confirm_desk.ui.fonts import install_cjk_font
+
+    app = QApplication([])
+    install_cjk_font(app)
+    window = build_main_window()
+    window.show()
+    window.table.viewport().grab()
+    from bench.timing import peak_rss_mb
+
+    return {"seconds": time.perf_counter() - T0, "rss_mb": peak_rss_mb()}
+
+
+if __name__ == "__main__":
+    which = sys.argv[1]
+    result = bare_window() if which == "bare_window" else bare_table(sys.argv[2]) if which == "bare_table" \
+        else ours(sys.argv[2])
+    print(json.dumps(result))
