@@ -30,7 +30,9 @@ def main(db: Path) -> dict:
     from confirm_desk.services.applicants import ListCriteria, filtered
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import applicant_table as t
-    from confirm_desk.ui.applicant_model import ApplicantListModel
+    from sqlalchemy import func, select
+
+    from confirm_desk.ui.applicant_model import CHUNK, ApplicantListModel
 
     _app = QApplication([])
     store = open_store(f"sqlite:///{db}")
@@ -46,11 +48,13 @@ def main(db: Path) -> dict:
             for row in range(min(40, model.rowCount())):  # the rows a screen paints
                 model.data(model.index(row, 1))
             ours.append(time.perf_counter() - start)
-            stmt = filtered(criteria).order_by(t.c.application_no)
-            sql = str(stmt.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
+            page = filtered(criteria).add_columns(t.c.application_no).order_by(t.c.application_no).limit(CHUNK)
+            count = select(func.count()).select_from(filtered(criteria).subquery())
+            sql, count_sql = (str(s.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
+                              for s in (page, count))
             start = time.perf_counter()
             ids = [r[0] for r in raw.execute(sql)]
-            raw.execute("SELECT count(*) FROM applicant").fetchone()
+            raw.execute(count_sql).fetchone()
             if ids:
                 marks = ",".join("?" * min(40, len(ids)))
                 raw.execute(f"SELECT * FROM applicant WHERE id IN ({marks})", ids[:40]).fetchall()

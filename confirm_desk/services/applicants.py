@@ -79,9 +79,19 @@ def filtered(criteria: ListCriteria) -> Select:
     return stmt
 
 
-def query_ids(session: Session, criteria: ListCriteria) -> list[int]:
-    """Ordered ids only: the list model fetches the rows it paints."""
-    return list(session.scalars(filtered(criteria).order_by(t.c.application_no)))
+def query_page(session: Session, criteria: ListCriteria, after: str | None = None,
+               limit: int = 1000) -> list[tuple[int, str]]:
+    """The next `limit` matches in list order after the 报名号 `after` (keyset paging: no OFFSET scans)."""
+    stmt = filtered(criteria).add_columns(t.c.application_no)
+    if after is not None:
+        stmt = stmt.where(t.c.application_no > after)
+    return [(r[0], r[1]) for r in session.execute(stmt.order_by(t.c.application_no).limit(limit))]
+
+
+def count_matching(session: Session, criteria: ListCriteria) -> int:
+    if criteria == ListCriteria():
+        return count_all(session)
+    return session.scalar(select(func.count()).select_from(filtered(criteria).subquery())) or 0
 
 
 def count_all(session: Session) -> int:

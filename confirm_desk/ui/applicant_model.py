@@ -16,7 +16,8 @@ from confirm_desk.services.applicants import ListCriteria
 from confirm_desk.store.db import Store
 
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE = 200
+PAGE = 200  # rows fetched per query as they are painted
+CHUNK = 1000  # ids loaded per step as the list scrolls (Qt's canFetchMore/fetchMore)
 
 COL_APPLICATION_NO, COL_NAME, COL_GENDER, COL_ID_NUMBER, COL_SCHOOL, COL_STAGE, COL_POINT, \
     COL_STATUS, COL_PHOTO, COL_FLAGS = range(10)
@@ -43,21 +44,47 @@ class ApplicantListModel(QAbstractTableModel):
         self.criteria = ListCriteria()
         self.mask_ids = True
         self._ids: list[int] = []
+        self._last_key: str | None = None
+        self._exhausted = True
         self._rows: dict[int, dict[str, object]] = {}
-        self.total = 0
+        self.total = 0  # applicants in the store
+        self.matching = 0  # applicants matching the criteria (rowCount grows towards it)
 
     # --- loading -------------------------------------------------------------------------
     def set_criteria(self, criteria: ListCriteria) -> None:
         self.criteria = criteria
-        self.refresh()
+        self.refresh(recount_total=False)
 
-    def refresh(self) -> None:
+    def refresh(self, recount_total: bool = True) -> None:
+        """Load the first ids of the list (more come as it scrolls) and the counts."""
         with self.store.session() as session:
-            ids = applicants.query_ids(session, self.criteria)
-            total = applicants.count_all(session)
+            page = applicants.query_page(session, self.criteria, None, CHUNK)
+            matching = applicants.count_matching(session, self.criteria)
+            if recount_total or not self.total:
+                self.total = applicants.count_all(session)
         self.beginResetModel()
-        self._ids, self._rows, self.total = ids, {}, total
+        self._ids = [i for i, _ in page]
+        self._last_key = page[-1][1] if page else None
+        self._exhausted = len(page) < CHUNK
+        self._rows, self.matching = {}, matching
         self.endResetModel()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or self._exhausted:
+            return
+        with self.store.session() as session:
+            page = applicants.query_page(session, self.criteria, self._last_key, CHUNK)
+        self._exhausted = len(page) < CHUNK
+        if not page:
+            return
+        start = len(self._ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self._ids.extend(i for i, _ in page)
+        self._last_key = page[-1][1]
+        self.endInsertRows()
 
     def invalidate(self, applicant_id: int) -> None:
         """One applicant changed elsewhere: drop its cached row and repaint it."""

@@ -114,14 +114,16 @@ class MainWindow(QMainWindow):
             schools = applicants.distinct_values(session, "school")
             points = applicants.distinct_values(session, "confirmation_point")
         self.query.set_choices(schools, points)
-        self.apply_criteria(self.query.criteria())
+        self.model.criteria = self.query.criteria()
+        self.model.refresh()
+        self._update_count()
 
     def apply_criteria(self, criteria: ListCriteria) -> None:
         self.model.set_criteria(criteria)
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total
+        shown, total = self.model.matching, self.model.total
         self.count_label.setText(f"显示 {shown} / 共 {total} 人")
 
     def _toggle_full_ids(self, checked: bool) -> None:
