@@ -49,13 +49,20 @@ def _like_contains(column, text: str):  # noqa: ANN001, ANN202
 def _text_condition(text: str):  # noqa: ANN202
     text = to_halfwidth(text).strip()
     code = compact_code(text)
+    if re.fullmatch(r"\d{17}[\dX]", code):
+        # A whole ID number (what a scanner or a careful clerk types): two index look-ups.
+        return or_(t.c.id_number == code, t.c.application_no == code)
     if re.fullmatch(r"[\dX]+", code):
-        # Digits: a 报名号 or ID number, whole or a fragment.
-        if len(code) >= 6:
-            return or_(t.c.application_no == code, t.c.id_number == code,
-                       _like_contains(t.c.id_number, code), _like_prefix(t.c.application_no, code))
-        return or_(_like_prefix(t.c.application_no, code), _like_contains(t.c.id_number, code))
+        # Digits: a 报名号 from its start, or any fragment of an ID number (3 characters or more).
+        if len(code) < 3:
+            return _like_prefix(t.c.application_no, code)
+        return or_(_like_prefix(t.c.application_no, code), t.c.id.in_(id_fragment_ids(code)))
     return or_(_like_prefix(t.c.name, text), _like_prefix(t.c.school, text))
+
+
+def id_fragment_ids(fragment: str) -> Select:
+    """Ids whose ID number contains `fragment`; scans the compact id_number index, not the table."""
+    return select(t.c.id).where(_like_contains(t.c.id_number, fragment))
 
 
 def filtered(criteria: ListCriteria) -> Select:
@@ -79,13 +86,17 @@ def filtered(criteria: ListCriteria) -> Select:
     return stmt
 
 
-def query_page(session: Session, criteria: ListCriteria, after: str | None = None,
-               limit: int = 1000) -> list[tuple[int, str]]:
-    """The next `limit` matches in list order after the 报名号 `after` (keyset paging: no OFFSET scans)."""
-    stmt = filtered(criteria).add_columns(t.c.application_no)
+def query_page(session: Session, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
+    """The next `limit` matching ids after id `after`.
+
+    The list is in store order (the order of the export the applicants came in), so every index that
+    filters also delivers rows in list order — SQLite stops after `limit` rows instead of sorting all
+    matches — and paging is by key, never by OFFSET.
+    """
+    stmt = filtered(criteria)
     if after is not None:
-        stmt = stmt.where(t.c.application_no > after)
-    return [(r[0], r[1]) for r in session.execute(stmt.order_by(t.c.application_no).limit(limit))]
+        stmt = stmt.where(t.c.id > after)
+    return list(session.scalars(stmt.order_by(t.c.id).limit(limit)))
 
 
 def count_matching(session: Session, criteria: ListCriteria) -> int:
@@ -182,10 +193,10 @@ def get_detail(session: Session, applicant_id: int) -> ApplicantDetail:
 
 def list_records(session: Session, criteria: ListCriteria) -> list[dict[str, object]]:
     """Every matching applicant with the registry's keys plus status and its label (CLI, exports)."""
-    ids = filtered(criteria).order_by(t.c.application_no).subquery()
+    ids = filtered(criteria).subquery()
     stmt = select(t.c.id, *[t.c[f.key] for f in FIELDS], t.c.status, t.c.flags, t.c.photo_state).where(
         t.c.id.in_(select(ids.c.id))
-    ).order_by(t.c.application_no)
+    ).order_by(t.c.id)
     out = []
     for row in session.execute(stmt):
         record = {f.key: getattr(row, f.key) or "" for f in FIELDS}

@@ -44,7 +44,7 @@ class ApplicantListModel(QAbstractTableModel):
         self.criteria = ListCriteria()
         self.mask_ids = True
         self._ids: list[int] = []
-        self._last_key: str | None = None
+        self._last_key: int | None = None
         self._exhausted = True
         self._rows: dict[int, dict[str, object]] = {}
         self.total = 0  # applicants in the store
@@ -63,8 +63,8 @@ class ApplicantListModel(QAbstractTableModel):
             if recount_total or not self.total:
                 self.total = applicants.count_all(session)
         self.beginResetModel()
-        self._ids = [i for i, _ in page]
-        self._last_key = page[-1][1] if page else None
+        self._ids = page
+        self._last_key = page[-1] if page else None
         self._exhausted = len(page) < CHUNK
         self._rows, self.matching = {}, matching
         self.endResetModel()
@@ -82,8 +82,8 @@ class ApplicantListModel(QAbstractTableModel):
             return
         start = len(self._ids)
         self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self._ids.extend(i for i, _ in page)
-        self._last_key = page[-1][1]
+        self._ids.extend(page)
+        self._last_key = page[-1]
         self.endInsertRows()
 
     def invalidate(self, applicant_id: int) -> None:
