@@ -25,3 +25,7 @@ class NotFound(KnownError):
 
 class Cancelled(Exception):
     """The user cancelled a long job; the transaction is rolled back quietly."""
+
+
+class StaleRecord(KnownError):
+    """Another seat changed the record since it was opened (optimistic locking)."""

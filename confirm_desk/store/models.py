@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -159,3 +160,59 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, server_default="")
 
 
+
+
+class FieldCheck(Base):
+    """The confirmer's compare mark for one field against the original (一致 / 不一致 + what it shows)."""
+
+    __tablename__ = "field_check"
+    __table_args__ = (UniqueConstraint("applicant_id", "field"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))  # the unique key serves lookups
+    field: Mapped[str] = mapped_column(String(60))
+    matches: Mapped[bool] = mapped_column(Boolean)
+    original_value: Mapped[str] = mapped_column(Text, server_default="")
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MaterialCheck(Base):
+    """One item of the materials checklist (CONF-4): handed in or not."""
+
+    __tablename__ = "material_check"
+    __table_args__ = (UniqueConstraint("applicant_id", "material"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))  # the unique key serves lookups
+    material: Mapped[str] = mapped_column(String(200))
+    present: Mapped[bool] = mapped_column(Boolean)
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ConditionCheck(Base):
+    """One of the 7 registration conditions: 具备 (met), 不具备 (not met, with a reason), or not judged."""
+
+    __tablename__ = "condition_check"
+    __table_args__ = (UniqueConstraint("applicant_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))  # the unique key serves lookups
+    number: Mapped[int] = mapped_column(Integer)  # 1..7 = COND-1..COND-7
+    met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, server_default="")
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Decision(Base):
+    """A confirmation decision as made (history kept: the newest row is the current one)."""
+
+    __tablename__ = "decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # Status value: confirmed / rejected / incomplete
+    reason: Mapped[str] = mapped_column(Text, server_default="")
+    missing: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON list of material labels
+    conditions: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON [[met, reason], ...] as decided
+    reopen_reason: Mapped[str] = mapped_column(Text, server_default="")
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

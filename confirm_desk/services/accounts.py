@@ -1,0 +1,261 @@
+"""Operator accounts: argon2 password hashes, strong passwords, lockout after wrong passwords, admin tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.errors import KnownError, NotFound, RuleViolation
+from confirm_desk.services import audit
+from confirm_desk.store.models import Operator, utcnow
+
+MAX_FAILED = 3
+LOCK_MINUTES = 10
+MIN_LENGTH = 8
+ROLES = {"confirmer": "确认员", "admin": "管理员"}
+Clock = Callable[[], dt.datetime]
+
+
+class LoginRefused(KnownError):
+    """Wrong name or password, or a locked or disabled account."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """A logged-in operator as the rest of the app sees it (never the hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    locked_until: dt.datetime | None
+    failed_attempts: int
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    account: Account | None
+    message: str = ""
+    locked_until: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.account is not None
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # RFC 9106 low-memory profile: argon2id, 64 MiB, 3 passes
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified for unknown names so that a wrong name costs as long as a wrong password.
+    return _hasher().hash("confirm-desk dummy password")
+
+
+def password_problems(password: str) -> list[str]:
+    """The strong-password rule: at least 8 characters and three of upper, lower, digit, symbol."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"密码至少 {MIN_LENGTH} 位")
+    kinds = sum((
+        any(c.isupper() for c in password), any(c.islower() for c in password),
+        any(c.isdigit() for c in password), any(not c.isalnum() for c in password),
+    ))
+    if kinds < 3:
+        problems.append("密码须包含大写字母、小写字母、数字、符号中的至少三类")
+    return problems
+
+
+def ensure_strong(password: str) -> None:
+    problems = password_problems(password)
+    if problems:
+        raise RuleViolation("；".join(problems))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)  # constant-time compare inside argon2
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _account(op: Operator) -> Account:
+    return Account(op.id, op.username, op.display_name, op.role)
+
+
+def _find(session: Session, username: str) -> Operator | None:
+    return session.scalar(select(Operator).where(func.lower(Operator.username) == username.strip().lower()))
+
+
+def _get(session: Session, username: str) -> Operator:
+    op = _find(session, username)
+    if op is None:
+        raise NotFound(f"没有名为“{username}”的操作员")
+    return op
+
+
+def needs_first_admin(session: Session) -> bool:
+    """First run: no administrator exists yet, so the login dialog offers to create one."""
+    return not session.scalar(select(func.count()).select_from(Operator).where(Operator.role == "admin"))
+
+
+def login(session: Session, username: str, password: str, *, now: Clock = utcnow) -> LoginResult:
+    """Checks a password; wrong ones count, the third locks the account for 10 minutes.
+
+    Returns a result instead of raising so the caller commits the failed-attempt count.
+    """
+    moment = now()
+    op = _find(session, username)
+    if op is None:
+        _verify(_dummy_hash(), password)
+        audit.record(session, "login_failed", username.strip(), detail="未知用户名")
+        return LoginResult(None, "用户名或密码错误")
+    if op.locked_until is not None and op.locked_until > moment:
+        _verify(_dummy_hash(), password)
+        audit.record(session, "login_refused", op.username, detail="账户已锁定")
+        return LoginResult(None, _locked_message(op.locked_until, moment), op.locked_until)
+    if not _verify(op.password_hash, password):
+        op.failed_attempts += 1
+        op.locked_until = None  # an expired lock: counting starts again
+        audit.record(session, "login_failed", op.username, detail=f"密码错误（第 {op.failed_attempts} 次）")
+        if op.failed_attempts >= MAX_FAILED:
+            op.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
+            op.failed_attempts = 0
+            audit.record(session, "lockout", op.username, detail=f"连续 {MAX_FAILED} 次密码错误，锁定 {LOCK_MINUTES} 分钟")
+            return LoginResult(None, _locked_message(op.locked_until, moment), op.locked_until)
+        left = MAX_FAILED - op.failed_attempts
+        return LoginResult(None, f"用户名或密码错误（再错 {left} 次将锁定 {LOCK_MINUTES} 分钟）")
+    if not op.active:
+        audit.record(session, "login_refused", op.username, detail="账户已停用")
+        return LoginResult(None, "该账户已停用，请联系管理员")
+    op.failed_attempts, op.locked_until = 0, None
+    if _hasher().check_needs_rehash(op.password_hash):
+        op.password_hash = hash_password(password)
+    audit.record(session, "login", op.username)
+    return LoginResult(_account(op))
+
+
+def _locked_message(until: dt.datetime, moment: dt.datetime) -> str:
+    minutes = max(1, -(-int((until - moment).total_seconds()) // 60))
+    return f"账户已锁定，请 {minutes} 分钟后再试，或请管理员解锁"
+
+
+def _require_admin(actor: Account) -> None:
+    if not actor.is_admin:
+        raise RuleViolation("只有管理员可以管理操作员账户")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise RuleViolation(f"未知角色“{role}”（可选：{', '.join(ROLES)}）")
+
+
+def _create(session: Session, username: str, display_name: str, password: str, role: str) -> Operator:
+    username = username.strip()
+    if not username:
+        raise RuleViolation("用户名不能为空")
+    _check_role(role)
+    if _find(session, username) is not None:
+        raise RuleViolation(f"用户名“{username}”已存在")
+    ensure_strong(password)
+    op = Operator(username=username, display_name=display_name.strip(), role=role,
+                  password_hash=hash_password(password), failed_attempts=0, active=True)
+    session.add(op)
+    session.flush()
+    return op
+
+
+def create_first_admin(session: Session, username: str, display_name: str, password: str) -> Account:
+    """First run only: the administrator account that then adds everyone else."""
+    if not needs_first_admin(session):
+        raise RuleViolation("管理员账户已存在，请由管理员添加新用户")
+    op = _create(session, username, display_name, password, "admin")
+    audit.record(session, "user_add", op.username, field="role", new="admin", detail="首次运行创建管理员")
+    return _account(op)
+
+
+def add_user(session: Session, actor: Account, username: str, display_name: str, password: str,
+             role: str = "confirmer") -> Account:
+    _require_admin(actor)
+    op = _create(session, username, display_name, password, role)
+    audit.record(session, "user_add", actor.username, field="role", new=role, detail=f"新增操作员 {op.username}")
+    return _account(op)
+
+
+def unlock(session: Session, actor: Account, username: str) -> None:
+    _require_admin(actor)
+    op = _get(session, username)
+    op.failed_attempts, op.locked_until = 0, None
+    audit.record(session, "unlock", actor.username, detail=f"解锁操作员 {op.username}")
+
+
+def reset_password(session: Session, actor: Account, username: str, new_password: str) -> None:
+    """An admin sets a new password (and so unlocks the account)."""
+    _require_admin(actor)
+    ensure_strong(new_password)
+    op = _get(session, username)
+    op.password_hash = hash_password(new_password)
+    op.failed_attempts, op.locked_until = 0, None
+    audit.record(session, "password_reset", actor.username, detail=f"重置操作员 {op.username} 的密码")
+
+
+def change_password(session: Session, account: Account, old_password: str, new_password: str) -> None:
+    op = _get(session, account.username)
+    if not _verify(op.password_hash, old_password):
+        raise LoginRefused("原密码错误")
+    ensure_strong(new_password)
+    op.password_hash = hash_password(new_password)
+    audit.record(session, "password_change", op.username)
+
+
+def set_active(session: Session, actor: Account, username: str, active: bool) -> None:
+    _require_admin(actor)
+    op = _get(session, username)
+    if op.username == actor.username and not active:
+        raise RuleViolation("不能停用自己的账户")
+    op.active = active
+    audit.record(session, "user_enable" if active else "user_disable", actor.username, detail=op.username)
+
+
+def list_accounts(session: Session) -> list[AccountRow]:
+    ops = session.scalars(select(Operator).order_by(Operator.username))
+    return [AccountRow(o.username, o.display_name, o.role, o.active, o.locked_until, o.failed_attempts)
+            for o in ops]
+
+
+def authenticate(store, username: str, password: str, *, now: Clock = utcnow) -> Account:  # noqa: ANN001
+    """Log in within its own transaction (so failures are counted), raising LoginRefused on failure."""
+    with store.session() as session:
+        result = login(session, username, password, now=now)
+    if result.account is None:
+        raise LoginRefused(result.message)
+    return result.account

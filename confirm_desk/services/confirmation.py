@@ -1,0 +1,308 @@
+"""Checking and confirming one applicant: compare marks, edits, materials, conditions, decision (CONF-1..6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from confirm_desk.domain import decisions as rules
+from confirm_desk.domain.checks import Finding, check_applicant
+from confirm_desk.domain.decisions import CompareMark, ConditionMark
+from confirm_desk.domain.errors import NotFound, RuleViolation, StaleRecord
+from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, Editable, is_yes, may_edit
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services import audit
+from confirm_desk.services.codes import choices, code_lists
+from confirm_desk.services.importing import flags_for
+from confirm_desk.store.models import Applicant, ConditionCheck, Decision, FieldCheck, MaterialCheck, Photo, utcnow
+
+LABELS = {f.key: f.label for f in FIELDS}
+
+
+def material_labels() -> list[str]:
+    return list(code_lists()["materials"])
+
+
+def condition_labels() -> list[str]:
+    return list(code_lists()["conditions"])
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """Everything one check dialog records. Empty parts leave the stored state as it is."""
+
+    compares: dict[str, CompareMark] = field(default_factory=dict)
+    edits: dict[str, str] = field(default_factory=dict)
+    materials: dict[str, bool] = field(default_factory=dict)  # material label -> handed in
+    conditions: list[ConditionMark] | None = None  # all 7, or None to keep them
+    outcome: Status | None = None  # None: save the checks without deciding
+    reason: str = ""
+    missing: list[str] = field(default_factory=list)
+    reopen_reason: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    outcome: Status
+    reason: str
+    missing: list[str]
+    conditions: list[tuple[bool | None, str]]
+    operator: str
+    decided_at: dt.datetime
+    reopen_reason: str = ""
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """What the check dialog shows."""
+
+    applicant_id: int
+    version: int
+    status: Status
+    values: dict[str, str]
+    findings: list[Finding]
+    cert_on_record: bool
+    editable: frozenset[str]
+    compares: dict[str, CompareMark]
+    materials: dict[str, bool]  # every checklist label, in order
+    conditions: list[ConditionMark]
+    conditions_saved: bool  # False: prefilled from the data
+    decision: DecisionInfo | None
+    reprint_needed: bool
+    photo_bytes: bytes | None
+
+    @property
+    def needs_reopen_reason(self) -> bool:
+        return rules.needs_reopen_reason(self.status)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    version: int
+    status: Status
+    changes: int
+
+
+def _applicant(session: Session, applicant_id: int) -> Applicant:
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None:
+        raise NotFound(f"申请人（编号 {applicant_id}）不存在")
+    return applicant
+
+
+def _decision_info(row: Decision) -> DecisionInfo:
+    return DecisionInfo(
+        outcome=Status(row.outcome), reason=row.reason, missing=list(json.loads(row.missing or "[]")),
+        conditions=[(c[0], c[1]) for c in json.loads(row.conditions or "[]")],
+        operator=row.operator, decided_at=row.decided_at, reopen_reason=row.reopen_reason,
+    )
+
+
+def latest_decision(session: Session, applicant_id: int) -> DecisionInfo | None:
+    """The decision in force: None when the applicant is undecided (never decided, or re-opened since)."""
+    status = session.scalar(select(Applicant.status).where(Applicant.id == applicant_id))
+    if status is None:
+        raise NotFound(f"申请人（编号 {applicant_id}）不存在")
+    if not Status(status).decided:
+        return None
+    row = session.scalar(
+        select(Decision).where(Decision.applicant_id == applicant_id).order_by(Decision.id.desc()).limit(1)
+    )
+    return _decision_info(row) if row is not None else None
+
+
+def load_check(session: Session, applicant_id: int) -> CheckState:
+    applicant = _applicant(session, applicant_id)
+    values = applicant.values()
+    on_record = is_yes(values["cert_on_record"])
+    compares = {
+        fc.field: CompareMark(fc.matches, fc.original_value)
+        for fc in session.scalars(select(FieldCheck).where(FieldCheck.applicant_id == applicant_id))
+    }
+    stored = dict(session.execute(
+        select(MaterialCheck.material, MaterialCheck.present).where(MaterialCheck.applicant_id == applicant_id)
+    ).tuples())
+    cond_rows = {c.number: c for c in session.scalars(
+        select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
+    if cond_rows:
+        conditions = [ConditionMark(cond_rows[n].met, cond_rows[n].reason) if n in cond_rows else ConditionMark()
+                      for n in range(1, rules.CONDITION_COUNT + 1)]
+    else:
+        conditions = rules.prefill_conditions(values)
+    photo = session.execute(
+        select(Photo.original, Photo.normalized).where(Photo.applicant_id == applicant_id)
+    ).one_or_none()
+    return CheckState(
+        applicant_id=applicant_id, version=applicant.version, status=Status(applicant.status), values=values,
+        findings=check_applicant(values), cert_on_record=on_record,
+        editable=frozenset(f.key for f in FIELDS if may_edit(f, on_record)),
+        compares=compares, materials={m: bool(stored.get(m, False)) for m in material_labels()},
+        conditions=conditions, conditions_saved=bool(cond_rows),
+        decision=latest_decision(session, applicant_id), reprint_needed=bool(applicant.reprint_needed),
+        photo_bytes=(photo.normalized or photo.original) if photo else None,
+    )
+
+
+def save_check(
+    session: Session,
+    applicant_id: int,
+    data: CheckInput,
+    operator: Any,
+    expected_version: int,
+    *,
+    now: Callable[[], dt.datetime] = utcnow,
+) -> SaveResult:
+    """Saves one dialog's work in the caller's transaction, with operator and time and an audit event per
+    change (CONF-6). Raises RuleViolation for a broken rule and StaleRecord when another seat got there first."""
+    who = getattr(operator, "username", operator) or ""
+    if not who:
+        raise RuleViolation("未登录：确认操作必须记录操作员")
+    applicant = _applicant(session, applicant_id)
+    status = Status(applicant.status)
+    rules.ensure_operable(status)
+    if applicant.version != expected_version:
+        raise StaleRecord("该申请人已被其他席位修改，请关闭后重新打开")
+    rules.ensure_reopen_reason(status, data.reopen_reason)
+    moment = now()
+    no = applicant.application_no
+
+    def event(action: str, field_key: str = "", old: object = "", new: object = "", detail: str = "") -> None:
+        audit.record(session, action, who, applicant_id=applicant_id, application_no=no,
+                     field=field_key, old=old, new=new, detail=detail)
+
+    changes = _apply_edits(applicant, data.edits, event)
+    if changes:
+        applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
+        applicant.flags = flags_for(applicant.values())
+    changes += _save_compares(session, applicant_id, data.compares, who, moment, event)
+    changes += _save_materials(session, applicant_id, data.materials, who, moment, event)
+    if data.conditions is not None:
+        changes += _save_conditions(session, applicant_id, data.conditions, who, moment, event)
+    if rules.needs_reopen_reason(status):
+        event("reopen", old=status.value, detail=data.reopen_reason.strip())
+        changes += 1
+    new_status = rules.next_status(status, data.outcome)
+    if data.outcome is not None:
+        missing = list(data.missing) if data.outcome is Status.INCOMPLETE else []
+        rules.validate_decision(data.outcome, data.reason, missing, material_labels())
+        conditions = load_conditions(session, applicant_id)
+        session.add(Decision(
+            applicant_id=applicant_id, outcome=data.outcome.value, reason=data.reason.strip(),
+            missing=json.dumps(missing, ensure_ascii=False),
+            conditions=json.dumps([[c.met, c.reason] for c in conditions], ensure_ascii=False),
+            reopen_reason=data.reopen_reason.strip(), operator=who, decided_at=moment,
+        ))
+        event("decision", "status", status.value, data.outcome.value,
+              "；".join(x for x in (data.reason.strip(), "缺：" + "、".join(missing) if missing else "") if x))
+        changes += 1
+    if changes:
+        applicant.status = new_status.value
+        applicant.updated_at = moment  # any UPDATE bumps the version column (optimistic locking)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleRecord("该申请人已被其他席位修改，请关闭后重新打开") from exc
+    return SaveResult(applicant.version, new_status, changes)
+
+
+def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:  # noqa: ANN001
+    on_record = is_yes(applicant.cert_on_record)
+    changed = 0
+    for key, raw in edits.items():
+        f = FIELDS_BY_KEY.get(key)
+        if f is None:
+            raise RuleViolation(f"未知字段“{key}”")
+        if not may_edit(f, on_record):
+            if f.editable is Editable.IF_CERT_NOT_ON_RECORD:
+                raise RuleViolation(f"证书在系统中存在，证书信息“{f.label}”不能修改（CERT-2）")
+            raise RuleViolation(f"“{f.label}”不能在确认点修改")
+        value = rules.normalize_edit(f, raw, choices(f.code_list))
+        old = getattr(applicant, key) or ""
+        if value != old:
+            setattr(applicant, key, value)
+            event("edit", key, old, value)
+            changed += 1
+    return changed
+
+
+def _save_compares(session: Session, applicant_id: int, marks: dict[str, CompareMark], who: str,
+                   moment: dt.datetime, event) -> int:  # noqa: ANN001
+    rules.validate_compares(marks, LABELS)
+    existing = {fc.field: fc for fc in session.scalars(
+        select(FieldCheck).where(FieldCheck.applicant_id == applicant_id))}
+    changed = 0
+    for key, mark in marks.items():
+        original = "" if mark.matches else mark.original.strip()
+        row = existing.get(key)
+        if row is not None and row.matches == mark.matches and row.original_value == original:
+            continue
+        old = CompareMark(row.matches, row.original_value).describe() if row is not None else ""
+        if row is None:
+            row = FieldCheck(applicant_id=applicant_id, field=key)
+            session.add(row)
+        row.matches, row.original_value, row.operator, row.checked_at = mark.matches, original, who, moment
+        event("compare", key, old, CompareMark(mark.matches, original).describe())
+        changed += 1
+    return changed
+
+
+def _save_materials(session: Session, applicant_id: int, materials: dict[str, bool], who: str,
+                    moment: dt.datetime, event) -> int:  # noqa: ANN001
+    known = material_labels()
+    existing = {m.material: m for m in session.scalars(
+        select(MaterialCheck).where(MaterialCheck.applicant_id == applicant_id))}
+    changed = 0
+    for label, present in materials.items():
+        if label not in known:
+            raise RuleViolation(f"未知的材料：{label}")
+        row = existing.get(label)
+        if row is not None and row.present == present:
+            continue
+        if row is None and not present:
+            continue  # not handed in is the default: nothing to record
+        old = ("已交" if row.present else "未交") if row is not None else "未交"
+        if row is None:
+            row = MaterialCheck(applicant_id=applicant_id, material=label)
+            session.add(row)
+        row.present, row.operator, row.checked_at = present, who, moment
+        event("material", label, old, "已交" if present else "未交")
+        changed += 1
+    return changed
+
+
+def _save_conditions(session: Session, applicant_id: int, marks: list[ConditionMark], who: str,
+                     moment: dt.datetime, event) -> int:  # noqa: ANN001
+    rules.validate_conditions(marks)
+    existing = {c.number: c for c in session.scalars(
+        select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
+    changed = 0
+    for number, mark in enumerate(marks, start=1):
+        reason = mark.reason.strip() if mark.met is False else ""
+        row = existing.get(number)
+        if row is not None and row.met == mark.met and row.reason == reason:
+            continue
+        if row is None and mark.met is None:
+            continue
+        old = ConditionMark(row.met, row.reason).describe() if row is not None else ""
+        if row is None:
+            row = ConditionCheck(applicant_id=applicant_id, number=number)
+            session.add(row)
+        row.met, row.reason, row.operator, row.checked_at = mark.met, reason, who, moment
+        event("condition", f"COND-{number}", old, ConditionMark(mark.met, reason).describe())
+        changed += 1
+    return changed
+
+
+def load_conditions(session: Session, applicant_id: int) -> list[ConditionMark]:
+    session.flush()
+    rows = {c.number: c for c in session.scalars(
+        select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
+    return [ConditionMark(rows[n].met, rows[n].reason) if n in rows else ConditionMark()
+            for n in range(1, rules.CONDITION_COUNT + 1)]
