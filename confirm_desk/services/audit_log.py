@@ -20,7 +20,7 @@ ACTION_LABELS = {
     "lockout": "账户锁定", "unlock": "解锁账户", "user_add": "新增用户", "password_reset": "重置密码",
     "password_change": "修改密码", "user_enable": "启用用户", "user_disable": "停用用户",
 }
-_FIELD_LABELS = {f.key: f.label for f in FIELDS} | {"status": "确认状态"}
+_FIELD_LABELS = {f.key: f.label for f in FIELDS} | {"status": "确认状态", "role": "角色"}
 HEADERS = ("序号", "时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
 
 

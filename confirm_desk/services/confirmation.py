@@ -128,7 +128,7 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
     }
     stored = dict(session.execute(
         select(MaterialCheck.material, MaterialCheck.present).where(MaterialCheck.applicant_id == applicant_id)
-    ).tuples())
+    ).all())
     cond_rows = {c.number: c for c in session.scalars(
         select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
     if cond_rows:
@@ -177,34 +177,36 @@ def save_check(
         audit.record(session, action, who, applicant_id=applicant_id, application_no=no,
                      field=field_key, old=old, new=new, detail=detail)
 
-    changes = _apply_edits(applicant, data.edits, event)
-    if changes:
-        applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
-        applicant.flags = flags_for(applicant.values())
-    changes += _save_compares(session, applicant_id, data.compares, who, moment, event)
-    changes += _save_materials(session, applicant_id, data.materials, who, moment, event)
-    if data.conditions is not None:
-        changes += _save_conditions(session, applicant_id, data.conditions, who, moment, event)
-    if rules.needs_reopen_reason(status):
-        event("reopen", old=status.value, detail=data.reopen_reason.strip())
-        changes += 1
-    new_status = rules.next_status(status, data.outcome)
-    if data.outcome is not None:
-        missing = list(data.missing) if data.outcome is Status.INCOMPLETE else []
-        rules.validate_decision(data.outcome, data.reason, missing, material_labels())
-        conditions = load_conditions(session, applicant_id)
-        session.add(Decision(
-            applicant_id=applicant_id, outcome=data.outcome.value, reason=data.reason.strip(),
-            missing=json.dumps(missing, ensure_ascii=False),
-            conditions=json.dumps([[c.met, c.reason] for c in conditions], ensure_ascii=False),
-            reopen_reason=data.reopen_reason.strip(), operator=who, decided_at=moment,
-        ))
-        event("decision", "status", status.value, data.outcome.value,
-              "；".join(x for x in (data.reason.strip(), "缺：" + "、".join(missing) if missing else "") if x))
-        changes += 1
-    if changes:
-        applicant.status = new_status.value
-        applicant.updated_at = moment  # any UPDATE bumps the version column (optimistic locking)
+    # No autoflush: the applicant row is written once, so the version goes up by exactly one.
+    with session.no_autoflush:
+        changes = _apply_edits(applicant, data.edits, event)
+        if changes:
+            applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
+            applicant.flags = flags_for(applicant.values())
+        changes += _save_compares(session, applicant_id, data.compares, who, moment, event)
+        changes += _save_materials(session, applicant_id, data.materials, who, moment, event)
+        if data.conditions is not None:
+            changes += _save_conditions(session, applicant_id, data.conditions, who, moment, event)
+        if rules.needs_reopen_reason(status):
+            event("reopen", old=status.value, detail=data.reopen_reason.strip())
+            changes += 1
+        new_status = rules.next_status(status, data.outcome)
+        if data.outcome is not None:
+            missing = list(data.missing) if data.outcome is Status.INCOMPLETE else []
+            rules.validate_decision(data.outcome, data.reason, missing, material_labels())
+            conditions = data.conditions if data.conditions is not None else load_conditions(session, applicant_id)
+            session.add(Decision(
+                applicant_id=applicant_id, outcome=data.outcome.value, reason=data.reason.strip(),
+                missing=json.dumps(missing, ensure_ascii=False),
+                conditions=json.dumps([[c.met, c.reason] for c in conditions], ensure_ascii=False),
+                reopen_reason=data.reopen_reason.strip(), operator=who, decided_at=moment,
+            ))
+            event("decision", "status", status.value, data.outcome.value,
+                  "；".join(x for x in (data.reason.strip(), "缺：" + "、".join(missing) if missing else "") if x))
+            changes += 1
+        if changes:
+            applicant.status = new_status.value
+            applicant.updated_at = moment  # any UPDATE bumps the version column (optimistic locking)
     try:
         session.flush()
     except StaleDataError as exc:
@@ -301,7 +303,6 @@ def _save_conditions(session: Session, applicant_id: int, marks: list[ConditionM
 
 
 def load_conditions(session: Session, applicant_id: int) -> list[ConditionMark]:
-    session.flush()
     rows = {c.number: c for c in session.scalars(
         select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
     return [ConditionMark(rows[n].met, rows[n].reason) if n in rows else ConditionMark()
