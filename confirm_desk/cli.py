@@ -16,6 +16,8 @@ from confirm_desk.domain.errors import KnownError
 # Each module holds one family of subcommands and exposes `register(subparsers)`.
 COMMAND_MODULES = (
     "confirm_desk.commands.applicants",
+    "confirm_desk.commands.users",
+    "confirm_desk.commands.confirm",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -38,3 +38,36 @@ def emit_json_result(result) -> None:  # noqa: ANN001
     from confirm_desk.cli import emit_json
 
     emit_json(asdict(result))
+
+
+def subcommand_group(sub: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
+    """The nested subcommands of `name` (e.g. `export`), shared by every module that adds one."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help_text)
+        parser.set_defaults(handler=lambda _args, p=parser: p.print_help() or 2)
+        parser.add_subparsers(dest=f"{name}_command", metavar="子命令", parser_class=type(parser))
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action
+
+
+def read_password(prompt: str, env: str = "CONFIRM_DESK_PASSWORD", *, confirm: bool = False) -> str:
+    """A password from the environment (scripts) or typed without echo."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    import getpass
+
+    from confirm_desk.domain.errors import KnownError
+
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再输入一次：") != first:
+        raise KnownError("两次输入的密码不一致")
+    return first
+
+
+def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):  # noqa: ANN201
+    """Authenticate an operator for a CLI command (counts failures and locks like the login dialog)."""
+    from confirm_desk.services.accounts import authenticate
+
+    return authenticate(store, username, read_password(f"{username} 的密码：", env))

@@ -24,6 +24,11 @@ _FIELD_LABELS = {f.key: f.label for f in FIELDS} | {"status": "确认状态", "r
 HEADERS = ("序号", "时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
 
 
+def local_time(at: dt.datetime) -> dt.datetime:
+    """Stored times are UTC; people read the desk's local time."""
+    return at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None, microsecond=0)
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     applicant_id: int | None = None
@@ -64,10 +69,15 @@ def _filtered(criteria: AuditFilter) -> Select:
     if criteria.operator:
         stmt = stmt.where(AuditEvent.operator == criteria.operator)
     if criteria.since:
-        stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(criteria.since, dt.time()))
+        stmt = stmt.where(AuditEvent.at >= _utc_start(criteria.since))
     if criteria.until:
-        stmt = stmt.where(AuditEvent.at < dt.datetime.combine(criteria.until + dt.timedelta(days=1), dt.time()))
+        stmt = stmt.where(AuditEvent.at < _utc_start(criteria.until + dt.timedelta(days=1)))
     return stmt
+
+
+def _utc_start(day: dt.date) -> dt.datetime:
+    """Local midnight of `day` as the naive UTC time the store keeps."""
+    return dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def list_events(session: Session, criteria: AuditFilter = AuditFilter()) -> list[AuditRow]:  # noqa: B008
@@ -99,7 +109,7 @@ def export_audit(session: Session, path: Path, criteria: AuditFilter = AuditFilt
     sheet = book.create_sheet("审计记录")
     sheet.append(list(HEADERS))
     for r in rows:
-        sheet.append([r.id, r.at.replace(microsecond=0), *(safe_cell(v) for v in (
+        sheet.append([r.id, local_time(r.at), *(safe_cell(v) for v in (
             r.operator, r.action_label, r.application_no, r.field_label, r.old_value, r.new_value, r.detail))])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
