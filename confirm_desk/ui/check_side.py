@@ -1,0 +1,164 @@
+"""The check dialog's right side: materials checklist (CONF-4), the 7 registration conditions, the decision."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk.domain.decisions import MET_LABEL, NOT_MET_LABEL, OUTCOMES, ConditionMark
+from confirm_desk.domain.statuses import Status
+
+
+def _set_tristate(group: QButtonGroup, buttons: list[QRadioButton], chosen: int | None) -> None:
+    """Check one radio of an exclusive group, or none (an exclusive group cannot be cleared directly)."""
+    group.setExclusive(False)
+    for i, button in enumerate(buttons):
+        button.setChecked(i == chosen)
+    group.setExclusive(True)
+
+
+class MaterialsBox(QGroupBox):
+    changed = Signal()
+
+    def __init__(self, materials: dict[str, bool], parent: QWidget | None = None) -> None:
+        super().__init__("申请材料（已交的打勾）", parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        for i, (label, present) in enumerate(materials.items(), start=1):
+            box = QCheckBox(f"{i}. {label}")
+            box.setObjectName(f"material_{i}")
+            box.setChecked(present)
+            box.toggled.connect(lambda _c: self.changed.emit())
+            layout.addWidget(box)
+            self.boxes[label] = box
+
+    def values(self) -> dict[str, bool]:
+        return {label: box.isChecked() for label, box in self.boxes.items()}
+
+    def missing(self) -> list[str]:
+        return [label for label, box in self.boxes.items() if not box.isChecked()]
+
+
+class ConditionsBox(QGroupBox):
+    changed = Signal()
+
+    def __init__(self, labels: list[str], marks: list[ConditionMark], prefilled: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("注册条件具备情况" + ("（已按数据预填，请核对）" if prefilled else ""), parent)
+        grid = QGridLayout(self)
+        grid.setColumnStretch(0, 1)
+        grid.setVerticalSpacing(2)
+        self.rows: list[tuple[QButtonGroup, list[QRadioButton], QLineEdit]] = []
+        for n, (label, mark) in enumerate(zip(labels, marks, strict=True), start=1):
+            text = QLabel(f"{n}. {label}")
+            text.setWordWrap(True)
+            group = QButtonGroup(self)
+            met, not_met = QRadioButton(MET_LABEL), QRadioButton(NOT_MET_LABEL)
+            met.setObjectName(f"cond_{n}_met")
+            not_met.setObjectName(f"cond_{n}_not_met")
+            group.addButton(met)
+            group.addButton(not_met)
+            reason = QLineEdit(mark.reason)
+            reason.setObjectName(f"cond_{n}_reason")
+            reason.setPlaceholderText("不具备的原因")
+            _set_tristate(group, [met, not_met], None if mark.met is None else (0 if mark.met else 1))
+            grid.addWidget(text, 2 * n - 2, 0, 1, 3)
+            grid.addWidget(met, 2 * n - 1, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(not_met, 2 * n - 1, 1)
+            grid.addWidget(reason, 2 * n - 1, 2)
+            group.buttonToggled.connect(lambda _b, _c, r=reason, nm=not_met: self._sync(r, nm))
+            reason.textChanged.connect(lambda _t: self.changed.emit())
+            self.rows.append((group, [met, not_met], reason))
+            self._sync(reason, not_met)
+
+    def _sync(self, reason: QLineEdit, not_met: QRadioButton) -> None:
+        reason.setEnabled(not_met.isChecked() and self.isEnabled())
+        self.changed.emit()
+
+    def set_mark(self, number: int, met: bool | None, reason: str = "") -> None:
+        group, buttons, edit = self.rows[number - 1]
+        _set_tristate(group, buttons, None if met is None else (0 if met else 1))
+        edit.setText(reason)
+        self._sync(edit, buttons[1])
+
+    def values(self) -> list[ConditionMark]:
+        out = []
+        for _group, (met, not_met), reason in self.rows:
+            value = True if met.isChecked() else (False if not_met.isChecked() else None)
+            out.append(ConditionMark(value, reason.text().strip() if value is False else ""))
+        return out
+
+
+class DecisionBox(QGroupBox):
+    changed = Signal()
+
+    def __init__(self, material_labels: list[str], parent: QWidget | None = None) -> None:
+        super().__init__("确认结论", parent)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.group = QButtonGroup(self)
+        self.buttons: dict[Status, QRadioButton] = {}
+        for status in OUTCOMES:
+            button = QRadioButton(status.label)
+            button.setObjectName(f"outcome_{status.value}")
+            self.group.addButton(button)
+            row.addWidget(button)
+            self.buttons[status] = button
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("decision_reason")
+        self.reason.setPlaceholderText("原因 / 说明（确认未通过时必填）")
+        layout.addWidget(self.reason)
+        self.missing_label = QLabel("缺少的材料（申请材料不全时勾选）：")
+        layout.addWidget(self.missing_label)
+        self.missing = QListWidget()
+        self.missing.setObjectName("missing_materials")
+        for label in material_labels:
+            item = QListWidgetItem(label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.missing.addItem(item)
+        self.missing.setMaximumHeight(self.missing.sizeHintForRow(0) * len(material_labels) + 6)
+        layout.addWidget(self.missing)
+        self.group.buttonToggled.connect(lambda _b, _c: self._outcome_changed())
+        self.reason.textChanged.connect(lambda _t: self.changed.emit())
+        self.missing.itemChanged.connect(lambda _i: self.changed.emit())
+        self._outcome_changed()
+
+    def _outcome_changed(self) -> None:
+        incomplete = self.outcome() is Status.INCOMPLETE
+        self.missing.setEnabled(incomplete and self.isEnabled())
+        self.missing_label.setEnabled(incomplete)
+        self.changed.emit()
+
+    def outcome(self) -> Status | None:
+        return next((s for s, b in self.buttons.items() if b.isChecked()), None)
+
+    def set_outcome(self, outcome: Status | None) -> None:
+        statuses = list(self.buttons)
+        _set_tristate(self.group, list(self.buttons.values()), statuses.index(outcome) if outcome else None)
+        self._outcome_changed()
+
+    def set_missing(self, labels: list[str]) -> None:
+        for i in range(self.missing.count()):
+            item = self.missing.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in labels else Qt.CheckState.Unchecked)
+
+    def missing_materials(self) -> list[str]:
+        items = (self.missing.item(i) for i in range(self.missing.count()))
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]

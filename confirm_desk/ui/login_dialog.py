@@ -1,0 +1,144 @@
+"""Log-in at start (or first-run creation of the administrator), also used as the idle lock screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk import APP_NAME_ZH
+from confirm_desk.domain.errors import KnownError
+from confirm_desk.services import accounts
+from confirm_desk.services.accounts import Account
+from confirm_desk.store.db import Store
+from confirm_desk.store.models import utcnow
+
+PASSWORD_RULE = "密码至少 8 位，须包含大写字母、小写字母、数字、符号中的至少三类。"
+
+
+class LoginDialog(QDialog):
+    """After `exec()`/`accepted`, `account` holds who logged in. With `lock_account` it is a lock screen:
+    only that operator's password closes it."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, lock_account: Account | None = None,
+                 now: Callable = utcnow) -> None:
+        super().__init__(parent)
+        self.store, self.lock_account, self.now = store, lock_account, now
+        self.account: Account | None = None
+        with store.session() as session:
+            self.first_run = lock_account is None and accounts.needs_first_admin(session)
+        self.setWindowTitle(self._title())
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self._intro())
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("confirm")
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("用户名", self.username)
+        if self.first_run:
+            form.addRow("姓名", self.display_name)
+        form.addRow("密码", self.password)
+        if self.first_run:
+            form.addRow("再输入一次", self.confirm)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("login_error")
+        self.error.setStyleSheet("color:#b3261e;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.ok_button = QPushButton("创建并登录" if self.first_run else ("解锁" if lock_account else "登录"))
+        self.ok_button.setObjectName("login")
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(self.submit)
+        quit_button = QPushButton("退出程序" if lock_account else "取消")
+        quit_button.setAutoDefault(False)
+        quit_button.clicked.connect(self._quit if lock_account else self.reject)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(quit_button)
+        layout.addLayout(buttons)
+        if lock_account is not None:
+            self.username.setText(lock_account.username)
+            self.username.setReadOnly(True)
+            self.password.setFocus()
+
+    def _title(self) -> str:
+        if self.lock_account is not None:
+            return f"{APP_NAME_ZH} — 已锁定"
+        return f"{APP_NAME_ZH} — {'首次运行' if self.first_run else '登录'}"
+
+    def _intro(self) -> str:
+        if self.lock_account is not None:
+            return f"长时间未操作，屏幕已锁定。请 {self.lock_account.shown_name} 输入密码解锁。"
+        if self.first_run:
+            return "首次运行：请创建管理员账户。管理员可以添加确认员、解锁和重置密码。\n" + PASSWORD_RULE
+        return "请输入用户名和密码。连续 3 次密码错误，账户将锁定 10 分钟。"
+
+    def submit(self) -> None:
+        self.error.clear()
+        try:
+            with self.store.session() as session:
+                if self.first_run:
+                    if self.password.text() != self.confirm.text():
+                        raise KnownError("两次输入的密码不一致")
+                    account = accounts.create_first_admin(session, self.username.text(), self.display_name.text(),
+                                                          self.password.text())
+                    accounts.login(session, account.username, self.password.text(), now=self.now)
+                    result = accounts.LoginResult(account)
+                else:
+                    result = accounts.login(session, self.username.text(), self.password.text(), now=self.now)
+        except KnownError as err:
+            self.error.setText(err.message)
+            return
+        if result.account is None:
+            self.error.setText(result.message)
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.account = result.account
+        self.password.clear()
+        self.accept()
+
+    def _quit(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # A lock screen cannot be closed or escaped; only the password (or quitting the app) ends it.
+    def reject(self) -> None:
+        if self.lock_account is None:
+            super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if self.lock_account is not None and event.key() == Qt.Key.Key_Escape:
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.lock_account is not None and self.account is None:
+            event.ignore()
+            return
+        super().closeEvent(event)
