@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.domain.checks import FINDING_LABELS
 from confirm_desk.domain.errors import KnownError
+from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants import distinct_values
 from confirm_desk.services.audit_log import local_time
@@ -29,7 +31,7 @@ from confirm_desk.services.confirmation import (
 )
 from confirm_desk.store.db import Store
 from confirm_desk.ui import messages
-from confirm_desk.ui.check_fields import FieldsPanel
+from confirm_desk.ui.check_fields import SEVERITY_COLOR, FieldsPanel
 from confirm_desk.ui.check_side import ConditionsBox, DecisionBox, MaterialsBox
 from confirm_desk.ui.photo_pixmap import pixmap_from_bytes
 from confirm_desk.ui.prompts import ask_text
@@ -93,6 +95,7 @@ class CheckDialog(QDialog):
         splitter.addWidget(_scrolled(right))
         splitter.setSizes([800, 520])
         layout.addWidget(self.header)
+        layout.addWidget(self._findings(s))
         layout.addWidget(splitter, 1)
         layout.addLayout(self._buttons())
         for widget in (self.fields, self.materials, self.conditions, self.decision):
@@ -120,6 +123,19 @@ class CheckDialog(QDialog):
         keys.setStyleSheet("color:#555;")
         row.addWidget(keys, 1)
         return box
+
+    def _findings(self, s: CheckState) -> QLabel:
+        """A one-glance summary; each finding is also shown beside its field."""
+        if not s.findings:
+            text = "<span style='color:#1b7f3b'>自动检查：✓ 未发现问题</span>"
+        else:
+            text = "自动检查：" + "　".join(
+                f"<span style='color:{SEVERITY_COLOR[f.severity]}'>⚠ {FINDING_LABELS.get(f.code, f.code)}"
+                f"（{FIELDS_BY_KEY[f.field].label}）</span>" for f in s.findings)
+        label = QLabel(text)
+        label.setObjectName("findings_summary")
+        label.setWordWrap(True)
+        return label
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()

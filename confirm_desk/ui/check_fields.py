@@ -144,6 +144,8 @@ class FieldsPanel(QWidget):
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
+        grid.setColumnMinimumWidth(0, 130)  # the same columns in every group, so the marks line up
+        grid.setColumnMinimumWidth(1, 240)
         grid.setVerticalSpacing(3)
         line = 0
         for field in fields_in(group):

@@ -60,7 +60,7 @@ class ConditionsBox(QGroupBox):
                  parent: QWidget | None = None) -> None:
         super().__init__("注册条件具备情况" + ("（已按数据预填，请核对）" if prefilled else ""), parent)
         grid = QGridLayout(self)
-        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(2, 1)  # the reason box takes the width
         grid.setVerticalSpacing(2)
         self.rows: list[tuple[QButtonGroup, list[QRadioButton], QLineEdit]] = []
         for n, (label, mark) in enumerate(zip(labels, marks, strict=True), start=1):
@@ -77,7 +77,7 @@ class ConditionsBox(QGroupBox):
             reason.setPlaceholderText("不具备的原因")
             _set_tristate(group, [met, not_met], None if mark.met is None else (0 if mark.met else 1))
             grid.addWidget(text, 2 * n - 2, 0, 1, 3)
-            grid.addWidget(met, 2 * n - 1, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(met, 2 * n - 1, 0)
             grid.addWidget(not_met, 2 * n - 1, 1)
             grid.addWidget(reason, 2 * n - 1, 2)
             group.buttonToggled.connect(lambda _b, _c, r=reason, nm=not_met: self._sync(r, nm))
