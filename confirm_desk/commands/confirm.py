@@ -65,12 +65,10 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_export_audit(args: argparse.Namespace) -> int:
-    from confirm_desk.services import audit
     from confirm_desk.services.audit_log import export_audit
 
     store = store_from(args)
     with store.session() as session:
-        count = export_audit(session, args.out)
-        audit.record(session, "export", args.user, detail=f"审计记录 {count} 条 → {args.out.name}")
+        count = export_audit(session, args.out, operator=args.user)
     print(f"已导出 {count} 条审计记录到 {args.out}")
     return 0

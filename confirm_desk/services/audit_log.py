@@ -100,8 +100,10 @@ def distinct_actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-def export_audit(session: Session, path: Path, criteria: AuditFilter = AuditFilter()) -> int:  # noqa: B008
-    """Writes the events in order to an .xlsx file (cells formula-escaped); returns how many."""
+def export_audit(session: Session, path: Path, criteria: AuditFilter = AuditFilter(),  # noqa: B008
+                 operator: str = "") -> int:
+    """Writes the events in order to an .xlsx file (cells formula-escaped); returns how many.
+    The export itself is then recorded as an event (it is not in the file it describes)."""
     from openpyxl import Workbook
 
     rows = list_events(session, criteria)
@@ -114,4 +116,7 @@ def export_audit(session: Session, path: Path, criteria: AuditFilter = AuditFilt
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    from confirm_desk.services import audit
+
+    audit.record(session, "export", operator, detail=f"审计记录 {len(rows)} 条 → {path.name}")
     return len(rows)
