@@ -29,10 +29,18 @@ def try_login(store, name: str, password: str, clock: Clock) -> accounts.LoginRe
         return accounts.login(session, name, password, now=clock)
 
 
-@pytest.mark.parametrize(("password", "ok"), [
-    ("Abcdefg1", True), ("abcdef1!", True), ("ABCDEF1!", True), ("Abcdefgh", False),
-    ("abc1!", False), ("abcdefgh12", False), ("密码Abc123", True),
-])
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("Abcdefg1", True),
+        ("abcdef1!", True),
+        ("ABCDEF1!", True),
+        ("Abcdefgh", False),
+        ("abc1!", False),
+        ("abcdefgh12", False),
+        ("密码Abc123", True),
+    ],
+)
 def test_strong_password_rule(password: str, ok: bool) -> None:
     assert (accounts.password_problems(password) == []) is ok
 

@@ -23,15 +23,59 @@ def run(monkeypatch, db_url: str, *argv: str, password: str | None = None, admin
 def test_users_and_confirm_from_the_command_line(imported_store, monkeypatch, tmp_path, capsys) -> None:  # noqa: ANN001
     url = imported_store.url
     assert run(monkeypatch, url, "user", "add", "boss", password="Boss#2026") == 0  # first run: admin
-    assert run(monkeypatch, url, "user", "add", "li", "--admin", "boss", password="Li#20266", admin="Boss#2026") == 0
-    assert run(monkeypatch, url, "user", "add", "x", "--admin", "boss", password="short", admin="Boss#2026") == 2
-    assert run(monkeypatch, url, "confirm", "2025330000016", "--outcome", "confirmed", "--user", "li",
-               password="Li#20266") == 2  # a draft
+    assert (
+        run(monkeypatch, url, "user", "add", "li", "--admin", "boss", password="Li#20266", admin="Boss#2026")
+        == 0
+    )
+    assert (
+        run(monkeypatch, url, "user", "add", "x", "--admin", "boss", password="short", admin="Boss#2026") == 2
+    )
+    assert (
+        run(
+            monkeypatch,
+            url,
+            "confirm",
+            "2025330000016",
+            "--outcome",
+            "confirmed",
+            "--user",
+            "li",
+            password="Li#20266",
+        )
+        == 2
+    )  # a draft
     assert "网报未完成" in capsys.readouterr().err
-    assert run(monkeypatch, url, "confirm", "2025500000002", "--outcome", "incomplete", "--missing", "4", "身心",
-               "--user", "li", password="Li#20266") == 0
-    assert run(monkeypatch, url, "confirm", "2025320000003", "--outcome", "rejected", "--user", "li",
-               password="Li#20266") == 2
+    assert (
+        run(
+            monkeypatch,
+            url,
+            "confirm",
+            "2025500000002",
+            "--outcome",
+            "incomplete",
+            "--missing",
+            "4",
+            "身心",
+            "--user",
+            "li",
+            password="Li#20266",
+        )
+        == 0
+    )
+    assert (
+        run(
+            monkeypatch,
+            url,
+            "confirm",
+            "2025320000003",
+            "--outcome",
+            "rejected",
+            "--user",
+            "li",
+            password="Li#20266",
+        )
+        == 2
+    )
     assert "必须填写原因" in capsys.readouterr().err
     with imported_store.session() as session:
         decision = latest_decision(session, resolve(session, "2025500000002"))
@@ -39,7 +83,17 @@ def test_users_and_confirm_from_the_command_line(imported_store, monkeypatch, tm
     assert decision.outcome is Status.INCOMPLETE and decision.missing == [labels[3], labels[6]]
     assert decision.operator == "li"
     for _ in range(3):
-        run(monkeypatch, url, "confirm", "2025320000003", "--outcome", "confirmed", "--user", "li", password="no")
+        run(
+            monkeypatch,
+            url,
+            "confirm",
+            "2025320000003",
+            "--outcome",
+            "confirmed",
+            "--user",
+            "li",
+            password="no",
+        )
     assert "锁定" in capsys.readouterr().err
     assert run(monkeypatch, url, "user", "unlock", "li", "--admin", "boss", admin="Boss#2026") == 0
     out = tmp_path / "audit.xlsx"

@@ -61,16 +61,30 @@ def test_certificate_on_record_cannot_be_edited(imported_store) -> None:  # noqa
 def test_edit_sets_reprint_flag_and_audits_old_and_new(imported_store) -> None:  # noqa: ANN001
     before = _state(imported_store, CERT_EDITABLE)
     assert not before.cert_on_record and "cert_subject" in before.editable and not before.reprint_needed
-    result = _save(imported_store, CERT_EDITABLE, CheckInput(edits={
-        "cert_subject": "化学", "hired_on": "2021年9月1日", "school": before.values["school"]}))
+    result = _save(
+        imported_store,
+        CERT_EDITABLE,
+        CheckInput(
+            edits={"cert_subject": "化学", "hired_on": "2021年9月1日", "school": before.values["school"]}
+        ),
+    )
     after = _state(imported_store, CERT_EDITABLE)
-    assert after.reprint_needed and after.values["cert_subject"] == "化学" and after.values["hired_on"] == "2021-09-01"
+    assert (
+        after.reprint_needed
+        and after.values["cert_subject"] == "化学"
+        and after.values["hired_on"] == "2021-09-01"
+    )
     assert result.changes == 2 and result.version == before.version + 1 == after.version
     assert "subject_differs" in {f.code for f in after.findings}  # flags refreshed from the new values
     with imported_store.session() as session:
-        edits = [(e.field, e.old_value, e.new_value, e.operator) for e in list_events(
-            session, AuditFilter(applicant_id=after.applicant_id, action="edit"))]
-    assert edits == [("cert_subject", "物理", "化学", "clerk"), ("hired_on", "2021-08-01", "2021-09-01", "clerk")]
+        edits = [
+            (e.field, e.old_value, e.new_value, e.operator)
+            for e in list_events(session, AuditFilter(applicant_id=after.applicant_id, action="edit"))
+        ]
+    assert edits == [
+        ("cert_subject", "物理", "化学", "clerk"),
+        ("hired_on", "2021-08-01", "2021-09-01", "clerk"),
+    ]
 
 
 def test_rejection_needs_reason_incomplete_needs_missing(imported_store) -> None:  # noqa: ANN001
@@ -79,7 +93,7 @@ def test_rejection_needs_reason_incomplete_needs_missing(imported_store) -> None
     with pytest.raises(RuleViolation, match="缺少的材料"):
         _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.INCOMPLETE))
     with pytest.raises(RuleViolation, match="不具备"):
-        _save(imported_store, CERT_EDITABLE, CheckInput(conditions=[ConditionMark(False)] + _all_met()[1:]))
+        _save(imported_store, CERT_EDITABLE, CheckInput(conditions=[ConditionMark(False), *_all_met()[1:]]))
     with pytest.raises(RuleViolation, match="原件显示"):
         _save(imported_store, CERT_EDITABLE, CheckInput(compares={"name": CompareMark(False, "")}))
     assert _state(imported_store, CERT_EDITABLE).status is Status.PENDING
@@ -91,7 +105,9 @@ def test_full_check_is_stored_with_operator_and_decision(imported_store) -> None
         compares={"name": CompareMark(True), "phone": CompareMark(False, "13900000000")},
         materials={m: m != materials[3] for m in materials},
         conditions=[ConditionMark(True)] * 4 + [ConditionMark(False, "学时不足")] + [ConditionMark(True)] * 2,
-        outcome=Status.INCOMPLETE, missing=[materials[3]], reason="补交后再确认",
+        outcome=Status.INCOMPLETE,
+        missing=[materials[3]],
+        reason="补交后再确认",
     )
     _save(imported_store, CERT_EDITABLE, data)
     state = _state(imported_store, CERT_EDITABLE)
@@ -127,7 +143,9 @@ def test_stale_version_is_refused(imported_store) -> None:  # noqa: ANN001
     state = _state(imported_store, CERT_EDITABLE)
     _save(imported_store, CERT_EDITABLE, CheckInput(edits={"school": "新学校"}))
     with imported_store.session() as session, pytest.raises(StaleRecord):
-        save_check(session, state.applicant_id, CheckInput(edits={"school": "另一学校"}), "clerk", state.version)
+        save_check(
+            session, state.applicant_id, CheckInput(edits={"school": "另一学校"}), "clerk", state.version
+        )
 
 
 def test_conditions_prefilled_from_stage_rule() -> None:
@@ -142,8 +160,11 @@ def test_audit_export_lists_every_event_of_a_session_in_order(imported_store, tm
     accounts.authenticate(imported_store, "clerk", CLERK_PW)
     with imported_store.session() as session:
         accounts.login(session, "clerk", "wrong")
-    _save(imported_store, CERT_EDITABLE, CheckInput(edits={"school": "=HYPERLINK(\"x\")"},
-                                                    compares={"name": CompareMark(True)}))
+    _save(
+        imported_store,
+        CERT_EDITABLE,
+        CheckInput(edits={"school": '=HYPERLINK("x")'}, compares={"name": CompareMark(True)}),
+    )
     _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.REJECTED, reason="证书与原件不符"))
     out = tmp_path / "audit.xlsx"
     with imported_store.session() as session:
@@ -154,8 +175,11 @@ def test_audit_export_lists_every_event_of_a_session_in_order(imported_store, tm
     assert [r[0] for r in rows[1:]] == [i for i, _ in expected]
     tail = [(r[2], r[3], r[5], r[7]) for r in rows[-7:]]
     assert tail == [
-        ("admin", "新增用户", "角色", "admin"), ("admin", "新增用户", "角色", "confirmer"),
-        ("clerk", "登录", None, None), ("clerk", "登录失败", None, None),
-        ("clerk", "修改字段", "现任教学校", "'=HYPERLINK(\"x\")"),  # formula-escaped
-        ("clerk", "核对原件", "姓名", "一致"), ("clerk", "确认结论", "确认状态", "rejected"),
+        ("admin", "新增用户", "角色", "admin"),
+        ("admin", "新增用户", "角色", "confirmer"),
+        ("clerk", "登录", None, None),
+        ("clerk", "登录失败", None, None),
+        ("clerk", "修改字段", "现任教学校", '\'=HYPERLINK("x")'),  # formula-escaped
+        ("clerk", "核对原件", "姓名", "一致"),
+        ("clerk", "确认结论", "确认状态", "rejected"),
     ]

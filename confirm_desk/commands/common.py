@@ -40,7 +40,9 @@ def emit_json_result(result) -> None:  # noqa: ANN001
     emit_json(asdict(result))
 
 
-def subcommand_group(sub: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
+def subcommand_group(
+    sub: argparse._SubParsersAction, name: str, help_text: str
+) -> argparse._SubParsersAction:
     """The nested subcommands of `name` (e.g. `export`), shared by every module that adds one."""
     parser = sub.choices.get(name)
     if parser is None:

@@ -12,10 +12,19 @@ from confirm_desk.domain.statuses import Status
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("confirm", help="作出确认结论（密码从提示或 CONFIRM_DESK_PASSWORD 读取）")
     p.add_argument("number", help="报名号或证件号码")
-    p.add_argument("--outcome", required=True, choices=("confirmed", "rejected", "incomplete"),
-                   help="confirmed=确认已通过，rejected=确认未通过，incomplete=申请材料不全")
-    p.add_argument("--missing", nargs="+", default=[], metavar="KEY",
-                   help="缺少的材料：序号（1 起）或材料名称（可只写开头）")
+    p.add_argument(
+        "--outcome",
+        required=True,
+        choices=("confirmed", "rejected", "incomplete"),
+        help="confirmed=确认已通过，rejected=确认未通过，incomplete=申请材料不全",
+    )
+    p.add_argument(
+        "--missing",
+        nargs="+",
+        default=[],
+        metavar="KEY",
+        help="缺少的材料：序号（1 起）或材料名称（可只写开头）",
+    )
     p.add_argument("--reason", default="", help="未通过的原因 / 说明")
     p.add_argument("--reopen-reason", default="", help="重新打开已确认（或未通过）申请人的原因")
     p.add_argument("--user", required=True, help="操作员用户名")
@@ -56,7 +65,10 @@ def cmd_confirm(args: argparse.Namespace) -> int:
         data = CheckInput(
             # Materials not named as missing are taken as handed in, as the clerk at the desk would tick them.
             materials={m: m not in missing for m in labels} if outcome is not Status.REJECTED else {},
-            outcome=outcome, reason=args.reason, missing=missing, reopen_reason=args.reopen_reason,
+            outcome=outcome,
+            reason=args.reason,
+            missing=missing,
+            reopen_reason=args.reopen_reason,
         )
         result = save_check(session, state.applicant_id, data, account, state.version)
     name = state.values["name"]

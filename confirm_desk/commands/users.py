@@ -98,7 +98,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 
         emit_json([asdict(r) for r in rows])
         return 0
-    print_table(["用户名", "姓名", "角色", "状态", "锁定至"], [
-        [r.username, r.display_name, accounts.ROLES.get(r.role, r.role), "启用" if r.active else "停用",
-         r.locked_until.strftime("%Y-%m-%d %H:%M") if r.locked_until else ""] for r in rows])
+    print_table(
+        ["用户名", "姓名", "角色", "状态", "锁定至"],
+        [
+            [
+                r.username,
+                r.display_name,
+                accounts.ROLES.get(r.role, r.role),
+                "启用" if r.active else "停用",
+                r.locked_until.strftime("%Y-%m-%d %H:%M") if r.locked_until else "",
+            ]
+            for r in rows
+        ],
+    )
     return 0

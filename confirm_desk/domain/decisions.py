@@ -1,4 +1,4 @@
-"""Confirmation rules without storage: decisions, re-opening, compare marks, conditions (CONF-1/4/5, COND-1..7)."""
+"""Confirmation rules without storage: decisions, re-opening, marks, conditions (CONF-1/4/5, COND-1..7)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ def ensure_reopen_reason(status: Status, reason: str) -> None:
         raise RuleViolation(f"该申请人已是“{status.label}”，重新打开修改必须填写原因")
 
 
-def validate_decision(outcome: Status, reason: str, missing: Sequence[str], known_materials: Sequence[str]) -> None:
+def validate_decision(
+    outcome: Status, reason: str, missing: Sequence[str], known_materials: Sequence[str]
+) -> None:
     """Rejection needs a reason; 申请材料不全 needs the missing materials (CONF-5)."""
     if outcome not in OUTCOMES:
         raise RuleViolation(f"“{outcome.label}”不是可以作出的确认结论")

@@ -82,10 +82,14 @@ def password_problems(password: str) -> list[str]:
     problems = []
     if len(password) < MIN_LENGTH:
         problems.append(f"密码至少 {MIN_LENGTH} 位")
-    kinds = sum((
-        any(c.isupper() for c in password), any(c.islower() for c in password),
-        any(c.isdigit() for c in password), any(not c.isalnum() for c in password),
-    ))
+    kinds = sum(
+        (
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
     if kinds < 3:
         problems.append("密码须包含大写字母、小写字母、数字、符号中的至少三类")
     return problems
@@ -150,7 +154,12 @@ def login(session: Session, username: str, password: str, *, now: Clock = utcnow
         if op.failed_attempts >= MAX_FAILED:
             op.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
             op.failed_attempts = 0
-            audit.record(session, "lockout", op.username, detail=f"连续 {MAX_FAILED} 次密码错误，锁定 {LOCK_MINUTES} 分钟")
+            audit.record(
+                session,
+                "lockout",
+                op.username,
+                detail=f"连续 {MAX_FAILED} 次密码错误，锁定 {LOCK_MINUTES} 分钟",
+            )
             return LoginResult(None, _locked_message(op.locked_until, moment), op.locked_until)
         left = MAX_FAILED - op.failed_attempts
         return LoginResult(None, f"用户名或密码错误（再错 {left} 次将锁定 {LOCK_MINUTES} 分钟）")
@@ -187,8 +196,14 @@ def _create(session: Session, username: str, display_name: str, password: str, r
     if _find(session, username) is not None:
         raise RuleViolation(f"用户名“{username}”已存在")
     ensure_strong(password)
-    op = Operator(username=username, display_name=display_name.strip(), role=role,
-                  password_hash=hash_password(password), failed_attempts=0, active=True)
+    op = Operator(
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        failed_attempts=0,
+        active=True,
+    )
     session.add(op)
     session.flush()
     return op
@@ -203,11 +218,14 @@ def create_first_admin(session: Session, username: str, display_name: str, passw
     return _account(op)
 
 
-def add_user(session: Session, actor: Account, username: str, display_name: str, password: str,
-             role: str = "confirmer") -> Account:
+def add_user(
+    session: Session, actor: Account, username: str, display_name: str, password: str, role: str = "confirmer"
+) -> Account:
     _require_admin(actor)
     op = _create(session, username, display_name, password, role)
-    audit.record(session, "user_add", actor.username, field="role", new=role, detail=f"新增操作员 {op.username}")
+    audit.record(
+        session, "user_add", actor.username, field="role", new=role, detail=f"新增操作员 {op.username}"
+    )
     return _account(op)
 
 
@@ -248,8 +266,10 @@ def set_active(session: Session, actor: Account, username: str, active: bool) ->
 
 def list_accounts(session: Session) -> list[AccountRow]:
     ops = session.scalars(select(Operator).order_by(Operator.username))
-    return [AccountRow(o.username, o.display_name, o.role, o.active, o.locked_until, o.failed_attempts)
-            for o in ops]
+    return [
+        AccountRow(o.username, o.display_name, o.role, o.active, o.locked_until, o.failed_attempts)
+        for o in ops
+    ]
 
 
 def authenticate(store, username: str, password: str, *, now: Clock = utcnow) -> Account:  # noqa: ANN001

@@ -14,11 +14,27 @@ from confirm_desk.services.xlsx_safe import safe_cell
 from confirm_desk.store.models import AuditEvent
 
 ACTION_LABELS = {
-    "import": "导入", "import_update": "导入更新", "photo": "照片", "edit": "修改字段", "compare": "核对原件",
-    "material": "材料", "condition": "注册条件", "decision": "确认结论", "reopen": "重新打开",
-    "print": "打印", "export": "导出", "login": "登录", "login_failed": "登录失败", "login_refused": "拒绝登录",
-    "lockout": "账户锁定", "unlock": "解锁账户", "user_add": "新增用户", "password_reset": "重置密码",
-    "password_change": "修改密码", "user_enable": "启用用户", "user_disable": "停用用户",
+    "import": "导入",
+    "import_update": "导入更新",
+    "photo": "照片",
+    "edit": "修改字段",
+    "compare": "核对原件",
+    "material": "材料",
+    "condition": "注册条件",
+    "decision": "确认结论",
+    "reopen": "重新打开",
+    "print": "打印",
+    "export": "导出",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_refused": "拒绝登录",
+    "lockout": "账户锁定",
+    "unlock": "解锁账户",
+    "user_add": "新增用户",
+    "password_reset": "重置密码",
+    "password_change": "修改密码",
+    "user_enable": "启用用户",
+    "user_disable": "停用用户",
 }
 _FIELD_LABELS = {f.key: f.label for f in FIELDS} | {"status": "确认状态", "role": "角色"}
 HEADERS = ("序号", "时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
@@ -88,20 +104,30 @@ def list_events(session: Session, criteria: AuditFilter = AuditFilter()) -> list
         events = list(session.scalars(stmt))[::-1]
     else:
         events = list(session.scalars(stmt.order_by(AuditEvent.id)))
-    return [AuditRow(e.id, e.at, e.operator, e.action, e.application_no, e.field, e.old_value, e.new_value,
-                     e.detail) for e in events]
+    return [
+        AuditRow(
+            e.id, e.at, e.operator, e.action, e.application_no, e.field, e.old_value, e.new_value, e.detail
+        )
+        for e in events
+    ]
 
 
 def distinct_operators(session: Session) -> list[str]:
-    return [o for o in session.scalars(select(AuditEvent.operator).distinct().order_by(AuditEvent.operator)) if o]
+    return [
+        o for o in session.scalars(select(AuditEvent.operator).distinct().order_by(AuditEvent.operator)) if o
+    ]
 
 
 def distinct_actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-def export_audit(session: Session, path: Path, criteria: AuditFilter = AuditFilter(),  # noqa: B008
-                 operator: str = "") -> int:
+def export_audit(
+    session: Session,
+    path: Path,
+    criteria: AuditFilter = AuditFilter(),  # noqa: B008
+    operator: str = "",
+) -> int:
     """Writes the events in order to an .xlsx file (cells formula-escaped); returns how many.
     The export itself is then recorded as an event (it is not in the file it describes)."""
     from openpyxl import Workbook
@@ -111,8 +137,24 @@ def export_audit(session: Session, path: Path, criteria: AuditFilter = AuditFilt
     sheet = book.create_sheet("审计记录")
     sheet.append(list(HEADERS))
     for r in rows:
-        sheet.append([r.id, local_time(r.at), *(safe_cell(v) for v in (
-            r.operator, r.action_label, r.application_no, r.field_label, r.old_value, r.new_value, r.detail))])
+        sheet.append(
+            [
+                r.id,
+                local_time(r.at),
+                *(
+                    safe_cell(v)
+                    for v in (
+                        r.operator,
+                        r.action_label,
+                        r.application_no,
+                        r.field_label,
+                        r.old_value,
+                        r.new_value,
+                        r.detail,
+                    )
+                ),
+            ]
+        )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -1,4 +1,4 @@
-"""Checking and confirming one applicant: compare marks, edits, materials, conditions, decision (CONF-1..6)."""
+"""Checking and confirming one applicant: compares, edits, materials, conditions, decision (CONF-1..6)."""
 
 from __future__ import annotations
 
@@ -19,19 +19,16 @@ from confirm_desk.domain.errors import NotFound, RuleViolation, StaleRecord
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, Editable, is_yes, may_edit
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
-from confirm_desk.services.codes import choices, code_lists
+from confirm_desk.services import check_marks as marks
+from confirm_desk.services.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
+from confirm_desk.services.codes import choices
 from confirm_desk.services.importing import flags_for
-from confirm_desk.store.models import Applicant, ConditionCheck, Decision, FieldCheck, MaterialCheck, Photo, utcnow
-
-LABELS = {f.key: f.label for f in FIELDS}
-
-
-def material_labels() -> list[str]:
-    return list(code_lists()["materials"])
-
-
-def condition_labels() -> list[str]:
-    return list(code_lists()["conditions"])
+from confirm_desk.store.models import (
+    Applicant,
+    Decision,
+    Photo,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -99,9 +96,13 @@ def _applicant(session: Session, applicant_id: int) -> Applicant:
 
 def _decision_info(row: Decision) -> DecisionInfo:
     return DecisionInfo(
-        outcome=Status(row.outcome), reason=row.reason, missing=list(json.loads(row.missing or "[]")),
+        outcome=Status(row.outcome),
+        reason=row.reason,
+        missing=list(json.loads(row.missing or "[]")),
         conditions=[(c[0], c[1]) for c in json.loads(row.conditions or "[]")],
-        operator=row.operator, decided_at=row.decided_at, reopen_reason=row.reopen_reason,
+        operator=row.operator,
+        decided_at=row.decided_at,
+        reopen_reason=row.reopen_reason,
     )
 
 
@@ -122,32 +123,32 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
     applicant = _applicant(session, applicant_id)
     values = applicant.values()
     on_record = is_yes(values["cert_on_record"])
-    compares = {
-        fc.field: CompareMark(fc.matches, fc.original_value)
-        for fc in session.scalars(select(FieldCheck).where(FieldCheck.applicant_id == applicant_id))
-    }
-    stored = dict(session.execute(
-        select(MaterialCheck.material, MaterialCheck.present).where(MaterialCheck.applicant_id == applicant_id)
-    ).all())
-    cond_rows = {c.number: c for c in session.scalars(
-        select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
-    if cond_rows:
-        conditions = [ConditionMark(cond_rows[n].met, cond_rows[n].reason) if n in cond_rows else ConditionMark()
-                      for n in range(1, rules.CONDITION_COUNT + 1)]
-    else:
-        conditions = rules.prefill_conditions(values)
+    conditions = marks.load_conditions(session, applicant_id)
+    conditions_saved = conditions is not None
     photo = session.execute(
         select(Photo.original, Photo.normalized).where(Photo.applicant_id == applicant_id)
     ).one_or_none()
     return CheckState(
-        applicant_id=applicant_id, version=applicant.version, status=Status(applicant.status), values=values,
-        findings=check_applicant(values), cert_on_record=on_record,
+        applicant_id=applicant_id,
+        version=applicant.version,
+        status=Status(applicant.status),
+        values=values,
+        findings=check_applicant(values),
+        cert_on_record=on_record,
         editable=frozenset(f.key for f in FIELDS if may_edit(f, on_record)),
-        compares=compares, materials={m: bool(stored.get(m, False)) for m in material_labels()},
-        conditions=conditions, conditions_saved=bool(cond_rows),
-        decision=latest_decision(session, applicant_id), reprint_needed=bool(applicant.reprint_needed),
+        compares=marks.load_compares(session, applicant_id),
+        materials=marks.load_materials(session, applicant_id),
+        conditions=conditions if conditions is not None else rules.prefill_conditions(values),
+        conditions_saved=conditions_saved,
+        decision=latest_decision(session, applicant_id),
+        reprint_needed=bool(applicant.reprint_needed),
         photo_bytes=(photo.normalized or photo.original) if photo else None,
     )
+
+
+def state_conditions(session: Session, applicant_id: int) -> list[ConditionMark]:
+    stored = marks.load_conditions(session, applicant_id)
+    return stored if stored is not None else [ConditionMark() for _ in range(rules.CONDITION_COUNT)]
 
 
 def save_check(
@@ -159,8 +160,9 @@ def save_check(
     *,
     now: Callable[[], dt.datetime] = utcnow,
 ) -> SaveResult:
-    """Saves one dialog's work in the caller's transaction, with operator and time and an audit event per
-    change (CONF-6). Raises RuleViolation for a broken rule and StaleRecord when another seat got there first."""
+    """Saves one dialog's work in the caller's transaction, with operator and time and an audit event
+    per change (CONF-6). Raises RuleViolation for a broken rule and StaleRecord when another seat got
+    there first."""
     who = getattr(operator, "username", operator) or ""
     if not who:
         raise RuleViolation("未登录：确认操作必须记录操作员")
@@ -174,8 +176,17 @@ def save_check(
     no = applicant.application_no
 
     def event(action: str, field_key: str = "", old: object = "", new: object = "", detail: str = "") -> None:
-        audit.record(session, action, who, applicant_id=applicant_id, application_no=no,
-                     field=field_key, old=old, new=new, detail=detail)
+        audit.record(
+            session,
+            action,
+            who,
+            applicant_id=applicant_id,
+            application_no=no,
+            field=field_key,
+            old=old,
+            new=new,
+            detail=detail,
+        )
 
     # No autoflush: the applicant row is written once, so the version goes up by exactly one.
     with session.no_autoflush:
@@ -183,10 +194,10 @@ def save_check(
         if changes:
             applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
             applicant.flags = flags_for(applicant.values())
-        changes += _save_compares(session, applicant_id, data.compares, who, moment, event)
-        changes += _save_materials(session, applicant_id, data.materials, who, moment, event)
+        changes += marks.save_compares(session, applicant_id, data.compares, who, moment, event)
+        changes += marks.save_materials(session, applicant_id, data.materials, who, moment, event)
         if data.conditions is not None:
-            changes += _save_conditions(session, applicant_id, data.conditions, who, moment, event)
+            changes += marks.save_conditions(session, applicant_id, data.conditions, who, moment, event)
         if rules.needs_reopen_reason(status):
             event("reopen", old=status.value, detail=data.reopen_reason.strip())
             changes += 1
@@ -194,15 +205,30 @@ def save_check(
         if data.outcome is not None:
             missing = list(data.missing) if data.outcome is Status.INCOMPLETE else []
             rules.validate_decision(data.outcome, data.reason, missing, material_labels())
-            conditions = data.conditions if data.conditions is not None else load_conditions(session, applicant_id)
-            session.add(Decision(
-                applicant_id=applicant_id, outcome=data.outcome.value, reason=data.reason.strip(),
-                missing=json.dumps(missing, ensure_ascii=False),
-                conditions=json.dumps([[c.met, c.reason] for c in conditions], ensure_ascii=False),
-                reopen_reason=data.reopen_reason.strip(), operator=who, decided_at=moment,
-            ))
-            event("decision", "status", status.value, data.outcome.value,
-                  "；".join(x for x in (data.reason.strip(), "缺：" + "、".join(missing) if missing else "") if x))
+            conditions = (
+                data.conditions if data.conditions is not None else state_conditions(session, applicant_id)
+            )
+            session.add(
+                Decision(
+                    applicant_id=applicant_id,
+                    outcome=data.outcome.value,
+                    reason=data.reason.strip(),
+                    missing=json.dumps(missing, ensure_ascii=False),
+                    conditions=json.dumps([[c.met, c.reason] for c in conditions], ensure_ascii=False),
+                    reopen_reason=data.reopen_reason.strip(),
+                    operator=who,
+                    decided_at=moment,
+                )
+            )
+            event(
+                "decision",
+                "status",
+                status.value,
+                data.outcome.value,
+                "；".join(
+                    x for x in (data.reason.strip(), "缺：" + "、".join(missing) if missing else "") if x
+                ),
+            )
             changes += 1
         if changes:
             applicant.status = new_status.value
@@ -232,78 +258,3 @@ def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:  # 
             event("edit", key, old, value)
             changed += 1
     return changed
-
-
-def _save_compares(session: Session, applicant_id: int, marks: dict[str, CompareMark], who: str,
-                   moment: dt.datetime, event) -> int:  # noqa: ANN001
-    rules.validate_compares(marks, LABELS)
-    existing = {fc.field: fc for fc in session.scalars(
-        select(FieldCheck).where(FieldCheck.applicant_id == applicant_id))}
-    changed = 0
-    for key, mark in marks.items():
-        original = "" if mark.matches else mark.original.strip()
-        row = existing.get(key)
-        if row is not None and row.matches == mark.matches and row.original_value == original:
-            continue
-        old = CompareMark(row.matches, row.original_value).describe() if row is not None else ""
-        if row is None:
-            row = FieldCheck(applicant_id=applicant_id, field=key)
-            session.add(row)
-        row.matches, row.original_value, row.operator, row.checked_at = mark.matches, original, who, moment
-        event("compare", key, old, CompareMark(mark.matches, original).describe())
-        changed += 1
-    return changed
-
-
-def _save_materials(session: Session, applicant_id: int, materials: dict[str, bool], who: str,
-                    moment: dt.datetime, event) -> int:  # noqa: ANN001
-    known = material_labels()
-    existing = {m.material: m for m in session.scalars(
-        select(MaterialCheck).where(MaterialCheck.applicant_id == applicant_id))}
-    changed = 0
-    for label, present in materials.items():
-        if label not in known:
-            raise RuleViolation(f"未知的材料：{label}")
-        row = existing.get(label)
-        if row is not None and row.present == present:
-            continue
-        if row is None and not present:
-            continue  # not handed in is the default: nothing to record
-        old = ("已交" if row.present else "未交") if row is not None else "未交"
-        if row is None:
-            row = MaterialCheck(applicant_id=applicant_id, material=label)
-            session.add(row)
-        row.present, row.operator, row.checked_at = present, who, moment
-        event("material", label, old, "已交" if present else "未交")
-        changed += 1
-    return changed
-
-
-def _save_conditions(session: Session, applicant_id: int, marks: list[ConditionMark], who: str,
-                     moment: dt.datetime, event) -> int:  # noqa: ANN001
-    rules.validate_conditions(marks)
-    existing = {c.number: c for c in session.scalars(
-        select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
-    changed = 0
-    for number, mark in enumerate(marks, start=1):
-        reason = mark.reason.strip() if mark.met is False else ""
-        row = existing.get(number)
-        if row is not None and row.met == mark.met and row.reason == reason:
-            continue
-        if row is None and mark.met is None:
-            continue
-        old = ConditionMark(row.met, row.reason).describe() if row is not None else ""
-        if row is None:
-            row = ConditionCheck(applicant_id=applicant_id, number=number)
-            session.add(row)
-        row.met, row.reason, row.operator, row.checked_at = mark.met, reason, who, moment
-        event("condition", f"COND-{number}", old, ConditionMark(mark.met, reason).describe())
-        changed += 1
-    return changed
-
-
-def load_conditions(session: Session, applicant_id: int) -> list[ConditionMark]:
-    rows = {c.number: c for c in session.scalars(
-        select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))}
-    return [ConditionMark(rows[n].met, rows[n].reason) if n in rows else ConditionMark()
-            for n in range(1, rules.CONDITION_COUNT + 1)]

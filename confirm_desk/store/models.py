@@ -168,7 +168,7 @@ class FieldCheck(Base):
     __tablename__ = "field_check"
     __table_args__ = (UniqueConstraint("applicant_id", "field"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))  # the unique key serves lookups
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(60))
     matches: Mapped[bool] = mapped_column(Boolean)
     original_value: Mapped[str] = mapped_column(Text, server_default="")
@@ -182,7 +182,7 @@ class MaterialCheck(Base):
     __tablename__ = "material_check"
     __table_args__ = (UniqueConstraint("applicant_id", "material"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))  # the unique key serves lookups
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     material: Mapped[str] = mapped_column(String(200))
     present: Mapped[bool] = mapped_column(Boolean)
     operator: Mapped[str] = mapped_column(String(60), server_default="")
@@ -195,7 +195,7 @@ class ConditionCheck(Base):
     __tablename__ = "condition_check"
     __table_args__ = (UniqueConstraint("applicant_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))  # the unique key serves lookups
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1..7 = COND-1..COND-7
     met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     reason: Mapped[str] = mapped_column(Text, server_default="")

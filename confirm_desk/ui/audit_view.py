@@ -57,15 +57,29 @@ class AuditModel(QAbstractTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         r = self.rows[index.row()]
-        return (f"{local_time(r.at):%Y-%m-%d %H:%M:%S}", r.operator, r.action_label, r.application_no,
-                r.field_label, r.old_value, r.new_value, r.detail)[index.column()]
+        return (
+            f"{local_time(r.at):%Y-%m-%d %H:%M:%S}",
+            r.operator,
+            r.action_label,
+            r.application_no,
+            r.field_label,
+            r.old_value,
+            r.new_value,
+            r.detail,
+        )[index.column()]
 
 
 class AuditView(QDialog):
     """`AuditView(store, applicant_id=None)`: None shows the whole store."""
 
-    def __init__(self, store: Store, applicant_id: int | None = None, parent: QWidget | None = None,
-                 title: str = "", operator: str = "") -> None:
+    def __init__(
+        self,
+        store: Store,
+        applicant_id: int | None = None,
+        parent: QWidget | None = None,
+        title: str = "",
+        operator: str = "",
+    ) -> None:
         super().__init__(parent)
         self.store, self.applicant_id, self.operator_name = store, applicant_id, operator
         self.setWindowTitle(title or ("审计记录" if applicant_id is None else "该申请人的审计记录"))
@@ -81,8 +95,13 @@ class AuditView(QDialog):
         self.all_dates.addItems(["全部日期", "按日期"])
         self._fill_choices()
         bar = QHBoxLayout()
-        for label, widget in (("操作", self.action), ("操作员", self.operator), ("", self.all_dates),
-                              ("从", self.since), ("到", self.until)):
+        for label, widget in (
+            ("操作", self.action),
+            ("操作员", self.operator),
+            ("", self.all_dates),
+            ("从", self.since),
+            ("到", self.until),
+        ):
             if label:
                 bar.addWidget(QLabel(label))
             bar.addWidget(widget)
@@ -123,9 +142,11 @@ class AuditView(QDialog):
     def criteria(self, limit: int | None = VIEW_LIMIT) -> AuditFilter:
         by_date = self.all_dates.currentIndex() == 1
         return AuditFilter(
-            applicant_id=self.applicant_id, action=self.action.currentData() or "",
+            applicant_id=self.applicant_id,
+            action=self.action.currentData() or "",
             operator=self.operator.currentData() or "",
-            since=_date(self.since.date()) if by_date else None, until=_date(self.until.date()) if by_date else None,
+            since=_date(self.since.date()) if by_date else None,
+            until=_date(self.until.date()) if by_date else None,
             limit=limit,
         )
 
@@ -133,7 +154,7 @@ class AuditView(QDialog):
         with self.store.session() as session:
             rows = audit_log.list_events(session, self.criteria())
         self.model.set_rows(rows)
-        more = "（只显示最新的 %d 条，导出可得全部）" % VIEW_LIMIT if len(rows) >= VIEW_LIMIT else ""
+        more = f"（只显示最新的 {VIEW_LIMIT} 条，导出可得全部）" if len(rows) >= VIEW_LIMIT else ""
         self.count.setText(f"共 {len(rows)} 条{more}")
         self.table.scrollToBottom()
 

@@ -1,4 +1,4 @@
-"""The check dialog: compare with the originals, edit, materials, conditions and the decision, saved at once."""
+"""The check dialog: compare with the originals, edit, materials, conditions, decision; saved at once."""
 
 from __future__ import annotations
 
@@ -9,21 +9,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from confirm_desk.domain.checks import FINDING_LABELS
 from confirm_desk.domain.errors import KnownError
-from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants import distinct_values
 from confirm_desk.services.audit_log import local_time
 from confirm_desk.services.confirmation import (
     CheckInput,
-    CheckState,
     condition_labels,
     load_check,
     material_labels,
@@ -31,9 +27,9 @@ from confirm_desk.services.confirmation import (
 )
 from confirm_desk.store.db import Store
 from confirm_desk.ui import messages
-from confirm_desk.ui.check_fields import SEVERITY_COLOR, FieldsPanel
+from confirm_desk.ui.check_fields import FieldsPanel
+from confirm_desk.ui.check_parts import findings_summary, photo_and_keys, scrolled
 from confirm_desk.ui.check_side import ConditionsBox, DecisionBox, MaterialsBox
-from confirm_desk.ui.photo_pixmap import pixmap_from_bytes
 from confirm_desk.ui.prompts import ask_text
 
 MARK_ALL_KEYS = ("F9", "Ctrl+Shift+Y")
@@ -44,8 +40,15 @@ class CheckDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, store: Store, applicant_id: int, operator: object, parent: QWidget | None = None,
-                 *, reopen_reason: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        applicant_id: int,
+        operator: object,
+        parent: QWidget | None = None,
+        *,
+        reopen_reason: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store, self.applicant_id, self.operator = store, applicant_id, operator
         self.reopen_reason = reopen_reason or ""
@@ -83,7 +86,7 @@ class CheckDialog(QDialog):
         self.decision = DecisionBox(material_labels())
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self._photo(s))
+        left_layout.addWidget(photo_and_keys(s, MARK_ALL_KEYS))
         left_layout.addWidget(self.fields, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -91,11 +94,11 @@ class CheckDialog(QDialog):
             right_layout.addWidget(box)
         right_layout.addStretch(1)
         splitter = QSplitter()
-        splitter.addWidget(_scrolled(left))
-        splitter.addWidget(_scrolled(right))
+        splitter.addWidget(scrolled(left))
+        splitter.addWidget(scrolled(right))
         splitter.setSizes([800, 520])
         layout.addWidget(self.header)
-        layout.addWidget(self._findings(s))
+        layout.addWidget(findings_summary(s))
         layout.addWidget(splitter, 1)
         layout.addLayout(self._buttons())
         for widget in (self.fields, self.materials, self.conditions, self.decision):
@@ -104,38 +107,6 @@ class CheckDialog(QDialog):
         self.decision.group.buttonToggled.connect(lambda _b, _c: self._sync_missing())
         self.initial = self.collect()
         self._apply_mode()
-
-    def _photo(self, s: CheckState) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        photo = QLabel()
-        photo.setObjectName("photo")
-        photo.setFixedSize(118, 160)
-        photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        photo.setStyleSheet("border:1px solid #999; background:#fafafa;")
-        pixmap = pixmap_from_bytes(s.photo_bytes)
-        photo.setPixmap(pixmap) if pixmap is not None else photo.setText("无照片")
-        row.addWidget(photo)
-        keys = QLabel("键盘：Tab / Enter 到下一项；在“一致/不一致”处按 Y 或 1 = 一致，N 或 2 = 不一致；\n"
-                      f"{' 或 '.join(MARK_ALL_KEYS)} 把其余未核对字段全部标为一致；Ctrl+S 保存。\n"
-                      "✎ 表示确认点可修改的字段；修改后须重打申请表并重新签字。")
-        keys.setStyleSheet("color:#555;")
-        row.addWidget(keys, 1)
-        return box
-
-    def _findings(self, s: CheckState) -> QLabel:
-        """A one-glance summary; each finding is also shown beside its field."""
-        if not s.findings:
-            text = "<span style='color:#1b7f3b'>自动检查：✓ 未发现问题</span>"
-        else:
-            text = "自动检查：" + "　".join(
-                f"<span style='color:{SEVERITY_COLOR[f.severity]}'>⚠ {FINDING_LABELS.get(f.code, f.code)}"
-                f"（{FIELDS_BY_KEY[f.field].label}）</span>" for f in s.findings)
-        label = QLabel(text)
-        label.setObjectName("findings_summary")
-        label.setWordWrap(True)
-        return label
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -172,23 +143,36 @@ class CheckDialog(QDialog):
 
     def _update(self) -> None:
         s = self.state
-        parts = [f"<b>{s.values['name']}</b>　报名号 {s.values['application_no']}　确认状态：<b>{s.status.label}</b>"]
+        parts = [
+            f"<b>{s.values['name']}</b>　报名号 {s.values['application_no']}　"
+            f"确认状态：<b>{s.status.label}</b>"
+        ]
         if s.decision is not None:
             d = s.decision
-            parts.append(f"（{d.operator} {local_time(d.decided_at):%Y-%m-%d %H:%M}"
-                         + (f"，{d.reason}" if d.reason else "") + (f"，缺：{'、'.join(d.missing)}" if d.missing else "")
-                         + "）")
+            parts.append(
+                f"（{d.operator} {local_time(d.decided_at):%Y-%m-%d %H:%M}"
+                + (f"，{d.reason}" if d.reason else "")
+                + (f"，缺：{'、'.join(d.missing)}" if d.missing else "")
+                + "）"
+            )
         if s.reprint_needed:
             parts.append("　<span style='color:#b26a00'>需重打申请表</span>")
         if not s.status.operable:
-            parts.append("<br><span style='color:#b3261e'>网报未完成的记录不能进行现场确认（CONF-1），仅供查看。</span>")
+            parts.append(
+                "<br><span style='color:#b3261e'>"
+                "网报未完成的记录不能进行现场确认（CONF-1），仅供查看。</span>"
+            )
         elif self.read_only:
-            parts.append("<br><span style='color:#b26a00'>已作出结论；如需修改，请点“重新打开…”并填写原因。</span>")
+            parts.append(
+                "<br><span style='color:#b26a00'>已作出结论；如需修改，请点“重新打开…”并填写原因。</span>"
+            )
         elif self.reopen_reason and s.needs_reopen_reason:
             parts.append(f"<br>重新打开原因：{self.reopen_reason}")
         self.header.setText("".join(parts))
         unmarked = len(self.fields.unmarked())
-        self.status_note.setText(f"未核对字段 {unmarked} 项" + ("　（有未保存的修改）" if self.is_dirty() else ""))
+        self.status_note.setText(
+            f"未核对字段 {unmarked} 项" + ("　（有未保存的修改）" if self.is_dirty() else "")
+        )
 
     def _sync_missing(self) -> None:
         # 申请材料不全: the missing list follows the unticked materials (the clerk may still adjust it).
@@ -198,8 +182,12 @@ class CheckDialog(QDialog):
     def collect(self) -> CheckInput:
         outcome = self.decision.outcome()
         return CheckInput(
-            compares=self.fields.marks(), edits=self.fields.edits(), materials=self.materials.values(),
-            conditions=self.conditions.values(), outcome=outcome, reason=self.decision.reason.text().strip(),
+            compares=self.fields.marks(),
+            edits=self.fields.edits(),
+            materials=self.materials.values(),
+            conditions=self.conditions.values(),
+            outcome=outcome,
+            reason=self.decision.reason.text().strip(),
             missing=self.decision.missing_materials() if outcome is Status.INCOMPLETE else [],
             reopen_reason=self.reopen_reason,
         )
@@ -223,8 +211,9 @@ class CheckDialog(QDialog):
 
     def save(self) -> bool:
         if self.read_only:
-            messages.show_error(self, "当前记录不能修改" if self.state.status.operable else
-                                "网报未完成的记录不能进行现场确认")
+            messages.show_error(
+                self, "当前记录不能修改" if self.state.status.operable else "网报未完成的记录不能进行现场确认"
+            )
             return False
         data = self.collect()
         if data.outcome is Status.CONFIRMED and not self._confirm_despite_gaps():
@@ -258,7 +247,9 @@ class CheckDialog(QDialog):
         return messages.ask(self, "；".join(gaps) + "。\n仍然作出“确认已通过”的结论吗？")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
+            self.focusWidget(), QPushButton
+        ):
             self.focusNextChild()
             return
         super().keyPressEvent(event)
@@ -274,10 +265,3 @@ class CheckDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def _scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setWidget(widget)
-    return area

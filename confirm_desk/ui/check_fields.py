@@ -118,7 +118,9 @@ class FieldRow:
 
     def mark(self) -> CompareMark | None:
         value = self.cell.value()
-        return None if value is None else CompareMark(value, self.original.text().strip() if not value else "")
+        return (
+            None if value is None else CompareMark(value, self.original.text().strip() if not value else "")
+        )
 
 
 class FieldsPanel(QWidget):
@@ -126,7 +128,9 @@ class FieldsPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, state: CheckState, confirmation_points: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: CheckState, confirmation_points: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.rows: dict[str, FieldRow] = {}
         self.points = confirmation_points
@@ -199,8 +203,11 @@ class FieldsPanel(QWidget):
         return {key: mark for key, row in self.rows.items() if (mark := row.mark()) is not None}
 
     def edits(self) -> dict[str, str]:
-        return {key: row.current_value() for key, row in self.rows.items()
-                if row.editor is not None and row.current_value() != row.value}
+        return {
+            key: row.current_value()
+            for key, row in self.rows.items()
+            if row.editor is not None and row.current_value() != row.value
+        }
 
     def unmarked(self) -> list[str]:
         return [key for key, row in self.rows.items() if row.cell.value() is None]
@@ -216,7 +223,9 @@ class FieldsPanel(QWidget):
         for row in self.rows.values():
             for widget in (row.editor, row.cell, row.original):
                 if widget is not None:
-                    widget.setEnabled(not read_only and (widget is not row.original or row.cell.value() is False))
+                    widget.setEnabled(
+                        not read_only and (widget is not row.original or row.cell.value() is False)
+                    )
 
 
 def _value_label(key: str, value: str) -> QLabel:

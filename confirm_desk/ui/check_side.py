@@ -1,4 +1,4 @@
-"""The check dialog's right side: materials checklist (CONF-4), the 7 registration conditions, the decision."""
+"""The check dialog's right side: materials (CONF-4), the 7 registration conditions, the decision."""
 
 from __future__ import annotations
 
@@ -56,8 +56,9 @@ class MaterialsBox(QGroupBox):
 class ConditionsBox(QGroupBox):
     changed = Signal()
 
-    def __init__(self, labels: list[str], marks: list[ConditionMark], prefilled: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, labels: list[str], marks: list[ConditionMark], prefilled: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__("注册条件具备情况" + ("（已按数据预填，请核对）" if prefilled else ""), parent)
         grid = QGridLayout(self)
         grid.setColumnStretch(2, 1)  # the reason box takes the width

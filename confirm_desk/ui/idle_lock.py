@@ -10,7 +10,10 @@ from confirm_desk.services.accounts import Account
 from confirm_desk.store.db import Store
 
 _ACTIVITY = {
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
 

@@ -32,8 +32,14 @@ class LoginDialog(QDialog):
     """After `exec()`/`accepted`, `account` holds who logged in. With `lock_account` it is a lock screen:
     only that operator's password closes it."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, lock_account: Account | None = None,
-                 now: Callable = utcnow) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        lock_account: Account | None = None,
+        now: Callable = utcnow,
+    ) -> None:
         super().__init__(parent)
         self.store, self.lock_account, self.now = store, lock_account, now
         self.account: Account | None = None
@@ -104,8 +110,9 @@ class LoginDialog(QDialog):
                 if self.first_run:
                     if self.password.text() != self.confirm.text():
                         raise KnownError("两次输入的密码不一致")
-                    account = accounts.create_first_admin(session, self.username.text(), self.display_name.text(),
-                                                          self.password.text())
+                    account = accounts.create_first_admin(
+                        session, self.username.text(), self.display_name.text(), self.password.text()
+                    )
                     accounts.login(session, account.username, self.password.text(), now=self.now)
                     result = accounts.LoginResult(account)
                 else:

@@ -48,8 +48,11 @@ class UserAdminDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         actions = QHBoxLayout()
-        for text, slot in (("解锁", self.unlock_selected), ("重置密码…", self.reset_selected),
-                           ("停用/启用", self.toggle_selected)):
+        for text, slot in (
+            ("解锁", self.unlock_selected),
+            ("重置密码…", self.reset_selected),
+            ("停用/启用", self.toggle_selected),
+        ):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
@@ -87,9 +90,13 @@ class UserAdminDialog(QDialog):
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             locked = row.locked_until is not None and row.locked_until > now
-            cells = (row.username, row.display_name, accounts.ROLES.get(row.role, row.role),
-                     ("已锁定" if locked else "启用") if row.active else "停用",
-                     f"{local_time(row.locked_until):%H:%M}" if locked else "")
+            cells = (
+                row.username,
+                row.display_name,
+                accounts.ROLES.get(row.role, row.role),
+                ("已锁定" if locked else "启用") if row.active else "停用",
+                f"{local_time(row.locked_until):%H:%M}" if locked else "",
+            )
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
@@ -110,9 +117,17 @@ class UserAdminDialog(QDialog):
 
     def add_user(self) -> bool:
         username = self.new_username.text().strip()
-        ok = self._run(lambda s: accounts.add_user(s, self.admin, username, self.new_display.text(),
-                                                   self.new_password.text(), self.new_role.currentData()),
-                       f"已新增操作员 {username}")
+        ok = self._run(
+            lambda s: accounts.add_user(
+                s,
+                self.admin,
+                username,
+                self.new_display.text(),
+                self.new_password.text(),
+                self.new_role.currentData(),
+            ),
+            f"已新增操作员 {username}",
+        )
         if ok:
             for edit in (self.new_username, self.new_display, self.new_password):
                 edit.clear()
@@ -129,13 +144,16 @@ class UserAdminDialog(QDialog):
         password = ask_text(self, "重置密码", f"{name} 的新密码（{PASSWORD_RULE}）：")
         if password is None:
             return False
-        return self._run(lambda s: accounts.reset_password(s, self.admin, name, password),
-                         f"已重置 {name} 的密码并解锁")
+        return self._run(
+            lambda s: accounts.reset_password(s, self.admin, name, password), f"已重置 {name} 的密码并解锁"
+        )
 
     def toggle_selected(self) -> bool:
         name = self.selected_username()
         if not name:
             return False
         active = next(r.active for r in self.rows if r.username == name)
-        return self._run(lambda s: accounts.set_active(s, self.admin, name, not active),
-                         f"已{'停用' if active else '启用'} {name}")
+        return self._run(
+            lambda s: accounts.set_active(s, self.admin, name, not active),
+            f"已{'停用' if active else '启用'} {name}",
+        )

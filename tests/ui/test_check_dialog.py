@@ -11,7 +11,13 @@ from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants import resolve
 from confirm_desk.services.audit_log import AuditFilter, list_events
-from confirm_desk.services.confirmation import CheckInput, latest_decision, load_check, material_labels, save_check
+from confirm_desk.services.confirmation import (
+    CheckInput,
+    latest_decision,
+    load_check,
+    material_labels,
+    save_check,
+)
 from confirm_desk.ui import messages, prompts
 from confirm_desk.ui.check_dialog import CheckDialog
 from confirm_desk.ui.login_dialog import LoginDialog
@@ -92,8 +98,9 @@ def test_full_check_by_keyboard_and_mouse(qtbot, imported_store, clerk) -> None:
     assert decision.operator == "clerk" and decision.outcome is Status.CONFIRMED
     mine = [e for e in events if e.action in ("edit", "compare", "material", "condition", "decision")]
     assert len(mine) == 1 + len(FIELDS) + 8 + 7 + 1 and {e.operator for e in mine} == {"clerk"}
-    assert ("edit", "teaching_subject", "物理", "化学") in [(e.action, e.field, e.old_value, e.new_value)
-                                                           for e in events]
+    assert ("edit", "teaching_subject", "物理", "化学") in [
+        (e.action, e.field, e.old_value, e.new_value) for e in events
+    ]
 
 
 def test_enter_moves_to_the_next_field(qtbot, imported_store, clerk) -> None:  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""Login dialog, first-run admin creation, lockout with an injected clock, lock screen, admin and audit screens."""
+"""Login dialog, first-run admin, lockout with an injected clock, lock screen, admin and audit screens."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_admin_unlocks_from_the_admin_screen(qtbot, store) -> None:  # noqa: ANN
 
 
 def test_idle_lock_needs_the_same_password(qtbot, store) -> None:  # noqa: ANN001
-    admin, clerk = make_operators(store)
+    _admin, clerk = make_operators(store)
     window = QDialog()
     qtbot.addWidget(window)
     window.show()
