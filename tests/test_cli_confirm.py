@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from openpyxl import load_workbook
 
 from confirm_desk.cli import main
@@ -10,72 +11,36 @@ from confirm_desk.services.applicants import resolve
 from confirm_desk.services.confirmation import latest_decision, material_labels
 from tests.accounts_helpers import fast_hasher  # noqa: F401
 
-
-def run(monkeypatch, db_url: str, *argv: str, password: str | None = None, admin: str | None = None) -> int:  # noqa: ANN001
-    for env, value in (("CONFIRM_DESK_PASSWORD", password), ("CONFIRM_DESK_ADMIN_PASSWORD", admin)):
-        if value is None:
-            monkeypatch.delenv(env, raising=False)
-        else:
-            monkeypatch.setenv(env, value)
-    return main(["--db", db_url, *argv])
+BOSS_PW, LI_PW = "Boss#2026", "Li#20266"
 
 
-def test_users_and_confirm_from_the_command_line(imported_store, monkeypatch, tmp_path, capsys) -> None:  # noqa: ANN001
-    url = imported_store.url
-    assert run(monkeypatch, url, "user", "add", "boss", password="Boss#2026") == 0  # first run: admin
-    assert (
-        run(monkeypatch, url, "user", "add", "li", "--admin", "boss", password="Li#20266", admin="Boss#2026")
-        == 0
-    )
-    assert (
-        run(monkeypatch, url, "user", "add", "x", "--admin", "boss", password="short", admin="Boss#2026") == 2
-    )
-    assert (
-        run(
-            monkeypatch,
-            url,
-            "confirm",
-            "2025330000016",
-            "--outcome",
-            "confirmed",
-            "--user",
-            "li",
-            password="Li#20266",
-        )
-        == 2
-    )  # a draft
+@pytest.fixture
+def cli(imported_store, monkeypatch):  # noqa: ANN001, ANN201
+    """cli(*argv, password=..., admin=...) -> exit code; passwords go through the environment."""
+
+    def run(*argv: str, password: str | None = None, admin: str | None = None) -> int:
+        for env, value in (("CONFIRM_DESK_PASSWORD", password), ("CONFIRM_DESK_ADMIN_PASSWORD", admin)):
+            if value is None:
+                monkeypatch.delenv(env, raising=False)
+            else:
+                monkeypatch.setenv(env, value)
+        return main(["--db", imported_store.url, *argv])
+
+    return run
+
+
+def confirm(cli, number: str, outcome: str, *extra: str, password: str = LI_PW) -> int:  # noqa: ANN001
+    return cli("confirm", number, "--outcome", outcome, "--user", "li", *extra, password=password)
+
+
+def test_users_and_confirm_from_the_command_line(cli, imported_store, tmp_path, capsys) -> None:  # noqa: ANN001
+    assert cli("user", "add", "boss", password=BOSS_PW) == 0  # first run: the admin
+    assert cli("user", "add", "li", "--admin", "boss", password=LI_PW, admin=BOSS_PW) == 0
+    assert cli("user", "add", "x", "--admin", "boss", password="short", admin=BOSS_PW) == 2
+    assert confirm(cli, "2025330000016", "confirmed") == 2  # a draft
     assert "网报未完成" in capsys.readouterr().err
-    assert (
-        run(
-            monkeypatch,
-            url,
-            "confirm",
-            "2025500000002",
-            "--outcome",
-            "incomplete",
-            "--missing",
-            "4",
-            "身心",
-            "--user",
-            "li",
-            password="Li#20266",
-        )
-        == 0
-    )
-    assert (
-        run(
-            monkeypatch,
-            url,
-            "confirm",
-            "2025320000003",
-            "--outcome",
-            "rejected",
-            "--user",
-            "li",
-            password="Li#20266",
-        )
-        == 2
-    )
+    assert confirm(cli, "2025500000002", "incomplete", "--missing", "4", "身心") == 0
+    assert confirm(cli, "2025320000003", "rejected") == 2
     assert "必须填写原因" in capsys.readouterr().err
     with imported_store.session() as session:
         decision = latest_decision(session, resolve(session, "2025500000002"))
@@ -83,20 +48,10 @@ def test_users_and_confirm_from_the_command_line(imported_store, monkeypatch, tm
     assert decision.outcome is Status.INCOMPLETE and decision.missing == [labels[3], labels[6]]
     assert decision.operator == "li"
     for _ in range(3):
-        run(
-            monkeypatch,
-            url,
-            "confirm",
-            "2025320000003",
-            "--outcome",
-            "confirmed",
-            "--user",
-            "li",
-            password="no",
-        )
+        confirm(cli, "2025320000003", "confirmed", password="no")
     assert "锁定" in capsys.readouterr().err
-    assert run(monkeypatch, url, "user", "unlock", "li", "--admin", "boss", admin="Boss#2026") == 0
+    assert cli("user", "unlock", "li", "--admin", "boss", admin=BOSS_PW) == 0
     out = tmp_path / "audit.xlsx"
-    assert run(monkeypatch, url, "export", "audit", str(out), "--user", "boss") == 0
+    assert cli("export", "audit", str(out), "--user", "boss") == 0
     actions = [r[3] for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
     assert actions[-5:] == ["登录失败", "登录失败", "账户锁定", "登录", "解锁账户"]  # boss logs in to unlock

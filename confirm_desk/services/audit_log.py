@@ -75,6 +75,11 @@ class AuditRow:
     def field_label(self) -> str:
         return _FIELD_LABELS.get(self.field, self.field)
 
+    def cells(self) -> tuple[str, ...]:
+        """The columns after the time, as the view and the export show them."""
+        return (self.operator, self.action_label, self.application_no, self.field_label,
+                self.old_value, self.new_value, self.detail)
+
 
 def _filtered(criteria: AuditFilter) -> Select:
     stmt = select(AuditEvent)
@@ -137,24 +142,7 @@ def export_audit(
     sheet = book.create_sheet("审计记录")
     sheet.append(list(HEADERS))
     for r in rows:
-        sheet.append(
-            [
-                r.id,
-                local_time(r.at),
-                *(
-                    safe_cell(v)
-                    for v in (
-                        r.operator,
-                        r.action_label,
-                        r.application_no,
-                        r.field_label,
-                        r.old_value,
-                        r.new_value,
-                        r.detail,
-                    )
-                ),
-            ]
-        )
+        sheet.append([r.id, local_time(r.at), *(safe_cell(v) for v in r.cells())])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,18 @@ LABELS = {f.key: f.label for f in FIELDS}
 Event = Callable[..., None]  # event(action, field, old, new, detail)
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """Who saves and when (CONF-6), and how an audit event is written for this applicant."""
+
+    who: str
+    moment: dt.datetime
+    event: Event
+
+    def apply(self, row: FieldCheck | MaterialCheck | ConditionCheck) -> None:
+        row.operator, row.checked_at = self.who, self.moment
+
+
 def material_labels() -> list[str]:
     return list(code_lists()["materials"])
 
@@ -27,9 +40,7 @@ def condition_labels() -> list[str]:
     return list(code_lists()["conditions"])
 
 
-def save_compares(
-    session: Session, applicant_id: int, marks: dict[str, CompareMark], who: str, moment: dt.datetime, event
-) -> int:  # noqa: ANN001
+def save_compares(session: Session, applicant_id: int, marks: dict[str, CompareMark], stamp: Stamp) -> int:
     rules.validate_compares(marks, LABELS)
     existing = {
         fc.field: fc
@@ -45,15 +56,14 @@ def save_compares(
         if row is None:
             row = FieldCheck(applicant_id=applicant_id, field=key)
             session.add(row)
-        row.matches, row.original_value, row.operator, row.checked_at = mark.matches, original, who, moment
-        event("compare", key, old, CompareMark(mark.matches, original).describe())
+        row.matches, row.original_value = mark.matches, original
+        stamp.apply(row)
+        stamp.event("compare", key, old, CompareMark(mark.matches, original).describe())
         changed += 1
     return changed
 
 
-def save_materials(
-    session: Session, applicant_id: int, materials: dict[str, bool], who: str, moment: dt.datetime, event
-) -> int:  # noqa: ANN001
+def save_materials(session: Session, applicant_id: int, materials: dict[str, bool], stamp: Stamp) -> int:
     known = material_labels()
     existing = {
         m.material: m
@@ -72,15 +82,14 @@ def save_materials(
         if row is None:
             row = MaterialCheck(applicant_id=applicant_id, material=label)
             session.add(row)
-        row.present, row.operator, row.checked_at = present, who, moment
-        event("material", label, old, "已交" if present else "未交")
+        row.present = present
+        stamp.apply(row)
+        stamp.event("material", label, old, "已交" if present else "未交")
         changed += 1
     return changed
 
 
-def save_conditions(
-    session: Session, applicant_id: int, marks: list[ConditionMark], who: str, moment: dt.datetime, event
-) -> int:  # noqa: ANN001
+def save_conditions(session: Session, applicant_id: int, marks: list[ConditionMark], stamp: Stamp) -> int:
     rules.validate_conditions(marks)
     existing = {
         c.number: c
@@ -98,8 +107,9 @@ def save_conditions(
         if row is None:
             row = ConditionCheck(applicant_id=applicant_id, number=number)
             session.add(row)
-        row.met, row.reason, row.operator, row.checked_at = mark.met, reason, who, moment
-        event("condition", f"COND-{number}", old, ConditionMark(mark.met, reason).describe())
+        row.met, row.reason = mark.met, reason
+        stamp.apply(row)
+        stamp.event("condition", f"COND-{number}", old, ConditionMark(mark.met, reason).describe())
         changed += 1
     return changed
 

@@ -176,17 +176,10 @@ def save_check(
     no = applicant.application_no
 
     def event(action: str, field_key: str = "", old: object = "", new: object = "", detail: str = "") -> None:
-        audit.record(
-            session,
-            action,
-            who,
-            applicant_id=applicant_id,
-            application_no=no,
-            field=field_key,
-            old=old,
-            new=new,
-            detail=detail,
-        )
+        audit.record(session, action, who, applicant_id=applicant_id, application_no=no,
+                     field=field_key, old=old, new=new, detail=detail)
+
+    stamp = marks.Stamp(who, moment, event)
 
     # No autoflush: the applicant row is written once, so the version goes up by exactly one.
     with session.no_autoflush:
@@ -194,10 +187,10 @@ def save_check(
         if changes:
             applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
             applicant.flags = flags_for(applicant.values())
-        changes += marks.save_compares(session, applicant_id, data.compares, who, moment, event)
-        changes += marks.save_materials(session, applicant_id, data.materials, who, moment, event)
+        changes += marks.save_compares(session, applicant_id, data.compares, stamp)
+        changes += marks.save_materials(session, applicant_id, data.materials, stamp)
         if data.conditions is not None:
-            changes += marks.save_conditions(session, applicant_id, data.conditions, who, moment, event)
+            changes += marks.save_conditions(session, applicant_id, data.conditions, stamp)
         if rules.needs_reopen_reason(status):
             event("reopen", old=status.value, detail=data.reopen_reason.strip())
             changes += 1

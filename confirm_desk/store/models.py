@@ -162,45 +162,42 @@ class Setting(Base):
 
 
 
-class FieldCheck(Base):
+class _CheckRow:
+    """Columns every check mark has: the applicant, who set it and when (CONF-6)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FieldCheck(_CheckRow, Base):
     """The confirmer's compare mark for one field against the original (一致 / 不一致 + what it shows)."""
 
     __tablename__ = "field_check"
     __table_args__ = (UniqueConstraint("applicant_id", "field"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(60))
     matches: Mapped[bool] = mapped_column(Boolean)
     original_value: Mapped[str] = mapped_column(Text, server_default="")
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class MaterialCheck(Base):
+class MaterialCheck(_CheckRow, Base):
     """One item of the materials checklist (CONF-4): handed in or not."""
 
     __tablename__ = "material_check"
     __table_args__ = (UniqueConstraint("applicant_id", "material"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     material: Mapped[str] = mapped_column(String(200))
     present: Mapped[bool] = mapped_column(Boolean)
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ConditionCheck(Base):
+class ConditionCheck(_CheckRow, Base):
     """One of the 7 registration conditions: 具备 (met), 不具备 (not met, with a reason), or not judged."""
 
     __tablename__ = "condition_check"
     __table_args__ = (UniqueConstraint("applicant_id", "number"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1..7 = COND-1..COND-7
     met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     reason: Mapped[str] = mapped_column(Text, server_default="")
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Decision(Base):

@@ -57,16 +57,7 @@ class AuditModel(QAbstractTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         r = self.rows[index.row()]
-        return (
-            f"{local_time(r.at):%Y-%m-%d %H:%M:%S}",
-            r.operator,
-            r.action_label,
-            r.application_no,
-            r.field_label,
-            r.old_value,
-            r.new_value,
-            r.detail,
-        )[index.column()]
+        return (f"{local_time(r.at):%Y-%m-%d %H:%M:%S}", *r.cells())[index.column()]
 
 
 class AuditView(QDialog):
