@@ -9,6 +9,7 @@ from confirm_desk import APP_NAME, APP_NAME_ZH
 
 log = logging.getLogger("confirm_desk.app")
 DEMO_COUNT = 300
+IDLE_LOCK_MINUTES = 15  # the screen locks after this long without keyboard or mouse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,20 +35,33 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.excepthook = excepthook
     try:
-        window = build_main_window()
+        store = open_demo_ready_store()
     except KnownError as err:
         show_error(None, err.message, "无法启动")
         return 2
+    from confirm_desk.ui.login_dialog import LoginDialog
+    from confirm_desk.ui.main_window import MainWindow
+
+    login = LoginDialog(store)  # first run: creates the administrator
+    if login.exec() != LoginDialog.DialogCode.Accepted or login.account is None:
+        return 0
+    window = MainWindow(store, login.account, idle_minutes=IDLE_LOCK_MINUTES)
     window.show()
     return app.exec()
 
 
-def build_main_window():  # noqa: ANN201
-    """Open the store (filled with the demo set when empty) and make the main window."""
+def build_main_window(account=None):  # noqa: ANN001, ANN201
+    """The main window over the default store (benchmarks and screenshots skip the log-in)."""
+    from confirm_desk.ui.main_window import MainWindow
+
+    return MainWindow(open_demo_ready_store(), account)
+
+
+def open_demo_ready_store():  # noqa: ANN201
+    """Open the store (filled with the demo set when empty)."""
     from confirm_desk.services.applicants import count_all
     from confirm_desk.services.demo import fill_demo
     from confirm_desk.store.db import open_store
-    from confirm_desk.ui.main_window import MainWindow
 
     store = open_store()
     with store.session() as session:
@@ -55,7 +69,7 @@ def build_main_window():  # noqa: ANN201
     if empty:
         log.info("empty store: filling the demo data set")
         fill_demo(store, DEMO_COUNT)
-    return MainWindow(store)
+    return store
 
 
 if __name__ == "__main__":

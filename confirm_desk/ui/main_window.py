@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from confirm_desk import APP_NAME_ZH, __version__
 from confirm_desk.services import applicants
+from confirm_desk.services.accounts import Account
 from confirm_desk.services.applicants import ListCriteria
 from confirm_desk.store.db import Store
 from confirm_desk.ui.applicant_model import ApplicantListModel
@@ -27,10 +28,12 @@ from confirm_desk.ui.query_bar import QueryBar
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, operator: str = "", runner: JobRunner | None = None) -> None:
+    def __init__(self, store: Store, account: Account | None = None, runner: JobRunner | None = None,
+                 idle_minutes: float = 0) -> None:
         super().__init__()
         self.store = store
-        self.operator = operator
+        self.account = account
+        self.operator = account.username if account else ""
         self.runner = runner or JobRunner(self)
         self.open_dialogs: list[QWidget] = []
         self.setWindowTitle(f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
@@ -65,6 +68,12 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.reload()
         self.table.resizeColumnsToContents()
+        if account is not None:
+            who = account.display_name or account.username
+            self.statusBar().showMessage(f"当前操作员：{who}（{'管理员' if account.is_admin else '确认员'}）")
+            from confirm_desk.ui.idle_lock import IdleLock
+
+            self.idle_lock = IdleLock(self, store, account, idle_minutes)
 
     # --- actions -------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -77,7 +86,11 @@ class MainWindow(QMainWindow):
 
         self.act_import = action("导入申请人…", self.import_applicants, "Ctrl+I")
         self.act_refresh = action("刷新", self.reload, QKeySequence.StandardKey.Refresh)
-        self.act_open = action("查看详情", self.open_selected, "Return")
+        self.act_open = action("核对确认", self.open_selected, "Return")
+        self.act_detail = action("查看详情（只读）", self.show_detail_of_selected, "Ctrl+D")
+        self.act_audit = action("审计记录…", self.show_audit)
+        self.act_users = action("操作员管理…", self.manage_users)
+        self.act_users.setEnabled(bool(self.account and self.account.is_admin))
         self.act_open.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.act_open)
         self.act_find = action("查找", self.query.focus_search, QKeySequence.StandardKey.Find)
@@ -93,11 +106,14 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.act_quit)
         menu = self.menuBar().addMenu("查看(&V)")
-        for act in (self.act_find, self.act_list_all, self.act_refresh, self.act_open):
+        for act in (self.act_find, self.act_list_all, self.act_refresh, self.act_open, self.act_detail,
+                    self.act_audit):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.act_full_ids)
         self.view_menu = menu
+        self.admin_menu = self.menuBar().addMenu("管理(&M)")
+        self.admin_menu.addAction(self.act_users)
         self.help_menu = self.menuBar().addMenu("帮助(&H)")
         self.help_menu.addAction(self.act_about)
 
@@ -173,7 +189,39 @@ class MainWindow(QMainWindow):
             self.open_applicant(applicant_id)
 
     def open_applicant(self, applicant_id: int) -> None:
+        """The confirmer's work: the check dialog (read-only detail when nobody is logged in)."""
+        if self.account is None:
+            self.show_detail(applicant_id)
+            return
+        from confirm_desk.ui.check_dialog import CheckDialog
+
+        dialog = CheckDialog(self.store, applicant_id, self.account, self)
+        dialog.saved.connect(self.applicant_changed)
+        self._show_dialog(dialog)
+
+    def show_detail(self, applicant_id: int) -> None:
         self._show_dialog(DetailDialog(self.store, applicant_id, self))
+
+    def show_detail_of_selected(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is not None:
+            self.show_detail(applicant_id)
+
+    def applicant_changed(self, applicant_id: int) -> None:
+        self.model.invalidate(applicant_id)
+        self.statusBar().showMessage("已保存", 3000)
+
+    def show_audit(self) -> None:
+        from confirm_desk.ui.audit_view import AuditView
+
+        self._show_dialog(AuditView(self.store, self.current_id(), self, operator=self.operator))
+
+    def manage_users(self) -> None:
+        if not (self.account and self.account.is_admin):
+            return
+        from confirm_desk.ui.user_admin_dialog import UserAdminDialog
+
+        self._show_dialog(UserAdminDialog(self.store, self.account, self))
 
     def _show_dialog(self, dialog: QWidget) -> None:
         """Open without blocking (tests drive open dialogs); keep a reference until it closes."""

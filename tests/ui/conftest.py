@@ -20,8 +20,8 @@ def make_window(qtbot):  # noqa: ANN001
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.main_window import MainWindow
 
-    def make(store, operator: str = "tester"):  # noqa: ANN001, ANN202
-        window = MainWindow(store, operator, runner=JobRunner(None, synchronous=True))
+    def make(store, account=None):  # noqa: ANN001, ANN202
+        window = MainWindow(store, account, runner=JobRunner(None, synchronous=True))
         qtbot.addWidget(window)
         window.show()
         return window

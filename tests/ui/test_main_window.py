@@ -10,6 +10,7 @@ from confirm_desk.ui.applicant_model import COL_APPLICATION_NO, COL_STATUS, Appl
 from confirm_desk.ui.detail_dialog import DetailDialog
 from confirm_desk.ui.import_dialog import ImportDialog
 from confirm_desk.ui.import_result_dialog import ImportResultDialog
+from tests.accounts_helpers import fast_hasher  # noqa: F401
 from tests.ui.helpers import type_text
 
 
@@ -118,3 +119,17 @@ def test_ids_masked_by_default(imported_store, make_window) -> None:  # noqa: AN
     assert all("*" in i for i in ids)
     window.act_full_ids.trigger()
     assert not any("*" in i for i in _column(window, 3))
+
+
+def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(imported_store, make_window, qtbot) -> None:  # noqa: ANN001, E501
+    from confirm_desk.ui.check_dialog import CheckDialog
+    from tests.accounts_helpers import make_operators
+
+    _admin, clerk = make_operators(imported_store)
+    window = make_window(imported_store, clerk)
+    assert "确认员乙" in window.statusBar().currentMessage()
+    assert not window.act_users.isEnabled()  # only administrators manage operators
+    window.query.search.setText("2025320000003")
+    qtbot.keyClick(window.query.search, Qt.Key.Key_Return)
+    dialogs = [d for d in window.open_dialogs if isinstance(d, CheckDialog)]
+    assert len(dialogs) == 1 and dialogs[0].applicant_id == window.model.id_at(0)
