@@ -29,3 +29,7 @@ class Cancelled(Exception):
 
 class StaleRecord(KnownError):
     """Another seat changed the record since it was opened (optimistic locking)."""
+
+
+class PhotoRefused(KnownError):
+    """A photo cannot be used (not an image, truncated, too many pixels, far too small...)."""

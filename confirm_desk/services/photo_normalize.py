@@ -1,0 +1,216 @@
+"""Photo bytes to the CONF-7 photo: upright, cropped to 114:156, resized to 114×156, baseline JPEG.
+
+Too-small photos: a photo (or crop frame) down to half the target height (78 px) is accepted and
+upscaled, with a warning kept beside the result. The photos come with the national system's export,
+which accepted them; refusing would stop the applicant at the desk over a slightly soft picture the
+clerk can judge on screen (and retake if needed). Beyond 2× the enlargement is visibly mush, so
+smaller photos are refused with a request to retake.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from confirm_desk.domain.errors import PhotoRefused
+from confirm_desk.domain.photo_frame import (
+    MIN_HEIGHT,
+    TARGET_H,
+    TARGET_W,
+    Frame,
+    default_frame,
+    fit_frame,
+    normal_rotation,
+    rotated_size,
+    whole_frame,
+)
+
+TARGET = (TARGET_W, TARGET_H)
+DEFAULT_MAX_BYTES = 60 * 1024
+QUALITIES = (92, 85, 78, 70, 60, 50, 40, 30)  # first one that fits under the ceiling wins
+
+# Transpose steps, as Pillow method values: EXIF orientation -> the steps that make it upright
+# (Image.Transpose: 0 FLIP_LEFT_RIGHT, 1 FLIP_TOP_BOTTOM, 2 ROTATE_90 ccw, 3 ROTATE_180,
+# 4 ROTATE_270 ccw = 90 cw, 5 TRANSPOSE, 6 TRANSVERSE).
+_EXIF_STEPS = {2: (0,), 3: (3,), 4: (1,), 5: (5,), 6: (4,), 7: (6,), 8: (2,)}
+_TURN_STEPS = {0: (), 90: (4,), 180: (3,), 270: (2,)}  # the user's clockwise turn
+_INVERSE = {0: 0, 1: 1, 2: 4, 3: 3, 4: 2, 5: 5, 6: 6}
+_SWAPS = {2, 4, 5, 6}
+
+
+@dataclass(frozen=True)
+class NormalizedPhoto:
+    data: bytes  # the 114×156 baseline JPEG
+    frame: Frame  # the crop used, whole pixels of the upright photo after `rotation`
+    rotation: int  # clockwise degrees applied after the EXIF orientation
+    upright_size: tuple[int, int]  # the photo's size after EXIF orientation, before `rotation`
+    quality: int
+    warning: str = ""
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Pillow's many failures as one plain message each; its bomb guard stays on (a warning refuses too)."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRefused("图片像素过多（疑似“解压炸弹”），已拒绝") from exc
+    except Image.UnidentifiedImageError as exc:
+        raise PhotoRefused("不是可识别的图片文件（支持 JPEG、PNG、BMP）") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise PhotoRefused(f"图片文件已损坏或不完整（{exc}）") from exc
+
+
+def _open(data: bytes):  # noqa: ANN202
+    """The image (header read only) and the transpose steps that make it upright."""
+    from PIL import Image
+
+    if not data:
+        raise PhotoRefused("照片文件为空（0 字节）")
+    image = Image.open(io.BytesIO(data))
+    if image.format not in ("JPEG", "MPO", "PNG", "BMP"):
+        raise PhotoRefused(f"不支持的图片格式 {image.format}（支持 JPEG、PNG、BMP）")
+    try:
+        orientation = int(image.getexif().get(0x0112, 1) or 1)
+    except Exception:  # a broken EXIF block is not a broken photo
+        orientation = 1
+    return image, _EXIF_STEPS.get(orientation, ())
+
+
+def _size_after(size: tuple[int, int], steps: tuple[int, ...]) -> tuple[int, int]:
+    w, h = size
+    for step in steps:
+        if step in _SWAPS:
+            w, h = h, w
+    return w, h
+
+
+def _map_box(box: tuple[float, float, float, float], size: tuple[int, int], step: int):  # noqa: ANN202
+    """A rectangle (x0, y0, x1, y1) of an image of `size`, where it lands after transpose `step`."""
+    w, h = size
+    x0, y0, x1, y1 = box
+    corners = [(x0, y0), (x1, y1)]
+    moved = {
+        0: lambda x, y: (w - x, y), 1: lambda x, y: (x, h - y), 2: lambda x, y: (y, w - x),
+        3: lambda x, y: (w - x, h - y), 4: lambda x, y: (h - y, x), 5: lambda x, y: (y, x),
+        6: lambda x, y: (h - y, w - x),
+    }[step]
+    (ax, ay), (bx, by) = (moved(*c) for c in corners)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _box_in_stored(frame: Frame, stored: tuple[int, int], steps: tuple[int, ...]):  # noqa: ANN202
+    """The frame (given in the turned picture) as a box of the stored pixels: undo the steps backwards."""
+    sizes = [stored]
+    for step in steps:
+        sizes.append(_size_after(sizes[-1], (step,)))
+    box = (frame.x, frame.y, frame.right, frame.bottom)
+    for step, size_before in zip(reversed(steps), reversed(sizes[:-1]), strict=True):
+        box = _map_box(box, _size_after(size_before, (step,)), _INVERSE[step])
+    return box
+
+
+def _small_warning(frame: Frame, upright: tuple[int, int]) -> str:
+    if frame.h >= TARGET_H - 0.5:
+        return ""
+    if frame.h < MIN_HEIGHT - 0.5:  # fit_frame never makes a frame this small unless the photo is
+        raise PhotoRefused(f"照片尺寸 {upright[0]}×{upright[1]} 太小：放大到 114×156 超过 2 倍会严重模糊，"
+                           "请重新拍摄")
+    return (f"照片分辨率不足（裁剪区域 {round(frame.w)}×{round(frame.h)}），已放大到 114×156，"
+            "可能略模糊，建议重新拍摄")
+
+
+def photo_size(data: bytes, rotation: int = 0) -> tuple[int, int]:
+    """Width and height of the upright photo after `rotation` (reads the header only)."""
+    with _refusals():
+        image, steps = _open(data)
+        with image:
+            return rotated_size(*_size_after(image.size, steps), normal_rotation(rotation))
+
+
+def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> NormalizedPhoto:
+    """The CONF-7 JPEG from any supported photo. `frame` is in the pixels of the upright photo turned
+    clockwise by `rotation`; None means the default head-and-shoulders frame."""
+    from PIL import Image
+
+    rotation = normal_rotation(rotation)
+    with _refusals():
+        image, exif_steps = _open(data)
+        with image:
+            steps = exif_steps + _TURN_STEPS[rotation]
+            upright = _size_after(image.size, exif_steps)
+            width, height = _size_after(image.size, steps)
+            frame = whole_frame(fit_frame(frame, width, height) if frame else default_frame(width, height),
+                                width, height)
+            warning = _small_warning(frame, upright)
+            box = _box_in_stored(frame, image.size, steps)
+            # Draft: let the JPEG decoder scale by 1/2..1/8 while the frame keeps >= 114x156 pixels.
+            stored = image.size
+            shrink = min(frame.w / TARGET_W, frame.h / TARGET_H)
+            if shrink > 1 and image.format in ("JPEG", "MPO"):
+                image.draft("RGB", (math.ceil(stored[0] / shrink), math.ceil(stored[1] / shrink)))
+            scale = (image.size[0] / stored[0], image.size[1] / stored[1])
+            image.load()
+            if image.mode not in ("RGB", "RGBA", "L"):
+                image = image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
+            swapped = _size_after((1, 2), steps) == (2, 1)
+            box = (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0], box[3] * scale[1])
+            # Resize the stored pixels first and turn the 114x156 result: turning is then free.
+            small = image.resize((TARGET_H, TARGET_W) if swapped else TARGET, Image.Resampling.LANCZOS,
+                                 box=box, reducing_gap=3.0)
+            for step in steps:
+                small = small.transpose(Image.Transpose(step))
+            small = _flatten(small)
+    encoded, quality = encode_jpeg(small, max_bytes)
+    return NormalizedPhoto(encoded, frame, rotation, upright, quality, warning)
+
+
+def _flatten(image):  # noqa: ANN001, ANN202
+    """RGB at last; a transparent background becomes white (the photo background colour), not black."""
+    from PIL import Image
+
+    if image.mode == "RGBA":
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def encode_jpeg(image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:  # noqa: ANN001
+    """Baseline JPEG at the best quality that stays under the ceiling."""
+    for quality in QUALITIES:
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=False)
+        if out.tell() <= max_bytes:
+            return out.getvalue(), quality
+    raise PhotoRefused(f"无法把照片压缩到 {max_bytes // 1024} KB 以内（请调高照片大小上限）")
+
+
+def upright_preview(data: bytes, max_side: int = 1600):  # noqa: ANN201
+    """The upright RGB photo at most `max_side` pixels (for the crop dialog) and its full upright size."""
+    from PIL import Image
+
+    with _refusals():
+        image, steps = _open(data)
+        with image:
+            upright = _size_after(image.size, steps)
+            shrink = max(image.size) / max_side
+            if shrink > 1 and image.format in ("JPEG", "MPO"):
+                image.draft("RGB", (math.ceil(image.size[0] / shrink), math.ceil(image.size[1] / shrink)))
+            image.load()
+            if image.mode not in ("RGB", "RGBA", "L"):
+                image = image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
+            view = image.copy()
+    view.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    for step in steps:
+        view = view.transpose(Image.Transpose(step))
+    return _flatten(view), upright
