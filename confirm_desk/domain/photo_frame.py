@@ -7,7 +7,7 @@ from dataclasses import dataclass
 TARGET_W, TARGET_H = 114, 156  # CONF-7
 RATIO = TARGET_W / TARGET_H  # width / height
 UPPER_BIAS = 1 / 3  # share of the spare height left above a default frame (head-and-shoulders)
-MIN_HEIGHT = 24.0  # a smaller frame cannot be grabbed with the mouse and holds no usable face
+MIN_HEIGHT = TARGET_H / 2  # a smaller frame would be enlarged more than 2x: mush (see photo_normalize)
 CORNERS = ("tl", "tr", "bl", "br")
 
 
