@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.applicants",
     "confirm_desk.commands.users",
     "confirm_desk.commands.confirm",
+    "confirm_desk.commands.photos",
 )
 
 log = logging.getLogger("confirm_desk.cli")
