@@ -73,23 +73,37 @@ def time_per_photo(fn: Callable[[bytes], bytes], photos: list[bytes], rounds: in
     return statistics.median(results)
 
 
+def measure(count: int, rounds: int) -> tuple[float, float, float]:
+    """(floor ms, ours ms, average input KB); the two are interleaved so both see the same load."""
+    photos = make_photos(count)
+    assert Image.open(io.BytesIO(ours(photos[0]))).size == TARGET
+    ours(photos[0]), floor(photos[0])  # warm up imports
+    floor_ms, ours_ms = [], []
+    for _ in range(rounds):
+        floor_ms.append(time_per_photo(floor, photos, 1))
+        ours_ms.append(time_per_photo(ours, photos, 1))
+    return statistics.median(floor_ms), statistics.median(ours_ms), statistics.mean(map(len, photos)) / 1024
+
+
+def bench_rows(quick: bool) -> list[dict]:
+    """Rows for `python -m bench` (see bench/__main__.py)."""
+    from bench.__main__ import row
+
+    count = 40 if quick else 200
+    f, o, kb = measure(count, 1 if quick else 3)
+    return [row(f"photo normalise 4000×3000 JPEG, {count} photos", o, f, 1.3, "ms", 40,
+                note=f"≈{kb:.0f} KB per input")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     started = time.perf_counter()
-    photos = make_photos(args.count)
-    print(f"made {len(photos)} JPEGs {SIZE[0]}×{SIZE[1]} "
-          f"(≈{statistics.mean(map(len, photos)) / 1024:.0f} KB each) in {time.perf_counter() - started:.1f} s")
-    assert Image.open(io.BytesIO(ours(photos[0]))).size == TARGET
-    ours(photos[0]), floor(photos[0])  # warm up imports
-    # Interleave the two so both see the same machine load (the machine is shared).
-    floor_ms, ours_ms = [], []
-    for _ in range(args.rounds):
-        floor_ms.append(time_per_photo(floor, photos, 1))
-        ours_ms.append(time_per_photo(ours, photos, 1))
-    f, o = statistics.median(floor_ms), statistics.median(ours_ms)
+    f, o, kb = measure(args.count, args.rounds)
+    print(f"{args.count} JPEGs {SIZE[0]}×{SIZE[1]} (≈{kb:.0f} KB each), {args.rounds} rounds, "
+          f"{time.perf_counter() - started:.1f} s in all")
     print(f"floor (Pillow draft + crop + resize + save): {f:6.1f} ms/photo")
     print(f"ours  (normalize_bytes):                     {o:6.1f} ms/photo")
     print(f"ratio ours/floor: {o / f:.2f}×   (goals: ≤ 40 ms/photo, ≤ 1.3×)")
