@@ -1,4 +1,7 @@
-"""Screenshot of the crop dialog for the README: `xvfb-run -a env QT_QPA_PLATFORM=xcb python scripts/screenshot_photo_crop.py`."""
+"""Screenshot of the crop dialog for the README.
+
+Run: `xvfb-run -a env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot_photo_crop.py`
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ def main() -> int:
     store = open_store(f"sqlite:///{tempfile.mkdtemp()}/shot.sqlite3")
     import_applicants(store, SAMPLES / "applicants_export.xlsx", SAMPLES / "photos")
     with store.session() as s:
-        aid = s.scalar(select(applicant_table.c.id).where(applicant_table.c.application_no == "2025320000036"))
+        t = applicant_table
+        aid = s.scalar(select(t.c.id).where(t.c.application_no == "2025320000036"))
         # A real face reads better than the drawn sample shapes (public-domain portrait, see faces/README).
         s.scalars(select(Photo).where(Photo.applicant_id == aid)).one().original = (
             SAMPLES / "faces" / "camera_portrait.jpg").read_bytes()

@@ -50,9 +50,10 @@ def test_drag_corner_keeps_ratio_and_the_opposite_corner(corner: str) -> None:
     py = f.y - 10 if corner[0] == "t" else f.bottom + 10
     g = drag_corner(f, corner, px, py, 600, 800)
     assert ratio_ok(g) and inside(g, 600, 800) and g.h > f.h
-    anchor = {"tl": (f.right, f.bottom), "tr": (f.x, f.bottom), "bl": (f.right, f.y), "br": (f.x, f.y)}[corner]
-    g_anchor = {"tl": (g.right, g.bottom), "tr": (g.x, g.bottom), "bl": (g.right, g.y), "br": (g.x, g.y)}[corner]
-    assert g_anchor == pytest.approx(anchor)
+    def anchor(r: Frame) -> tuple[float, float]:
+        return (r.right if corner[1] == "l" else r.x), (r.bottom if corner[0] == "t" else r.y)
+
+    assert anchor(g) == pytest.approx(anchor(f))
 
 
 def test_drag_corner_stops_at_the_edge_and_at_the_minimum() -> None:

@@ -25,7 +25,6 @@ from confirm_desk.domain.photo_frame import (
     default_frame,
     fit_frame,
     normal_rotation,
-    rotated_size,
     whole_frame,
 )
 
@@ -126,14 +125,6 @@ def _small_warning(frame: Frame, upright: tuple[int, int]) -> str:
                            "请重新拍摄")
     return (f"照片分辨率不足（裁剪区域 {round(frame.w)}×{round(frame.h)}），已放大到 114×156，"
             "可能略模糊，建议重新拍摄")
-
-
-def photo_size(data: bytes, rotation: int = 0) -> tuple[int, int]:
-    """Width and height of the upright photo after `rotation` (reads the header only)."""
-    with _refusals():
-        image, steps = _open(data)
-        with image:
-            return rotated_size(*_size_after(image.size, steps), normal_rotation(rotation))
 
 
 def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,

@@ -88,7 +88,8 @@ def as_frame(box: BoxLike) -> Frame | None:
 
 
 def get_photo_source(session: Session, applicant_id: int) -> PhotoSource:
-    row = session.execute(select(t.c.id, t.c.application_no, t.c.name).where(t.c.id == applicant_id)).one_or_none()
+    query = select(t.c.id, t.c.application_no, t.c.name).where(t.c.id == applicant_id)
+    row = session.execute(query).one_or_none()
     if row is None:
         raise NotFound(f"申请人（编号 {applicant_id}）不存在")
     photo = session.scalar(select(Photo).where(Photo.applicant_id == applicant_id))
@@ -98,7 +99,8 @@ def get_photo_source(session: Session, applicant_id: int) -> PhotoSource:
                        parse_frame(photo.crop_box), photo.rotation, photo.problem)
 
 
-def _save(session: Session, photo: Photo, application_no: str, result: NormalizedPhoto, operator: str) -> None:
+def _save(session: Session, photo: Photo, application_no: str, result: NormalizedPhoto,
+          operator: str) -> None:
     """The result into the Photo row, the list's photo state, and the audit trail: one transaction."""
     old = f"{photo.crop_box} 旋转{photo.rotation}°" if photo.normalized else ""
     photo.normalized = result.data

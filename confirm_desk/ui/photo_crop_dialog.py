@@ -44,7 +44,8 @@ def _qimage(pil_image) -> QImage:  # noqa: ANN001
 
 
 class PhotoCropDialog(QDialog):
-    def __init__(self, store: Store, applicant_id: int, operator: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, applicant_id: int, operator: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.applicant_id, self.operator = store, applicant_id, operator
         self.saved: NormalizedPhoto | None = None
@@ -190,7 +191,8 @@ class PhotoCropDialog(QDialog):
         if self.error:
             return
         try:
-            self.saved = save_photo_crop(self.store, self.applicant_id, self.frame, self.rotation, self.operator)
+            self.saved = save_photo_crop(self.store, self.applicant_id, self.frame, self.rotation,
+                                         self.operator)
         except KnownError as err:
             show_error(self, err.message)
             return
@@ -209,7 +211,8 @@ class PhotoCropDialog(QDialog):
                                           Qt.TransformationMode.SmoothTransformation)
         self.preview_1x.setPixmap(small)
         # 2:1 shows the very pixels that will be saved, each as a 2×2 block.
-        self.preview_2x.setPixmap(small.scaled(TARGET_W * 2, TARGET_H * 2, Qt.AspectRatioMode.IgnoreAspectRatio,
+        self.preview_2x.setPixmap(small.scaled(TARGET_W * 2, TARGET_H * 2,
+                                               Qt.AspectRatioMode.IgnoreAspectRatio,
                                                Qt.TransformationMode.FastTransformation))
         x, y, w, h = f.rounded()
         self.info.setText(f"裁剪框：左 {x}，上 {y}，宽 {w}，高 {h}（像素）\n"

@@ -16,7 +16,8 @@ def test_batch_lists_the_failure_and_normalises_the_rest(imported_store, qtbot) 
 
     with imported_store.session() as s:
         ids = dict(s.execute(select(t.c.application_no, t.c.id)).all())
-        s.scalars(select(Photo).where(Photo.applicant_id == ids["2025330000046"])).one().original = b"not a photo"
+        broken = s.scalars(select(Photo).where(Photo.applicant_id == ids["2025330000046"])).one()
+        broken.original = b"not a photo"
     chosen = [ids[n] for n in ("2025330000046", "2025330000049", "2025500000047", "2025320000051")]
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -59,7 +59,8 @@ def drag(qtbot, canvas, start: QPoint, end: QPoint) -> None:  # noqa: ANN001
 def wheel(canvas, clicks: int) -> None:  # noqa: ANN001
     centre = QPointF(canvas.viewport().rect().center())
     event = QWheelEvent(centre, canvas.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120 * clicks),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(canvas.viewport(), event)
 
 

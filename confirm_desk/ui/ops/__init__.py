@@ -1,1 +1,1 @@
-"""Small factories the dialogs call to reach the services (sessions and transactions live here, not in widgets)."""
+"""Small factories the dialogs call to reach the services; sessions live here, never in widgets."""
