@@ -236,6 +236,22 @@ def test_transparent_png_gets_a_white_background() -> None:
     assert colour_at(result, 0.5, 0.4) == "red"
 
 
+@pytest.mark.parametrize(("mode", "fmt", "colour", "expected"), [
+    ("L", "JPEG", 90, (90, 90, 90)),
+    ("CMYK", "JPEG", (0, 50, 50, 0), (255, 205, 205)),
+    ("I;16", "PNG", 30000, (117, 117, 117)),
+    ("P", "PNG", None, (10, 200, 30)),
+    ("RGB", "BMP", (1, 2, 250), (1, 2, 250)),
+])
+def test_other_pixel_modes_become_rgb(mode: str, fmt: str, colour, expected) -> None:  # noqa: ANN001
+    image = Image.new("RGB", (300, 400), (10, 200, 30)).convert("P") if mode == "P" else \
+        Image.new(mode, (300, 400), colour)
+    out = io.BytesIO()
+    image.save(out, fmt)
+    result = assert_conf7(normalize_bytes(out.getvalue()).data)
+    assert result.getpixel((57, 78)) == pytest.approx(expected, abs=3)
+
+
 def test_batch_lists_failures_and_goes_on(imported_store) -> None:
     broken_id, _, _ = applicant_photo(imported_store, "2025330000046")
     with imported_store.session() as s:

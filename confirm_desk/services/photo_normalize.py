@@ -151,8 +151,7 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
                 image.draft("RGB", (math.ceil(stored[0] / shrink), math.ceil(stored[1] / shrink)))
             scale = (image.size[0] / stored[0], image.size[1] / stored[1])
             image.load()
-            if image.mode not in ("RGB", "RGBA", "L"):
-                image = image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
+            image = _working_mode(image)
             swapped = _size_after((1, 2), steps) == (2, 1)
             box = (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0], box[3] * scale[1])
             # Resize the stored pixels first and turn the 114x156 result: turning is then free.
@@ -163,6 +162,15 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
             small = _flatten(small)
     encoded, quality = encode_jpeg(small, max_bytes)
     return NormalizedPhoto(encoded, frame, rotation, upright, quality, warning)
+
+
+def _working_mode(image):  # noqa: ANN001, ANN202
+    """A mode Pillow resizes well: RGB, RGBA (kept for a white background later) or L."""
+    if image.mode in ("RGB", "RGBA", "L"):
+        return image
+    if image.mode.startswith("I"):  # 16-bit greyscale PNG: keep the top 8 bits rather than clip to white
+        return image.convert("I").point(lambda v: v / 256).convert("L")
+    return image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
 
 
 def _flatten(image):  # noqa: ANN001, ANN202
@@ -198,8 +206,7 @@ def upright_preview(data: bytes, max_side: int = 1600):  # noqa: ANN201
             if shrink > 1 and image.format in ("JPEG", "MPO"):
                 image.draft("RGB", (math.ceil(image.size[0] / shrink), math.ceil(image.size[1] / shrink)))
             image.load()
-            if image.mode not in ("RGB", "RGBA", "L"):
-                image = image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
+            image = _working_mode(image)
             view = image.copy()
     view.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     for step in steps:
