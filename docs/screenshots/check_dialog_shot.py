@@ -3,31 +3,19 @@
 
 from __future__ import annotations
 
-import sys
-import tempfile
-from pathlib import Path
+from shot import grab_later, sample_app_and_store
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-SAMPLES = ROOT.parent / "shared" / "domain" / "samples"
 NUMBER = "2025330000025"  # 低证高聘: a finding beside its field, COND-1 prefilled as 不具备
 
 
 def main() -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit
+    from PySide6.QtWidgets import QCheckBox, QLineEdit
 
     from confirm_desk.services import accounts
     from confirm_desk.services.applicants import resolve
-    from confirm_desk.services.importing import import_applicants
-    from confirm_desk.store.db import open_store
     from confirm_desk.ui.check_dialog import CheckDialog
-    from confirm_desk.ui.fonts import install_cjk_font
 
-    app = QApplication([])
-    install_cjk_font(app)
-    store = open_store(f"sqlite:///{tempfile.mkdtemp()}/shot.sqlite3")
-    import_applicants(store, SAMPLES / "applicants_export.xlsx", SAMPLES / "photos")
+    app, store = sample_app_and_store()
     with store.session() as session:
         admin = accounts.create_first_admin(session, "wang", "王老师", "Admin#2026")
         applicant_id = resolve(session, NUMBER)
@@ -43,17 +31,11 @@ def main() -> None:
         dialog.findChild(QCheckBox, f"material_{i}").setChecked(True)
     dialog.decision.buttons[list(dialog.decision.buttons)[2]].setChecked(True)
     dialog.resize(1360, 900)
-    dialog.show()
-    out = ROOT / "docs" / "screenshots" / "check-dialog.png"
 
-    def shoot() -> None:
-        dialog.grab().save(str(out))
-        print(f"wrote {out}")
-        dialog.initial = dialog.collect()
-        app.quit()
+    def settle() -> None:
+        dialog.initial = dialog.collect()  # nothing unsaved: closing asks no question
 
-    QTimer.singleShot(800, shoot)
-    app.exec()
+    grab_later(app, dialog, "check-dialog.png", 800, before=settle)
 
 
 if __name__ == "__main__":
