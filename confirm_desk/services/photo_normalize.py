@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import math
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from confirm_desk.domain.photo_frame import (
 
 TARGET = (TARGET_W, TARGET_H)
 DEFAULT_MAX_BYTES = 60 * 1024
+BOMB_MESSAGE = "图片像素过多（疑似“解压炸弹”），已拒绝"
 QUALITIES = (92, 85, 78, 70, 60, 50, 40, 30)  # first one that fits under the ceiling wins
 
 # Transpose steps, as Pillow method values: EXIF orientation -> the steps that make it upright
@@ -53,15 +53,15 @@ class NormalizedPhoto:
 
 @contextmanager
 def _refusals() -> Iterator[None]:
-    """Pillow's many failures as one plain message each; its bomb guard stays on (a warning refuses too)."""
+    """Pillow's many failures as one plain message each. Its bomb guard stays on; the pixel count that
+    only makes it warn is refused in _open (warnings.catch_warnings is not thread-safe: batch jobs run
+    in worker threads)."""
     from PIL import Image
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
+        yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoRefused("图片像素过多（疑似“解压炸弹”），已拒绝") from exc
+        raise PhotoRefused(BOMB_MESSAGE) from exc
     except Image.UnidentifiedImageError as exc:
         raise PhotoRefused("不是可识别的图片文件（支持 JPEG、PNG、BMP）") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -75,6 +75,8 @@ def _open(data: bytes):  # noqa: ANN202
     if not data:
         raise PhotoRefused("照片文件为空（0 字节）")
     image = Image.open(io.BytesIO(data))
+    if Image.MAX_IMAGE_PIXELS and image.width * image.height > Image.MAX_IMAGE_PIXELS:
+        raise PhotoRefused(BOMB_MESSAGE)
     if image.format not in ("JPEG", "MPO", "PNG", "BMP"):
         raise PhotoRefused(f"不支持的图片格式 {image.format}（支持 JPEG、PNG、BMP）")
     try:
