@@ -23,7 +23,7 @@ from confirm_desk.store.db import Store
 from confirm_desk.ui.applicant_model import ApplicantListModel
 from confirm_desk.ui.detail_dialog import DetailDialog
 from confirm_desk.ui.jobs import JobRunner
-from confirm_desk.ui.messages import show_info
+from confirm_desk.ui.messages import ask, show_info
 from confirm_desk.ui.query_bar import QueryBar
 
 
@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
         self.table.addAction(self.act_open)
         self.act_find = action("查找", self.query.focus_search, QKeySequence.StandardKey.Find)
         self.act_list_all = action("列出全部", self.query.clear, "Ctrl+L")
+        self.act_crop = action("裁剪照片…", self.crop_photo, "Ctrl+P")
+        self.act_normalize_selected = action("规范所选照片（114×156）", lambda: self.normalize(self.selected_ids()))
+        self.act_normalize_all = action("规范全部照片…", lambda: self.normalize(None))
         self.act_full_ids = action("显示完整证件号码", self._toggle_full_ids)
         self.act_full_ids.setCheckable(True)
         self.act_quit = action("退出", self.close, QKeySequence.StandardKey.Quit)
@@ -112,6 +115,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.act_full_ids)
         self.view_menu = menu
+        self.photo_menu = self.menuBar().addMenu("照片(&P)")
+        for act in (self.act_crop, self.act_normalize_selected, self.act_normalize_all):
+            self.photo_menu.addAction(act)
         self.admin_menu = self.menuBar().addMenu("管理(&M)")
         self.admin_menu.addAction(self.act_users)
         self.help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -119,7 +125,7 @@ class MainWindow(QMainWindow):
 
         toolbar = QToolBar("常用")
         toolbar.setMovable(False)
-        for act in (self.act_import, self.act_refresh, self.act_open):
+        for act in (self.act_import, self.act_refresh, self.act_open, self.act_crop):
             toolbar.addAction(act)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
@@ -228,6 +234,29 @@ class MainWindow(QMainWindow):
         self.open_dialogs.append(dialog)
         dialog.finished.connect(lambda _r, d=dialog: self.open_dialogs.remove(d) if d in self.open_dialogs else None)
         dialog.open()
+
+    # --- photos ----------------------------------------------------------------------------
+    def crop_photo(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is None:
+            self.statusBar().showMessage("请先在列表中选择申请人", 3000)
+            return
+        from confirm_desk.ui.photo_crop_dialog import PhotoCropDialog
+
+        dialog = PhotoCropDialog(self.store, applicant_id, self.operator, self)
+        dialog.accepted.connect(lambda: self.model.invalidate(applicant_id))
+        self._show_dialog(dialog)
+
+    def normalize(self, applicant_ids: list[int] | None) -> None:
+        if applicant_ids is not None and not applicant_ids:
+            self.statusBar().showMessage("请先在列表中选择申请人", 3000)
+            return
+        if applicant_ids is None and not ask(self, "把所有尚未规范的照片按默认裁剪方式规范为 114×156？\n已规范（含手工裁剪）的照片保持不变。"):
+            return
+        from confirm_desk.ui.photo_batch import normalize_photos
+
+        normalize_photos(self, self.store, applicant_ids, self.operator, self.runner,
+                         on_done=lambda _r: self.model.refresh())
 
     # --- import --------------------------------------------------------------------------
     def import_applicants(self) -> None:

@@ -133,3 +133,17 @@ def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(import
     qtbot.keyClick(window.query.search, Qt.Key.Key_Return)
     dialogs = [d for d in window.open_dialogs if isinstance(d, CheckDialog)]
     assert len(dialogs) == 1 and dialogs[0].applicant_id == window.model.id_at(0)
+
+
+def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from confirm_desk.store.models import applicant_table as t
+
+    window = make_window(imported_store)
+    window.act_normalize_all.trigger()
+    with imported_store.session() as s:
+        states = dict(s.execute(select(t.c.photo_state, func.count()).group_by(t.c.photo_state)).all())
+    assert states.get("original", 0) == 0 and states["normalized"] >= 54
+    photo_column = [window.model.data(window.model.index(r, 8)) for r in range(window.model.rowCount())]
+    assert photo_column.count("已规范") == states["normalized"]
