@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.users",
     "confirm_desk.commands.confirm",
     "confirm_desk.commands.photos",
+    "confirm_desk.commands.printing",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -83,10 +83,13 @@ def render_pdf(
     """
     from reportlab.pdfgen.canvas import Canvas
 
+    from confirm_desk.services.printing.fonts import register_font
+
     now = now or dt.datetime.now()
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
-    c = Canvas(str(tmp), pagesize=(layout.width, layout.height))
+    # The initial font is ours too, so the PDF names no unembedded Helvetica.
+    c = Canvas(str(tmp), pagesize=(layout.width, layout.height), initialFontName=register_font())
     c.setTitle(layout.title)
     c.setCreator("ConfirmDesk 确认台")
     renderer = PageRenderer(layout)

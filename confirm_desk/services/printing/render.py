@@ -61,6 +61,9 @@ class PageRenderer:
             c.rect(box.x, box.y, box.w, box.h, stroke=1, fill=0)
         for item in self.static:
             self._text(c, item, {})
+        for item in self.dynamic:
+            if item.kind == "checks":
+                self._draw_check_boxes(c, item)
 
     # ---- element kinds -------------------------------------------------------------------
     def _text(self, c: Any, item: Item, ctx: dict[str, Any]) -> None:
@@ -110,31 +113,40 @@ class PageRenderer:
             c.restoreState()
 
     def _checks(self, c: Any, item: Item, ctx: dict[str, Any]) -> None:
-        """□具备  □不具备 with the recorded choice ticked; nothing ticked when nothing is recorded."""
-        options = item.spec.get("options", ["具备", "不具备"])
+        """Tick the recorded choice; the boxes and their words are in the static part of the page."""
         met = ctx.get(f"condition_{item.spec['checks']}_met")
-        chosen = None if met is None else (0 if met else 1)
+        if met is None:  # nothing recorded: the school ticks by hand
+            return
+        x, y, square = self._check_boxes(item)[0 if met else 1]
+        c.setLineWidth(TICK_WIDTH)
+        path = c.beginPath()
+        path.moveTo(x + square * 0.18, y + square * 0.52)
+        path.lineTo(x + square * 0.42, y + square * 0.22)
+        path.lineTo(x + square * 0.85, y + square * 0.85)
+        c.drawPath(path, stroke=1, fill=0)
+
+    def _check_boxes(self, item: Item) -> list[tuple[float, float, float]]:
+        """(x, y, side) of each option's square: □具备  □不具备, centred in the cell."""
+        options = item.spec.get("options", ["具备", "不具备"])
         size, box = item.style["size"], item.box
-        square = size * 0.85
-        gap = size * 0.3
+        square, gap, spacing = size * 0.85, size * 0.3, size * 1.2
         parts = [square + gap + string_width(o, size) for o in options]
-        spacing = size * 1.2
         x = box.x + (box.w - sum(parts) - spacing * (len(parts) - 1)) / 2
         y = box.y + (box.h - square) / 2
-        c.setLineWidth(0.6)
-        for index, (option, width) in enumerate(zip(options, parts, strict=True)):
-            c.rect(x, y, square, square, stroke=1, fill=0)
-            if index == chosen:
-                c.setLineWidth(TICK_WIDTH)
-                path = c.beginPath()
-                path.moveTo(x + square * 0.18, y + square * 0.52)
-                path.lineTo(x + square * 0.42, y + square * 0.22)
-                path.lineTo(x + square * 0.85, y + square * 0.85)
-                c.drawPath(path, stroke=1, fill=0)
-                c.setLineWidth(0.6)
-            c.setFont(self.font, size)
-            c.drawString(x + square + gap, box.y + (box.h - size) / 2 + size * 0.14, option)
+        out = []
+        for width in parts:
+            out.append((x, y, square))
             x += width + spacing
+        return out
+
+    def _draw_check_boxes(self, c: Any, item: Item) -> None:
+        options = item.spec.get("options", ["具备", "不具备"])
+        size, box = item.style["size"], item.box
+        c.setLineWidth(0.6)
+        c.setFont(self.font, size)
+        for option, (x, y, square) in zip(options, self._check_boxes(item), strict=True):
+            c.rect(x, y, square, square, stroke=1, fill=0)
+            c.drawString(x + square + size * 0.3, box.y + (box.h - size) / 2 + size * 0.14, option)
 
     def _photo(self, c: Any, item: Item, ctx: dict[str, Any]) -> None:
         w_mm, h_mm = item.spec.get("photo") or item.spec.get("photo_size") or (25, 34.2)

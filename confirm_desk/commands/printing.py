@@ -1,0 +1,49 @@
+"""CLI: print receipt|form NO ... [--all-confirmed] -o OUT.pdf (one PDF for every applicant named)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from confirm_desk.commands.common import store_from
+from confirm_desk.domain.errors import KnownError
+
+# The paper kinds of services.printing.documents.KINDS, named here so `--help` stays light to import.
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("print", help="打印受理凭证或申请表（PDF，多人合为一个文件）")
+    p.add_argument("kind", choices=("receipt", "form"), help="receipt = 受理凭证，form = 申请表")
+    p.add_argument("numbers", nargs="*", metavar="NO", help="报名号或证件号码")
+    p.add_argument("--all-confirmed", action="store_true", help="所有“确认已通过”的申请人")
+    p.add_argument("--unprinted", action="store_true", help="与 --all-confirmed 同用：只打印尚未打印（或需重新打印）的")
+    p.add_argument("--copies", type=int, help="每人份数（申请表默认 2 份，受理凭证默认 1 份）")
+    p.add_argument("-o", "--output", type=Path, required=True, help="输出 PDF 文件")
+    p.add_argument("--user", default="", help="操作员（写入审计记录）")
+    p.set_defaults(handler=cmd_print)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from confirm_desk.services.applicants import resolve
+    from confirm_desk.services.printing.documents import confirmed_ids, record_printed, write_pdf
+
+    if not args.numbers and not args.all_confirmed:
+        raise KnownError("请给出报名号，或使用 --all-confirmed")
+    if args.copies is not None and not 1 <= args.copies <= 10:
+        raise KnownError("--copies 应在 1 到 10 之间")
+    store = store_from(args)
+    with store.session() as session:
+        ids = [resolve(session, number) for number in args.numbers]
+        if args.all_confirmed:
+            ids += [i for i in confirmed_ids(session, args.kind if args.unprinted else None) if i not in ids]
+        if not ids:
+            print("没有需要打印的申请人。", file=sys.stderr)
+            return 2
+        result = write_pdf(session, ids, args.kind, args.output, args.copies,
+                           progress=lambda done, total, _t: None)
+        record_printed(session, result.printed_ids, args.kind, args.user)
+    print(f"{result.summary_zh()}：{result.path}")
+    for number, reason in result.skipped:
+        print(f"  跳过 {number}：{reason}", file=sys.stderr)
+    return 1 if result.skipped else 0
