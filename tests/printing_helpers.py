@@ -28,14 +28,13 @@ def normalized_jpeg(original: bytes) -> bytes:
     return buf.getvalue()
 
 
-def decide_all(store, status: str = "confirmed") -> list[int]:  # noqa: ANN001
+def decide_all(store, status: str = "confirmed", photos: bool = True) -> list[int]:  # noqa: ANN001
     """Every non-draft applicant gets a decision (audit event, as issue 3 will write) and a 114x156 photo."""
     with store.session() as session:
         ids = list(session.scalars(select(t.c.id).where(t.c.status != "draft").order_by(t.c.application_no)))
         session.execute(update(t).where(t.c.id.in_(ids)).values(status=status))
-        for photo in session.scalars(select(Photo)):
+        for photo in session.scalars(select(Photo)) if photos else ():
             photo.normalized = normalized_jpeg(photo.original)
-        session.execute(update(t).where(t.c.id.in_(ids)).values(photo_state="normalized"))
         for applicant_id in ids:
             audit.record(session, f"decision_{status}", OPERATOR, applicant_id=applicant_id)
     return ids

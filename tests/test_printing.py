@@ -217,7 +217,7 @@ def test_a_thousand_forms_make_one_pdf_of_a_thousand_pages(store, tmp_path: Path
     from confirm_desk.services.demo import fill_demo
 
     fill_demo(store, count=1000)
-    ids = decide_all(store)
+    ids = decide_all(store, photos=False)
     out = tmp_path / "batch.pdf"
     seen: list[int] = []
     with store.session() as session:

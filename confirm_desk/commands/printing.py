@@ -17,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=("receipt", "form"), help="receipt = 受理凭证，form = 申请表")
     p.add_argument("numbers", nargs="*", metavar="NO", help="报名号或证件号码")
     p.add_argument("--all-confirmed", action="store_true", help="所有“确认已通过”的申请人")
-    p.add_argument("--unprinted", action="store_true", help="与 --all-confirmed 同用：只打印尚未打印（或需重新打印）的")
+    p.add_argument("--unprinted", action="store_true",
+                   help="与 --all-confirmed 同用：只打印尚未打印（或需重新打印）的")
     p.add_argument("--copies", type=int, help="每人份数（申请表默认 2 份，受理凭证默认 1 份）")
     p.add_argument("-o", "--output", type=Path, required=True, help="输出 PDF 文件")
     p.add_argument("--user", default="", help="操作员（写入审计记录）")
