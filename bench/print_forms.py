@@ -31,32 +31,32 @@ class _Recorder:
     def _op(self, *op: Any) -> None:
         self._target.append(op)
 
-    def beginForm(self, name: str) -> None:  # noqa: N802 - reportlab's names
+    def beginForm(self, name: str) -> None:
         self.form_name, self._target = name, self.form
 
-    def endForm(self) -> None:  # noqa: N802
+    def endForm(self) -> None:
         self._target = self.pages[-1]
 
-    def doForm(self, name: str) -> None:  # noqa: N802
+    def doForm(self, name: str) -> None:
         self._op("form", name)
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self.pages.append([])
         self._target = self.pages[-1]
 
-    def beginText(self, x: float, y: float) -> _Text:  # noqa: N802
+    def beginText(self, x: float, y: float) -> _Text:
         return _Text(x, y)
 
-    def drawText(self, t: _Text) -> None:  # noqa: N802
+    def drawText(self, t: _Text) -> None:
         self._op("text", t.x, t.y, t.font, t.size, t.mode, t.out)
 
-    def beginPath(self) -> _Path:  # noqa: N802
+    def beginPath(self) -> _Path:
         return _Path()
 
-    def drawPath(self, p: _Path, stroke: int = 1, fill: int = 0) -> None:  # noqa: N802
+    def drawPath(self, p: _Path, stroke: int = 1, fill: int = 0) -> None:
         self._op("path", tuple(p.ops), stroke, fill)
 
-    def drawImage(self, image: Any, x: float, y: float, w: float, h: float) -> None:  # noqa: N802
+    def drawImage(self, image: Any, x: float, y: float, w: float, h: float) -> None:
         self._op("image", image.fp.getvalue() if hasattr(image, "fp") else image, x, y, w, h)
 
     def __getattr__(self, name: str) -> Any:  # setFont, setLineWidth, rect, line, setDash, save/restoreState
@@ -67,13 +67,13 @@ class _Text:
     def __init__(self, x: float, y: float) -> None:
         self.x, self.y, self.font, self.size, self.mode, self.out = x, y, "", 0.0, 0, ""
 
-    def setFont(self, font: str, size: float) -> None:  # noqa: N802
+    def setFont(self, font: str, size: float) -> None:
         self.font, self.size = font, size
 
-    def setTextRenderMode(self, mode: int) -> None:  # noqa: N802
+    def setTextRenderMode(self, mode: int) -> None:
         self.mode = mode
 
-    def textOut(self, text: str) -> None:  # noqa: N802
+    def textOut(self, text: str) -> None:
         self.out += text
 
 
@@ -152,7 +152,7 @@ def floor(layout: Any, form: list[tuple], pages: list[list[tuple]], out: Path) -
                             p.rect(x + (col + 2) * module, y + size - (r + 3) * module, module, module)
                 c.drawPath(p, stroke=0, fill=1)
             elif kind == "code128":
-                _, value, x, y, w, h, bar = op
+                _, value, x, y, _w, h, bar = op
                 Code128(value, barWidth=bar, barHeight=h, humanReadable=False).drawOn(c, x, y)
             elif kind == "form":
                 c.doForm(op[1])
@@ -170,7 +170,8 @@ def make_records(count: int, folder: Path) -> list:
     from confirm_desk.services.demo import fill_demo
     from confirm_desk.services.printing import load_print_data
     from confirm_desk.store.db import open_store
-    from confirm_desk.store.models import Photo, applicant_table as t
+    from confirm_desk.store.models import Photo
+    from confirm_desk.store.models import applicant_table as t
 
     store = open_store(f"sqlite:///{folder / 'bench.sqlite3'}")
     fill_demo(store, count=count)
@@ -217,8 +218,8 @@ def main() -> None:
             layout = load_layout(layout_name)
             ours_pdf, floor_pdf = folder / f"{layout_name}.pdf", folder / f"{layout_name}-floor.pdf"
             form, pages = record(layout, records, 1)
-            ours = median_time(lambda: render_pdf(layout, records, ours_pdf, copies=1))
-            bare = median_time(lambda: floor(layout, form, pages, floor_pdf))
+            ours = median_time(lambda lay=layout, out=ours_pdf: render_pdf(lay, records, out, copies=1))
+            bare = median_time(lambda lay=layout, f=form, p=pages, out=floor_pdf: floor(lay, f, p, out))
             print(f"{len(records):,} {label:<8} renderer {ours:5.2f} s  floor {bare:5.2f} s  "
                   f"ratio {ours / bare:4.2f}x  ({ours_pdf.stat().st_size / 1e6:.1f} MB vs "
                   f"{floor_pdf.stat().st_size / 1e6:.1f} MB, {len(pages)} pages)")

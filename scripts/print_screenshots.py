@@ -37,8 +37,8 @@ def main() -> None:
 
     values = generate(3)[0]
     decided_at = dt.datetime(2026, 9, 24, 10, 32)
-    marks = tuple(ConditionMark(n, True) for n in range(1, 8) if n != 5) + (
-        ConditionMark(5, False, "本周期培训学时 340，尚缺 20 学时"),)
+    marks = (*(ConditionMark(n, True) for n in range(1, 8) if n != 5),
+             ConditionMark(5, False, "本周期培训学时 340，尚缺 20 学时"))
     data = PrintData(
         applicant_id=1, values=values, status=Status.CONFIRMED,
         decision=Decision(operator="王晓燕", decided_at=decided_at, conditions=marks),
@@ -49,8 +49,9 @@ def main() -> None:
     out_dir = ROOT / "docs" / "screenshots"
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("CONFIRM_DESK_HOME", tmp)
-        for layout, record, name in (("application_form", data, "application-form"), ("receipt", data, "receipt"),
-                                     ("receipt", incomplete, "receipt-incomplete")):
+        pictures = (("application_form", data, "application-form"), ("receipt", data, "receipt"),
+                    ("receipt", incomplete, "receipt-incomplete"))
+        for layout, record, name in pictures:
             pdf = Path(tmp) / f"{name}.pdf"
             render_pdf(load_layout(layout), [record], pdf, now=decided_at)
             subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(out_dir / name)],

@@ -28,7 +28,7 @@ def normalized_jpeg(original: bytes) -> bytes:
     return buf.getvalue()
 
 
-def decide_all(store, status: str = "confirmed", photos: bool = True) -> list[int]:  # noqa: ANN001
+def decide_all(store, status: str = "confirmed", photos: bool = True) -> list[int]:
     """Every non-draft applicant gets a decision (audit event, as issue 3 will write) and a 114x156 photo."""
     with store.session() as session:
         ids = list(session.scalars(select(t.c.id).where(t.c.status != "draft").order_by(t.c.application_no)))
@@ -51,7 +51,8 @@ def pdf_pages(path: Path) -> int:
 
 
 def pdffonts(path: Path) -> list[dict[str, str]]:
-    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    lines = out.splitlines()
     rows = []
     for line in lines[2:]:
         parts = line.split()
@@ -75,5 +76,6 @@ def decode_barcodes(pdf: Path, page: int, tmp: Path) -> list[str]:
 def word_boxes(pdf: Path, page: int = 1) -> list[tuple[str, float, float, float, float]]:
     """(text, xMin, yMin, xMax, yMax) in points from the top-left, via pdftotext -bbox."""
     html = pdftotext(pdf, "-bbox", "-f", str(page), "-l", str(page))
-    pattern = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+    number = r'"([\d.]+)"'
+    pattern = re.compile(f"<word xMin={number} yMin={number} xMax={number} yMax={number}>([^<]*)</word>")
     return [(m[4], float(m[0]), float(m[1]), float(m[2]), float(m[3])) for m in pattern.findall(html)]

@@ -38,7 +38,7 @@ LONG_SCHOOL = "舟山市定海区某某某某某某某某实验学校教育集�
 
 
 @pytest.fixture
-def decided(imported_store):  # noqa: ANN001
+def decided(imported_store):
     ids = decide_all(imported_store)
     with imported_store.session() as session:
         first = build_print_data(session, ids[0])
@@ -52,10 +52,12 @@ def test_form_has_the_official_labels_and_the_applicants_values(decided, tmp_pat
         result = write_pdf(session, ids[:3], "form", out)
     assert result.pages == 6 == pdf_pages(out)  # two signed copies each (一式两份)
     text = pdftotext(out, "-f", "1", "-l", "1")
-    for label in ("教师资格定期注册申请表", "所在单位", "填表日期", "报名号", FIELDS_BY_KEY["name"].label,
-                  "有效身份", "教师资格", FIELDS_BY_KEY["registration_type"].label, FIELDS_BY_KEY["phone"].label,
-                  "承诺：本人所填写信息", "本人签字", "定期注册条件具备情况", "1.具有与任教岗位相应的教师资格",
-                  "7.教育行政部门规定的其他条件", "具备", "不具备", "学校负责人签字", "注册机构", "本表一式两份"):
+    registry = [FIELDS_BY_KEY[k].label for k in ("name", "registration_type", "phone", "email", "postcode")]
+    official = ("教师资格定期注册申请表", "所在单位", "填表日期", "报名号", "有效身份", "教师资格",
+                "承诺：本人所填写信息", "本人签字", "定期注册条件具备情况",
+                "1.具有与任教岗位相应的教师资格", "7.教育行政部门规定的其他条件", "具备", "不具备",
+                "学校负责人签字", "注册机构", "本表一式两份")
+    for label in (*official, *registry):
         assert label in text, label
     values = first.values
     for key in ("name", "id_number", "cert_number", "cert_issuer", "application_no", "hired_on"):
@@ -64,7 +66,7 @@ def test_form_has_the_official_labels_and_the_applicants_values(decided, tmp_pat
 
 
 def test_form_without_normalised_photo_asks_for_one(decided, tmp_path: Path) -> None:
-    store, ids, first = decided
+    _store, _ids, first = decided
     out = tmp_path / "nophoto.pdf"
     render_pdf(load_layout("application_form"), [_with(first, photo=None)], out)
     assert "请粘贴照片" in pdftotext(out)
@@ -88,7 +90,8 @@ def test_receipt_masks_the_id_number_and_names_operator_and_point(decided, tmp_p
 def test_incomplete_receipt_lists_missing_materials_and_where_to_bring_them(decided, tmp_path: Path) -> None:
     _store, _ids, first = decided
     data = _with(first, status=Status.INCOMPLETE,
-                 decision=Decision(operator=OPERATOR, missing=("聘用合同（原件或加盖公章的复印件）", "培训学时证明")))
+                 decision=Decision(operator=OPERATOR,
+                                   missing=("聘用合同（原件或加盖公章的复印件）", "培训学时证明")))
     out = tmp_path / "incomplete.pdf"
     render_pdf(load_layout("receipt"), [data], out)
     text = pdftotext(out)
@@ -169,7 +172,8 @@ def test_printing_the_form_clears_reprint_and_is_audited(decided) -> None:
                                        ("print_receipt", ids[0], "李打印")])
         waiting = confirmed_ids(session, "form")
         assert ids[0] not in waiting and ids[2] in waiting
-        session.execute(update(t).where(t.c.id == ids[0]).values(reprint_needed=True))  # edited again (CONF-3)
+        # edited again (CONF-3): the form waits to be printed again
+        session.execute(update(t).where(t.c.id == ids[0]).values(reprint_needed=True))
         assert ids[0] in confirmed_ids(session, "form")
         assert ids[0] not in confirmed_ids(session, "receipt")
 
@@ -222,12 +226,13 @@ def test_a_thousand_forms_make_one_pdf_of_a_thousand_pages(store, tmp_path: Path
     seen: list[int] = []
     with store.session() as session:
         pending_ids = list(session.scalars(select(t.c.id).where(t.c.status != "draft")))
-        result = write_pdf(session, pending_ids, "form", out, copies=1, progress=lambda d, _n, _t: seen.append(d))
+        result = write_pdf(session, pending_ids, "form", out, copies=1,
+                           progress=lambda done, _n, _t: seen.append(done))
     assert result.pages == len(ids) == pdf_pages(out)
     assert len(ids) > 900 and seen[-1] == len(ids)
 
 
-def _with(data, **changes):  # noqa: ANN001, ANN202
+def _with(data, **changes):
     from dataclasses import replace
 
     return replace(data, **changes)
@@ -244,3 +249,17 @@ def test_decision_time_comes_from_the_latest_decision_event(decided) -> None:
         data = build_print_data(session, ids[0])
     assert data.decision.operator == "后来的人"
     assert isinstance(data.decision.decided_at, dt.datetime)
+
+
+def test_an_edit_after_the_pdf_was_made_keeps_the_reprint_flag(decided, tmp_path: Path) -> None:
+    store, ids, _first = decided
+    with store.session() as session:
+        session.execute(update(t).where(t.c.id.in_(ids[:2])).values(reprint_needed=True))
+        result = write_pdf(session, ids[:2], "form", tmp_path / "f.pdf")
+    with store.session() as session:  # someone edits the second applicant before the paper is printed
+        session.execute(update(t).where(t.c.id == ids[1]).values(school="新学校", version=t.c.version + 1))
+    with store.session() as session:
+        record_printed(session, result.printed_ids, "form", "李打印", result.versions)
+        rows = session.execute(select(t.c.id, t.c.reprint_needed).where(t.c.id.in_(ids[:2])))
+        flags = {row.id: row.reprint_needed for row in rows}
+    assert flags == {ids[0]: False, ids[1]: True}

@@ -43,7 +43,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             return 2
         result = write_pdf(session, ids, args.kind, args.output, args.copies,
                            progress=lambda done, total, _t: None)
-        record_printed(session, result.printed_ids, args.kind, args.user)
+        record_printed(session, result.printed_ids, args.kind, args.user, result.versions)
     print(f"{result.summary_zh()}：{result.path}")
     for number, reason in result.skipped:
         print(f"  跳过 {number}：{reason}", file=sys.stderr)

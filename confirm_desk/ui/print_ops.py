@@ -82,10 +82,10 @@ def _generate(
         if result.skipped:
             lines = "\n".join(f"{number}：{reason}" for number, reason in result.skipped[:20])
             show_info(parent, f"以下 {len(result.skipped)} 人未生成{paper.label}：\n{lines}")
-        printed = list(result.printed_ids)
+        printed, versions = list(result.printed_ids), dict(result.versions)
         dialog = PrintPreviewDialog(
             result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）",
-            on_printed=lambda: record_prints(store, printed, paper.key, operator, runner),
+            on_printed=lambda: record_prints(store, printed, paper.key, operator, runner, versions),
             delete_on_close=True, parent=parent,
         )
         if on_preview is not None:
@@ -95,13 +95,20 @@ def _generate(
     runner.run(f"正在生成{paper.label}", work, done)
 
 
-def record_prints(store: Store, ids: Sequence[int], kind: str, operator: str, runner: JobRunner,
-                  on_done: Callable[[int], None] | None = None) -> None:
+def record_prints(
+    store: Store,
+    ids: Sequence[int],
+    kind: str,
+    operator: str,
+    runner: JobRunner,
+    versions: dict[int, int] | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> None:
     """Audit the print and clear the reprint flag of printed forms (CONF-3), as a job."""
     from confirm_desk.services.printing.documents import record_printed
 
     def work(_progress: ProgressFn) -> int:
         with store.session() as session:
-            return record_printed(session, ids, kind, operator)
+            return record_printed(session, ids, kind, operator, versions)
 
     runner.run("正在记录打印", work, on_done or (lambda _n: None))

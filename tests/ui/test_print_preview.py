@@ -13,7 +13,7 @@ from tests.printing_helpers import decide_all, pdf_pages, pdftotext
 t = applicant_table
 
 
-def _open_preview(qtbot, store, ids, kind, **kwargs):  # noqa: ANN001, ANN003, ANN202
+def _open_preview(qtbot, store, ids, kind, **kwargs):
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.print_ops import print_applicants
 
@@ -25,7 +25,7 @@ def _open_preview(qtbot, store, ids, kind, **kwargs):  # noqa: ANN001, ANN003, A
     return opened[0]
 
 
-def test_preview_pages_through_the_batch_and_prints_it(qtbot, imported_store, tmp_path: Path) -> None:  # noqa: ANN001
+def test_preview_pages_through_the_batch_and_prints_it(qtbot, imported_store, tmp_path: Path) -> None:
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
@@ -59,7 +59,7 @@ def test_preview_pages_through_the_batch_and_prints_it(qtbot, imported_store, tm
     assert not source.exists()  # the generated PDF (personal data) does not linger
 
 
-def test_batch_of_all_confirmed_unprinted_receipts(qtbot, imported_store) -> None:  # noqa: ANN001
+def test_batch_of_all_confirmed_unprinted_receipts(qtbot, imported_store) -> None:
     from confirm_desk.ui import messages
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.print_ops import print_all_unprinted, record_prints
@@ -78,7 +78,7 @@ def test_batch_of_all_confirmed_unprinted_receipts(qtbot, imported_store) -> Non
     assert len(opened) == 1 and messages.shown[-1] == ("info", "没有需要打印受理凭证的申请人。")
 
 
-def test_undecided_applicants_are_reported_not_printed(qtbot, imported_store) -> None:  # noqa: ANN001
+def test_undecided_applicants_are_reported_not_printed(qtbot, imported_store) -> None:
     from confirm_desk.ui import messages
 
     ids = decide_all(imported_store)[:2]

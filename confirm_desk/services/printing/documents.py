@@ -62,6 +62,7 @@ class PdfResult:
     kind: str
     pages: int = 0
     printed_ids: list[int] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # applicant id -> row version on the paper
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (报名号, reason)
 
     def summary_zh(self) -> str:
@@ -131,24 +132,33 @@ def write_pdf(
     layout = load_layout(kind.layout)
     result.pages = render_pdf(layout, records, result.path, copies or kind.default_copies, progress)
     result.printed_ids = [r.applicant_id for r in records]
+    result.versions = {r.applicant_id: r.version for r in records}
     return result
 
 
-def record_printed(session: Session, applicant_ids: Sequence[int], kind: str, operator: str) -> int:
-    """Audit every print; a printed application form clears the reprint flag (CONF-3)."""
+def record_printed(session: Session, applicant_ids: Sequence[int], kind: str, operator: str,
+                   versions: dict[int, int] | None = None) -> int:
+    """Audit every print; a printed application form clears the reprint flag (CONF-3).
+
+    With `versions` (from PdfResult), an applicant edited after the PDF was made keeps the flag: the
+    paper that went to the printer shows the old values.
+    """
     paper = paper_kind(kind)
     ids = list(applicant_ids)
-    numbers = {r.id: r.application_no for r in session.execute(
-        select(t.c.id, t.c.application_no).where(t.c.id.in_(ids)))}
-    if paper.key == "form" and ids:
-        session.execute(update(t).where(t.c.id.in_(ids), t.c.reprint_needed.is_(True))
-                        .values(reprint_needed=False))
+    rows = {r.id: r for r in session.execute(
+        select(t.c.id, t.c.application_no, t.c.version).where(t.c.id.in_(ids)))}
+    if paper.key == "form":
+        current = [i for i in rows if versions is None or versions.get(i) == rows[i].version]
+        if current:
+            session.execute(update(t).where(t.c.id.in_(current), t.c.reprint_needed.is_(True))
+                            .values(reprint_needed=False))
     audit.record_many(session, [
-        {"action": paper.action, "operator": operator, "applicant_id": i, "application_no": numbers[i],
-         "field": "", "old_value": "", "new_value": "", "detail": paper.label}
-        for i in ids if i in numbers
+        {"action": paper.action, "operator": operator, "applicant_id": i,
+         "application_no": rows[i].application_no, "field": "", "old_value": "", "new_value": "",
+         "detail": paper.label}
+        for i in ids if i in rows
     ])
-    return len(numbers)
+    return len(rows)
 
 
 def confirmed_ids(session: Session, kind: str | None = None) -> list[int]:

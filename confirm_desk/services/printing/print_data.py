@@ -47,6 +47,7 @@ class PrintData:
     confirmation_point: str
     point_address: str = ""
     reprint_needed: bool = False
+    version: int = 0  # the row version printed: an edit after it keeps the reprint flag (CONF-3)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -103,6 +104,7 @@ def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
                 confirmation_point=values["confirmation_point"],
                 point_address=address,
                 reprint_needed=bool(row.reprint_needed),
+                version=row.version,
             ))
     return out
 
