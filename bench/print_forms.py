@@ -174,7 +174,7 @@ def make_records(count: int, folder: Path) -> list:
     from confirm_desk.store.models import applicant_table as t
 
     store = open_store(f"sqlite:///{folder / 'bench.sqlite3'}")
-    fill_demo(store, count=count)
+    fill_demo(store, count=count)  # every applicant is printed below, drafts included: exactly `count`
     with store.session() as session:
         from PIL import Image
 
@@ -194,7 +194,7 @@ def make_records(count: int, folder: Path) -> list:
     return records
 
 
-def median_time(fn: Any, runs: int = 3) -> float:
+def median_time(fn: Any, runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -203,26 +203,45 @@ def median_time(fn: Any, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=1000)
-    args = parser.parse_args()
+def measure(count: int, runs: int = 3) -> list[dict[str, Any]]:
+    """Median seconds of the renderer and of the floor for `count` forms and `count` receipts."""
     from confirm_desk.services.printing import render_pdf
     from confirm_desk.services.printing.layout import load_layout
 
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ.setdefault("CONFIRM_DESK_HOME", str(folder / "home"))
-        records = make_records(args.count, folder)
+        records = make_records(count, folder)
         for layout_name, label in (("application_form", "forms"), ("receipt", "receipts")):
             layout = load_layout(layout_name)
             ours_pdf, floor_pdf = folder / f"{layout_name}.pdf", folder / f"{layout_name}-floor.pdf"
             form, pages = record(layout, records, 1)
-            ours = median_time(lambda lay=layout, out=ours_pdf: render_pdf(lay, records, out, copies=1))
-            bare = median_time(lambda lay=layout, f=form, p=pages, out=floor_pdf: floor(lay, f, p, out))
-            print(f"{len(records):,} {label:<8} renderer {ours:5.2f} s  floor {bare:5.2f} s  "
-                  f"ratio {ours / bare:4.2f}x  ({ours_pdf.stat().st_size / 1e6:.1f} MB vs "
-                  f"{floor_pdf.stat().st_size / 1e6:.1f} MB, {len(pages)} pages)")
+            ours = median_time(lambda lay=layout, out=ours_pdf: render_pdf(lay, records, out, copies=1), runs)
+            bare = median_time(lambda lay=layout, f=form, p=pages, out=floor_pdf: floor(lay, f, p, out), runs)
+            results.append({"label": label, "count": len(records), "ours": ours, "floor": bare,
+                            "mb": ours_pdf.stat().st_size / 1e6, "floor_mb": floor_pdf.stat().st_size / 1e6,
+                            "pages": len(pages)})
+    return results
+
+
+def bench_rows(quick: bool) -> list[dict]:
+    """Rows for `python -m bench` (bench/__main__.py)."""
+    from bench.__main__ import row
+
+    return [row(f"print {r['count']:,} {r['label']} into one PDF", r["ours"], r["floor"], 1.5,
+                note=f"{r['mb']:.1f} MB")
+            for r in measure(200 if quick else 1000, 1 if quick else 3)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    args = parser.parse_args()
+    for r in measure(args.count):
+        print(f"{r['count']:,} {r['label']:<8} renderer {r['ours']:5.2f} s  floor {r['floor']:5.2f} s  "
+              f"ratio {r['ours'] / r['floor']:4.2f}x  ({r['mb']:.1f} MB vs {r['floor_mb']:.1f} MB, "
+              f"{r['pages']} pages)")
 
 
 if __name__ == "__main__":

@@ -29,19 +29,20 @@ def normalised(original: bytes) -> bytes:
 
 
 def main() -> None:
+    from confirm_desk.domain.decisions import ConditionMark
     from confirm_desk.domain.statuses import Status
     from confirm_desk.services.demo import draw_photo, generate
     from confirm_desk.services.printing import PrintData, render_pdf
     from confirm_desk.services.printing.layout import load_layout
-    from confirm_desk.services.printing.print_data import ConditionMark, Decision
+    from confirm_desk.services.printing.print_data import PrintedDecision
 
     values = generate(3)[0]
     decided_at = dt.datetime(2026, 9, 24, 10, 32)
-    marks = (*(ConditionMark(n, True) for n in range(1, 8) if n != 5),
-             ConditionMark(5, False, "本周期培训学时 340，尚缺 20 学时"))
+    marks = [ConditionMark(True)] * 7
+    marks[4] = ConditionMark(False, "本周期培训学时 340，尚缺 20 学时")
     data = PrintData(
         applicant_id=1, values=values, status=Status.CONFIRMED,
-        decision=Decision(operator="王晓燕", decided_at=decided_at, conditions=marks),
+        decision=PrintedDecision(operator="王晓燕", decided_at=decided_at, conditions=tuple(marks)),
         photo=normalised(draw_photo(0)), confirmation_point=values["confirmation_point"],
     )
     incomplete = replace(data, status=Status.INCOMPLETE, decision=replace(

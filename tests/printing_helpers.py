@@ -8,13 +8,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from confirm_desk.services import audit
-from confirm_desk.store.models import Photo, applicant_table
+from confirm_desk.store.models import Operator, Photo, applicant_table
 
 t = applicant_table
 OPERATOR = "王确认"
+MISSING = ["聘用合同（原件或加盖公章的复印件）", "培训学时证明"]
 
 
 def normalized_jpeg(original: bytes) -> bytes:
@@ -29,15 +29,29 @@ def normalized_jpeg(original: bytes) -> bytes:
 
 
 def decide_all(store, status: str = "confirmed", photos: bool = True) -> list[int]:
-    """Every non-draft applicant gets a decision (audit event, as issue 3 will write) and a 114x156 photo."""
+    """Every non-draft applicant decided through the confirmation service, with a 114x156 photo.
+
+    The operator account "wangqr" has the display name OPERATOR, which the papers show.
+    """
+    from confirm_desk.domain.decisions import ConditionMark
+    from confirm_desk.domain.statuses import Status
+    from confirm_desk.services.confirmation import CheckInput, save_check
+
+    outcome = Status(status)
+    conditions = [ConditionMark(True)] * 7
+    conditions[4] = ConditionMark(False, "培训学时缺12学时")
     with store.session() as session:
-        ids = list(session.scalars(select(t.c.id).where(t.c.status != "draft").order_by(t.c.application_no)))
-        session.execute(update(t).where(t.c.id.in_(ids)).values(status=status))
+        session.add(Operator(username="wangqr", display_name=OPERATOR, password_hash="x"))
         for photo in session.scalars(select(Photo)) if photos else ():
             photo.normalized = normalized_jpeg(photo.original)
-        for applicant_id in ids:
-            audit.record(session, f"decision_{status}", OPERATOR, applicant_id=applicant_id)
-    return ids
+        rows = session.execute(select(t.c.id, t.c.version).where(t.c.status != "draft")
+                               .order_by(t.c.application_no)).all()
+        for row in rows:
+            save_check(session, row.id, CheckInput(
+                conditions=conditions, outcome=outcome,
+                reason="证书与任教学段不符" if outcome is Status.REJECTED else "",
+                missing=MISSING if outcome is Status.INCOMPLETE else []), "wangqr", row.version)
+    return [row.id for row in rows]
 
 
 def pdftotext(path: Path, *args: str) -> str:

@@ -21,9 +21,9 @@ from confirm_desk.services.printing import (
 )
 from confirm_desk.services.printing.fonts import fit_text, string_width
 from confirm_desk.services.printing.layout import MM, compile_layout, load_layout
-from confirm_desk.services.printing.print_data import ConditionMark, Decision
 from confirm_desk.store.models import AuditEvent, applicant_table
 from tests.printing_helpers import (
+    MISSING,
     OPERATOR,
     decide_all,
     decode_barcodes,
@@ -87,24 +87,25 @@ def test_receipt_masks_the_id_number_and_names_operator_and_point(decided, tmp_p
         assert value in text, value
 
 
-def test_incomplete_receipt_lists_missing_materials_and_where_to_bring_them(decided, tmp_path: Path) -> None:
-    _store, _ids, first = decided
-    data = _with(first, status=Status.INCOMPLETE,
-                 decision=Decision(operator=OPERATOR,
-                                   missing=("聘用合同（原件或加盖公章的复印件）", "培训学时证明")))
+def test_incomplete_receipt_lists_missing_materials_and_where_to_go(imported_store, tmp_path: Path) -> None:
+    ids = decide_all(imported_store, "incomplete")
     out = tmp_path / "incomplete.pdf"
-    render_pdf(load_layout("receipt"), [data], out)
+    with imported_store.session() as session:
+        write_pdf(session, ids[:1], "receipt", out)
+        point = build_print_data(session, ids[0]).confirmation_point
     text = pdftotext(out)
-    assert "申请材料不全，请补交以下材料" in text
-    assert "1. 聘用合同（原件或加盖公章的复印件）" in text and "2. 培训学时证明" in text
-    assert f"携带本凭证到 {first.confirmation_point} 补交" in text
+    assert "申请材料不全，请补交以下材料" in text and Status.INCOMPLETE.label in text
+    assert f"1. {MISSING[0]}" in text and f"2. {MISSING[1]}" in text
+    assert f"携带本凭证到 {point} 补交" in text
+    assert "、".join(MISSING) in text  # the school's tear-off copy lists them too
 
 
 def test_recorded_conditions_print_their_reasons(decided, tmp_path: Path) -> None:
-    _store, _ids, first = decided
-    marks = (ConditionMark(1, True), ConditionMark(5, False, "培训学时缺12学时"))
+    store, ids, first = decided
+    assert [c.met for c in first.decision.conditions] == [True, True, True, True, False, True, True]
     out = tmp_path / "conditions.pdf"
-    render_pdf(load_layout("application_form"), [_with(first, decision=Decision(conditions=marks))], out)
+    with store.session() as session:
+        write_pdf(session, ids[:1], "form", out, copies=1)
     assert "培训学时缺12学时" in pdftotext(out)
 
 
@@ -220,16 +221,15 @@ def test_cli_prints_forms_and_records_them(decided, db_url: str, tmp_path: Path)
 def test_a_thousand_forms_make_one_pdf_of_a_thousand_pages(store, tmp_path: Path) -> None:
     from confirm_desk.services.demo import fill_demo
 
-    fill_demo(store, count=1000)
-    ids = decide_all(store, photos=False)
+    fill_demo(store, count=1040)
     out = tmp_path / "batch.pdf"
     seen: list[int] = []
-    with store.session() as session:
-        pending_ids = list(session.scalars(select(t.c.id).where(t.c.status != "draft")))
-        result = write_pdf(session, pending_ids, "form", out, copies=1,
+    with store.session() as session:  # forms print for undecided applicants too (not for drafts)
+        ids = list(session.scalars(select(t.c.id).where(t.c.status != "draft").limit(1000)))
+        result = write_pdf(session, ids, "form", out, copies=1,
                            progress=lambda done, _n, _t: seen.append(done))
-    assert result.pages == len(ids) == pdf_pages(out)
-    assert len(ids) > 900 and seen[-1] == len(ids)
+    assert len(ids) == 1000 and seen[-1] == 1000
+    assert result.pages == 1000 == pdf_pages(out)
 
 
 def _with(data, **changes):
@@ -238,17 +238,21 @@ def _with(data, **changes):
     return replace(data, **changes)
 
 
-def test_decision_time_comes_from_the_latest_decision_event(decided) -> None:
-    store, ids, _first = decided
-    from confirm_desk.services import audit
+def test_the_papers_show_the_decision_in_force(decided) -> None:
+    from confirm_desk.services.confirmation import CheckInput, save_check
 
+    store, ids, first = decided
+    assert first.decision.operator == OPERATOR  # the account's display name, not the user name
+    assert isinstance(first.decision.decided_at, dt.datetime) and first.status is Status.CONFIRMED
     with store.session() as session:
-        audit.record(session, "decision_incomplete", "后来的人", applicant_id=ids[0])
-        audit.record(session, "print_form", "打印的人", applicant_id=ids[0])
+        version = session.scalar(select(t.c.version).where(t.c.id == ids[0]))
+        save_check(session, ids[0], CheckInput(outcome=Status.INCOMPLETE, missing=MISSING[:1],
+                                               reopen_reason="原件复核"), "someone", version)
     with store.session() as session:
         data = build_print_data(session, ids[0])
-    assert data.decision.operator == "后来的人"
-    assert isinstance(data.decision.decided_at, dt.datetime)
+    assert data.status is Status.INCOMPLETE
+    assert data.decision.operator == "someone" and data.decision.missing == tuple(MISSING[:1])
+    assert data.decision.conditions == first.decision.conditions  # the recorded marks stay
 
 
 def test_an_edit_after_the_pdf_was_made_keeps_the_reprint_flag(decided, tmp_path: Path) -> None:

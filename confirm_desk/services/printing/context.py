@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from confirm_desk.domain.decisions import CONDITION_COUNT
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.printing.print_data import PrintData
-
-CONDITION_COUNT = 7
 
 
 def chinese_date(day: dt.date) -> str:
@@ -41,9 +40,8 @@ def page_context(data: PrintData, now: dt.datetime, copy: int = 1, copies: int =
         copy_no=copy,
         copies=copies,
     )
-    marks = {m.number: m for m in decision.conditions}
     for n in range(1, CONDITION_COUNT + 1):
-        mark = marks.get(n)
+        mark = decision.conditions[n - 1] if n <= len(decision.conditions) else None
         ctx[f"condition_{n}_met"] = None if mark is None else mark.met
         ctx[f"condition_{n}_reason"] = mark.reason if mark else ""
     return ctx

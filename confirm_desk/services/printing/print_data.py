@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.decisions import CONDITION_COUNT, ConditionMark
 from confirm_desk.domain.errors import NotFound
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
-from confirm_desk.store.models import AuditEvent, Photo, Setting, applicant_table
+from confirm_desk.store.models import ConditionCheck, Decision, Operator, Photo, Setting, applicant_table
 
 t = applicant_table
 CHUNK = 500  # ids per IN (...) query: under SQLite's variable limit, few round trips
@@ -20,20 +22,13 @@ POINT_ADDRESS_SETTING = "point_address"  # where applicants bring missing materi
 
 
 @dataclass(frozen=True)
-class ConditionMark:
-    """One of the 7 registration conditions as the school recorded it."""
+class PrintedDecision:
+    """The decision in force as the papers show it (empty for an undecided applicant)."""
 
-    number: int  # 1..7, the order of codes.json "conditions" and of form 附件2
-    met: bool | None  # None: not recorded (the boxes stay empty for the school to tick)
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Decision:
-    operator: str = ""
+    operator: str = ""  # the operator's display name when the account has one (CONF-6)
     decided_at: dt.datetime | None = None
     missing: tuple[str, ...] = ()
-    conditions: tuple[ConditionMark, ...] = ()
+    conditions: tuple[ConditionMark, ...] = ()  # COND-1..7 in order; empty when none was recorded
     reason: str = ""
 
 
@@ -42,7 +37,7 @@ class PrintData:
     applicant_id: int
     values: dict[str, str]
     status: Status
-    decision: Decision
+    decision: PrintedDecision
     photo: bytes | None  # the normalised 114x156 JPEG only; an original is never printed
     confirmation_point: str
     point_address: str = ""
@@ -55,25 +50,50 @@ class PrintData:
         return self.values["application_no"]
 
 
-def load_decisions(session: Session, ids: Sequence[int]) -> dict[int, Decision]:
-    """Decision operator and time from the latest audit event whose action starts with "decision".
+def load_decisions(session: Session, ids: Sequence[int]) -> dict[int, PrintedDecision]:
+    """Decisions in force and the recorded conditions for many applicants in four queries.
 
-    Interim source until the decision tables (issue 3, migration 0002) land: switch this one function to
-    the decision service then, filling `missing` and `conditions` too. Nothing else reads decisions.
+    The same rules as services.confirmation.latest_decision (the newest decision row, only while the
+    applicant is decided), in bulk; conditions are the current marks, else those saved with the decision.
     """
     if not ids:
         return {}
-    latest = (
-        select(AuditEvent.applicant_id, func.max(AuditEvent.id).label("event_id"))
-        .where(AuditEvent.applicant_id.in_(list(ids)), AuditEvent.action.like("decision%"))
-        .group_by(AuditEvent.applicant_id)
-        .subquery()
+    chunk = list(ids)
+    decided = [s.value for s in Status if s.decided]
+    newest = (
+        select(func.max(Decision.id))
+        .join(t, t.c.id == Decision.applicant_id)
+        .where(Decision.applicant_id.in_(chunk), t.c.status.in_(decided))
+        .group_by(Decision.applicant_id)
     )
-    rows = session.execute(
-        select(AuditEvent.applicant_id, AuditEvent.operator, AuditEvent.at, AuditEvent.detail)
-        .join(latest, AuditEvent.id == latest.c.event_id)
-    )
-    return {r.applicant_id: Decision(operator=r.operator, decided_at=r.at) for r in rows}
+    decisions = {d.applicant_id: d for d in session.scalars(select(Decision).where(Decision.id.in_(newest)))}
+    marks: dict[int, dict[int, ConditionMark]] = {}
+    for c in session.scalars(select(ConditionCheck).where(ConditionCheck.applicant_id.in_(chunk))):
+        marks.setdefault(c.applicant_id, {})[c.number] = ConditionMark(c.met, c.reason)
+    names = {d.operator for d in decisions.values()}
+    display = {o.username.lower(): o.display_name for o in session.scalars(
+        select(Operator).where(Operator.username.in_(names)))} if names else {}
+    out = {}
+    for applicant_id in chunk:
+        d = decisions.get(applicant_id)
+        current = marks.get(applicant_id)
+        if current:
+            conditions = tuple(current.get(n, ConditionMark()) for n in range(1, CONDITION_COUNT + 1))
+        elif d is not None:
+            conditions = tuple(ConditionMark(met, reason) for met, reason in json.loads(d.conditions or "[]"))
+        else:
+            conditions = ()
+        if d is None:
+            out[applicant_id] = PrintedDecision(conditions=conditions)
+            continue
+        out[applicant_id] = PrintedDecision(
+            operator=display.get(d.operator.lower()) or d.operator,
+            decided_at=d.decided_at,
+            missing=tuple(json.loads(d.missing or "[]")),
+            conditions=conditions,
+            reason=d.reason,
+        )
+    return out
 
 
 def _setting(session: Session, key: str) -> str:
@@ -99,7 +119,7 @@ def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
                 applicant_id=applicant_id,
                 values=values,
                 status=Status(row.status),
-                decision=decisions.get(applicant_id, Decision()),
+                decision=decisions.get(applicant_id, PrintedDecision()),
                 photo=photos.get(applicant_id),
                 confirmation_point=values["confirmation_point"],
                 point_address=address,
