@@ -40,19 +40,24 @@ def print_applicants(
     runner: JobRunner,
     copies: int | None = None,
     on_preview: Callable[[PrintPreviewDialog], None] | None = None,
+    on_recorded: Callable[[int], None] | None = None,
 ) -> None:
-    """Generate one PDF for `ids` ("receipt" or "form"), then open the preview (non-blocking)."""
+    """Generate one PDF for `ids` ("receipt" or "form"), then open the preview (non-blocking).
+
+    `on_recorded(n)` runs once a print went to the printer and was recorded (e.g. reload the list).
+    """
     wanted = list(ids)
-    _generate(parent, store, kind, operator, runner, lambda _session: wanted, copies, on_preview)
+    _generate(parent, store, kind, operator, runner, lambda _session: wanted, copies, on_preview, on_recorded)
 
 
 def print_all_unprinted(parent: QWidget | None, store: Store, kind: str, operator: str, runner: JobRunner,
-                        on_preview: Callable[[PrintPreviewDialog], None] | None = None) -> None:
+                        on_preview: Callable[[PrintPreviewDialog], None] | None = None,
+                        on_recorded: Callable[[int], None] | None = None) -> None:
     """Every confirmed applicant still waiting for this paper (never printed, or to reprint after an edit)."""
     from confirm_desk.services.printing.documents import confirmed_ids
 
     _generate(parent, store, kind, operator, runner, lambda session: confirmed_ids(session, kind), None,
-              on_preview)
+              on_preview, on_recorded)
 
 
 def _generate(
@@ -64,6 +69,7 @@ def _generate(
     choose: Callable[[Session], list[int]],
     copies: int | None,
     on_preview: Callable[[PrintPreviewDialog], None] | None,
+    on_recorded: Callable[[int], None] | None = None,
 ) -> None:
     from confirm_desk.services.printing.documents import paper_kind, write_pdf
 
@@ -83,9 +89,12 @@ def _generate(
             lines = "\n".join(f"{number}：{reason}" for number, reason in result.skipped[:20])
             show_info(parent, f"以下 {len(result.skipped)} 人未生成{paper.label}：\n{lines}")
         printed, versions = list(result.printed_ids), dict(result.versions)
+
+        def record() -> None:
+            record_prints(store, printed, paper.key, operator, runner, versions, on_recorded)
+
         dialog = PrintPreviewDialog(
-            result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）",
-            on_printed=lambda: record_prints(store, printed, paper.key, operator, runner, versions),
+            result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）", on_printed=record,
             delete_on_close=True, parent=parent,
         )
         if on_preview is not None:

@@ -32,7 +32,8 @@ def test_preview_pages_through_the_batch_and_prints_it(qtbot, imported_store, tm
     ids = decide_all(imported_store)[:3]
     with imported_store.session() as session:
         session.execute(update(t).where(t.c.id.in_(ids)).values(reprint_needed=True))
-    dialog = _open_preview(qtbot, imported_store, ids, "form")
+    recorded: list[int] = []
+    dialog = _open_preview(qtbot, imported_store, ids, "form", on_recorded=recorded.append)
     assert dialog.page_count() == 6  # two copies each
     assert dialog.page_label.text() == "第 1 / 6 页" and not dialog.prev_button.isEnabled()
     dialog.next_button.click()
@@ -46,7 +47,7 @@ def test_preview_pages_through_the_batch_and_prints_it(qtbot, imported_store, tm
     printer.setOutputFileName(str(printed))
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     assert dialog.print_to(printer) == 6
-    assert pdf_pages(printed) == 6
+    assert pdf_pages(printed) == 6 and recorded == [3]
     assert "595 x 842 pts" in subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True).stdout
     with imported_store.session() as session:
         assert session.scalar(select(func.count()).where(AuditEvent.action == "print_form")) == 3
