@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+
+from bench.timing import median_of
 
 
 class _Recorder:
@@ -194,15 +195,6 @@ def make_records(count: int, folder: Path) -> list:
     return records
 
 
-def median_time(fn: Any, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def measure(count: int, runs: int = 3) -> list[dict[str, Any]]:
     """Median seconds of the renderer and of the floor for `count` forms and `count` receipts."""
     from confirm_desk.services.printing import render_pdf
@@ -217,8 +209,8 @@ def measure(count: int, runs: int = 3) -> list[dict[str, Any]]:
             layout = load_layout(layout_name)
             ours_pdf, floor_pdf = folder / f"{layout_name}.pdf", folder / f"{layout_name}-floor.pdf"
             form, pages = record(layout, records, 1)
-            ours = median_time(lambda lay=layout, out=ours_pdf: render_pdf(lay, records, out, copies=1), runs)
-            bare = median_time(lambda lay=layout, f=form, p=pages, out=floor_pdf: floor(lay, f, p, out), runs)
+            ours = median_of(lambda lay=layout, out=ours_pdf: render_pdf(lay, records, out, copies=1), runs)
+            bare = median_of(lambda lay=layout, f=form, p=pages, out=floor_pdf: floor(lay, f, p, out), runs)
             results.append({"label": label, "count": len(records), "ours": ours, "floor": bare,
                             "mb": ours_pdf.stat().st_size / 1e6, "floor_mb": floor_pdf.stat().st_size / 1e6,
                             "pages": len(pages)})

@@ -102,12 +102,15 @@ class PageRenderer:
             else:
                 width = string_width(line, size)
                 x = box.x + box.w - pad - width if align == "right" else box.x + (box.w - width) / 2
-            text = c.beginText(x, baseline)
-            text.setFont(self.font, size)
             if bold:
+                text = c.beginText(x, baseline)
+                text.setFont(self.font, size)
                 text.setTextRenderMode(2)
-            text.textOut(line)
-            c.drawText(text)
+                text.textOut(line)
+                c.drawText(text)
+            else:
+                c.setFont(self.font, size)
+                c.drawString(x, baseline, line)
             baseline -= leading
         if bold:
             c.restoreState()
