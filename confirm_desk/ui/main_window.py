@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +21,7 @@ from confirm_desk.store.db import Store
 from confirm_desk.ui.applicant_model import ApplicantListModel
 from confirm_desk.ui.detail_dialog import DetailDialog
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main_actions import build_actions
 from confirm_desk.ui.messages import ask, show_info
 from confirm_desk.ui.query_bar import QueryBar
 
@@ -65,7 +64,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
-        self._build_actions()
+        build_actions(self)
         self.reload()
         self.table.resizeColumnsToContents()
         if account is not None:
@@ -74,61 +73,6 @@ class MainWindow(QMainWindow):
             from confirm_desk.ui.idle_lock import IdleLock
 
             self.idle_lock = IdleLock(self, store, account, idle_minutes)
-
-    # --- actions -------------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        def action(text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:  # noqa: ANN001
-            act = QAction(text, self)
-            if shortcut:
-                act.setShortcut(QKeySequence(shortcut))
-            act.triggered.connect(slot)
-            return act
-
-        self.act_import = action("导入申请人…", self.import_applicants, "Ctrl+I")
-        self.act_refresh = action("刷新", self.reload, QKeySequence.StandardKey.Refresh)
-        self.act_open = action("核对确认", self.open_selected, "Return")
-        self.act_detail = action("查看详情（只读）", self.show_detail_of_selected, "Ctrl+D")
-        self.act_audit = action("审计记录…", self.show_audit)
-        self.act_users = action("操作员管理…", self.manage_users)
-        self.act_users.setEnabled(bool(self.account and self.account.is_admin))
-        self.act_open.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.table.addAction(self.act_open)
-        self.act_find = action("查找", self.query.focus_search, QKeySequence.StandardKey.Find)
-        self.act_list_all = action("列出全部", self.query.clear, "Ctrl+L")
-        self.act_crop = action("裁剪照片…", self.crop_photo, "Ctrl+P")
-        self.act_normalize_selected = action("规范所选照片（114×156）", lambda: self.normalize(self.selected_ids()))
-        self.act_normalize_all = action("规范全部照片…", lambda: self.normalize(None))
-        self.act_full_ids = action("显示完整证件号码", self._toggle_full_ids)
-        self.act_full_ids.setCheckable(True)
-        self.act_quit = action("退出", self.close, QKeySequence.StandardKey.Quit)
-        self.act_about = action("关于", self._about)
-
-        menu = self.menuBar().addMenu("文件(&F)")
-        menu.addAction(self.act_import)
-        self.file_menu = menu
-        menu.addSeparator()
-        menu.addAction(self.act_quit)
-        menu = self.menuBar().addMenu("查看(&V)")
-        for act in (self.act_find, self.act_list_all, self.act_refresh, self.act_open, self.act_detail,
-                    self.act_audit):
-            menu.addAction(act)
-        menu.addSeparator()
-        menu.addAction(self.act_full_ids)
-        self.view_menu = menu
-        self.photo_menu = self.menuBar().addMenu("照片(&P)")
-        for act in (self.act_crop, self.act_normalize_selected, self.act_normalize_all):
-            self.photo_menu.addAction(act)
-        self.admin_menu = self.menuBar().addMenu("管理(&M)")
-        self.admin_menu.addAction(self.act_users)
-        self.help_menu = self.menuBar().addMenu("帮助(&H)")
-        self.help_menu.addAction(self.act_about)
-
-        toolbar = QToolBar("常用")
-        toolbar.setMovable(False)
-        for act in (self.act_import, self.act_refresh, self.act_open, self.act_crop):
-            toolbar.addAction(act)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
 
     # --- list ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -234,6 +178,23 @@ class MainWindow(QMainWindow):
         self.open_dialogs.append(dialog)
         dialog.finished.connect(lambda _r, d=dialog: self.open_dialogs.remove(d) if d in self.open_dialogs else None)
         dialog.open()
+
+    # --- printing ------------------------------------------------------------------------
+    def print_selected(self, kind: str) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.statusBar().showMessage("请先在列表中选择申请人（可多选）", 3000)
+            return
+        from confirm_desk.ui import print_ops
+
+        print_ops.print_applicants(self, self.store, ids, kind, self.operator, self.runner,
+                                   on_recorded=lambda _n: self.model.refresh(), on_preview=self.open_dialogs.append)
+
+    def print_unprinted(self, kind: str) -> None:
+        from confirm_desk.ui import print_ops
+
+        print_ops.print_all_unprinted(self, self.store, kind, self.operator, self.runner,
+                                      on_recorded=lambda _n: self.model.refresh(), on_preview=self.open_dialogs.append)
 
     # --- photos ----------------------------------------------------------------------------
     def crop_photo(self) -> None:

@@ -147,3 +147,14 @@ def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None
     assert states.get("original", 0) == 0 and states["normalized"] >= 54
     photo_column = [window.model.data(window.model.index(r, 8)) for r in range(window.model.rowCount())]
     assert photo_column.count("已规范") == states["normalized"]
+
+
+def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_window) -> None:  # noqa: ANN001
+    from confirm_desk.ui.print_preview_dialog import PrintPreviewDialog
+
+    window = make_window(imported_store)
+    window.table.selectRow(0)
+    window.act_print_form.trigger()
+    previews = [d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog)]
+    assert len(previews) == 1
+    assert previews[0].document.pageCount() == 2  # one applicant, two signed copies
