@@ -26,19 +26,35 @@ def default_db_url() -> str:
     return os.environ.get("CONFIRM_DESK_DB") or f"sqlite:///{data_dir() / 'confirm_desk.sqlite3'}"
 
 
-def resources_dir() -> Path:
-    """`resources/` from source and from a PyInstaller folder alike (never the current directory)."""
+def bundle_root() -> Path:
+    """The folder holding `resources/`, `forms/` and `confirm_desk/`: the checkout, or PyInstaller's
+    `_internal` folder (`sys._MEIPASS`) in the frozen build. Never the current directory."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+        return Path(frozen_root)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return bundle_root() / "resources"
 
 
 def forms_dir() -> Path:
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "forms"
-    return Path(__file__).resolve().parent.parent / "forms"
+    return bundle_root() / "forms"
+
+
+def migrations_dir() -> Path:
+    """Alembic's script_location. Alembic reads env.py and versions/*.py as files, so the frozen build
+    ships them as data under the same relative path (build_installer.spec)."""
+    return bundle_root() / "confirm_desk" / "store" / "migrations"
+
+
+def icon_path() -> Path:
+    return resources_dir() / "icons" / "confirm_desk.png"
+
+
+def help_path(name: str = "usage_zh.html") -> Path:
+    return resources_dir() / "help" / name
 
 
 def font_path() -> Path:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from confirm_desk.store.db import MIGRATIONS_DIR, SCHEMA_HEAD, current_revision, open_store
+from confirm_desk.paths import migrations_dir
+from confirm_desk.store.db import SCHEMA_HEAD, current_revision, open_store
 
 
 def test_schema_head_constant_matches_alembic() -> None:
@@ -13,7 +14,7 @@ def test_schema_head_constant_matches_alembic() -> None:
     from alembic.script import ScriptDirectory
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
 
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from confirm_desk.domain.errors import KnownError
 
 log = logging.getLogger(__name__)
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. Start-up compares the store with it and imports Alembic (a quarter
 # of a second) only when there is something to upgrade; a test keeps it equal to Alembic's head.
 SCHEMA_HEAD = "0002"
@@ -101,7 +100,9 @@ def migrate(engine: Engine) -> None:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    from confirm_desk.paths import migrations_dir
+
+    cfg.set_main_option("script_location", str(migrations_dir()))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
