@@ -9,14 +9,15 @@ from confirm_desk import APP_NAME, APP_NAME_ZH
 
 log = logging.getLogger("confirm_desk.app")
 DEMO_COUNT = 300
-IDLE_LOCK_MINUTES = 15  # the screen locks after this long without keyboard or mouse
 
 
 def main(argv: list[str] | None = None) -> int:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from confirm_desk.domain.errors import KnownError
     from confirm_desk.logs import setup_logging
+    from confirm_desk.paths import icon_path
     from confirm_desk.ui.fonts import install_cjk_font
     from confirm_desk.ui.messages import show_bug, show_error
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME_ZH)
     app.setOrganizationName(APP_NAME)
     install_cjk_font(app)
+    app.setWindowIcon(QIcon(str(icon_path())))
 
     def excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
         if isinstance(exc, KnownError):
@@ -39,15 +41,28 @@ def main(argv: list[str] | None = None) -> int:
     except KnownError as err:
         show_error(None, err.message, "无法启动")
         return 2
-    from confirm_desk.ui.login_dialog import LoginDialog
-    from confirm_desk.ui.main_window import MainWindow
-
-    login = LoginDialog(store)  # first run: creates the administrator
-    if login.exec() != LoginDialog.DialogCode.Accepted or login.account is None:
+    window = log_in_and_open(store)
+    if window is None:
         return 0
-    window = MainWindow(store, login.account, idle_minutes=IDLE_LOCK_MINUTES)
     window.show()
     return app.exec()
+
+
+def log_in_and_open(store):  # noqa: ANN001, ANN201
+    """Log-in (first run: create the administrator, then name the confirmation point), then the main
+    window with this seat's idle-lock minutes. None when the user cancels the log-in."""
+    from confirm_desk.ui.first_run_dialog import FirstRunDialog, needs_first_run
+    from confirm_desk.ui.login_dialog import LoginDialog
+    from confirm_desk.ui.main_window import MainWindow
+    from confirm_desk.ui.preferences_store import PreferencesStore
+
+    login = LoginDialog(store)
+    if login.exec() != LoginDialog.DialogCode.Accepted or login.account is None:
+        return None
+    if login.account.is_admin and needs_first_run(store):
+        FirstRunDialog(store, login.account).exec()  # 以后再说 is allowed: asked again next start
+    idle_minutes = PreferencesStore(store).value("idle_lock_minutes")
+    return MainWindow(store, login.account, idle_minutes=idle_minutes)
 
 
 def build_main_window(account=None):  # noqa: ANN001, ANN201

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS
+from confirm_desk.preferences import PREFERENCES
 from confirm_desk.services.xlsx_safe import safe_cell
 from confirm_desk.store.models import AuditEvent
 
@@ -35,8 +36,10 @@ ACTION_LABELS = {
     "password_change": "修改密码",
     "user_enable": "启用用户",
     "user_disable": "停用用户",
+    "settings": "修改设置",
 }
-_FIELD_LABELS = {f.key: f.label for f in FIELDS} | {"status": "确认状态", "role": "角色"}
+_FIELD_LABELS = ({f.key: f.label for f in FIELDS} | {"status": "确认状态", "role": "角色"}
+                 | {p.key: p.label for p in PREFERENCES})
 HEADERS = ("序号", "时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
 
 

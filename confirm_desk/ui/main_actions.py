@@ -42,6 +42,8 @@ def build_actions(self: MainWindow) -> None:
     self.act_full_ids = action("显示完整证件号码", self._toggle_full_ids)
     self.act_full_ids.setCheckable(True)
     self.act_quit = action("退出", self.close, QKeySequence.StandardKey.Quit)
+    self.act_prefs = action("首选项…", self.edit_preferences, "Ctrl+,")
+    self.act_help = action("使用说明", self.show_help, QKeySequence.StandardKey.HelpContents)
     self.act_about = action("关于", self._about)
 
     menu = self.menuBar().addMenu("文件(&F)")
@@ -49,6 +51,8 @@ def build_actions(self: MainWindow) -> None:
     self.file_menu = menu
     menu.addSeparator()
     menu.addAction(self.act_quit)
+    self.edit_menu = self.menuBar().addMenu("编辑(&E)")
+    self.edit_menu.addAction(self.act_prefs)
     menu = self.menuBar().addMenu("查看(&V)")
     for act in (self.act_find, self.act_list_all, self.act_refresh, self.act_open, self.act_detail,
                 self.act_audit):
@@ -68,6 +72,7 @@ def build_actions(self: MainWindow) -> None:
     self.admin_menu = self.menuBar().addMenu("管理(&M)")
     self.admin_menu.addAction(self.act_users)
     self.help_menu = self.menuBar().addMenu("帮助(&H)")
+    self.help_menu.addAction(self.act_help)
     self.help_menu.addAction(self.act_about)
 
     toolbar = QToolBar("常用")

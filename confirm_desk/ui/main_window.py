@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk import APP_NAME_ZH, __version__
+from confirm_desk import APP_NAME_ZH
 from confirm_desk.services import applicants
 from confirm_desk.services.accounts import Account
 from confirm_desk.services.applicants import ListCriteria
@@ -22,7 +22,8 @@ from confirm_desk.ui.applicant_model import ApplicantListModel
 from confirm_desk.ui.detail_dialog import DetailDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main_actions import build_actions
-from confirm_desk.ui.messages import ask, show_info
+from confirm_desk.ui.messages import ask
+from confirm_desk.ui.preferences_store import PreferencesStore
 from confirm_desk.ui.query_bar import QueryBar
 
 
@@ -35,6 +36,8 @@ class MainWindow(QMainWindow):
         self.operator = account.username if account else ""
         self.runner = runner or JobRunner(self)
         self.open_dialogs: list[QWidget] = []
+        self.preferences = PreferencesStore(store, parent=self)
+        self.preferences.changed.connect(self._preferences_changed)
         self.setWindowTitle(f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
         self.resize(1280, 760)
 
@@ -243,6 +246,22 @@ class MainWindow(QMainWindow):
 
         self.runner.run(f"正在导入 {file.name}", work, done)
 
+    # --- preferences and help ------------------------------------------------------------
+    def edit_preferences(self) -> None:
+        from confirm_desk.ui.preferences_dialog import PreferencesDialog
+
+        self._show_dialog(PreferencesDialog(self.preferences, self.account, self))
+
+    def _preferences_changed(self, keys: list[str]) -> None:
+        if "idle_lock_minutes" in keys and hasattr(self, "idle_lock"):
+            self.idle_lock.set_minutes(self.preferences.value("idle_lock_minutes"))
+
+    def show_help(self) -> None:
+        from confirm_desk.ui.help_dialog import HelpDialog
+
+        self._show_dialog(HelpDialog(self))
+
     def _about(self) -> None:
-        show_info(self, f"{APP_NAME_ZH} ConfirmDesk {__version__}\n教师资格定期注册现场确认工具（离线版）\n"
-                        "界面字体：文泉驿微米黑（Apache-2.0 / GPL-3 带字体例外）", "关于")
+        from confirm_desk.ui.help_dialog import AboutDialog
+
+        self._show_dialog(AboutDialog(self))

@@ -1,0 +1,124 @@
+"""Every preference declared once: key, type, default, Chinese label, tab, and where it is kept (Qt-free).
+
+Two scopes. STORE preferences belong to the confirmation point and every seat must agree on them (the
+services read them from the store's `setting` table: photo ceiling, point name, rule thresholds). SEAT
+preferences belong to this computer (idle lock, backup folder, printer) and live in a QSettings INI file
+in the data folder. The dialog builds its tabs from this table; nothing else lists preferences again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from confirm_desk.domain.errors import KnownError
+
+
+class Scope(Enum):
+    STORE = "store"  # shared by every seat: the store's setting table
+    SEAT = "seat"  # this computer only: QSettings
+
+
+class Kind(Enum):
+    TEXT = "text"
+    INT = "int"
+    CHOICE = "choice"
+    DATE = "date"  # ISO yyyy-mm-dd; "" = not set
+    FOLDER = "folder"
+    PRINTER = "printer"  # a printer name; "" = the system default
+
+
+Value = str | int | dt.date | None
+
+
+@dataclass(frozen=True)
+class Preference:
+    key: str
+    kind: Kind
+    default: Value
+    label: str
+    tab: str
+    scope: Scope
+    minimum: int = 0
+    maximum: int = 0
+    choices: tuple[str, ...] = ()
+    suffix: str = ""
+    help: str = ""
+
+    def parse(self, raw: object) -> Value:
+        """A stored value (text from the table or the INI file; None when absent) as this type;
+        anything unreadable falls back to the default rather than stopping the app."""
+        if raw is None or raw == "":
+            return self.default
+        text = str(raw).strip()
+        try:
+            if self.kind is Kind.INT:
+                number = int(text)
+                return number if self.minimum <= number <= self.maximum else self.default
+            if self.kind is Kind.DATE:
+                return dt.date.fromisoformat(text)
+            if self.kind is Kind.CHOICE:
+                return text if text in self.choices else self.default
+        except ValueError:
+            return self.default
+        return text
+
+    def check(self, value: Value) -> Value:
+        """The value to store, or KnownError with a message naming the preference."""
+        if self.kind is Kind.INT:
+            if not isinstance(value, int) or not self.minimum <= value <= self.maximum:
+                raise KnownError(f"“{self.label}”应为 {self.minimum}–{self.maximum} 之间的整数")
+        elif self.kind is Kind.DATE:
+            if value is not None and not isinstance(value, dt.date):
+                raise KnownError(f"“{self.label}”应为日期")
+        elif self.kind is Kind.CHOICE:
+            if value not in self.choices:
+                raise KnownError(f"“{self.label}”只能是：{'、'.join(self.choices)}")
+        else:
+            value = str(value or "").strip()
+        return value
+
+    def to_text(self, value: Value) -> str:
+        if value is None:
+            return ""
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+POINT, RULES, PHOTO, SEAT, PRINT = "确认点", "规则", "照片", "本机", "打印"
+PROVINCES = ("浙江省", "江苏省", "重庆市", "其他")
+PAPERS = ("A4", "A5", "B5", "Letter")
+
+
+S, H = Scope.STORE, Scope.SEAT
+PREFERENCES: tuple[Preference, ...] = (
+    Preference("point_name", Kind.TEXT, "", "确认点名称", POINT, S, help="打印在受理凭证和报表上"),
+    Preference("point_code", Kind.TEXT, "", "确认点代码", POINT, S, help="上级教育部门分配的代码"),
+    Preference("point_address", Kind.TEXT, "", "确认点地址", POINT, S, help="补交材料的地点，打印在凭证上（可空）"),
+    Preference("campaign_end", Kind.DATE, None, "本次确认截止日期", POINT, S, help="现场确认工作的最后一天"),
+    Preference("incomplete_deadline_days", Kind.INT, 5, "补交材料期限", POINT, S, minimum=1, maximum=60, suffix=" 天",
+       help="材料不全时，申请人须在这么多天内补齐"),
+    Preference("rule_province", Kind.CHOICE, "浙江省", "省份规则集", RULES, S, choices=PROVINCES,
+       help="各省的注册条件细则不同；学时要求见下两项"),
+    Preference("training_hours_periodic", Kind.INT, 360, "定期注册所需培训学时", RULES, S, minimum=0, maximum=2000,
+       suffix=" 学时", help="五年周期内累计（COND-5）"),
+    Preference("training_hours_first", Kind.INT, 180, "首次注册所需培训学时", RULES, S, minimum=0, maximum=2000,
+       suffix=" 学时", help="首次注册的新教师（COND-5）"),
+    Preference("photo_max_kb", Kind.INT, 60, "照片大小上限", PHOTO, S, minimum=10, maximum=500, suffix=" KB",
+       help="规范后的 JPEG 不超过此大小（CONF-7）"),
+    Preference("idle_lock_minutes", Kind.INT, 15, "无操作自动锁屏", SEAT, H, minimum=0, maximum=240, suffix=" 分钟",
+       help="0 表示不锁屏"),
+    Preference("backup_folder", Kind.FOLDER, "", "备份文件夹", SEAT, H, help="建议选择 U 盘或另一块硬盘"),
+    Preference("backup_keep", Kind.INT, 10, "保留备份份数", SEAT, H, minimum=1, maximum=100, suffix=" 份"),
+    Preference("printer_name", Kind.PRINTER, "", "打印机", PRINT, H, help="留空则使用系统默认打印机"),
+    Preference("paper_size", Kind.CHOICE, "A4", "纸张", PRINT, H, choices=PAPERS),
+)
+BY_KEY: dict[str, Preference] = {p.key: p for p in PREFERENCES}
+TABS: tuple[str, ...] = tuple(dict.fromkeys(p.tab for p in PREFERENCES))
+
+
+def preference(key: str) -> Preference:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"undeclared preference {key!r}") from None

@@ -1,0 +1,69 @@
+"""The store-wide preferences (Scope.STORE) in the `setting` table: read as typed values, saved with audit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from confirm_desk.preferences import PREFERENCES, Scope, Value, preference
+from confirm_desk.services import audit
+from confirm_desk.store.models import ConfirmationPoint, Setting
+
+STORE_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.STORE)
+
+
+def load(session: Session) -> dict[str, Value]:
+    """Every store preference, typed; defaults for the ones never set."""
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(STORE_KEYS))).all()
+    raw = {key: value for key, value in rows}
+    return {key: preference(key).parse(raw.get(key)) for key in STORE_KEYS}
+
+
+def save(session: Session, values: Mapping[str, Value], operator: str = "") -> list[str]:
+    """Checks and writes the given store preferences; one audit event per changed one. Returns the keys
+    that changed. Raises KnownError (nothing written) when a value is out of range."""
+    checked = {key: preference(key).check(value) for key, value in values.items()}
+    current = load(session)
+    changed = []
+    for key, value in checked.items():
+        pref = preference(key)
+        if pref.scope is not Scope.STORE:
+            raise ValueError(f"{key} is kept on this computer, not in the store")
+        if value == current[key]:
+            continue
+        row = session.get(Setting, key)
+        if row is None:
+            row = Setting(key=key)
+            session.add(row)
+        row.value = pref.to_text(value)
+        audit.record(session, "settings", operator, field=key, old=pref.to_text(current[key]),
+                     new=row.value, detail=pref.label)
+        changed.append(key)
+    if {"point_name", "point_code"} & set(changed):
+        now = {**current, **checked}
+        _remember_point(session, str(now["point_name"]), str(now["point_code"]))
+    return changed
+
+
+def _remember_point(session: Session, name: str, code: str) -> None:
+    """This desk's point joins the list of points (imports add theirs by name), with its code."""
+    if not name:
+        return
+    session.flush()
+    point = session.scalar(select(ConfirmationPoint).where(ConfirmationPoint.name == name))
+    if point is None:
+        session.add(ConfirmationPoint(name=name, code=code))
+    else:
+        point.code = code
+
+
+def known_point_names(session: Session) -> list[str]:
+    """Confirmation points met in imports: the first-run dialog offers them."""
+    return list(session.scalars(select(ConfirmationPoint.name).order_by(ConfirmationPoint.name)))
+
+
+def needs_point(session: Session) -> bool:
+    """First run (after the administrator exists): this desk does not know its confirmation point yet."""
+    return not load(session)["point_name"]

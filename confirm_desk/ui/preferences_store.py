@@ -1,0 +1,62 @@
+"""Reads and writes preferences where each is kept: this seat's in a QSettings INI file in the data folder,
+the store-wide ones through services.settings (so every seat and every service sees the same value)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from confirm_desk.paths import data_dir
+from confirm_desk.preferences import PREFERENCES, Scope, Value, preference
+from confirm_desk.services import settings
+from confirm_desk.store.db import Store
+
+SEAT_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.SEAT)
+
+
+def settings_path() -> Path:
+    """An INI file beside the store, not the registry: tests isolate it with CONFIRM_DESK_HOME and a
+    support person can read it."""
+    return data_dir() / "preferences.ini"
+
+
+class PreferencesStore(QObject):
+    """`PreferencesStore(store)`; `values()` gives every preference typed, `save(changes, operator)` writes
+    and emits `changed(keys)` so the window can apply them (e.g. the idle lock)."""
+
+    changed = Signal(list)
+
+    def __init__(self, store: Store, qsettings: QSettings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.qsettings = qsettings or QSettings(str(settings_path()), QSettings.Format.IniFormat)
+
+    def values(self) -> dict[str, Value]:
+        with self.store.session() as session:
+            out = settings.load(session)
+        for key in SEAT_KEYS:
+            out[key] = preference(key).parse(self.qsettings.value(f"seat/{key}"))
+        return out
+
+    def value(self, key: str) -> Value:
+        pref = preference(key)
+        if pref.scope is Scope.SEAT:
+            return pref.parse(self.qsettings.value(f"seat/{key}"))
+        return self.values()[key]
+
+    def save(self, values: Mapping[str, Value], operator: str = "") -> list[str]:
+        """Writes what differs; KnownError (nothing written) when a value is out of range."""
+        seat = {k: preference(k).check(v) for k, v in values.items() if preference(k).scope is Scope.SEAT}
+        shared = {k: v for k, v in values.items() if k not in seat}
+        with self.store.session() as session:
+            changed = settings.save(session, shared, operator) if shared else []
+        for key, value in seat.items():
+            if value != self.value(key):
+                self.qsettings.setValue(f"seat/{key}", preference(key).to_text(value))
+                changed.append(key)
+        self.qsettings.sync()
+        if changed:
+            self.changed.emit(changed)
+        return changed
