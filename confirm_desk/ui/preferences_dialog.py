@@ -36,7 +36,8 @@ class PreferenceEditor:
     def __init__(self, pref: Preference, parent: QWidget) -> None:
         self.pref = pref
         self.widget = self._make(parent)
-        self.widget.setObjectName(pref.key)
+        if not self.widget.objectName():
+            self.widget.setObjectName(pref.key)
         self.widget.setToolTip(pref.help)
 
     def _make(self, parent: QWidget) -> QWidget:
@@ -67,7 +68,9 @@ class PreferenceEditor:
         line = QLineEdit(parent)
         if pref.kind is Kind.FOLDER:
             self.line = line
+            line.setObjectName(pref.key)
             holder = QWidget(parent)
+            holder.setObjectName(f"{pref.key}_row")
             row = QHBoxLayout(holder)
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(line, 1)
@@ -123,7 +126,8 @@ class PreferencesDialog(QDialog):
     """`PreferencesDialog(PreferencesStore(store), account, parent)`. Store-wide preferences are the
     administrator's; a confirmer sees them read-only."""
 
-    def __init__(self, prefs: PreferencesStore, account: Account | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: PreferencesStore, account: Account | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prefs, self.account = prefs, account
         self.setWindowTitle("首选项")
@@ -140,7 +144,8 @@ class PreferencesDialog(QDialog):
                 self.editors[pref.key] = editor
                 form.addRow(pref.label, editor.widget)
             shared = any(p.scope is Scope.STORE for p in PREFERENCES if p.tab == tab)
-            note = QLabel("以上设置保存在数据库中，所有确认席位共用。" if shared else "以上设置只对这台电脑有效。")
+            note = QLabel("以上设置保存在数据库中，所有确认席位共用。" if shared
+                          else "以上设置只对这台电脑有效。")
             if shared and not may_edit_shared:
                 note.setText(note.text() + "仅管理员可修改。")
             note.setStyleSheet("color:#666;")

@@ -1,0 +1,91 @@
+"""Preferences dialog: values persist across a restart (isolated INI in CONFIRM_DESK_HOME + the store),
+confirmers cannot change store-wide ones, the idle lock follows the preference."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLineEdit, QSpinBox
+
+from confirm_desk.services import settings
+from confirm_desk.ui.preferences_dialog import PreferencesDialog
+from confirm_desk.ui.preferences_store import PreferencesStore, settings_path
+from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
+from tests.ui.helpers import type_text
+
+
+def open_dialog(qtbot, store, account=None) -> PreferencesDialog:  # noqa: ANN001
+    dialog = PreferencesDialog(PreferencesStore(store), account)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def click_save(qtbot, dialog: PreferencesDialog) -> None:  # noqa: ANN001
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def test_values_persist_across_a_restart(qtbot, store, isolated_home) -> None:  # noqa: ANN001
+    admin, _clerk = make_operators(store)
+    dialog = open_dialog(qtbot, store, admin)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["确认点", "规则", "照片", "本机", "打印"]
+    assert dialog.findChild(QSpinBox, "training_hours_periodic").value() == 360
+    assert dialog.findChild(QSpinBox, "idle_lock_minutes").value() == 15
+    type_text(dialog.findChild(QLineEdit, "point_name"), "定海区教师发展中心确认点")
+    dialog.findChild(QSpinBox, "photo_max_kb").setValue(45)
+    dialog.findChild(QSpinBox, "training_hours_first").setValue(200)
+    dialog.findChild(QDateEdit, "campaign_end").setDate(QDate(2026, 5, 31))
+    dialog.findChild(QSpinBox, "idle_lock_minutes").setValue(7)
+    dialog.findChild(QLineEdit, "backup_folder").setText("/media/usb/备份")
+    dialog.findChild(QComboBox, "paper_size").setCurrentText("A5")
+    click_save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+    # "Restart": new settings objects over the same files, as the next start would make them.
+    assert settings_path().parent == isolated_home and settings_path().is_file()
+    ini = QSettings(str(settings_path()), QSettings.Format.IniFormat)
+    assert ini.value("seat/idle_lock_minutes") == "7" and ini.value("seat/paper_size") == "A5"
+    again = open_dialog(qtbot, store, admin)
+    assert again.findChild(QLineEdit, "point_name").text() == "定海区教师发展中心确认点"
+    assert again.findChild(QSpinBox, "photo_max_kb").value() == 45
+    assert again.findChild(QSpinBox, "training_hours_first").value() == 200
+    assert again.findChild(QDateEdit, "campaign_end").date().toPython() == dt.date(2026, 5, 31)
+    assert again.findChild(QSpinBox, "idle_lock_minutes").value() == 7
+    assert again.findChild(QLineEdit, "backup_folder").text() == "/media/usb/备份"
+    assert again.findChild(QComboBox, "paper_size").currentText() == "A5"
+    with store.session() as session:  # what the photo service reads
+        assert settings.load(session)["photo_max_kb"] == 45
+
+
+def test_restore_defaults_of_one_tab(qtbot, store) -> None:  # noqa: ANN001
+    prefs = PreferencesStore(store)
+    prefs.save({"idle_lock_minutes": 3, "training_hours_periodic": 300})
+    dialog = open_dialog(qtbot, store)
+    dialog.tabs.setCurrentIndex(["确认点", "规则", "照片", "本机", "打印"].index("本机"))
+    qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
+    assert dialog.findChild(QSpinBox, "idle_lock_minutes").value() == 15
+    assert dialog.findChild(QSpinBox, "training_hours_periodic").value() == 300  # another tab: kept
+
+
+def test_a_confirmer_changes_only_this_seat(qtbot, store) -> None:  # noqa: ANN001
+    _admin, clerk = make_operators(store)
+    dialog = open_dialog(qtbot, store, clerk)
+    assert not dialog.findChild(QLineEdit, "point_name").isEnabled()
+    assert not dialog.findChild(QSpinBox, "photo_max_kb").isEnabled()
+    assert dialog.findChild(QSpinBox, "idle_lock_minutes").isEnabled()
+    dialog.findChild(QSpinBox, "idle_lock_minutes").setValue(20)
+    click_save(qtbot, dialog)
+    assert PreferencesStore(store).value("idle_lock_minutes") == 20
+
+
+def test_main_window_menu_opens_preferences_and_applies_idle_minutes(qtbot, store, make_window) -> None:  # noqa: ANN001
+    admin, _clerk = make_operators(store)
+    window = make_window(store, admin)
+    assert window.act_prefs in window.edit_menu.actions() and window.act_prefs.shortcut().toString() == "Ctrl+,"
+    window.act_prefs.trigger()
+    dialog = window.open_dialogs[-1]
+    assert isinstance(dialog, PreferencesDialog)
+    dialog.findChild(QSpinBox, "idle_lock_minutes").setValue(2)
+    click_save(qtbot, dialog)
+    assert window.idle_lock.minutes == 2 and window.idle_lock.timer.interval() == 120_000
