@@ -34,10 +34,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="confirm-desk", description=f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
-    parser.add_argument("--db", help="数据库 URL（默认：用户数据目录中的 SQLite 文件；或环境变量 CONFIRM_DESK_DB）")
+    parser.add_argument("--db",
+                        help="数据库 URL（默认：用户数据目录中的 SQLite 文件；或环境变量 CONFIRM_DESK_DB）")
     parser.add_argument("--version", action="version", version=f"ConfirmDesk {__version__}")
     parser.add_argument("--self-test", action="store_true",
-                        help="自检：在临时文件夹中建库、导入演示数据、生成 PDF、规范照片、启动界面（无需屏幕），然后退出")
+                        help="自检：在临时文件夹中建库、导入演示数据、生成 PDF、规范照片、"
+                             "启动界面（无需屏幕），然后退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -22,7 +22,8 @@ def draw(size: int = SIZE) -> Image.Image:
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     pen = ImageDraw.Draw(image)
     unit = size / 16
-    pen.rounded_rectangle((unit * 0.5, unit * 0.5, size - unit * 0.5, size - unit * 0.5), radius=unit * 3, fill=BLUE)
+    edge = unit * 0.5
+    pen.rounded_rectangle((edge, edge, size - edge, size - edge), radius=unit * 3, fill=BLUE)
     font = ImageFont.truetype(str(FONT), int(size * 0.62), index=0)
     pen.text((size / 2, size * 0.47), "确", font=font, fill=WHITE, anchor="mm")
     # A small red tick in the corner: "confirmed".
@@ -35,8 +36,8 @@ def main() -> None:
     ICONS.mkdir(parents=True, exist_ok=True)
     image = draw()
     image.save(ICONS / "confirm_desk.png")
-    image.save(ICONS / "confirm_desk.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128),
-                                                   (256, 256)])
+    sizes = [(n, n) for n in (16, 24, 32, 48, 64, 128, 256)]
+    image.save(ICONS / "confirm_desk.ico", sizes=sizes)
     print(f"wrote {ICONS / 'confirm_desk.png'} and .ico")
 
 

@@ -30,7 +30,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(work / "dist"), "--workpath", str(work / "build"), str(ROOT / "build_installer.spec")],
+         "--distpath", str(work / "dist"), "--workpath", str(work / "build"),
+         str(ROOT / "build_installer.spec")],
         cwd=work, capture_output=True, text=True, timeout=900,
     )
     seconds = time.perf_counter() - started
@@ -68,8 +69,9 @@ def test_built_version_and_size(built: Path, tmp_path: Path) -> None:
 def test_built_folder_holds_only_what_the_app_uses(built: Path) -> None:
     internal = built / "_internal"
     assert (internal / "resources" / "fonts" / "wqy-microhei.ttc").is_file()
-    assert (internal / "confirm_desk" / "store" / "migrations" / "script.py.mako").is_file()
-    assert sorted(p.name for p in (internal / "confirm_desk" / "store" / "migrations" / "versions").glob("*.py"))
+    migrations = internal / "confirm_desk" / "store" / "migrations"
+    assert (migrations / "script.py.mako").is_file() and (migrations / "env.py").is_file()
+    assert sorted(p.name for p in (migrations / "versions").glob("*.py"))[0] == "0001_initial_schema.py"
     translations = sorted(p.name for p in internal.rglob("*.qm"))
     assert translations == ["qtbase_zh_CN.qm"]
     names = " ".join(p.name for p in internal.rglob("*Qt6*"))

@@ -72,7 +72,8 @@ def test_store_preferences_save_with_audit_and_remember_the_point(store) -> None
         point = session.scalar(select(ConfirmationPoint).where(ConfirmationPoint.name == "定海区确认点"))
         assert point.code == "330902-01"
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "settings")).all()
-        assert [(e.field, e.old_value, e.new_value, e.operator) for e in events][0] == (
+        first = events[0]
+        assert (first.field, first.old_value, first.new_value, first.operator) == (
             "point_name", "", "定海区确认点", "admin")
     assert ACTION_LABELS["settings"] == "修改设置"
 

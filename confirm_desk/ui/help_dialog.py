@@ -71,7 +71,8 @@ class AboutDialog(QDialog):
         self.text = QLabel(
             f"<table><tr><td><img src='{icon_path().as_uri()}' width='64' height='64'></td>"
             f"<td style='padding-left:12px'><h2>{APP_NAME_ZH} ConfirmDesk</h2>"
-            f"<p>版本 {__version__}（Python {python}）<br>教师资格定期注册现场确认工具（离线版）</p></td></tr></table>"
+            f"<p>版本 {__version__}（Python {python}）<br>"
+            "教师资格定期注册现场确认工具（离线版）</p></td></tr></table>"
             f"<p><b>随附的组件及其许可证：</b></p><table cellspacing='0' cellpadding='2'>{rows}</table>"
             f"<p><a href='font'>查看字体版权与许可全文</a></p>"
         )
@@ -84,6 +85,7 @@ class AboutDialog(QDialog):
 
     def show_font_licence(self, _link: str = "") -> None:
         dialog = TextDialog("字体版权与许可", (640, 560), self)
-        dialog.browser.setPlainText((resources_dir() / FONT_COPYRIGHT).read_text(encoding="utf-8", errors="replace"))
+        text = (resources_dir() / FONT_COPYRIGHT).read_text(encoding="utf-8", errors="replace")
+        dialog.browser.setPlainText(text)
         self.licence_dialog = dialog
         dialog.open()

@@ -28,7 +28,8 @@ class PreferencesStore(QObject):
 
     changed = Signal(list)
 
-    def __init__(self, store: Store, qsettings: QSettings | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, qsettings: QSettings | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.qsettings = qsettings or QSettings(str(settings_path()), QSettings.Format.IniFormat)

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QLibraryInfo
+from PySide6.QtCore import QCoreApplication, QEventLoop, QLibraryInfo, qInstallMessageHandler
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from confirm_desk.store.db import Store
 
+log = logging.getLogger(__name__)
+
 
 def qt_smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
+    # Qt's notes (e.g. the offscreen plugin's) go to the log: the report stays a few plain lines.
+    previous = qInstallMessageHandler(lambda _mode, _context, message: log.info("qt: %s", message))
+    try:
+        return _smoke(store, photo, pdf)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
     from confirm_desk.ui.fonts import install_cjk_font
     from confirm_desk.ui.main_window import MainWindow
 

@@ -8,6 +8,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLineEdit, QSpinBox
 
+from confirm_desk.preferences import TABS
 from confirm_desk.services import settings
 from confirm_desk.ui.preferences_dialog import PreferencesDialog
 from confirm_desk.ui.preferences_store import PreferencesStore, settings_path
@@ -29,7 +30,8 @@ def click_save(qtbot, dialog: PreferencesDialog) -> None:  # noqa: ANN001
 def test_values_persist_across_a_restart(qtbot, store, isolated_home) -> None:  # noqa: ANN001
     admin, _clerk = make_operators(store)
     dialog = open_dialog(qtbot, store, admin)
-    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["确认点", "规则", "照片", "本机", "打印"]
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == list(TABS)
+    assert TABS == ("确认点", "规则", "照片", "本机", "打印")
     assert dialog.findChild(QSpinBox, "training_hours_periodic").value() == 360
     assert dialog.findChild(QSpinBox, "idle_lock_minutes").value() == 15
     type_text(dialog.findChild(QLineEdit, "point_name"), "定海区教师发展中心确认点")
@@ -62,7 +64,7 @@ def test_restore_defaults_of_one_tab(qtbot, store) -> None:  # noqa: ANN001
     prefs = PreferencesStore(store)
     prefs.save({"idle_lock_minutes": 3, "training_hours_periodic": 300})
     dialog = open_dialog(qtbot, store)
-    dialog.tabs.setCurrentIndex(["确认点", "规则", "照片", "本机", "打印"].index("本机"))
+    dialog.tabs.setCurrentIndex(TABS.index("本机"))
     qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
     assert dialog.findChild(QSpinBox, "idle_lock_minutes").value() == 15
     assert dialog.findChild(QSpinBox, "training_hours_periodic").value() == 300  # another tab: kept
@@ -82,7 +84,8 @@ def test_a_confirmer_changes_only_this_seat(qtbot, store) -> None:  # noqa: ANN0
 def test_main_window_menu_opens_preferences_and_applies_idle_minutes(qtbot, store, make_window) -> None:  # noqa: ANN001
     admin, _clerk = make_operators(store)
     window = make_window(store, admin)
-    assert window.act_prefs in window.edit_menu.actions() and window.act_prefs.shortcut().toString() == "Ctrl+,"
+    assert window.act_prefs in window.edit_menu.actions()
+    assert window.act_prefs.shortcut().toString() == "Ctrl+,"
     window.act_prefs.trigger()
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, PreferencesDialog)
