@@ -120,7 +120,8 @@ def raw_xlsx(path: Path, rows: list[list[object]], *, shared_prologue: str = "",
         ),
         "xl/sharedStrings.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?>{shared_prologue}<sst xmlns="{main}" '
-            f'count="{len(strings)}" uniqueCount="{len(strings)}">{"".join(f"<si><t>{s}</t></si>" for s in strings)}</sst>'
+            f'count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
         ),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
