@@ -53,7 +53,7 @@ def sqlite_file(url: str) -> Path:
 
 def _private_file(path: Path) -> None:
     """Create `path` empty with user-only permissions: it will hold personal data."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     os.chmod(path, 0o600)
 

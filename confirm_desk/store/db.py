@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from confirm_desk.domain.errors import KnownError
@@ -36,6 +37,12 @@ class Store:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            known = known_db_error(exc)
+            if known is None:
+                raise
+            raise known from exc
         except BaseException:
             session.rollback()
             raise
@@ -55,6 +62,16 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def known_db_error(exc: OperationalError) -> KnownError | None:
+    """A full disk or a store held by another program, said plainly; None for anything else (a bug)."""
+    text = str(exc.orig).lower()
+    if "disk is full" in text or "no space" in text:
+        return KnownError("磁盘空间已满，本次操作已全部撤销，未保存任何更改。请清理磁盘后重试。")
+    if "database is locked" in text or "database is busy" in text:
+        return KnownError("数据库忙：另一个确认台程序正在写入同一个数据库。本次操作未保存，请稍后重试。")
+    return None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
