@@ -93,12 +93,13 @@ def create_store_engine(url: str) -> Engine:
                 # The store holds personal data: readable by this user only.
                 path.touch(mode=0o600)
                 os.chmod(path, 0o600)
-        engine = create_engine(url, connect_args={"timeout": 5})
+        # hide_parameters: a failed statement's values (names, ID numbers) never reach a log or a message.
+        engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -135,7 +136,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     except KnownError:
         raise
     except Exception as exc:  # the DB driver's errors are many; say it plainly and keep the details in the log
-        log.exception("cannot open store %s", url)
+        log.exception("cannot open store %s", _safe_url(url))
         raise KnownError(f"无法打开数据库 {_safe_url(url)}：{exc.__class__.__name__}: {exc}") from exc
     return Store(engine, sessionmaker(engine, expire_on_commit=False), url)
 
