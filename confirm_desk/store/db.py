@@ -136,6 +136,9 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     except KnownError:
         raise
     except Exception as exc:  # the DB driver's errors are many; say it plainly and keep the details in the log
+        known = known_db_error(exc) if isinstance(exc, OperationalError) else None
+        if known is not None:
+            raise known from exc
         log.exception("cannot open store %s", _safe_url(url))
         raise KnownError(f"无法打开数据库 {_safe_url(url)}：{exc.__class__.__name__}: {exc}") from exc
     return Store(engine, sessionmaker(engine, expire_on_commit=False), url)
