@@ -149,3 +149,10 @@ def test_entity_expansion_is_never_expanded(bad_corpus: Path) -> None:
     case = CASES_BY_NAME["billion_laughs.xlsx"]
     with pytest.raises(FileRefused):
         import_applicants(open_store("sqlite://"), bad_corpus / case.name)
+
+
+def test_zip_bomb_members_refused_one_by_one(bad_corpus: Path, store) -> None:
+    import_applicants(store, bad_corpus / GOOD_TABLE)
+    result = import_photos(store, bad_corpus / "zip_bomb.zip")
+    messages = sorted(e.message for e in result.errors)
+    assert len(messages) == 4 and sum("压缩炸弹" in m for m in messages) == 3 and result.attached == 1

@@ -13,6 +13,9 @@ from confirm_desk.domain.errors import FileRefused
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # a phone photo is < 15 MB; more is not a photo we want in the store
+# Photos hardly compress (JPEG ~1:1, a plain BMP ~1:20): many members inflating 1000:1 would fill memory.
+MAX_RATIO = 100
+MAX_RATIO_CHECKED_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def _unsafe_member(info: zipfile.ZipInfo) -> str:
         return "符号链接，已拒绝"
     if info.file_size > MAX_PHOTO_BYTES:
         return f"照片文件过大（{info.file_size // 1024 // 1024} MB）"
+    if info.file_size > MAX_RATIO_CHECKED_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return "压缩比异常（疑似“压缩炸弹”），已拒绝"
     return ""
 
 

@@ -362,6 +362,8 @@ def _symlink_folder(path: Path) -> None:
     (path / f"{ids[0]}.jpg").symlink_to("/etc/passwd")
     (path / f"{ids[1]}.jpg").symlink_to(path.parent)
     (path / f"{ids[2]}.jpg").write_bytes(_jpeg())
+    (path / "loop").symlink_to(path)  # a folder that contains itself
+    (path / "root").symlink_to("/")
 
 
 def _bombs(path: Path) -> None:
@@ -390,8 +392,10 @@ def _junk_photo_zip(path: Path) -> None:
 def _zip_bomb(path: Path) -> None:
     ids = good_ids()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{ids[0]}.jpg", b"\x00" * (21 * 1024 * 1024))
-        archive.writestr(f"{ids[1]}.jpg", _jpeg())
+        archive.writestr(f"{ids[0]}.jpg", b"\x00" * (21 * 1024 * 1024))  # over the size limit
+        for i in range(1, 4):  # under it, but 19 MB each from 19 KB: a few hundred of these fill memory
+            archive.writestr(f"{i}/{ids[i]}.jpg", b"\x00" * (19 * 1024 * 1024))
+        archive.writestr(f"{ids[4]}.jpg", _jpeg())
 
 
 def _truncated_zip(path: Path) -> None:
@@ -440,7 +444,7 @@ CASES: tuple[BadInput, ...] = (
     BadInput("broken_photos", "photos", "row_errors", ("损坏", "0 字节", "不是可识别的图片"), _broken_photos),
     BadInput("junk_photos.zip", "photos", "refused", ("无法打开压缩包",), _junk_photo_zip),
     BadInput("truncated_photos.zip", "photos", "refused", ("无法打开压缩包",), _truncated_zip),
-    BadInput("zip_bomb.zip", "photos", "row_errors", ("过大",), _zip_bomb),
+    BadInput("zip_bomb.zip", "photos", "row_errors", ("过大", "压缩炸弹"), _zip_bomb),
 )
 CASES_BY_NAME = {c.name: c for c in CASES}
 
