@@ -68,3 +68,28 @@ def run(db_url: str, files: CrashFiles, start: int, saving) -> None:  # noqa: AN
         saving.value = 0
         import_applicants(store, table, photos, progress=progress, operator="crash")
         step += 1
+
+
+def run_decisions(db_url: str, done_file: str) -> None:
+    """Reject pending applicants one by one (one transaction each), noting each one after its commit."""
+    from sqlalchemy import select
+
+    from confirm_desk.domain.statuses import Status
+    from confirm_desk.services.confirmation import CheckInput, load_check, material_labels, save_check
+    from confirm_desk.store.db import open_store
+    from confirm_desk.store.models import Applicant
+
+    store = open_store(db_url, upgrade=False)
+    data = CheckInput(materials={material_labels()[0]: True}, outcome=Status.REJECTED, reason="原件与网报信息不符")
+    with open(done_file, "a", encoding="utf-8") as done:
+        while True:
+            with store.session() as session:
+                pending = session.scalars(
+                    select(Applicant.id).where(Applicant.status == Status.PENDING.value).limit(1)
+                ).first()
+                if pending is None:
+                    return
+                state = load_check(session, pending)
+                save_check(session, pending, data, "crash", state.version)
+            done.write(f"{pending}\n")
+            done.flush()  # a SIGKILL keeps what reached the kernel: the list of committed decisions

@@ -17,7 +17,8 @@ from confirm_desk.store.db import open_store
 from tests import crash_worker
 from tests.crash_worker import PHONE_C, PHOTOS, ROWS, CrashFiles
 
-KILLS = 60  # half at any moment, half while the import transaction is writing
+KILLS = 40  # half at any moment, half while the import transaction is writing
+DECISION_KILLS = 20
 
 
 def store_problems(path: Path, files: CrashFiles) -> list[str]:
@@ -49,6 +50,13 @@ def store_problems(path: Path, files: CrashFiles) -> list[str]:
         return problems
 
 
+def forkserver():  # noqa: ANN201
+    ctx = multiprocessing.get_context("forkserver")  # a clean, pre-loaded parent: each child starts in ms
+    ctx.set_forkserver_preload(["tests.crash_worker", "confirm_desk.services.importing",
+                                "confirm_desk.services.confirmation"])
+    return ctx
+
+
 @pytest.fixture(scope="module")
 def crash_files(tmp_path_factory: pytest.TempPathFactory) -> CrashFiles:
     return crash_worker.make_files(tmp_path_factory.mktemp("crash"))
@@ -56,8 +64,7 @@ def crash_files(tmp_path_factory: pytest.TempPathFactory) -> CrashFiles:
 
 @pytest.mark.slow
 def test_sigkill_during_imports(crash_files: CrashFiles, db_url: str, tally: dict[str, int]) -> None:
-    ctx = multiprocessing.get_context("forkserver")  # a clean, pre-loaded parent: each child starts in ms
-    ctx.set_forkserver_preload(["tests.crash_worker", "confirm_desk.services.importing"])
+    ctx = forkserver()
     path = Path(db_url.removeprefix("sqlite:///"))
     rng = random.Random(8)
     started = time.monotonic()
@@ -97,6 +104,44 @@ def test_sigkill_during_imports(crash_files: CrashFiles, db_url: str, tally: dic
         assert result.error_count == 0
     assert store_problems(path, crash_files) == []
     store.dispose()
+
+
+def decision_problems(path: Path, done: set[int]) -> list[str]:
+    """Every decision the worker saw committed is there, whole: decision row, status, audit event."""
+    with closing(sqlite3.connect(path)) as conn:
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return ["integrity_check failed"]
+        decided = {r[0] for r in conn.execute("SELECT applicant_id FROM decision")}
+        rejected = {r[0] for r in conn.execute("SELECT id FROM applicant WHERE status = 'rejected'")}
+        audited = {r[0] for r in conn.execute("SELECT applicant_id FROM audit_event WHERE action = 'decision'")}
+    problems = [f"{len(done - decided)} committed decisions lost"] if done - decided else []
+    if not decided == rejected == audited:
+        problems.append(f"half decisions: {len(decided)} rows, {len(rejected)} statuses, {len(audited)} events")
+    return problems
+
+
+@pytest.mark.slow
+def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path, tally: dict[str, int]) -> None:
+    import_applicants(store, crash_files.b)
+    store.dispose()
+    ctx = forkserver()
+    path = store.sqlite_path
+    done_file = tmp_path / "done.txt"
+    rng = random.Random(9)
+    failures: list[str] = []
+    for n in range(DECISION_KILLS):
+        worker = ctx.Process(target=crash_worker.run_decisions, args=(store.url, str(done_file)))
+        worker.start()
+        time.sleep(rng.uniform(0.1, 0.8))
+        assert worker.is_alive(), f"worker stopped by itself (exit {worker.exitcode})"
+        worker.kill()
+        worker.join()
+        done = {int(line) for line in done_file.read_text().split()}
+        failures += [f"kill {n}: {p}" for p in decision_problems(path, done)]
+    tally["SIGKILLs during decisions"] = DECISION_KILLS
+    tally["completed decisions checked after the kills"] = len(done)
+    tally["decisions lost or half-written after kills"] = len(failures)
+    assert failures == [] and len(done) >= DECISION_KILLS
 
 
 def test_full_disk_fails_plainly_and_writes_nothing(crash_files: CrashFiles, store, monkeypatch, capsys) -> None:
