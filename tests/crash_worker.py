@@ -80,7 +80,7 @@ def run_decisions(db_url: str, done_file: str) -> None:
     from confirm_desk.store.models import Applicant
 
     store = open_store(db_url, upgrade=False)
-    data = CheckInput(materials={material_labels()[0]: True}, outcome=Status.REJECTED, reason="原件与网报信息不符")
+    data = CheckInput(materials={material_labels()[0]: True}, outcome=Status.REJECTED, reason="原件不符")
     with open(done_file, "a", encoding="utf-8") as done:
         while True:
             with store.session() as session:

@@ -21,6 +21,10 @@ KILLS = 40  # half at any moment, half while the import transaction is writing
 DECISION_KILLS = 20
 
 
+def count(conn: sqlite3.Connection, rest: str) -> int:
+    return conn.execute(f"SELECT count(*) FROM {rest}").fetchone()[0]
+
+
 def store_problems(path: Path, files: CrashFiles) -> list[str]:
     """Everything that would show a half-done import or a damaged file."""
     with closing(sqlite3.connect(path)) as conn:
@@ -44,7 +48,7 @@ def store_problems(path: Path, files: CrashFiles) -> list[str]:
         audits = conn.execute("SELECT count(*) FROM audit_event WHERE action = 'import'").fetchone()[0]
         if batches != audits:
             problems.append(f"{batches} import batches but {audits} import audit events")
-        updates = conn.execute("SELECT count(*) FROM audit_event WHERE action = 'import_update'").fetchone()[0]
+        updates = count(conn, "audit_event WHERE action = 'import_update'")
         if updates % ROWS:
             problems.append(f"{updates} update events: not whole files")
         return problems
@@ -113,15 +117,15 @@ def decision_problems(path: Path, done: set[int]) -> list[str]:
             return ["integrity_check failed"]
         decided = {r[0] for r in conn.execute("SELECT applicant_id FROM decision")}
         rejected = {r[0] for r in conn.execute("SELECT id FROM applicant WHERE status = 'rejected'")}
-        audited = {r[0] for r in conn.execute("SELECT applicant_id FROM audit_event WHERE action = 'decision'")}
+        audited = {r[0] for r in conn.execute("SELECT applicant_id FROM audit_event WHERE action='decision'")}
     problems = [f"{len(done - decided)} committed decisions lost"] if done - decided else []
     if not decided == rejected == audited:
-        problems.append(f"half decisions: {len(decided)} rows, {len(rejected)} statuses, {len(audited)} events")
+        problems.append(f"half: {len(decided)} decisions, {len(rejected)} rejected, {len(audited)} events")
     return problems
 
 
 @pytest.mark.slow
-def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path, tally: dict[str, int]) -> None:
+def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path, tally: dict) -> None:
     import_applicants(store, crash_files.b)
     store.dispose()
     ctx = forkserver()
@@ -144,10 +148,8 @@ def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path
     assert failures == [] and len(done) >= DECISION_KILLS
 
 
-def test_full_disk_fails_plainly_and_writes_nothing(crash_files: CrashFiles, store, monkeypatch, capsys) -> None:
+def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, monkeypatch, capsys) -> None:
     """A disk that fills up mid-import: SQLite's max_page_count makes the store 'full' at a few pages more."""
-    from sqlalchemy import event
-
     from confirm_desk.cli import main as cli
     from confirm_desk.store import db as store_db
     from tests.conftest import file_digest
