@@ -172,7 +172,7 @@ def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, 
     store.dispose()
     before = file_digest(path)
     assert cli(["--db", store.url, "import", str(crash_files.b)]) == 2
-    out, errors = capsys.readouterr()
+    errors = capsys.readouterr().err
     assert errors.startswith("错误：") and "磁盘" in errors and "Traceback" not in errors
     assert file_digest(path) == before
     assert store_problems(path, crash_files) == []

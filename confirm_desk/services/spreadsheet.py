@@ -18,7 +18,7 @@ MAX_CELL_CHARS = 10_000
 # The reader allocates the whole rectangle up to the last cell with content (32 bytes a cell): one stray
 # value in XFD1048576 would ask for 550 GB and abort the process. Far beyond any export, well within memory.
 MAX_ROWS = 200_000
-MAX_SHEET_CELLS = 20_000_000
+MAX_SHEET_CELLS = 10_000_000  # an .xls at its limit (65,536 × 256) is 16.7 million: 1 GB and seconds
 # A row that holds a cell with content (rows of only empty, styled cells cost the reader nothing).
 _ROW_REF = re.compile(rb"""<row\b[^>]*?\br=["']([0-9]+)["'][^>/]*>(?!(?:\s*<c\b[^>]*/>)*\s*</row>)""")
 # Column DA (105) onwards. No leading \b: it defeats the regex engine's literal search (8x slower).
@@ -54,6 +54,8 @@ def _read_workbook(path: Path) -> list[list[object]]:
         if not workbook.sheet_names:
             raise FileRefused(f"文件“{path.name}”中没有工作表")
         sheet = workbook.get_sheet_by_index(0)
+        if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_SHEET_CELLS:
+            raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
         return sheet.to_python(skip_empty_area=False)
     except FileRefused:
         raise
@@ -121,11 +123,12 @@ def _refuse_oversized_sheet(path: Path) -> None:
                     if not empty and col > max_col:
                         max_col, far_ref = col, ref.decode()
     if max_row > MAX_ROWS or (far_ref and max_row * max_col > MAX_SHEET_CELLS):
-        where = f"单元格 {far_ref}" if far_ref else f"第 {max_row} 行"
-        raise FileRefused(
-            f"“{path.name}”的数据范围过大（{where}仍有内容，共 {max_row} 行）："
-            "请删除表格末尾或右侧多余的内容后重新保存"
-        )
+        where = f"单元格 {far_ref} 仍有内容" if far_ref else f"第 {max_row} 行仍有内容"
+        raise FileRefused(_range_too_large(path.name, where))
+
+
+def _range_too_large(name: str, where: str) -> str:
+    return f"“{name}”的数据范围过大（{where}）：请删除表格末尾或右侧多余的内容后重新保存"
 
 
 def decode_text(data: bytes, name: str) -> str:

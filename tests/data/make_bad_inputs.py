@@ -313,6 +313,18 @@ def _far_row(path: Path) -> None:
     raw_xlsx(path, table(good_rows(3)), extra_rows=far)
 
 
+def _far_cell_xls(path: Path) -> None:
+    import xlwt  # the test extra: writes legacy .xls
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("申请人")
+    for r, row in enumerate(table(good_rows(3))):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.write(65535, 255, "x")  # the last cell an .xls can have
+    book.save(str(path))
+
+
 def _folder(path: Path) -> None:
     path.mkdir()
 
@@ -433,6 +445,7 @@ CASES: tuple[BadInput, ...] = (
     BadInput("billion_laughs.xlsx", "table", "refused", _REFUSED_FILE, _billion_laughs),
     BadInput("far_cell.xlsx", "table", "refused", ("数据范围过大",), _far_cell),
     BadInput("far_row.xlsx", "table", "refused", ("数据范围过大",), _far_row),
+    BadInput("far_cell.xls", "table", "refused", ("数据范围过大",), _far_cell_xls),
     BadInput("folder.xlsx", "table", "refused", ("文件夹",), _folder),
     BadInput("not_a_table.pdf", "table", "refused", ("不受支持",), _pdf),
     BadInput("no_header.xlsx", "table", "refused", ("没有找到表头",), _no_header),
