@@ -156,7 +156,10 @@ def test_cli_backup_restore_and_refusal(imported_store, tmp_path: Path, capsys) 
 
 def test_store_and_backups_are_user_only(store, tmp_path: Path) -> None:
     fresh = open_store(f"sqlite:///{tmp_path / 'new' / 'store.sqlite3'}")
-    assert mode(fresh.sqlite_path) == 0o600
+    with fresh.session() as s:
+        add_event(s, "write")  # SQLite gives its -wal and -shm files the store's own permissions
+        wal = fresh.sqlite_path.with_name("store.sqlite3-wal")
+        assert mode(fresh.sqlite_path) == mode(wal) == 0o600
     assert mode(backup(fresh, tmp_path / "b.sqlite3").path) == 0o600
     folder = tmp_path / "auto"
     made = auto_backup(fresh, folder, keep=3)
