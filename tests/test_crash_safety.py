@@ -149,7 +149,7 @@ def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path
 
 
 def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, monkeypatch, capsys) -> None:
-    """A disk that fills up mid-import: SQLite's max_page_count makes the store 'full' at a few pages more."""
+    """A disk that fills up mid-import (SQLITE_FULL): SQLite's max_page_count makes the store 'full' at a few pages more."""
     from confirm_desk.cli import main as cli
     from confirm_desk.store import db as store_db
     from tests.conftest import file_digest
@@ -178,3 +178,40 @@ def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, 
     assert store_problems(path, crash_files) == []
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT count(*) FROM applicant").fetchone()[0] == 0
+
+
+def _file_size_limit(limit: int):  # noqa: ANN202
+    def apply() -> None:  # in the child: writing past `limit` bytes fails with EFBIG, as on a full disk
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_disk_full_for_real_writes_in_a_subprocess(crash_files: CrashFiles, store, tmp_path: Path) -> None:
+    """The process may not grow any file past 1 MB: the import's WAL and a backup both hit the limit."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    import_applicants(store, crash_files.b)  # a store of a few MB, so that a backup of it is too big
+    path = store.sqlite_path
+    store.dispose()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args in (["import", str(crash_files.a), "--photos", str(crash_files.photos)],
+                 ["backup", str(tmp_path / "out.sqlite3")]):
+        command = [sys.executable, "-m", "confirm_desk", "--db", store.url, *args]
+        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                              preexec_fn=_file_size_limit(1 << 20))
+        assert proc.returncode == 2 and proc.stderr.startswith("错误："), proc.stderr
+        assert "Traceback" not in proc.stderr and "程序内部错误" not in proc.stderr
+        assert "磁盘" in proc.stderr or "备份失败" in proc.stderr
+    assert "备份失败" in proc.stderr
+    assert list(tmp_path.glob("out.sqlite3*")) == []  # no half backup left behind
+    assert store_problems(path, crash_files) == []
+    with closing(sqlite3.connect(path)) as conn:
+        assert count(conn, "applicant") == ROWS and count(conn, "photo") == 0  # B as it was, nothing of A

@@ -75,7 +75,8 @@ def _online_copy(source: Path, target: Path) -> None:
             dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
         os.replace(partial, target)  # never a half-written file under the real name
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
 
 
 def backup(store: Store, out_path: Path) -> BackupInfo:

@@ -69,6 +69,8 @@ def known_db_error(exc: OperationalError) -> KnownError | None:
     text = str(exc.orig).lower()
     if "disk is full" in text or "no space" in text:
         return KnownError("磁盘空间已满，本次操作已全部撤销，未保存任何更改。请清理磁盘后重试。")
+    if "disk i/o error" in text:
+        return KnownError("磁盘写入失败（磁盘已满或出错），本次操作已全部撤销，未保存任何更改。请检查磁盘。")
     if "database is locked" in text or "database is busy" in text:
         return KnownError("数据库忙：另一个确认台程序正在写入同一个数据库。本次操作未保存，请稍后重试。")
     return None
