@@ -397,6 +397,14 @@ def _broken_photos(path: Path) -> None:
     (path / f"{ids[4]}.bmp").write_bytes(b"BM" + b"\x00" * 60)
 
 
+def _too_many_bytes(path: Path) -> None:
+    # 110 photos just under the 20 MB limit each: 2.1 GB in all, sparse files that take no disk space.
+    path.mkdir()
+    for i in range(110):
+        with (path / f"{i:03d}.jpg").open("wb") as fh:
+            fh.truncate(20 * 1024 * 1024 - 1)
+
+
 def _junk_photo_zip(path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + bytes(random.Random(3).getrandbits(8) for _ in range(2000)))
 
@@ -455,6 +463,7 @@ CASES: tuple[BadInput, ...] = (
     BadInput("symlinks", "photos", "row_errors", ("符号链接",), _symlink_folder),
     BadInput("bombs", "photos", "row_errors", ("解压炸弹",), _bombs),
     BadInput("broken_photos", "photos", "row_errors", ("损坏", "0 字节", "不是可识别的图片"), _broken_photos),
+    BadInput("photos_2gb", "photos", "refused", ("超过一次导入的上限",), _too_many_bytes),
     BadInput("junk_photos.zip", "photos", "refused", ("无法打开压缩包",), _junk_photo_zip),
     BadInput("truncated_photos.zip", "photos", "refused", ("无法打开压缩包",), _truncated_zip),
     BadInput("zip_bomb.zip", "photos", "row_errors", ("过大", "压缩炸弹"), _zip_bomb),
