@@ -28,7 +28,10 @@ def make_files(folder: Path) -> CrashFiles:
     from confirm_desk.domain.fields import FIELDS
     from confirm_desk.services.demo import draw_photo, generate
 
-    rows = generate(2 * ROWS, seed=11)
+    unique: dict[str, dict[str, str]] = {}
+    for row in generate(2 * ROWS + 100, seed=11):  # the generator may give two people one ID number
+        unique.setdefault(row["id_number"], row)
+    rows = list(unique.values())[: 2 * ROWS]  # photos match by ID number: it must name one applicant
     a_rows, b_rows = rows[:ROWS], rows[ROWS:]
     headers = [f.label for f in FIELDS]
     book = Workbook(write_only=True)
