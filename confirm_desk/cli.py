@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.confirm",
     "confirm_desk.commands.photos",
     "confirm_desk.commands.printing",
+    "confirm_desk.commands.backup",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -65,3 +65,10 @@ def log_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def backup_dir() -> Path:
+    """Where the daily automatic backups go (user-only: they hold personal data)."""
+    path = data_dir() / "backups"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path

@@ -63,3 +63,39 @@ def imported_store(store, samples: Path):
 
     import_applicants(store, samples / "applicants_export.xlsx", samples / "photos")
     return store
+
+
+# Reliability tests count what they tried (bad inputs, kills...); the totals close the test run.
+TALLY_KEY = pytest.StashKey[dict[str, int]]()
+
+
+@pytest.fixture(scope="session")
+def tally(request: pytest.FixtureRequest) -> dict[str, int]:
+    return request.config.stash.setdefault(TALLY_KEY, {})
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    counts = config.stash.get(TALLY_KEY, None)
+    if counts:
+        terminalreporter.write_sep("-", "reliability counts")
+        for name, value in sorted(counts.items()):
+            terminalreporter.write_line(f"{name}: {value}")
+
+
+@pytest.fixture(scope="session")
+def bad_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bad-input corpus (tests/data/make_bad_inputs.py), built once per run into a temp folder."""
+    from tests.data.make_bad_inputs import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("bad"))
+
+
+def file_digest(path: Path) -> str:
+    """The bytes of a SQLite store and its WAL, to prove a refused file changed nothing."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in (path, path.with_name(path.name + "-wal")):
+        if part.exists():
+            digest.update(part.read_bytes())
+    return digest.hexdigest()

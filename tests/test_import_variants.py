@@ -215,3 +215,16 @@ def test_report_file(db_url: str, tmp_path: Path) -> None:
     rows = list(load_workbook(report).active.iter_rows(values_only=True))
     assert rows[0][:5] == ("文件", "行号", "列", "值", "说明")
     assert [r[1] for r in rows[1:]] == [2, 3]
+
+
+def test_changed_export_updates_rows(store, tmp_path: Path) -> None:
+    rows = _rows(4)
+    for name, phone in (("first.csv", None), ("second.csv", "13900000000")):
+        changed = [[phone if (phone and k == "phone") else v for k, v in zip(KEYS, r, strict=True)] for r in rows]
+        (tmp_path / name).write_text("\n".join(",".join(r) for r in [ALIAS_HEADERS, *changed]), encoding="utf-8")
+    import_applicants(store, tmp_path / "first.csv")
+    result = import_applicants(store, tmp_path / "second.csv")
+    assert (result.imported, result.updated, result.unchanged) == (0, 4, 0)
+    with store.session() as s:
+        assert set(s.scalars(select(applicant_table.c.phone))) == {"13900000000"}
+        assert set(s.scalars(select(applicant_table.c.version))) == {2}

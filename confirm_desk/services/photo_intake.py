@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.services import audit
@@ -45,11 +45,11 @@ def attach_photo_files(
         by_key[row.application_no.upper()] = (row.id, row.application_no)
         if row.id_number:
             by_key[row.id_number.upper()] = (row.id, row.application_no)
-    existing = {
-        p.applicant_id: p for p in session.scalars(select(Photo).where(Photo.applicant_id.in_(
-            [v[0] for v in by_key.values()]
-        )))
-    } if by_key else {}
+    # Only the digests: loading every stored photo's bytes (or one bind variable per applicant, past
+    # SQLite's 32,766 on Windows) would not scale to 100,000 applicants.
+    existing: dict[int, str] = {
+        aid: digest for aid, digest in session.execute(select(Photo.applicant_id, Photo.original_sha256))
+    }
     total = len(files)
     for index, pf in enumerate(files):
         if index % 50 == 0:
@@ -69,21 +69,17 @@ def attach_photo_files(
         if probe.problem:
             result.warnings.append(PhotoError(pf.name, probe.problem))
         digest = hashlib.sha256(pf.data).hexdigest()
-        photo = existing.get(applicant_id)
-        if photo is not None and photo.original_sha256 == digest:
+        if existing.get(applicant_id) == digest:
             result.unchanged += 1
             continue
-        if photo is None:
-            photo = Photo(applicant_id=applicant_id)
-            session.add(photo)
-            existing[applicant_id] = photo
-        photo.original = pf.data
-        photo.original_name = pf.name
-        photo.original_sha256 = digest
-        photo.normalized = None
-        photo.crop_box = ""
-        photo.rotation = 0
-        photo.problem = probe.problem
+        # Core statements, not ORM objects: the session would keep every photo's bytes until commit.
+        values = {"original": pf.data, "original_name": pf.name, "original_sha256": digest,
+                  "normalized": None, "crop_box": "", "rotation": 0, "problem": probe.problem}
+        if applicant_id in existing:
+            session.execute(update(Photo).where(Photo.applicant_id == applicant_id).values(values))
+        else:
+            session.execute(insert(Photo).values(applicant_id=applicant_id, **values))
+        existing[applicant_id] = digest
         session.execute(update(t).where(t.c.id == applicant_id).values(photo_state="original"))
         audit.record(session, "photo_attach", operator, applicant_id=applicant_id,
                      application_no=application_no, field="photo", new=pf.name)

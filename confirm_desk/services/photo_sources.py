@@ -13,6 +13,11 @@ from confirm_desk.domain.errors import FileRefused
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # a phone photo is < 15 MB; more is not a photo we want in the store
+# Photos hardly compress (JPEG ~1:1, a plain BMP ~1:20): many members inflating 1000:1 would fill memory.
+MAX_RATIO = 100
+MAX_RATIO_CHECKED_BYTES = 1024 * 1024
+# One import holds its photos in memory until they are stored: 10,000 ID photos are ~0.3 GB.
+MAX_TOTAL_BYTES = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,21 @@ def _read_file(path: Path, shown: str) -> PhotoFile:
     return PhotoFile(shown, stem, path.read_bytes())
 
 
+def _refuse_too_much(source: Path, sizes: list[int]) -> None:
+    total = sum(size for size in sizes if size <= MAX_PHOTO_BYTES)
+    if total > MAX_TOTAL_BYTES:
+        raise FileRefused(
+            f"“{source.name}”中的照片共 {total / 1024**3:.1f} GB，超过一次导入的上限 "
+            f"{MAX_TOTAL_BYTES // 1024**3} GB：请分批导入，或先把照片压缩到每张 200 KB 以内"
+        )
+
+
 def _from_folder(folder: Path) -> Iterator[PhotoFile]:
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in PHOTO_SUFFIXES and (path.is_file() or path.is_symlink()):
-            yield _read_file(path, str(path.relative_to(folder)))
+    paths = [p for p in sorted(folder.rglob("*"))
+             if p.suffix.lower() in PHOTO_SUFFIXES and (p.is_file() or p.is_symlink())]
+    _refuse_too_much(folder, [p.stat().st_size for p in paths if not p.is_symlink()])
+    for path in paths:
+        yield _read_file(path, str(path.relative_to(folder)))
 
 
 def _unsafe_member(info: zipfile.ZipInfo) -> str:
@@ -64,6 +80,8 @@ def _unsafe_member(info: zipfile.ZipInfo) -> str:
         return "符号链接，已拒绝"
     if info.file_size > MAX_PHOTO_BYTES:
         return f"照片文件过大（{info.file_size // 1024 // 1024} MB）"
+    if info.file_size > MAX_RATIO_CHECKED_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return "压缩比异常（疑似“压缩炸弹”），已拒绝"
     return ""
 
 
@@ -73,12 +91,11 @@ def _from_zip(path: Path) -> Iterator[PhotoFile]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileRefused(f"无法打开压缩包“{path.name}”：文件已损坏或不是 zip 格式") from exc
     with archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
+        members = [i for i in archive.infolist() if not i.is_dir()
+                   and PurePosixPath(i.filename.replace("\\", "/")).suffix.lower() in PHOTO_SUFFIXES]
+        _refuse_too_much(path, [i.file_size for i in members if not _unsafe_member(i)])
+        for info in members:
             name = info.filename.replace("\\", "/")
-            if PurePosixPath(name).suffix.lower() not in PHOTO_SUFFIXES:
-                continue
             stem = PurePosixPath(name).stem
             problem = _unsafe_member(info)
             if problem:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from confirm_desk.domain.errors import KnownError
@@ -35,6 +36,12 @@ class Store:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            known = known_db_error(exc)
+            if known is None:
+                raise
+            raise known from exc
         except BaseException:
             session.rollback()
             raise
@@ -56,6 +63,18 @@ class Store:
         self.engine.dispose()
 
 
+def known_db_error(exc: OperationalError) -> KnownError | None:
+    """A full disk or a store held by another program, said plainly; None for anything else (a bug)."""
+    text = str(exc.orig).lower()
+    if "disk is full" in text or "no space" in text:
+        return KnownError("磁盘空间已满，本次操作已全部撤销，未保存任何更改。请清理磁盘后重试。")
+    if "disk i/o error" in text:
+        return KnownError("磁盘写入失败（磁盘已满或出错），本次操作已全部撤销，未保存任何更改。请检查磁盘。")
+    if "database is locked" in text or "database is busy" in text:
+        return KnownError("数据库忙：另一个确认台程序正在写入同一个数据库。本次操作未保存，请稍后重试。")
+    return None
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -75,12 +94,13 @@ def create_store_engine(url: str) -> Engine:
                 # The store holds personal data: readable by this user only.
                 path.touch(mode=0o600)
                 os.chmod(path, 0o600)
-        engine = create_engine(url, connect_args={"timeout": 5})
+        # hide_parameters: a failed statement's values (names, ID numbers) never reach a log or a message.
+        engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -119,7 +139,10 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     except KnownError:
         raise
     except Exception as exc:  # the DB driver's errors are many; say it plainly and keep the details in the log
-        log.exception("cannot open store %s", url)
+        known = known_db_error(exc) if isinstance(exc, OperationalError) else None
+        if known is not None:
+            raise known from exc
+        log.exception("cannot open store %s", _safe_url(url))
         raise KnownError(f"无法打开数据库 {_safe_url(url)}：{exc.__class__.__name__}: {exc}") from exc
     return Store(engine, sessionmaker(engine, expire_on_commit=False), url)
 
