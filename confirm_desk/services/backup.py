@@ -15,7 +15,8 @@ from pathlib import Path
 from sqlalchemy import make_url
 
 from confirm_desk.domain.errors import FileRefused, KnownError
-from confirm_desk.store.db import MIGRATIONS_DIR, Store
+from confirm_desk.paths import migrations_dir
+from confirm_desk.store.db import Store
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -96,7 +97,7 @@ def backup(store: Store, out_path: Path) -> BackupInfo:
 def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
-    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+    return {rev.revision for rev in ScriptDirectory(str(migrations_dir())).walk_revisions()}
 
 
 def inspect_backup(path: Path) -> BackupInfo:
