@@ -61,8 +61,24 @@ def log_in_and_open(store):  # noqa: ANN001, ANN201
         return None
     if login.account.is_admin and needs_first_run(store):
         FirstRunDialog(store, login.account).exec()  # 以后再说 is allowed: asked again next start
-    idle_minutes = PreferencesStore(store).value("idle_lock_minutes")
-    return MainWindow(store, login.account, idle_minutes=idle_minutes)
+    preferences = PreferencesStore(store)
+    daily_backup(store, preferences.value("backup_folder"), preferences.value("backup_keep"))
+    return MainWindow(store, login.account, idle_minutes=preferences.value("idle_lock_minutes"))
+
+
+def daily_backup(store, folder: str, keep: int):  # noqa: ANN001, ANN201
+    """Today's automatic backup (once a day, rotated). A failed backup is logged, never blocks work."""
+    from pathlib import Path
+
+    from confirm_desk.domain.errors import KnownError
+    from confirm_desk.paths import backup_dir
+    from confirm_desk.services.backup import auto_backup
+
+    try:
+        return auto_backup(store, Path(folder) if folder else backup_dir(), keep=keep or 7)
+    except (KnownError, OSError) as err:
+        log.warning("daily backup failed: %s", err)
+        return None
 
 
 def build_main_window(account=None):  # noqa: ANN001, ANN201

@@ -183,3 +183,15 @@ def test_restore_into_a_missing_store_creates_it(imported_store, tmp_path: Path)
     result = restore(f"sqlite:///{target}", info.path)
     assert result.safety_copy is None and mode(target) == 0o600
     assert snapshot(target) == snapshot(info.path)
+
+
+def test_daily_backup_at_start_runs_once_a_day_and_never_blocks(store, tmp_path) -> None:  # noqa: ANN001
+    from confirm_desk.app import daily_backup
+
+    folder = tmp_path / "daily"
+    first = daily_backup(store, str(folder), 3)
+    assert first is not None and first.exists()
+    assert daily_backup(store, str(folder), 3) is None  # today's exists already
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    assert daily_backup(store, str(blocked / "sub"), 3) is None  # cannot create: logged, no exception

@@ -20,7 +20,7 @@ def _offscreen() -> bool:
 def show_error(parent: QWidget | None, text: str, title: str = "出错了") -> None:
     shown.append(("error", text))
     if _offscreen():
-        log.info("error box: %s", text)
+        log.info("error box shown (%d characters)", len(text))  # the text may hold personal data
         return
     QMessageBox.warning(parent, title, text)
 
@@ -28,7 +28,7 @@ def show_error(parent: QWidget | None, text: str, title: str = "出错了") -> N
 def show_info(parent: QWidget | None, text: str, title: str = "提示") -> None:
     shown.append(("info", text))
     if _offscreen():
-        log.info("info box: %s", text)
+        log.info("info box shown")
         return
     QMessageBox.information(parent, title, text)
 
