@@ -8,6 +8,11 @@ TARGET_W, TARGET_H = 114, 156  # CONF-7
 RATIO = TARGET_W / TARGET_H  # width / height
 UPPER_BIAS = 1 / 3  # share of the spare height left above a default frame (head-and-shoulders)
 MIN_HEIGHT = TARGET_H / 2  # a smaller frame would be enlarged more than 2x: mush (see photo_normalize)
+# Face-centred crop (face_frame). The detector's box runs from the brows to the chin, about three
+# quarters of the head: at 45% of the frame height the whole head (hair included) fills about 60–70%,
+# as ID photo rules ask. Its centre (about the nose) sits in the middle: hair room above, shoulders below.
+FACE_SHARE = 0.45  # face-box height / frame height
+FACE_CENTRE_Y = 0.50  # face-box centre, as a share of the frame height from its top
 CORNERS = ("tl", "tr", "bl", "br")
 
 
@@ -51,41 +56,54 @@ def parse_frame(text: str) -> Frame | None:
     return Frame(x, y, w, h) if w > 0 and h > 0 else None
 
 
-def largest_height(width: float, height: float) -> float:
-    """The tallest 114:156 frame that fits in the image."""
-    return min(height, width / RATIO)
+def largest_height(width: float, height: float, ratio: float = RATIO) -> float:
+    """The tallest 114:156 (or `ratio`) frame that fits in the image."""
+    return min(height, width / ratio)
 
 
-def min_height(width: float, height: float) -> float:
-    return min(MIN_HEIGHT, largest_height(width, height))
+def min_height(width: float, height: float, ratio: float = RATIO) -> float:
+    return min(MIN_HEIGHT, largest_height(width, height, ratio))
 
 
-def default_frame(width: float, height: float) -> Frame:
+def default_frame(width: float, height: float, ratio: float = RATIO) -> Frame:
     """The largest frame, centred across, with a third of any spare height above it and two below:
     in a tall head-and-shoulders photo the head is in the upper part, the chest runs off the bottom."""
-    h = largest_height(width, height)
-    w = h * RATIO
+    h = largest_height(width, height, ratio)
+    w = h * ratio
     return Frame((width - w) / 2, (height - h) * UPPER_BIAS, w, h)
 
 
-def _placed(cx: float, cy: float, h: float, width: float, height: float) -> Frame:
+def face_frame(face: Frame, width: float, height: float, ratio: float = RATIO,
+               share: float = FACE_SHARE, centre_y: float = FACE_CENTRE_Y) -> Frame:
+    """The frame for one detected face box: face height `share` of the frame, face centred across with
+    its centre `centre_y` down the frame, then clamped to the image (shrunk if the image is smaller,
+    pushed inside at the edges: the face is then off-centre, which the photo check reports)."""
+    h = max(min_height(width, height, ratio), min(face.h / share, largest_height(width, height, ratio)))
+    w = h * ratio
+    fx, fy = face.centre
+    x = min(max(fx - w / 2, 0.0), width - w)
+    y = min(max(fy - centre_y * h, 0.0), height - h)
+    return Frame(x, y, w, h)
+
+
+def _placed(cx: float, cy: float, h: float, width: float, height: float, ratio: float = RATIO) -> Frame:
     """A frame of height h centred on (cx, cy) as far as the image allows, pushed back inside it."""
-    h = max(min_height(width, height), min(h, largest_height(width, height)))
-    w = h * RATIO
+    h = max(min_height(width, height, ratio), min(h, largest_height(width, height, ratio)))
+    w = h * ratio
     x = min(max(cx - w / 2, 0.0), width - w)
     y = min(max(cy - h / 2, 0.0), height - h)
     return Frame(x, y, w, h)
 
 
-def fit_frame(frame: Frame, width: float, height: float) -> Frame:
-    """The given frame made valid: 114:156, inside the image. A frame already valid (to within the
-    rounding of whole pixels) is returned unchanged so a stored box is reproduced exactly."""
-    ratio_ok = abs(frame.w - frame.h * RATIO) <= 1.0
+def fit_frame(frame: Frame, width: float, height: float, ratio: float = RATIO) -> Frame:
+    """The given frame made valid: 114:156 (or `ratio`), inside the image. A frame already valid (to
+    within the rounding of whole pixels) is returned unchanged so a stored box is reproduced exactly."""
+    ratio_ok = abs(frame.w - frame.h * ratio) <= 1.0
     inside = frame.x >= 0 and frame.y >= 0 and frame.right <= width + 0.5 and frame.bottom <= height + 0.5
-    if ratio_ok and inside and frame.h >= min_height(width, height):
+    if ratio_ok and inside and frame.h >= min_height(width, height, ratio):
         return frame
     cx, cy = frame.centre
-    return _placed(cx, cy, frame.h, width, height)
+    return _placed(cx, cy, frame.h, width, height, ratio)
 
 
 def whole_frame(frame: Frame, width: int, height: int) -> Frame:

@@ -119,20 +119,22 @@ def _box_in_stored(frame: Frame, stored: tuple[int, int], steps: tuple[int, ...]
     return box
 
 
-def _small_warning(frame: Frame, upright: tuple[int, int]) -> str:
-    if frame.h >= TARGET_H - 0.5:
+def _small_warning(frame: Frame, upright: tuple[int, int], target: tuple[int, int] = TARGET) -> str:
+    size = f"{target[0]}×{target[1]}"
+    if frame.h >= target[1] - 0.5:
         return ""
     if frame.h < MIN_HEIGHT - 0.5:  # fit_frame never makes a frame this small unless the photo is
-        raise PhotoRefused(f"照片尺寸 {upright[0]}×{upright[1]} 太小：放大到 114×156 超过 2 倍会严重模糊，"
+        raise PhotoRefused(f"照片尺寸 {upright[0]}×{upright[1]} 太小：放大到 {size} 超过 2 倍会严重模糊，"
                            "请重新拍摄")
-    return (f"照片分辨率不足（裁剪区域 {round(frame.w)}×{round(frame.h)}），已放大到 114×156，"
+    return (f"照片分辨率不足（裁剪区域 {round(frame.w)}×{round(frame.h)}），已放大到 {size}，"
             "可能略模糊，建议重新拍摄")
 
 
 def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> NormalizedPhoto:
-    """The CONF-7 JPEG from any supported photo. `frame` is in the pixels of the upright photo turned
-    clockwise by `rotation`; None means the default head-and-shoulders frame."""
+                    max_bytes: int = DEFAULT_MAX_BYTES, target: tuple[int, int] = TARGET) -> NormalizedPhoto:
+    """The CONF-7 JPEG (or one of `target` size, for another preset) from any supported photo. `frame`
+    is in the pixels of the upright photo turned clockwise by `rotation`; None means the default
+    head-and-shoulders frame (the face-centred one is chosen by services.photo_analysis)."""
     from PIL import Image
 
     rotation = normal_rotation(rotation)
@@ -142,13 +144,14 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
             steps = exif_steps + _TURN_STEPS[rotation]
             upright = _size_after(image.size, exif_steps)
             width, height = _size_after(image.size, steps)
-            frame = whole_frame(fit_frame(frame, width, height) if frame else default_frame(width, height),
-                                width, height)
-            warning = _small_warning(frame, upright)
+            ratio = target[0] / target[1]
+            frame = whole_frame(fit_frame(frame, width, height, ratio) if frame
+                                else default_frame(width, height, ratio), width, height)
+            warning = _small_warning(frame, upright, target)
             box = _box_in_stored(frame, image.size, steps)
             # Draft: let the JPEG decoder scale by 1/2..1/8 while the frame keeps >= 114x156 pixels.
             stored = image.size
-            shrink = min(frame.w / TARGET_W, frame.h / TARGET_H)
+            shrink = min(frame.w / target[0], frame.h / target[1])
             if shrink > 1 and image.format in ("JPEG", "MPO"):
                 image.draft("RGB", (math.ceil(stored[0] / shrink), math.ceil(stored[1] / shrink)))
             scale = (image.size[0] / stored[0], image.size[1] / stored[1])
@@ -157,7 +160,7 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
             swapped = _size_after((1, 2), steps) == (2, 1)
             box = (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0], box[3] * scale[1])
             # Resize the stored pixels first and turn the 114x156 result: turning is then free.
-            small = image.resize((TARGET_H, TARGET_W) if swapped else TARGET, Image.Resampling.LANCZOS,
+            small = image.resize(target[::-1] if swapped else target, Image.Resampling.LANCZOS,
                                  box=box, reducing_gap=3.0)
             for step in steps:
                 small = small.transpose(Image.Transpose(step))
