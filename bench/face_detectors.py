@@ -28,12 +28,12 @@ def _size_mb(*names: str) -> float:
     return total / 1e6
 
 
-def _haar():  # noqa: ANN202
+def _haar():
     import cv2
 
     cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
 
-    def detect(image) -> int:  # noqa: ANN001
+    def detect(image) -> int:
         import numpy as np
 
         grey = np.asarray(image.convert("L"))
@@ -43,16 +43,16 @@ def _haar():  # noqa: ANN202
     return detect
 
 
-def _yunet(side: int):  # noqa: ANN202
+def _yunet(side: int):
     from confirm_desk.services import faces
 
-    def detect(image) -> int:  # noqa: ANN001
+    def detect(image) -> int:
         return len(faces.detect_faces(image, (side,)))
 
     return detect
 
 
-def _yunet_two():  # noqa: ANN202
+def _yunet_two():
     from confirm_desk.services import faces
 
     return lambda image: len(faces.detect_faces(image))

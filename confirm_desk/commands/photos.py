@@ -1,4 +1,4 @@
-"""CLI: photo normalize IN OUT, photo import DIR_OR_ZIP, photo normalize-all."""
+"""CLI: photo normalize IN OUT, photo check FILE_OR_DIR..., photo sheet OUT.pdf, photo import, photo normalize-all."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from confirm_desk.commands.common import add_format, store_from
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,11 +17,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = family.add_parser("normalize", help="把一张照片规范为 114×156 的 JPEG")
     p.add_argument("input", type=Path, metavar="IN")
     p.add_argument("output", type=Path, metavar="OUT")
-    p.add_argument("--box", default="", help="裁剪框 x,y,宽,高（转正后的像素；默认：居中偏上）")
+    p.add_argument("--box", default="", help="裁剪框 x,y,宽,高（转正后的像素；默认：以人脸居中）")
+    p.add_argument("--no-face", action="store_true", help="不找人脸，按默认位置（居中偏上）裁剪")
     p.add_argument("--rotate", type=int, default=0, choices=(0, 90, 180, 270), help="再顺时针旋转的角度")
-    p.add_argument("--max-kb", type=int, default=60, help="JPEG 大小上限（KB，默认 60）")
+    p.add_argument("--max-kb", type=int, default=0, help="JPEG 大小上限（KB，默认取规格的上限，定期注册 60）")
+    p.add_argument("--preset", default="", help="照片规格（registration / certification / exam，默认定期注册）")
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_normalize)
+
+    p = family.add_parser("check", help="检查照片：人脸、背景色、黑白、尺寸、文件大小")
+    p.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("--preset", default="", help="按哪个照片规格检查（默认定期注册）")
+    add_format(p, ("text", "json"))
+    p.set_defaults(handler=cmd_check)
+
+    p = family.add_parser("sheet", help="打印照片核对表（A4 PDF：照片、姓名、报名号、问题）")
+    p.add_argument("output", type=Path, metavar="OUT.pdf")
+    p.add_argument("--problems", action="store_true", help="只列有问题或无照片的申请人")
+    p.set_defaults(handler=cmd_sheet)
 
     p = family.add_parser("import", help="导入照片文件夹或 .zip（文件名为证件号码或报名号）")
     p.add_argument("source", type=Path, metavar="DIR_OR_ZIP")
@@ -36,23 +51,79 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_normalize(args: argparse.Namespace) -> int:
     from confirm_desk.domain.errors import PhotoRefused
-    from confirm_desk.services.photos import normalize_file
+    from confirm_desk.services.photo_presets import preset_by_key
+    from confirm_desk.services.photos import normalize_file_checked
 
-    if args.max_kb <= 0:
+    if args.max_kb < 0:
         raise PhotoRefused("--max-kb 必须大于 0")
-    result = normalize_file(args.input, args.output, args.box or None, args.rotate, args.max_kb * 1024)
+    preset = preset_by_key(args.preset or None)
+    result, check = normalize_file_checked(args.input, args.output, args.box or None, args.rotate,
+                                   args.max_kb * 1024 or None, face=not args.no_face, preset=args.preset)
     if args.format == "json":
         from confirm_desk.cli import emit_json
 
         emit_json({"output": str(args.output), "bytes": len(result.data), "quality": result.quality,
                    "crop_box": result.frame.as_text(), "rotation": result.rotation,
-                   "upright_size": list(result.upright_size), "warning": result.warning})
+                   "upright_size": list(result.upright_size), "warning": result.warning,
+                   "faces": [list(f.rounded()) for f in check.faces], "background": check.background,
+                   "findings": [{"code": f.code, "message": f.message} for f in check.findings]})
     else:
-        print(f"已生成 {args.output}：114×156，{len(result.data) / 1024:.1f} KB，质量 {result.quality}，"
-              f"裁剪框 {result.frame.as_text()}")
-        if result.warning:
-            print(f"  注意：{result.warning}")
+        print(f"已生成 {args.output}：{preset.width}×{preset.height}，{len(result.data) / 1024:.1f} KB，质量 {result.quality}，"
+              f"裁剪框 {result.frame.as_text()}（人脸 {len(check.faces)} 张）")
+        for f in check.findings:
+            print(f"  注意：{f.message}")
     return 0
+
+
+def _photo_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Every file checked; unreadable ones are reported and make the exit code 2."""
+    from confirm_desk.domain.errors import KnownError
+    from confirm_desk.services.photo_analysis import normalize_and_check
+    from confirm_desk.services.photo_presets import preset_by_key
+    from confirm_desk.services.photos import read_photo_file
+
+    preset = preset_by_key(args.preset or None)
+    reports, unreadable = [], 0
+    for path in _photo_files(args.paths):
+        try:
+            _, check = normalize_and_check(read_photo_file(path), preset)
+        except KnownError as err:
+            unreadable += 1
+            reports.append({"file": str(path), "error": err.message})
+        else:
+            reports.append({"file": str(path), **check.as_dict()})
+    if args.format == "json":
+        from confirm_desk.cli import emit_json
+
+        emit_json({"preset": preset.key, "photos": reports})
+    else:
+        from confirm_desk.domain.photo_checks import BACKGROUND_ZH
+
+        for r in reports:
+            if "error" in r:
+                print(f"{r['file']}：无法读取 — {r['error']}")
+                continue
+            problems = "；".join(f["message"] for f in r["findings"]) or "没有发现问题"
+            print(f"{r['file']}：人脸 {len(r['faces'])} 张，背景{BACKGROUND_ZH[r['background']]}，{problems}")
+    return 2 if unreadable or not reports else 0
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from confirm_desk.services.photo_sheet import write_contact_sheet
+
+    result = write_contact_sheet(store_from(args), args.output, only_problems=args.problems)
+    print(f"已生成 {args.output}：{result.people} 人，{result.pages} 页，其中有问题或无照片 {result.flagged} 人")
+    return 0 if result.people else 2
 
 
 def cmd_import(args: argparse.Namespace) -> int:

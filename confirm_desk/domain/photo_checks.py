@@ -153,3 +153,11 @@ def problem_text(problem: str) -> str:
     """Photo.problem as a person reads it: the findings' messages and any warning, one per line."""
     findings, plain = decode_findings(problem)
     return "\n".join([f.message for f in findings] + ([plain] if plain else []))
+
+
+# Short labels for badges on the review grid and the contact sheet.
+SHORT = {
+    "no_face": "无人脸", "multiple_faces": "多人", "face_too_small": "脸太小", "face_too_large": "脸太大",
+    "head_cut": "头顶被切", "too_small": "分辨率低", "greyscale": "黑白", "background": "背景色",
+    "file_size": "文件大小",
+}

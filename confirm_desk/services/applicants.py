@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import Finding, check_applicant
 from confirm_desk.domain.errors import NotFound
+from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.text import compact_code, to_halfwidth
@@ -185,7 +186,7 @@ def get_detail(session: Session, applicant_id: int) -> ApplicantDetail:
         findings=check_applicant(values),
         photo_state=row.photo_state,
         photo_bytes=(photo.normalized or photo.original) if photo else None,
-        photo_problem=photo.problem if photo else "",
+        photo_problem=problem_text(photo.problem) if photo else "",
         reprint_needed=bool(row.reprint_needed),
         version=row.version,
     )

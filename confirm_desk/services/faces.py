@@ -39,7 +39,7 @@ def model_path() -> str:
         return str(path)
 
 
-def _detector(width: int, height: int):  # noqa: ANN202
+def _detector(width: int, height: int):
     import cv2
 
     detector = getattr(_local, "detector", None)
@@ -55,7 +55,7 @@ def _detector(width: int, height: int):  # noqa: ANN202
     return detector
 
 
-def detect_faces(image, sides: tuple[int, ...] = DETECT_SIDES) -> list[Frame]:  # noqa: ANN001
+def detect_faces(image, sides: tuple[int, ...] = DETECT_SIDES) -> list[Frame]:
     """Face boxes (x, y, w, h) in the pixels of `image` (an upright Pillow image of any size), largest
     first: from the first of `sides` (the long side of the copy the detector sees) that finds any."""
     faces: list[Frame] = []
@@ -66,7 +66,7 @@ def detect_faces(image, sides: tuple[int, ...] = DETECT_SIDES) -> list[Frame]:  
     return faces
 
 
-def _detect_at(image, side: int) -> list[Frame]:  # noqa: ANN001
+def _detect_at(image, side: int) -> list[Frame]:
     import numpy as np
     from PIL import Image
 

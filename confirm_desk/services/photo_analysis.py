@@ -76,7 +76,7 @@ def choose_frame(seen: Look, frame: Frame | None, ratio: float, face: bool = Tru
     return default_frame(*seen.size, ratio)
 
 
-def _lab(pixels):  # noqa: ANN001, ANN202
+def _lab(pixels):
     """sRGB (uint8 array, ... × 3) to CIE Lab (D65)."""
     import numpy as np
 
@@ -127,10 +127,13 @@ def check(seen: Look, frame: Frame, preset: Preset, size_kb: float | None = None
 
 
 def normalize_and_check(data: bytes, preset: Preset, frame: Frame | None = None, rotation: int = 0,
-                        max_bytes: int | None = None, face: bool = True) -> tuple[NormalizedPhoto, PhotoCheck]:
-    """The preset's photo, face-centred unless a frame is given (or `face` is off), and its findings."""
+                        max_bytes: int | None = None, face: bool = True,
+                        target: tuple[int, int] | None = None) -> tuple[NormalizedPhoto, PhotoCheck]:
+    """The preset's photo (or one of `target` size), face-centred unless a frame is given (or `face` is
+    off), and its findings under the preset."""
+    target = target or (preset.width, preset.height)
     seen = look(data, rotation)
-    chosen = choose_frame(seen, frame, preset.ratio, face)
+    chosen = choose_frame(seen, frame, target[0] / target[1], face)
     ceiling = max_bytes or int(preset.max_kb * 1024) or DEFAULT_MAX_BYTES
-    result = normalize_bytes(data, chosen, rotation, ceiling, (preset.width, preset.height))
+    result = normalize_bytes(data, chosen, rotation, ceiling, target)
     return result, check(seen, result.frame, preset, len(result.data) / 1024)

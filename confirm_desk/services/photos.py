@@ -11,9 +11,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import FileRefused, NotFound, PhotoRefused
+from confirm_desk.domain.photo_checks import Preset, encode_findings
 from confirm_desk.domain.photo_frame import Frame, parse_frame
 from confirm_desk.services import audit
-from confirm_desk.services.photo_normalize import DEFAULT_MAX_BYTES, NormalizedPhoto, normalize_bytes
+from confirm_desk.services.photo_normalize import DEFAULT_MAX_BYTES, TARGET, NormalizedPhoto
+from confirm_desk.services.photo_presets import active_preset, preset_by_key
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.store.models import Photo, Setting, applicant_table
 
@@ -54,6 +56,7 @@ class NormalizeBatchResult:
     no_photo: int = 0
     failures: list[PhotoFailure] = field(default_factory=list)
     warnings: list[PhotoFailure] = field(default_factory=list)
+    flagged: int = 0  # normalised with a photo-check finding (no face, background...): see the review sheet
 
     def summary_zh(self) -> str:
         parts = [f"已规范 {self.normalized} 张"]
@@ -64,6 +67,8 @@ class NormalizeBatchResult:
         parts.append(f"失败 {len(self.failures)} 张")
         if self.warnings:
             parts.append(f"需留意 {len(self.warnings)} 张")
+        if self.flagged:
+            parts.append(f"照片检查有问题 {self.flagged} 张")
         return "，".join(parts)
 
 
@@ -99,14 +104,23 @@ def get_photo_source(session: Session, applicant_id: int) -> PhotoSource:
                        parse_frame(photo.crop_box), photo.rotation, photo.problem)
 
 
-def _save(session: Session, photo: Photo, application_no: str, result: NormalizedPhoto,
-          operator: str) -> None:
-    """The result into the Photo row, the list's photo state, and the audit trail: one transaction."""
+def _normalized(data: bytes, frame: Frame | None, rotation: int, ceiling: int, preset: Preset,
+                face: bool = True):
+    """The stored CONF-7 photo (always 114×156, whatever the preset) and its check under `preset`.
+    Without a frame the crop is face-centred when exactly one face is found (photo_analysis)."""
+    from confirm_desk.services.photo_analysis import normalize_and_check  # OpenCV loads on first use
+
+    return normalize_and_check(data, preset, frame, rotation, ceiling, face, target=TARGET)
+
+
+def _save(session: Session, photo: Photo, application_no: str, normalized, operator: str) -> None:
+    """The result and its findings into the Photo row, the list's photo state, and the audit trail."""
+    result, check = normalized
     old = f"{photo.crop_box} 旋转{photo.rotation}°" if photo.normalized else ""
     photo.normalized = result.data
     photo.crop_box = result.frame.as_text()
     photo.rotation = result.rotation
-    photo.problem = result.warning
+    photo.problem = encode_findings(check.codes, check.background, len(check.faces), result.warning)
     session.execute(update(t).where(t.c.id == photo.applicant_id).values(photo_state="normalized"))
     audit.record(session, "photo_normalize", operator, applicant_id=photo.applicant_id,
                  application_no=application_no, field="photo", old=old,
@@ -117,13 +131,14 @@ def normalize_applicant_photo(session: Session, applicant_id: int, box: BoxLike 
                               operator: str = "") -> NormalizedPhoto:
     """Crop (the given box in upright pixels after `rotation`, or the default) and store the result."""
     source = get_photo_source(session, applicant_id)
-    result = normalize_bytes(source.original, as_frame(box), rotation, photo_max_bytes(session))
+    normalized = _normalized(source.original, as_frame(box), rotation, photo_max_bytes(session),
+                             active_preset(session))
     photo = session.scalars(select(Photo).where(Photo.applicant_id == applicant_id)).one()
-    _save(session, photo, source.application_no, result, operator)
-    return result
+    _save(session, photo, source.application_no, normalized, operator)
+    return normalized[0]
 
 
-def normalize_all(store, applicant_ids: Sequence[int] | None = None, progress: ProgressFn = no_progress,  # noqa: ANN001
+def normalize_all(store, applicant_ids: Sequence[int] | None = None, progress: ProgressFn = no_progress,
                   operator: str = "", *, redo: bool = False) -> NormalizeBatchResult:
     """Normalise the given applicants' photos (None: everyone with a photo), keeping any crop a clerk
     chose. Already normalised photos are left alone unless `redo`. A photo that fails is listed and
@@ -136,7 +151,7 @@ def normalize_all(store, applicant_ids: Sequence[int] | None = None, progress: P
                     for r in session.execute(query.where(t.c.id.in_(chunk)))]
         else:
             rows = list(session.execute(query.where(t.c.photo_state != "none")))
-        ceiling = photo_max_bytes(session)
+        ceiling, preset = photo_max_bytes(session), active_preset(session)
         total = len(rows)
         for start in range(0, total, CHUNK):
             chunk = rows[start:start + CHUNK]
@@ -150,15 +165,15 @@ def normalize_all(store, applicant_ids: Sequence[int] | None = None, progress: P
                 elif photo.normalized and row.photo_state == "normalized" and not redo:
                     result.already += 1
                 else:
-                    _normalize_one(session, row, photo, ceiling, operator, result)
+                    _normalize_one(session, row, photo, (ceiling, preset), operator, result)
         progress(total, total, "照片规范完成")
     return result
 
 
-def _normalize_one(session: Session, row, photo: Photo, ceiling: int, operator: str,  # noqa: ANN001
+def _normalize_one(session: Session, row, photo: Photo, spec: tuple[int, Preset], operator: str,
                    result: NormalizeBatchResult) -> None:
     try:
-        normalized = normalize_bytes(photo.original, parse_frame(photo.crop_box), photo.rotation, ceiling)
+        normalized = _normalized(photo.original, parse_frame(photo.crop_box), photo.rotation, *spec)
     except PhotoRefused as err:
         message = err.message
     except Exception as exc:  # one odd file must not stop the batch; the log keeps the details
@@ -167,8 +182,10 @@ def _normalize_one(session: Session, row, photo: Photo, ceiling: int, operator: 
     else:
         _save(session, photo, row.application_no, normalized, operator)
         result.normalized += 1
-        if normalized.warning:
-            result.warnings.append(PhotoFailure(row.id, row.application_no, row.name, normalized.warning))
+        if normalized[0].warning:
+            result.warnings.append(PhotoFailure(row.id, row.application_no, row.name, normalized[0].warning))
+        if normalized[1].findings:
+            result.flagged += 1
         return
     photo.problem = message[:400]
     result.failures.append(PhotoFailure(row.id, row.application_no, row.name, message))
@@ -178,19 +195,32 @@ def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[i:i + 500] for i in range(0, len(ids), 500)]
 
 
-def normalize_file(in_path: Path | str, out_path: Path | str, box: BoxLike = None, rotation: int = 0,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> NormalizedPhoto:
-    """One photo file to a 114×156 JPEG file (the CLI's `photo normalize IN OUT`)."""
-    in_path, out_path = Path(in_path), Path(out_path)
+def read_photo_file(in_path: Path) -> bytes:
     if not in_path.is_file():
         raise FileRefused(f"照片文件不存在：{in_path}")
     try:
-        data = in_path.read_bytes()
+        return in_path.read_bytes()
     except OSError as exc:
         raise FileRefused(f"无法读取照片文件 {in_path}：{exc.strerror or exc}") from exc
-    result = normalize_bytes(data, as_frame(box), rotation, max_bytes)
+
+
+def normalize_file(in_path: Path | str, out_path: Path | str, box: BoxLike = None, rotation: int = 0,
+                   max_bytes: int | None = None, *, face: bool = True, preset: str | None = None) -> NormalizedPhoto:
+    return normalize_file_checked(in_path, out_path, box, rotation, max_bytes, face=face, preset=preset)[0]
+
+
+def normalize_file_checked(in_path: Path | str, out_path: Path | str, box: BoxLike = None, rotation: int = 0,
+                           max_bytes: int | None = None, *, face: bool = True, preset: str | None = None):
+    """One photo file to a JPEG file of the preset's size (the CLI's `photo normalize IN OUT`):
+    face-centred unless a box is given or `face` is off. Returns (NormalizedPhoto, PhotoCheck)."""
+    from confirm_desk.services.photo_analysis import normalize_and_check
+
+    in_path, out_path = Path(in_path), Path(out_path)
+    data = read_photo_file(in_path)
+    spec = preset_by_key(preset)
+    result, check = normalize_and_check(data, spec, as_frame(box), rotation, max_bytes, face)
     try:
         out_path.write_bytes(result.data)
     except OSError as exc:
         raise FileRefused(f"无法写入 {out_path}：{exc.strerror or exc}") from exc
-    return result
+    return result, check
