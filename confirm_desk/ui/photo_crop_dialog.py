@@ -21,6 +21,7 @@ from confirm_desk.domain.photo_frame import (
     TARGET_W,
     Frame,
     default_frame,
+    face_frame,
     fit_frame,
     move_frame,
     rotated_size,
@@ -29,7 +30,7 @@ from confirm_desk.domain.photo_frame import (
 from confirm_desk.services.photo_normalize import NormalizedPhoto
 from confirm_desk.store.db import Store
 from confirm_desk.ui.messages import show_error
-from confirm_desk.ui.ops.photos import load_photo_source, save_photo_crop, view_image
+from confirm_desk.ui.ops.photos import faces_in_view, load_photo_source, save_photo_crop, view_image
 from confirm_desk.ui.photo_crop_canvas import CropCanvas
 
 KEYS_HELP = ("方向键 移动裁剪框（Shift 加速）　+ / − 放大缩小裁剪框\n"
@@ -52,6 +53,7 @@ class PhotoCropDialog(QDialog):
         self.rotation = 0
         self.base_image = QImage()
         self.upright = (1, 1)
+        self.faces: list[Frame] = []  # in upright pixels (rotation 0)
         self.setWindowTitle("裁剪照片")
         self.resize(980, 700)
 
@@ -142,17 +144,30 @@ class PhotoCropDialog(QDialog):
         self.error = ""
         self.setWindowTitle(f"裁剪照片 — {source.name}（{source.application_no}）")
         self.base_image = _qimage(pil_image)
+        self.faces = faces_in_view(pil_image, self.upright)
         self.rotation = source.rotation
         self._show(source.frame)
 
     def _show(self, frame: Frame | None) -> None:
-        """Turn the photo to self.rotation and put the frame on it (None: the default frame)."""
+        """Turn the photo to self.rotation and put the frame on it (None: the automatic frame)."""
         image = self.base_image.transformed(QTransform().rotate(self.rotation)) if self.rotation \
             else self.base_image
         w, h = self.image_size
-        frame = fit_frame(frame, w, h) if frame else default_frame(w, h)
+        frame = fit_frame(frame, w, h) if frame else self.auto_frame()
         self.canvas.set_image(image, w, h, frame)
         self._update_preview()
+
+    def auto_frame(self) -> Frame:
+        """Face-centred when exactly one face was found on the upright photo, else the default frame."""
+        w, h = self.image_size
+        if self.rotation == 0 and len(self.faces) == 1:
+            return face_frame(self.faces[0], w, h)
+        return default_frame(w, h)
+
+    def face_note(self) -> str:
+        if len(self.faces) == 1:
+            return "已按人脸居中放置裁剪框" if self.rotation == 0 else ""
+        return "未检测到人脸，请手动放置裁剪框" if not self.faces else f"检测到 {len(self.faces)} 张人脸，请手动放置"
 
     @property
     def image_size(self) -> tuple[int, int]:
@@ -216,7 +231,8 @@ class PhotoCropDialog(QDialog):
                                                Qt.TransformationMode.FastTransformation))
         x, y, w, h = f.rounded()
         self.info.setText(f"裁剪框：左 {x}，上 {y}，宽 {w}，高 {h}（像素）\n"
-                          f"照片 {self.image_size[0]}×{self.image_size[1]}，旋转 {self.rotation}°")
+                          f"照片 {self.image_size[0]}×{self.image_size[1]}，旋转 {self.rotation}°\n"
+                          f"{self.face_note()}")
         self.warning.setText("" if h >= TARGET_H else
                              f"裁剪区域只有 {w}×{h} 像素，保存时会放大到 114×156，可能模糊。")
 
