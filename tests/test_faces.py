@@ -111,7 +111,7 @@ def test_store_batch_keeps_findings_and_sheet_prints_them(imported_store, tmp_pa
     assert all("no_face" in [f.code for f in i.findings] for i in items if i.state == "normalized")
     pdf = tmp_path / "sheet.pdf"
     assert main(["--db", imported_store.url, "photo", "sheet", str(pdf)]) == 0
-    assert "3 页" in capsys.readouterr().out  # 57 applicants, 25 a page
+    assert "3 页" in capsys.readouterr().out  # 60 applicants, 25 a page
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     first = items[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +34,19 @@ FILTER_LABELS = {"all": "全部", "problems": "只看有问题的", "no_photo": 
 HELP = "方向键 选择　Enter 裁剪所选照片　鼠标停留 查看问题"
 
 
+class ReviewGrid(QListView):
+    """The grid keeps Enter: QListView passes it on after `activated`, and QDialog would then press a
+    default button of any child dialog (the crop dialog's 保存) — so it is consumed here."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.currentIndex().isValid():
+                self.activated.emit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class PhotoReviewDialog(QDialog):
     def __init__(self, store: Store, operator: str = "", parent: QWidget | None = None,
                  runner: JobRunner | None = None) -> None:
@@ -46,7 +60,7 @@ class PhotoReviewDialog(QDialog):
         self.model = PhotoReviewModel(lambda ids: load_review_photos(store, ids), self)
         self.proxy = ReviewFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QListView()
+        self.view = ReviewGrid()
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setModel(self.proxy)
         self.view.setIconSize(QSize(114, 156))

@@ -120,8 +120,9 @@ class ReviewFilter(QSortFilterProxyModel):
     def set_mode(self, mode: str) -> None:
         if mode not in FILTERS:
             raise ValueError(mode)
+        self.beginFilterChange()  # Qt 6.10+: invalidateFilter() is deprecated
         self.mode = mode
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
         item: ReviewItem = self.sourceModel().items[row]
