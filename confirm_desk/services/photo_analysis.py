@@ -9,15 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confirm_desk.domain.photo_checks import Finding, PhotoFacts, Preset, check_photo, classify_background
-from confirm_desk.domain.photo_frame import Frame, default_frame, face_frame, fit_frame, rotated_size
+from confirm_desk.domain.photo_frame import (
+    Frame,
+    default_frame,
+    face_frame,
+    fit_frame,
+    rotated_size,
+    whole_frame,
+)
 from confirm_desk.services.photo_normalize import (
     DEFAULT_MAX_BYTES,
     NormalizedPhoto,
+    encode_jpeg,
     normalize_bytes,
     upright_preview,
 )
 
-ANALYSIS_SIDE = 640
+ANALYSIS_SIDE = 640  # at most; the JPEG decoder's own 1/2..1/8 scaling picks the size (≥ 320 px)
 STRIP = 0.08  # border strip thickness, as a share of the frame's width
 SIDE_DEPTH = 0.55  # the side strips run down this share of the frame (below: shoulders, clothes)
 CHROMA_VISIBLE = 10.0  # Lab chroma above this reads as colour, not grey
@@ -56,9 +64,9 @@ class PhotoCheck:
 
 def look(data: bytes, rotation: int = 0) -> Look:
     """Decode a small upright copy and find the faces (raises PhotoRefused for unreadable data)."""
-    from confirm_desk.services.faces import detect_faces
+    from confirm_desk.services.faces import DETECT_SIDES, detect_faces
 
-    image, upright = upright_preview(data, ANALYSIS_SIDE)
+    image, upright = upright_preview(data, ANALYSIS_SIDE, DETECT_SIDES[0])
     if rotation:
         image = image.rotate(-rotation, expand=True)
     size = rotated_size(*upright, rotation)
@@ -112,9 +120,9 @@ def colour_share(seen: Look) -> float:
     """Share of pixels with visible colour (on a ≤160 px copy: plenty for a yes/no greyscale test)."""
     import numpy as np
 
-    small = seen.image.copy()
-    small.thumbnail((160, 160))
-    lab = _lab(np.asarray(small).reshape(-1, 3))
+    pixels = np.asarray(seen.image)
+    step = max(1, max(pixels.shape[:2]) // 160)
+    lab = _lab(pixels[::step, ::step].reshape(-1, 3))
     return float((np.hypot(lab[:, 1], lab[:, 2]) > CHROMA_VISIBLE).mean())
 
 
@@ -126,6 +134,24 @@ def check(seen: Look, frame: Frame, preset: Preset, size_kb: float | None = None
     return PhotoCheck(seen.faces, background, tuple(check_photo(facts, preset)), frame, seen.size)
 
 
+def _from_look(seen: Look, frame: Frame, rotation: int, target: tuple[int, int],
+               ceiling: int) -> NormalizedPhoto | None:
+    """The photo cut from the analysis copy when that copy still has at least the target's pixels in
+    the frame (a camera photo, decoded at 1/8 by the JPEG decoder): one decode instead of two. The
+    result is what normalize_bytes makes, which would pick the same decoder scale. None: too few pixels."""
+    from PIL import Image
+
+    width, height = seen.size
+    frame = whole_frame(fit_frame(frame, width, height, target[0] / target[1]), width, height)
+    s = seen.scale
+    if frame.h * s < target[1] or frame.w * s < target[0]:
+        return None
+    box = (frame.x * s, frame.y * s, frame.right * s, frame.bottom * s)
+    small = seen.image.resize(target, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    data, quality = encode_jpeg(small, ceiling)
+    return NormalizedPhoto(data, frame, rotation % 360, rotated_size(width, height, rotation), quality)
+
+
 def normalize_and_check(data: bytes, preset: Preset, frame: Frame | None = None, rotation: int = 0,
                         max_bytes: int | None = None, face: bool = True,
                         target: tuple[int, int] | None = None) -> tuple[NormalizedPhoto, PhotoCheck]:
@@ -135,5 +161,6 @@ def normalize_and_check(data: bytes, preset: Preset, frame: Frame | None = None,
     seen = look(data, rotation)
     chosen = choose_frame(seen, frame, target[0] / target[1], face)
     ceiling = max_bytes or int(preset.max_kb * 1024) or DEFAULT_MAX_BYTES
-    result = normalize_bytes(data, chosen, rotation, ceiling, target)
+    result = _from_look(seen, chosen, rotation, target, ceiling) or normalize_bytes(data, chosen, rotation,
+                                                                                     ceiling, target)
     return result, check(seen, result.frame, preset, len(result.data) / 1024)
