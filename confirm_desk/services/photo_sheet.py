@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confirm_desk.domain.errors import FileRefused, KnownError
-from confirm_desk.paths import font_path
 from confirm_desk.services.photo_review import ReviewItem, photo_bytes, review_items
+from confirm_desk.services.printing.fonts import FONT_NAME as FONT
+from confirm_desk.services.printing.fonts import register_font
 from confirm_desk.services.progress import ProgressFn, no_progress
 
-FONT = "WQYMicroHei"
 COLS, ROWS = 5, 5  # 25 photos a page at 24×33 mm: big enough to judge, small enough to skim
 PHOTO_W_MM, PHOTO_H_MM = 24.0, 24.0 * 156 / 114
 RED = (0.8, 0.1, 0.1)
@@ -22,14 +22,6 @@ class SheetResult:
     people: int
     flagged: int
     pages: int
-
-
-def _register_font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
 
 
 def _thumbnail(data: bytes, normalized: bool) -> bytes | None:
@@ -54,7 +46,7 @@ def write_contact_sheet(store, out: Path | str, only_problems: bool = False,
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    _register_font()
+    register_font()
     with store.session() as session:
         items = [i for i in review_items(session) if i.has_problem or not only_problems]
     out = Path(out)
@@ -70,9 +62,11 @@ def write_contact_sheet(store, out: Path | str, only_problems: bool = False,
         with store.session() as session:
             photos = photo_bytes(session, [i.applicant_id for i in chunk])
         canvas.setFont(FONT, 12)
-        canvas.drawString(15 * mm, page_h - 15 * mm, "照片核对表" + ("（仅有问题的照片）" if only_problems else ""))
+        title = "照片核对表" + ("（仅有问题的照片）" if only_problems else "")
+        canvas.drawString(15 * mm, page_h - 15 * mm, title)
         canvas.setFont(FONT, 8)
-        canvas.drawRightString(page_w - 15 * mm, page_h - 15 * mm, f"第 {page + 1} / {pages} 页　红框：需重新拍摄或处理")
+        canvas.drawRightString(page_w - 15 * mm, page_h - 15 * mm,
+                               f"第 {page + 1} / {pages} 页　红框：需重新拍摄或处理")
         for index, item in enumerate(chunk):
             x = 15 * mm + (index % COLS) * cell_w
             top = page_h - 22 * mm - (index // COLS) * cell_h

@@ -205,7 +205,8 @@ def read_photo_file(in_path: Path) -> bytes:
 
 
 def normalize_file(in_path: Path | str, out_path: Path | str, box: BoxLike = None, rotation: int = 0,
-                   max_bytes: int | None = None, *, face: bool = True, preset: str | None = None) -> NormalizedPhoto:
+                   max_bytes: int | None = None, *, face: bool = True,
+                   preset: str | None = None) -> NormalizedPhoto:
     return normalize_file_checked(in_path, out_path, box, rotation, max_bytes, face=face, preset=preset)[0]
 
 

@@ -167,7 +167,9 @@ class PhotoCropDialog(QDialog):
     def face_note(self) -> str:
         if len(self.faces) == 1:
             return "已按人脸居中放置裁剪框" if self.rotation == 0 else ""
-        return "未检测到人脸，请手动放置裁剪框" if not self.faces else f"检测到 {len(self.faces)} 张人脸，请手动放置"
+        if not self.faces:
+            return "未检测到人脸，请手动放置裁剪框"
+        return f"检测到 {len(self.faces)} 张人脸，请手动放置"
 
     @property
     def image_size(self) -> tuple[int, int]:

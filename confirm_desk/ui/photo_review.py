@@ -85,7 +85,8 @@ class PhotoReviewDialog(QDialog):
         for p in presets:
             self.preset_box.addItem(p.name, p.key)
         self.preset_box.setCurrentIndex(self.preset_box.findData(active.key))
-        self.preset_box.currentIndexChanged.connect(lambda _i: choose_preset(store, self.preset_box.currentData()))
+        self.preset_box.currentIndexChanged.connect(
+            lambda _i: choose_preset(store, self.preset_box.currentData()))
         self.count = QLabel()
         self.auto_button = QPushButton("自动裁剪全部")
         self.auto_button.setToolTip("把尚未规范的照片全部按人脸居中裁剪为 114×156（已手动裁剪的保留）")

@@ -1,4 +1,4 @@
-"""The review grid's model: one row per applicant, thumbnails decoded lazily a page at a time, badges drawn on."""
+"""The review grid's model: a row per applicant, thumbnails decoded lazily a page at a time, badges on."""
 
 from __future__ import annotations
 
@@ -47,11 +47,14 @@ def tile(item: ReviewItem, photo: QPixmap | None) -> QPixmap:
     canvas.fill(QColor("#eeeeee"))
     painter = QPainter(canvas)
     if photo is not None:
-        scaled = photo.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        painter.drawPixmap((THUMB.width() - scaled.width()) // 2, (THUMB.height() - scaled.height()) // 2, scaled)
+        scaled = photo.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                              Qt.TransformationMode.SmoothTransformation)
+        painter.drawPixmap((THUMB.width() - scaled.width()) // 2, (THUMB.height() - scaled.height()) // 2,
+                           scaled)
     else:
         painter.setPen(QColor("#777777"))
-        painter.drawText(canvas.rect(), Qt.AlignmentFlag.AlignCenter, "无照片" if not item.has_photo else "无法显示")
+        text = "无照片" if not item.has_photo else "无法显示"
+        painter.drawText(canvas.rect(), Qt.AlignmentFlag.AlignCenter, text)
     font = QFont(painter.font())
     font.setPixelSize(11)
     painter.setFont(font)
@@ -94,7 +97,8 @@ class PhotoReviewModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._tile(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([f"{item.name}（{item.application_no}）", *item.messages]) if item.messages else None
+            head = f"{item.name}（{item.application_no}）"
+            return "\n".join([head, *item.messages]) if item.messages else None
         if role == ItemRole:
             return item
         return None

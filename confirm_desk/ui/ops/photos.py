@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from confirm_desk.domain.errors import KnownError
+from confirm_desk.domain.photo_checks import Preset
 from confirm_desk.domain.photo_frame import Frame
 from confirm_desk.services.photo_normalize import NormalizedPhoto, upright_preview
+from confirm_desk.services.photo_presets import active_preset, load_presets, set_active_preset
+from confirm_desk.services.photo_review import ReviewItem, photo_bytes, review_items
+from confirm_desk.services.photo_sheet import SheetResult, write_contact_sheet
 from confirm_desk.services.photos import (
     NormalizeBatchResult,
     PhotoSource,
@@ -14,10 +18,6 @@ from confirm_desk.services.photos import (
     normalize_all,
     normalize_applicant_photo,
 )
-from confirm_desk.domain.photo_checks import Preset
-from confirm_desk.services.photo_presets import active_preset, load_presets, set_active_preset
-from confirm_desk.services.photo_review import ReviewItem, photo_bytes, review_items
-from confirm_desk.services.photo_sheet import SheetResult, write_contact_sheet
 from confirm_desk.services.progress import ProgressFn
 from confirm_desk.store.db import Store
 
