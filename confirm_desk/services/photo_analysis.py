@@ -162,6 +162,7 @@ def normalize_and_check(data: bytes, preset: Preset, frame: Frame | None = None,
     seen = look(data, rotation)
     chosen = choose_frame(seen, frame, target[0] / target[1], face)
     ceiling = max_bytes or int(preset.max_kb * 1024) or DEFAULT_MAX_BYTES
-    result = _from_look(seen, chosen, rotation, target, ceiling) or normalize_bytes(data, chosen, rotation,
-                                                                                     ceiling, target)
+    # A frame the clerk chose is cut by normalize_bytes alone, so the same box always gives the same bytes.
+    quick = None if frame is not None else _from_look(seen, chosen, rotation, target, ceiling)
+    result = quick or normalize_bytes(data, chosen, rotation, ceiling, target)
     return result, check(seen, result.frame, preset, len(result.data) / 1024)
