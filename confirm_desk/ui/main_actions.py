@@ -33,6 +33,7 @@ def build_actions(self: MainWindow) -> None:
     self.act_find = action("查找", self.query.focus_search, QKeySequence.StandardKey.Find)
     self.act_list_all = action("列出全部", self.query.clear, "Ctrl+L")
     self.act_crop = action("裁剪照片…", self.crop_photo, "Ctrl+E")
+    self.act_photo_review = action("照片审核…", self.review_photos, "Ctrl+Shift+E")
     self.act_print_receipt = action("打印受理凭证…", lambda: self.print_selected("receipt"), "Ctrl+P")
     self.act_print_form = action("打印申请表…", lambda: self.print_selected("form"), "Ctrl+Shift+P")
     self.act_batch_receipts = action("所有已确认未打印的受理凭证…", lambda: self.print_unprinted("receipt"))
@@ -67,7 +68,7 @@ def build_actions(self: MainWindow) -> None:
     batch.addAction(self.act_batch_receipts)
     batch.addAction(self.act_batch_forms)
     self.photo_menu = self.menuBar().addMenu("照片(&O)")
-    for act in (self.act_crop, self.act_normalize_selected, self.act_normalize_all):
+    for act in (self.act_crop, self.act_photo_review, self.act_normalize_selected, self.act_normalize_all):
         self.photo_menu.addAction(act)
     self.admin_menu = self.menuBar().addMenu("管理(&M)")
     self.admin_menu.addAction(self.act_users)

@@ -211,6 +211,13 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.model.invalidate(applicant_id))
         self._show_dialog(dialog)
 
+    def review_photos(self) -> None:
+        from confirm_desk.ui.photo_review import PhotoReviewDialog
+
+        dialog = PhotoReviewDialog(self.store, operator=self.operator, parent=self, runner=self.runner)
+        dialog.finished.connect(lambda _r: self.model.refresh())
+        self._show_dialog(dialog)
+
     def normalize(self, applicant_ids: list[int] | None) -> None:
         if applicant_ids is not None and not applicant_ids:
             self.statusBar().showMessage("请先在列表中选择申请人", 3000)
