@@ -13,12 +13,14 @@ from confirm_desk.domain.checks import Finding, check_applicant
 from confirm_desk.domain.errors import NotFound
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
+from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
 from confirm_desk.store.models import Photo, applicant_table
 
 t = applicant_table
 LIST_COLUMNS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
-                "confirmation_point", "status", "photo_state", "flags", "reprint_needed")
+                "confirmation_point", "status", "photo_state", "flags", "reprint_needed",
+                "version", "synced_batch", "synced_version")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ListCriteria:
     confirmation_point: str = ""
     status: str = ""
     flagged_only: bool = False
+    sync_state: str = ""  # SyncState value: never / synced / changed
 
 
 def _like_prefix(column, text: str):  # noqa: ANN001, ANN202
@@ -83,7 +86,16 @@ def filtered(criteria: ListCriteria) -> Select:
         stmt = stmt.where(t.c.status == criteria.status)
     if criteria.flagged_only:
         stmt = stmt.where(t.c.flags != "")
+    if criteria.sync_state:
+        stmt = stmt.where(_sync_condition(SyncState(criteria.sync_state)))
     return stmt
+
+
+def _sync_condition(state: SyncState):  # noqa: ANN202
+    if state is SyncState.NEVER:
+        return t.c.synced_batch.is_(None)
+    in_step = t.c.version == t.c.synced_version
+    return t.c.synced_batch.is_not(None) & (in_step if state is SyncState.SYNCED else ~in_step)
 
 
 def query_page(session: Session, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
@@ -115,7 +127,12 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, obje
         return {}
     cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS]]
     rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
-    return {r.id: r._asdict() for r in rows}
+    out = {}
+    for r in rows:
+        record = r._asdict()
+        record["sync"] = sync_text(r.synced_batch, r.synced_version, r.version)
+        out[r.id] = record
+    return out
 
 
 def find_exact(session: Session, code: str) -> int | None:
