@@ -31,6 +31,7 @@ from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, appli
 
 RESULTS, MANIFEST, PHOTO_DIR = "results.xlsx", "manifest.json", "photos/"
 _CHUNK = 500
+_TRIGGER_STARTS = frozenset("=+-@\t\r")  # first characters safe_cell escapes: the rest skip the call
 
 
 @dataclass
@@ -183,7 +184,8 @@ def _results_bytes(rows: list[dict], manifest: dict) -> bytes:
     sheet = book.create_sheet(f"第{manifest['batch']}批确认结果")
     sheet.append(headers)
     for row in cells:
-        sheet.append([safe_cell(v) for v in row])  # every cell is text: ID numbers never become 3.3E+17
+        # Every cell is text (ID numbers never become 3.3E+17); only a formula-like one needs escaping.
+        sheet.append([safe_cell(v) if v[:1] in _TRIGGER_STARTS else v for v in row])
     return workbook_bytes(book, _created(manifest).replace(tzinfo=None))
 
 

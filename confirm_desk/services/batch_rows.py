@@ -3,10 +3,12 @@ state moved on since the batch that last carried it, as the rows results.xlsx wi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
@@ -19,6 +21,7 @@ t = applicant_table
 FIXED_HEADERS = ("报名号", "证件号码", "姓名", "确认结果", "未通过原因", "缺少材料")
 CLOSING_HEADERS = ("确认人", "确认时间")
 _ORDER = {f.key: i for i, f in enumerate(FIELDS)}
+_STATUS = {s.value: s for s in Status}
 
 
 @dataclass(frozen=True)
@@ -51,49 +54,61 @@ def next_number(session: Session) -> int:
 
 def plan_next_batch(session: Session) -> BatchPlan:
     edits = local_edits(session)
-    rows = session.execute(
+    conn = session.connection()  # Core rows: the ORM's result machinery costs more than the query here
+    rows = conn.execute(
         select(t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.version,
                t.c.synced_batch, t.c.confirmation_point)
         .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version))
         .order_by(t.c.id)
     ).all()
-    chosen = [r for r in rows if Status(r.status).decided or r.id in edits or r.synced_batch is not None]
-    decisions = _latest_decisions(session)
+    decided = {s.value for s in Status if s.decided}
+    chosen = [r for r in rows if r.status in decided or r.id in edits or r.synced_batch is not None]
+    decisions = _latest_decisions(conn)
     plan = BatchPlan(next_number(session), _point_of(session, chosen))
     for r in chosen:
-        status = Status(r.status)
-        decision = decisions.get(r.id) if status.decided else None
-        plan.items.append(PlannedItem(r.id, r.version, _row(r, status, decision, edits.get(r.id, {})),
-                                      r.synced_batch))
+        decision = decisions.get(r.id) if r.status in decided else None
+        row = _row(r, _STATUS[r.status], decision, edits.get(r.id))
+        plan.items.append(PlannedItem(r.id, r.version, row, r.synced_batch))
     return plan
 
 
-def _row(r, status: Status, decision, edits: dict[str, LocalEdit]) -> dict:  # noqa: ANN001
-    changes = [[key, e.base, e.value] for key, e in sorted(edits.items(), key=lambda kv: _ORDER.get(kv[0], 999))
-               if key in FIELDS_BY_KEY]
-    # Who and when: the decision, or the newest edit when that came later (or there is no decision).
+def _row(r, status: Status, decision, edits: dict[str, LocalEdit] | None) -> dict:  # noqa: ANN001
+    changes = []
     who, at = (decision.operator, decision.decided_at) if decision is not None else ("", None)
-    newest = max(edits.values(), key=lambda e: e.at, default=None)
-    if newest is not None and (at is None or newest.at > at):
-        who, at = newest.operator, newest.at
-    missing = json.loads(decision.missing or "[]") if decision is not None else []
+    if edits:
+        changes = [[key, e.base, e.value] for key, e in sorted(edits.items(), key=_by_registry)
+                   if key in FIELDS_BY_KEY]
+        # Who and when: the decision, or the newest edit when that came later (or there is no decision).
+        newest = max(edits.values(), key=lambda e: e.at)
+        if at is None or newest.at > at:
+            who, at = newest.operator, newest.at
+    missing = decision.missing if decision is not None else "[]"
     return {
         "application_no": r.application_no,
         "id_number": r.id_number,
         "name": r.name,
         "result": status.label,
         "reason": decision.reason if decision is not None else "",
-        "missing": "、".join(missing),
+        "missing": "、".join(json.loads(missing)) if missing not in ("", "[]") else "",
         "changes": changes,
         "operator": who,
-        "at": local_time(at).strftime("%Y-%m-%d %H:%M:%S") if at is not None else "",
+        "at": _local_text(at) if at is not None else "",
     }
 
 
-def _latest_decisions(session: Session):  # noqa: ANN202
+def _by_registry(item: tuple[str, LocalEdit]) -> int:
+    return _ORDER.get(item[0], len(_ORDER))
+
+
+@lru_cache(maxsize=4096)
+def _local_text(at: dt.datetime) -> str:
+    return local_time(at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _latest_decisions(conn: Connection):  # noqa: ANN202
     newest = select(func.max(Decision.id)).group_by(Decision.applicant_id).scalar_subquery()
     cols = (Decision.applicant_id, Decision.reason, Decision.missing, Decision.operator, Decision.decided_at)
-    return {d.applicant_id: d for d in session.execute(select(*cols).where(Decision.id.in_(newest)))}
+    return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest)))}
 
 
 def _point_of(session: Session, rows) -> str:  # noqa: ANN001
