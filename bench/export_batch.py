@@ -86,6 +86,7 @@ def ours(source: Path, work: Path) -> float:
 def floor(source: Path, work: Path) -> float:
     """The same cells and photo bytes, read beforehand; only writing the sheet and the zip is timed."""
     from openpyxl import Workbook
+    from sqlalchemy import select
 
     from confirm_desk.services.batch_rows import plan_next_batch, sheet_rows
     from confirm_desk.store.db import open_store
@@ -95,7 +96,8 @@ def floor(source: Path, work: Path) -> float:
     with store.session() as session:
         plan = plan_next_batch(session)
         rows = [item.row for item in plan.items]
-        photos = [(f"photos/{i}.jpg", data) for i, data in session.query(Photo.applicant_id, Photo.normalized)]
+        stored = session.execute(select(Photo.applicant_id, Photo.normalized))
+        photos = [(f"photos/{i}.jpg", data) for i, data in stored]
     store.dispose()
     headers, cells = sheet_rows(rows, plan.changed_fields)
     start = time.perf_counter()

@@ -14,11 +14,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=Path, nargs="?", help="输出 .zip（--dry-run 时可省略）")
     p.add_argument("--dry-run", action="store_true", help="只列出下一批将包含的申请人，不导出、不记录")
     p.add_argument("--again", type=int, metavar="N", help="按记录重新导出第 N 批（内容与当初完全相同）")
-    p.add_argument("--user", default="", help="操作员用户名（导出新批次时必填；密码从提示或 CONFIRM_DESK_PASSWORD 读取）")
+    p.add_argument("--user", default="",
+                   help="操作员用户名（导出新批次时必填；密码从提示或 CONFIRM_DESK_PASSWORD 读取）")
     add_format(p)
     p.set_defaults(handler=cmd_export_batch)
 
-    q = export.add_parser("roster", help="导出花名册（学校集体办理教师资格定期注册人员花名册，每校一个工作表）")
+    q = export.add_parser("roster", help="导出花名册（学校集体办理教师资格定期注册人员花名册，每校一个表）")
     q.add_argument("out", type=Path)
     q.add_argument("--school", default="", help="只导出这所学校")
     q.set_defaults(handler=cmd_export_roster)
@@ -86,5 +87,6 @@ def cmd_export_stats(args: argparse.Namespace) -> int:
     store = store_from(args)
     with store.session() as session:
         stats = write_statistics(session, args.out)
-    print(f"已导出统计表：本次网报申请 {stats.applications} 人，现场确认未通过 {stats.rejected} 人 → {args.out}")
+    print(f"已导出统计表：本次网报申请 {stats.applications} 人，"
+          f"现场确认未通过 {stats.rejected} 人 → {args.out}")
     return 0

@@ -1,4 +1,4 @@
-"""Sync state of an applicant with the national system: never exported, in step with a batch, or changed since."""
+"""An applicant's sync with the national system: never exported, in step with a batch, or changed since."""
 
 from __future__ import annotations
 

@@ -115,12 +115,8 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
     items = session.execute(select(BatchItem.row, BatchItem.photo_sha256)
                             .where(BatchItem.batch_id == batch.id).order_by(BatchItem.id)).all()
     rows = [json.loads(i.row) for i in items]
-    shas = sorted({i.photo_sha256 for i in items if i.photo_sha256})
-    blobs: dict[str, bytes] = {}
-    for start in range(0, len(shas), _CHUNK):
-        stmt = select(BatchPhoto.sha256, BatchPhoto.data).where(BatchPhoto.sha256.in_(shas[start:start + _CHUNK]))
-        blobs.update(((k, v) for k, v in session.execute(stmt)))
-    archive = {row["photo"]: blobs[i.photo_sha256] for row, i in zip(rows, items, strict=True) if row["photo"]}
+    blobs = _archived(session, {i.photo_sha256 for i in items if i.photo_sha256})
+    archive = {r["photo"]: blobs[i.photo_sha256] for r, i in zip(rows, items, strict=True) if r["photo"]}
     out = Path(out)
     _, zip_sha, written = _write_zip(out, rows, archive, manifest, progress, batch.manifest)
     recorded = manifest["files"]
@@ -216,13 +212,21 @@ def _write_zip(path: Path, rows: list[dict], archive: dict[str, bytes], manifest
     return manifest_text, _file_sha(path), files
 
 
+def _archived(session: Session, shas: set[str], *, with_data: bool = True) -> dict[str, bytes | None]:
+    """Archived photos among `shas` (sha -> bytes, or None when only asking which exist)."""
+    wanted = sorted(shas)
+    cols = (BatchPhoto.sha256, BatchPhoto.data) if with_data else (BatchPhoto.sha256,)
+    out: dict[str, bytes | None] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(*cols).where(BatchPhoto.sha256.in_(wanted[start:start + _CHUNK]))
+        out.update((row[0], row[1] if with_data else None) for row in session.execute(stmt))
+    return out
+
+
 def _archive_photos(session: Session, by_sha: dict[str, bytes]) -> None:
     """Keeps each exported photo once by content (a photo in several batches is stored once)."""
-    shas = sorted(by_sha)
-    known: set[str] = set()
-    for start in range(0, len(shas), _CHUNK):
-        known.update(session.scalars(select(BatchPhoto.sha256).where(BatchPhoto.sha256.in_(shas[start:start + _CHUNK]))))
-    new = [{"sha256": s, "data": by_sha[s]} for s in shas if s not in known]
+    known = _archived(session, set(by_sha), with_data=False)
+    new = [{"sha256": s, "data": by_sha[s]} for s in sorted(by_sha) if s not in known]
     if new:
         bulk_insert(session.connection(), BatchPhoto.__table__, new)
 

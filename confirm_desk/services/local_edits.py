@@ -31,7 +31,9 @@ class LocalEdit:
     at: dt.datetime
 
 
-def local_edits(session: Session, applicant_ids: Collection[int] | None = None) -> dict[int, dict[str, LocalEdit]]:
+def local_edits(
+    session: Session, applicant_ids: Collection[int] | None = None
+) -> dict[int, dict[str, LocalEdit]]:
     """applicant id -> {field key: LocalEdit} for every field that is local now (none: not in the dict)."""
     cols = (AuditEvent.applicant_id, AuditEvent.action, AuditEvent.field, AuditEvent.old_value,
             AuditEvent.new_value, AuditEvent.operator, AuditEvent.at, AuditEvent.id)

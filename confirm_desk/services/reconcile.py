@@ -67,7 +67,8 @@ class Reconciler:
             if incoming == edit.base:  # unchanged upstream: an ordinary local edit, nothing to ask
                 self._close(pending, "superseded")
                 continue
-            self.conflicts.append(FieldConflict(values["application_no"], values["name"], key, local, incoming))
+            number, name = values["application_no"], values["name"]
+            self.conflicts.append(FieldConflict(number, name, key, local, incoming))
             if pending is None:
                 self._new.append({"applicant_id": old.id, "field": key, "local_value": local,
                                   "incoming_value": incoming, "import_batch_id": self.batch_id,
@@ -98,7 +99,9 @@ class Reconciler:
                     {"resolved_by": self.operator, "resolved_at": now})
 
 
-def flag_missing(session: Session, existing: Iterable[Any], parsed: Sequence[tuple[int, dict[str, str]]]) -> list[str]:
+def flag_missing(
+    session: Session, existing: Iterable[Any], parsed: Sequence[tuple[int, dict[str, str]]]
+) -> list[str]:
     """Applicants of the file's confirmation points that the file no longer holds are flagged (never
     deleted); those it holds again lose the flag. Returns the 报名号 newly flagged."""
     present = {v["application_no"] for _, v in parsed}

@@ -125,7 +125,8 @@ def _sheet(ws, school: str, people: list[dict[str, object]]) -> None:  # noqa: A
         for col, spec_col in enumerate(columns, start=1):
             value = cell_value(spec_col["value"], person, seq)
             align = style.LEFT if spec_col.get("align") == "left" else style.CENTER
-            style.boxed(ws, row, col, safe_cell(value), size=size, align=align, text=spec_col.get("text", False))
+            style.boxed(ws, row, col, safe_cell(value), size=size, align=align,
+                        text=spec_col.get("text", False))
         ws.row_dimensions[row].height = spec["row_height"]
     style.widths(ws, [c["width"] for c in columns])
     ws.freeze_panes = ws.cell(sub + 1, 1)

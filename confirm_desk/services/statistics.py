@@ -28,9 +28,13 @@ TABLE_ONE = (
 )
 # Table five as the form lists it: 1-8 public, 9-15 private, 16 the total.
 TABLE_FIVE = (
-    "公办幼儿园", "公办小学", "公办初中", "公办高中", "公办中职中专（技校）", "公办完全中学", "公办九年一贯制学校",
-    "公办十二年一贯制学校", "民办幼儿园", "民办小学", "民办初中", "民办高中", "民办中职中专（技校）", "民办完全中学",
-    "民办九年一贯制学校",
+    "公办幼儿园", "公办小学", "公办初中", "公办高中", "公办中职中专（技校）", "公办完全中学",
+    "公办九年一贯制学校", "公办十二年一贯制学校", "民办幼儿园", "民办小学", "民办初中", "民办高中",
+    "民办中职中专（技校）", "民办完全中学", "民办九年一贯制学校",
+)
+NOTE_ONE = (
+    "注：A=B+K，B=C+D+E+L（公式已写入）。本确认点能统计的只有 E（本次网报申请数，网报已提交的人数）"
+    "和 F（现场确认未通过数）；其余各项由县（区）根据教职工名单和初审结论填写。"
 )
 BY_NATURE_HEADERS = ("学校性质", "网报申请数", "确认已通过", "申请材料不全", "确认未通过", "待确认")
 _COUNTED = (Status.CONFIRMED, Status.INCOMPLETE, Status.REJECTED, Status.PENDING)
@@ -95,12 +99,12 @@ def write_statistics(session: Session, path: Path, today: dt.date | None = None)
             value = values.get(source or "")
         style.boxed(ws, 6, col, value)
     ws.row_dimensions[5].height = 45
-    style.banner(ws, 7, "注：A=B+K，B=C+D+E+L（公式已写入）。本确认点能统计的只有 E（本次网报申请数，网报已提交的人数）"
-                        "和 F（现场确认未通过数）；其余各项由县（区）根据教职工名单和初审结论填写。", width, 9, height=30)
+    style.banner(ws, 7, NOTE_ONE, width, 9, height=30)
 
     row = _by_nature(ws, 9, stats, style)
     _table_five(ws, row + 1, stats, style)
-    style.widths(ws, [22, 11, 22, 11, 11, 11, 22, 11, 11, 11, 11])  # 学校性质 columns wide enough for one line
+    # The 学校性质 columns (1, 3, 7) wide enough for one line.
+    style.widths(ws, [22, 11, 22, 11, 11, 11, 22, 11, 11, 11, 11])
     style.print_landscape(ws)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +139,8 @@ def _by_nature(ws, top: int, stats: Statistics, style) -> int:  # noqa: ANN001
 
 def _table_five(ws, top: int, stats: Statistics, style) -> None:  # noqa: ANN001
     """Schools by nature, in the form's two side-by-side blocks; 16 = 总计."""
-    style.banner(ws, top, "表五  定期注册学校情况（单位：所、个）（有申请人的学校）", len(TABLE_ONE), 11, bold=True)
+    heading = "表五  定期注册学校情况（单位：所、个）（有申请人的学校）"
+    style.banner(ws, top, heading, len(TABLE_ONE), 11, bold=True)
     for block in (0, 4):
         for col, heading in enumerate(("序号", "学校性质", "数量"), start=2 + block):
             style.boxed(ws, top + 1, col, heading, bold=True)
@@ -152,4 +157,5 @@ def _table_five(ws, top: int, stats: Statistics, style) -> None:  # noqa: ANN001
     others = {n: c for n, c in stats.schools.items() if n not in TABLE_FIVE}
     if others:
         note = "；".join(f"{n or '（未填）'} {c} 所" for n, c in sorted(others.items()))
-        style.banner(ws, last + 1, safe_cell(f"另有表五未列的学校性质（未计入总计）：{note}"), len(TABLE_ONE), 9)
+        text = safe_cell(f"另有表五未列的学校性质（未计入总计）：{note}")
+        style.banner(ws, last + 1, text, len(TABLE_ONE), 9)

@@ -20,7 +20,7 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None,
                  compresslevel: int | None = None) -> None:
-        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)  # a ZipInfo or a name
         info = fixed_info(name, self.moment, zipfile.ZIP_DEFLATED)
         super().writestr(info, data, compress_type, compresslevel)
 

@@ -57,12 +57,14 @@ class PlanModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
             return self.rows[index.row()][index.column()]
         return None
@@ -127,7 +129,8 @@ class BatchExportDialog(QDialog):
         plan, conflicts, batches = loaded
         self.plan = plan
         self.model.set_plan(plan)
-        text = f"下一批：第 {plan.number} 批，{len(plan.items)} 人（自上一批以来新确认、修改或重新打开的申请人）。"
+        text = (f"下一批：第 {plan.number} 批，{len(plan.items)} 人"
+                "（自上一批以来新确认、修改或重新打开的申请人）。")
         if not plan.items:
             text = "自上一批以来没有新的确认结果或修改，暂无需要导出的申请人。"
         if conflicts:
@@ -138,7 +141,8 @@ class BatchExportDialog(QDialog):
             self.path_edit.setText(str(Path.home() / f"确认结果_第{plan.number}批.zip"))
         self.previous.clear()
         for number, created, rows in batches:
-            self.previous.addItem(f"第 {number} 批（{local_time(created):%Y-%m-%d %H:%M}，{rows} 人）", number)
+            when = f"{local_time(created):%Y-%m-%d %H:%M}"
+            self.previous.addItem(f"第 {number} 批（{when}，{rows} 人）", number)
         self.again_button.setEnabled(bool(batches))
 
     def export(self) -> None:
