@@ -24,17 +24,18 @@ from confirm_desk.store.models import Photo, applicant_table
 t = applicant_table
 
 
-def normalise_photos(store, skip: set[str] = frozenset()) -> None:  # noqa: ANN001
+def normalise_photos(store, skip: set[str] = frozenset(), only: set[str] | None = None,  # noqa: ANN001
+                     quality: int = 90) -> None:
     """Stand-in for the photo normaliser: a real 114x156 JPEG of each original."""
     with store.session() as session:
         rows = session.execute(select(Photo.id, Photo.original, t.c.application_no)
                                .join(t, t.c.id == Photo.applicant_id)).all()
         for photo_id, original, number in rows:
-            if number in skip:
+            if number in skip or (only is not None and number not in only):
                 continue
             image = Image.open(io.BytesIO(original)).convert("RGB").resize((114, 156))
             buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=90)
+            image.save(buffer, "JPEG", quality=quality)
             session.execute(update(Photo).where(Photo.id == photo_id).values(normalized=buffer.getvalue()))
 
 
@@ -111,15 +112,18 @@ def test_round_trip_two_batches_and_byte_identical_re_export(imported_store, tmp
     for number in second:
         decide(store, number)
     decide(store, first[1], Status.CONFIRMED)  # materials handed in later
-    normalise_photos(store)  # photos redone after batch 1: batch 1 must still come back as it was
+    # Photos made or redone after batch 1 go in batch 2; batch 1 must still come back as it was.
+    normalise_photos(store, only={first[0], first[2]}, quality=70)
     with store.session() as session:
-        assert count_matching(session, ListCriteria(sync_state="changed")) == 1
-        assert count_matching(session, ListCriteria(sync_state="synced")) == 3
-        assert fetch_rows(session, [ids[first[1]]])[ids[first[1]]]["sync"] == "第1批后有改动"
+        assert count_matching(session, ListCriteria(sync_state="changed")) == 3
+        assert count_matching(session, ListCriteria(sync_state="synced")) == 1
+        rows_now = fetch_rows(session, [ids[n] for n in first])
+        assert [rows_now[ids[n]]["sync"] for n in first] == ["第1批后有改动"] * 3 + ["已导出（第1批）"]
 
     two = export_batch(store, tmp_path / "batch2.zip", "clerk")
     manifest2, files2, rows2 = read_zip(two.path)
-    assert sorted(r[0] for r in rows2[1:]) == sorted([*second, first[1]])
+    assert sorted(r[0] for r in rows2[1:]) == sorted([*second, *first[:3]])
+    assert two.photos_missing == []
     assert all(hashlib.sha256(files2[n]).hexdigest() == h for n, h in manifest2["files"].items())
     assert set(manifest2["files"]) == set(files2)
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import Finding, check_applicant
@@ -15,7 +15,7 @@ from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
-from confirm_desk.store.models import Photo, applicant_table
+from confirm_desk.store.models import Batch, Photo, applicant_table
 
 t = applicant_table
 LIST_COLUMNS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
@@ -94,8 +94,16 @@ def filtered(criteria: ListCriteria) -> Select:
 def _sync_condition(state: SyncState):  # noqa: ANN202
     if state is SyncState.NEVER:
         return t.c.synced_batch.is_(None)
-    in_step = t.c.version == t.c.synced_version
+    in_step = (t.c.version == t.c.synced_version) & ~photo_redone_since_sync()
     return t.c.synced_batch.is_not(None) & (in_step if state is SyncState.SYNCED else ~in_step)
+
+
+def photo_redone_since_sync():  # noqa: ANN201
+    """The normalised photo was (re)made after the batch that last carried the applicant: the photo
+    service writes the photo row, not the applicant's version, so the times tell."""
+    p, b = Photo.__table__, Batch.__table__
+    return exists().where(p.c.applicant_id == t.c.id, p.c.normalized.is_not(None), b.c.kind == "export",
+                          b.c.number == t.c.synced_batch, p.c.updated_at > b.c.created_at)
 
 
 def query_page(session: Session, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
@@ -125,12 +133,12 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, obje
     """List columns for the given ids (one query per page of rows)."""
     if not ids:
         return {}
-    cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS]]
+    cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS], photo_redone_since_sync().label("photo_redone")]
     rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
     out = {}
     for r in rows:
         record = r._asdict()
-        record["sync"] = sync_text(r.synced_batch, r.synced_version, r.version)
+        record["sync"] = sync_text(r.synced_batch, r.synced_version, r.version, r.photo_redone)
         out[r.id] = record
     return out
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status
+from confirm_desk.services.applicants import photo_redone_since_sync
 from confirm_desk.services.audit_log import local_time
 from confirm_desk.services.local_edits import LocalEdit, local_edits
 from confirm_desk.store.models import Batch, ConfirmationPoint, Decision, applicant_table
@@ -58,7 +59,7 @@ def plan_next_batch(session: Session) -> BatchPlan:
     rows = conn.execute(
         select(t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.version,
                t.c.synced_batch, t.c.confirmation_point)
-        .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version))
+        .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync()))
         .order_by(t.c.id)
     ).all()
     decided = {s.value for s in Status if s.decided}
