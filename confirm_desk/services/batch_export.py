@@ -22,6 +22,7 @@ from confirm_desk import __version__
 from confirm_desk.domain.errors import KnownError, NotFound
 from confirm_desk.services import audit
 from confirm_desk.services.batch_rows import BatchPlan, changed_fields, plan_next_batch, sheet_rows
+from confirm_desk.services.importing import file_sha256
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.xlsx_safe import safe_cell
 from confirm_desk.services.xlsx_write import fixed_info, workbook_bytes, zip_moment
@@ -209,7 +210,7 @@ def _write_zip(path: Path, rows: list[dict], archive: dict[str, bytes], manifest
             manifest["files"] = files
             manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
         bundle.writestr(fixed_info(MANIFEST, moment, zipfile.ZIP_DEFLATED), manifest_text.encode())
-    return manifest_text, _file_sha(path), files
+    return manifest_text, file_sha256(path), files
 
 
 def _archived(session: Session, shas: set[str], *, with_data: bool = True) -> dict[str, bytes | None]:
@@ -233,11 +234,3 @@ def _archive_photos(session: Session, by_sha: dict[str, bytes]) -> None:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

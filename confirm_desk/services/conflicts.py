@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -11,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import RuleViolation
-from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.services import audit
 from confirm_desk.services.importing import flags_for
+from confirm_desk.services.reconcile import PendingConflict
 from confirm_desk.store.models import Applicant, ImportConflict, utcnow
 
 
@@ -24,21 +23,6 @@ class Choice(StrEnum):
     @property
     def label(self) -> str:
         return "保留本地值" if self is Choice.KEEP else "采用导入值"
-
-
-@dataclass(frozen=True)
-class PendingConflict:
-    id: int
-    applicant_id: int
-    application_no: str
-    name: str
-    field: str
-    local: str
-    incoming: str
-
-    @property
-    def label(self) -> str:
-        return FIELDS_BY_KEY[self.field].label if self.field in FIELDS_BY_KEY else self.field
 
 
 def pending_count(session: Session) -> int:
@@ -53,7 +37,8 @@ def list_pending(session: Session) -> list[PendingConflict]:
         .where(ImportConflict.resolution == "")
         .order_by(Applicant.id, ImportConflict.id)
     )
-    return [PendingConflict(*r) for r in rows]
+    return [PendingConflict(r.application_no, r.name, r.field, r.local_value, r.incoming_value,
+                            id=r.id, applicant_id=r.applicant_id) for r in rows]
 
 
 def resolve(session: Session, choices: Mapping[int, Choice], operator: Any) -> int:

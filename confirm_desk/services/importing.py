@@ -200,7 +200,7 @@ def import_applicants(
         raise FileRefused(f"“{path.name}”只有表头，没有申请人数据")
     progress(total, total, "正在保存…")
     with store.session() as session:
-        batch = Batch(kind="import", file_name=path.name, file_sha256=_file_sha256(path), operator=operator)
+        batch = Batch(kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator)
         session.add(batch)
         session.flush()
         store_rows(session, parsed, result, operator=operator, batch_id=batch.id)
@@ -220,7 +220,7 @@ def _check_cancel(progress: ProgressFn) -> None:
     progress(1, 1, "正在提交…")
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -29,6 +29,14 @@ class FieldConflict:
         return FIELDS_BY_KEY[self.field].label if self.field in FIELDS_BY_KEY else self.field
 
 
+@dataclass(frozen=True)
+class PendingConflict(FieldConflict):
+    """A stored conflict awaiting the confirmer's choice (the review dialog's row)."""
+
+    id: int = 0
+    applicant_id: int = 0
+
+
 class Reconciler:
     """Used by store_rows: `merge` the incoming values of each changed applicant, then `finish`."""
 
