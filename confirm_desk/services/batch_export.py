@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk import __version__
@@ -26,7 +26,7 @@ from confirm_desk.services.importing import file_sha256
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.xlsx_safe import safe_cell
 from confirm_desk.services.xlsx_write import fixed_info, workbook_bytes, zip_moment
-from confirm_desk.store.bulk import bulk_insert, bulk_update
+from confirm_desk.store.bulk import bulk_insert
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, applicant_table, utcnow
 
@@ -87,14 +87,11 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
             conn = session.connection()
             bulk_insert(conn, BatchItem.__table__, [
                 {"batch_id": batch.id, "applicant_id": item.applicant_id, "applicant_version": item.version,
-                 "row": json.dumps(row, ensure_ascii=False), "photo_sha256": hashes.get(row["photo"], "")}
+                 "row": json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+                 "photo_sha256": hashes.get(row["photo"], "")}
                 for item, row in zip(plan.items, rows, strict=True)
             ])
-            t = applicant_table
-            bulk_update(conn, t, "id", [
-                {"id": item.applicant_id, "synced_batch": plan.number, "synced_version": item.version}
-                for item in plan.items
-            ], {"updated_at": t.c.updated_at})  # marking the sync is no change of the applicant
+            _mark_synced(session, batch)
             result = BatchResult(plan.number, out, len(rows), len(archive),
                                  [r["application_no"] for r in rows if not r["photo"]], zip_sha)
             batch.summary = result.summary_zh()
@@ -125,6 +122,17 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
     audit.record(session, "export", operator, detail=f"重新导出第 {number} 批 → {out.name}")
     return BatchResult(number, out, len(rows), len(archive), list(manifest.get("photos_missing", [])),
                        zip_sha, mismatched)
+
+
+def _mark_synced(session: Session, batch: Batch) -> None:
+    """The batch's applicants are synced at the version it carried: one statement from its items (no
+    version bump and the same updated_at: marking the sync is no change of the applicant)."""
+    t, item = applicant_table, BatchItem.__table__
+    carried = select(item.c.applicant_version).where(item.c.batch_id == batch.id,
+                                                     item.c.applicant_id == t.c.id).scalar_subquery()
+    in_batch = select(item.c.applicant_id).where(item.c.batch_id == batch.id)
+    session.execute(update(t).where(t.c.id.in_(in_batch))
+                    .values(synced_batch=batch.number, synced_version=carried, updated_at=t.c.updated_at))
 
 
 def batch_numbers(session: Session) -> list[tuple[int, dt.datetime, int]]:

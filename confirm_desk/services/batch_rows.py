@@ -109,7 +109,7 @@ def _local_text(at: dt.datetime) -> str:
 def _latest_decisions(conn: Connection):  # noqa: ANN202
     newest = select(func.max(Decision.id)).group_by(Decision.applicant_id).scalar_subquery()
     cols = (Decision.applicant_id, Decision.reason, Decision.missing, Decision.operator, Decision.decided_at)
-    return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest)))}
+    return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest))).all()}
 
 
 def _point_of(session: Session, rows) -> str:  # noqa: ANN001

@@ -169,8 +169,9 @@ class BatchItem(Base):
     """One applicant as an export batch carried it: the version and the row exactly as written."""
 
     __tablename__ = "batch_item"
+    __table_args__ = (UniqueConstraint("batch_id", "applicant_id"),)  # also the index batch look-ups use
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
     applicant_version: Mapped[int] = mapped_column(Integer)
     row: Mapped[str] = mapped_column(Text)  # JSON of the results.xlsx row (what re-exporting writes again)

@@ -30,11 +30,11 @@ def upgrade() -> None:
     sa.Column('photo_sha256', sa.String(length=64), server_default='', nullable=False),
     sa.ForeignKeyConstraint(['applicant_id'], ['applicant.id'], name=op.f('fk_batch_item_applicant_id_applicant'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['batch_id'], ['batch.id'], name=op.f('fk_batch_item_batch_id_batch'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_batch_item'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_batch_item')),
+    sa.UniqueConstraint('batch_id', 'applicant_id', name=op.f('uq_batch_item_batch_id'))
     )
     with op.batch_alter_table('batch_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_batch_item_applicant_id'), ['applicant_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_batch_item_batch_id'), ['batch_id'], unique=False)
 
     op.create_table('import_conflict',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -84,7 +84,6 @@ def downgrade() -> None:
 
     op.drop_table('import_conflict')
     with op.batch_alter_table('batch_item', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_batch_item_batch_id'))
         batch_op.drop_index(batch_op.f('ix_batch_item_applicant_id'))
 
     op.drop_table('batch_item')
