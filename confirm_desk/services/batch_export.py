@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from confirm_desk import __version__
@@ -79,7 +80,10 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
             batch = Batch(kind="export", number=plan.number, file_name=out.name, operator=operator,
                           created_at=at, row_count=len(rows), confirmation_point=plan.confirmation_point)
             session.add(batch)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError as exc:  # the partial unique index: another seat took this number
+                raise KnownError(f"另一席位刚刚导出了第 {plan.number} 批，请重新打开导出后再试") from exc
             text, zip_sha, _ = _write_zip(part, rows, archive, manifest, progress)
             batch.manifest, batch.file_sha256 = text, zip_sha
             hashes = manifest["files"]
