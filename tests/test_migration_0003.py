@@ -8,13 +8,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from confirm_desk.store.db import MIGRATIONS_DIR, SCHEMA_HEAD, create_store_engine, current_revision, migrate
+from confirm_desk.paths import migrations_dir
+from confirm_desk.store.db import SCHEMA_HEAD, create_store_engine, current_revision, migrate
 
 
 def test_upgrade_from_0002_keeps_applicants(tmp_path: Path) -> None:
     engine = create_store_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0002")
