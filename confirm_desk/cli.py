@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.photos",
     "confirm_desk.commands.printing",
     "confirm_desk.commands.backup",
+    "confirm_desk.commands.batches",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -6,6 +6,7 @@ import pytest
 
 from confirm_desk import __version__, selftest
 from confirm_desk.cli import main
+from confirm_desk.store.db import SCHEMA_HEAD
 
 
 def test_self_test_passes_every_step(capsys: pytest.CaptureFixture[str], isolated_home) -> None:  # noqa: ANN001
@@ -13,7 +14,7 @@ def test_self_test_passes_every_step(capsys: pytest.CaptureFixture[str], isolate
     out = capsys.readouterr().out
     for label, _step in selftest.STEPS:
         assert f"[通过] {label}" in out
-    assert "自检通过" in out and "114×156" in out and "0002" in out
+    assert "自检通过" in out and "114×156" in out and SCHEMA_HEAD in out
     assert not list(isolated_home.glob("*.sqlite3"))  # the user's store is left alone
 
 

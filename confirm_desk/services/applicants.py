@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import Finding, check_applicant
@@ -14,12 +14,14 @@ from confirm_desk.domain.errors import NotFound
 from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
+from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
-from confirm_desk.store.models import Photo, applicant_table
+from confirm_desk.store.models import Batch, Photo, applicant_table
 
 t = applicant_table
 LIST_COLUMNS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
-                "confirmation_point", "status", "photo_state", "flags", "reprint_needed")
+                "confirmation_point", "status", "photo_state", "flags", "reprint_needed",
+                "version", "synced_batch", "synced_version")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class ListCriteria:
     confirmation_point: str = ""
     status: str = ""
     flagged_only: bool = False
+    sync_state: str = ""  # SyncState value: never / synced / changed
 
 
 def _like_prefix(column, text: str):  # noqa: ANN001, ANN202
@@ -84,7 +87,24 @@ def filtered(criteria: ListCriteria) -> Select:
         stmt = stmt.where(t.c.status == criteria.status)
     if criteria.flagged_only:
         stmt = stmt.where(t.c.flags != "")
+    if criteria.sync_state:
+        stmt = stmt.where(_sync_condition(SyncState(criteria.sync_state)))
     return stmt
+
+
+def _sync_condition(state: SyncState):  # noqa: ANN202
+    if state is SyncState.NEVER:
+        return t.c.synced_batch.is_(None)
+    in_step = (t.c.version == t.c.synced_version) & ~photo_redone_since_sync()
+    return t.c.synced_batch.is_not(None) & (in_step if state is SyncState.SYNCED else ~in_step)
+
+
+def photo_redone_since_sync():  # noqa: ANN201
+    """The normalised photo was (re)made after the batch that last carried the applicant: the photo
+    service writes the photo row, not the applicant's version, so the times tell."""
+    p, b = Photo.__table__, Batch.__table__
+    return exists().where(p.c.applicant_id == t.c.id, p.c.normalized.is_not(None), b.c.kind == "export",
+                          b.c.number == t.c.synced_batch, p.c.updated_at > b.c.created_at)
 
 
 def query_page(session: Session, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
@@ -114,9 +134,14 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, obje
     """List columns for the given ids (one query per page of rows)."""
     if not ids:
         return {}
-    cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS]]
+    cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS], photo_redone_since_sync().label("photo_redone")]
     rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
-    return {r.id: r._asdict() for r in rows}
+    out = {}
+    for r in rows:
+        record = r._asdict()
+        record["sync"] = sync_text(r.synced_batch, r.synced_version, r.version, r.photo_redone)
+        out[r.id] = record
+    return out
 
 
 def find_exact(session: Session, code: str) -> int | None:

@@ -17,6 +17,10 @@ from confirm_desk.store.models import AuditEvent
 ACTION_LABELS = {
     "import": "导入",
     "import_update": "导入更新",
+    "import_conflict": "导入冲突",
+    "import_agree": "导入值与本地一致",
+    "conflict_keep": "冲突：保留本地值",
+    "conflict_take": "冲突：采用导入值",
     "photo": "照片",
     "edit": "修改字段",
     "compare": "核对原件",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import check_applicant
@@ -24,6 +24,7 @@ from confirm_desk.services.import_rows import ALL_KEYS, RowError, locate_header,
 from confirm_desk.services.photo_intake import PhotoImportResult, attach_photo_files
 from confirm_desk.services.photo_sources import iter_photo_files
 from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.services.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.spreadsheet import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store
@@ -42,6 +43,8 @@ class ImportResult:
     warnings: list[RowError] = field(default_factory=list)
     photos: PhotoImportResult | None = None
     batch_id: int | None = None
+    conflicts: list[FieldConflict] = field(default_factory=list)  # local values kept, incoming differ
+    missing: list[str] = field(default_factory=list)  # 报名号 no longer in the export (flagged, kept)
 
     @property
     def error_count(self) -> int:
@@ -52,6 +55,8 @@ class ImportResult:
             f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
             f"errors {len(self.errors)}"
         )
+        if self.conflicts or self.missing:
+            text += f", conflicts {len(self.conflicts)}, missing {len(self.missing)}"
         if self.photos:
             text += (
                 f"; photos attached {self.photos.attached}, unchanged {self.photos.unchanged}, "
@@ -64,6 +69,10 @@ class ImportResult:
             f"新增 {self.imported} 人，更新 {self.updated} 人，未变 {self.unchanged} 人，"
             f"错误 {len(self.errors)} 行，警告 {len(self.warnings)} 条"
         )
+        if self.conflicts:
+            text += f"；{len(self.conflicts)} 处与本地修改冲突（已保留本地值，请核对）"
+        if self.missing:
+            text += f"；{len(self.missing)} 人不在新名单中（已标记，未删除）"
         if self.photos:
             text += (
                 f"；照片：关联 {self.photos.attached} 张，未变 {self.photos.unchanged} 张，"
@@ -93,15 +102,19 @@ def store_rows(
     operator: str = "",
     batch_id: int | None = None,
 ) -> None:
-    """Insert new applicants and update changed ones in bulk (Core executemany, no ORM objects)."""
+    """Insert new applicants and update changed ones in bulk (Core executemany, no ORM objects).
+
+    Fields changed here are kept and each disagreement is reported (reconcile.py); applicants of the
+    file's confirmation points that the file no longer holds are flagged."""
     table = applicant_table
     existing = {
         row.application_no: row
         for row in session.execute(
-            select(table.c.id, table.c.application_no, table.c.import_hash, table.c.status,
+            select(table.c.id, table.c.import_hash, table.c.status, table.c.missing_from_import,
                    *[table.c[f.key] for f in FIELDS])
         )
     }
+    reconciler = Reconciler(session, operator, batch_id)
     inserts: list[dict] = []
     updates: list[dict] = []
     events: list[dict] = []
@@ -119,6 +132,7 @@ def store_rows(
             status = Status(old.status)
             if not status.decided:  # a decision made here is never undone by a re-import
                 status = status_for(values)
+            values = reconciler.merge(old, values)
             updates.append({
                 **values, "status": status.value, "flags": flags_for(values),
                 "import_hash": digest, "import_batch_id": batch_id, "id": old.id,
@@ -138,10 +152,18 @@ def store_rows(
     bulk_insert(conn, table, inserts)
     for row in updates:
         row["updated_at"] = now
-    bulk_update(conn, table, "id", updates, {"missing_from_import": False, "version": table.c.version + 1})
-    audit.record_many(session, events)
+    # The national system's own changes do not make an exported applicant need exporting again: an
+    # applicant in step with its batch stays in step.
+    in_step = case((table.c.synced_version == table.c.version, table.c.version + 1),
+                   else_=table.c.synced_version)
+    bulk_update(conn, table, "id", updates,
+                {"missing_from_import": False, "version": table.c.version + 1, "synced_version": in_step})
+    reconciler.finish(session)
+    audit.record_many(session, events + reconciler.events)
     result.imported += len(inserts)
     result.updated += len(updates)
+    result.conflicts.extend(reconciler.conflicts)
+    result.missing.extend(flag_missing(session, existing.values(), parsed))
     _remember_confirmation_points(session, [v for _, v in parsed])
 
 
@@ -178,7 +200,7 @@ def import_applicants(
         raise FileRefused(f"“{path.name}”只有表头，没有申请人数据")
     progress(total, total, "正在保存…")
     with store.session() as session:
-        batch = Batch(kind="import", file_name=path.name, file_sha256=_file_sha256(path), operator=operator)
+        batch = Batch(kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator)
         session.add(batch)
         session.flush()
         store_rows(session, parsed, result, operator=operator, batch_id=batch.id)
@@ -198,7 +220,7 @@ def _check_cancel(progress: ProgressFn) -> None:
     progress(1, 1, "正在提交…")
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

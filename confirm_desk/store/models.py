@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,6 +62,10 @@ applicant_table = Table(
     Column("import_hash", String(64), nullable=False, server_default=""),
     Column("import_batch_id", Integer, ForeignKey("batch.id"), nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # Sync with the national system: the export batch that last carried this applicant, and the version
+    # it carried (version > synced_version: changed since that batch).
+    Column("synced_batch", Integer, nullable=True),
+    Column("synced_version", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime, nullable=False, default=utcnow),
     Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
     Index("uq_applicant_application_no", "application_no", unique=True),
@@ -150,6 +155,51 @@ class Batch(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     row_count: Mapped[int] = mapped_column(Integer, server_default="0")
     summary: Mapped[str] = mapped_column(Text, server_default="")
+    confirmation_point: Mapped[str] = mapped_column(String(200), server_default="")
+    manifest: Mapped[str] = mapped_column(Text, server_default="")  # export: manifest.json as written
+
+    # Two seats exporting at once cannot both write batch N.
+    __table_args__ = (
+        Index("uq_batch_export_number", "number", unique=True,
+              sqlite_where=text("kind = 'export'"), postgresql_where=text("kind = 'export'")),
+    )
+
+
+class BatchItem(Base):
+    """One applicant as an export batch carried it: the version and the row exactly as written."""
+
+    __tablename__ = "batch_item"
+    __table_args__ = (UniqueConstraint("batch_id", "applicant_id"),)  # also the index batch look-ups use
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
+    applicant_version: Mapped[int] = mapped_column(Integer)
+    row: Mapped[str] = mapped_column(Text)  # JSON of the results.xlsx row (what re-exporting writes again)
+    photo_sha256: Mapped[str] = mapped_column(String(64), server_default="")
+
+
+class BatchPhoto(Base):
+    """Photo bytes as exported, by content: a batch stays reproducible after a photo is redone."""
+
+    __tablename__ = "batch_photo"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ImportConflict(Base):
+    """A field edited here that a newer import also changed: local value kept until the confirmer picks."""
+
+    __tablename__ = "import_conflict"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(60))
+    local_value: Mapped[str] = mapped_column(Text, server_default="")
+    incoming_value: Mapped[str] = mapped_column(Text, server_default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    resolution: Mapped[str] = mapped_column(String(20), server_default="", index=True)  # "" = pending
+    resolved_by: Mapped[str] = mapped_column(String(60), server_default="")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Setting(Base):

@@ -20,11 +20,12 @@ PAGE = 200  # rows fetched per query as they are painted
 CHUNK = 1000  # ids loaded per step as the list scrolls (Qt's canFetchMore/fetchMore)
 
 COL_APPLICATION_NO, COL_NAME, COL_GENDER, COL_ID_NUMBER, COL_SCHOOL, COL_STAGE, COL_POINT, \
-    COL_STATUS, COL_PHOTO, COL_FLAGS = range(10)
+    COL_STATUS, COL_PHOTO, COL_FLAGS, COL_SYNC = range(11)
 COLUMN_KEYS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
-               "confirmation_point", "status", "photo_state", "flags")
+               "confirmation_point", "status", "photo_state", "flags", "sync")
 HEADERS = tuple(
-    FIELDS_BY_KEY[k].label if k in FIELDS_BY_KEY else {"status": "确认状态", "photo_state": "照片", "flags": "提示"}[k]
+    FIELDS_BY_KEY[k].label if k in FIELDS_BY_KEY
+    else {"status": "确认状态", "photo_state": "照片", "flags": "提示", "sync": "上报"}[k]
     for k in COLUMN_KEYS
 )
 PHOTO_LABELS = {"none": "无照片", "original": "未处理", "normalized": "已规范"}

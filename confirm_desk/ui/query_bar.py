@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from confirm_desk.domain.statuses import Status
+from confirm_desk.domain.sync import SyncState
 from confirm_desk.services.applicants import ListCriteria
 
 DEBOUNCE_MS = 120  # short enough to feel instant, long enough to skip a scanner's keystroke burst
@@ -29,6 +30,10 @@ class QueryBar(QWidget):
         self.status.addItem("全部状态", "")
         for status in Status:
             self.status.addItem(status.label, status.value)
+        self.sync = QComboBox()
+        self.sync.addItem("全部上报状态", "")
+        for state in SyncState:
+            self.sync.addItem(state.label, state.value)
         self.flagged = QCheckBox("仅有问题的")
         self.list_all = QPushButton("列出全部")
         self.list_all.setToolTip("清除所有查询条件")
@@ -36,7 +41,7 @@ class QueryBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         for label, widget in (("查询", self.search), ("学校", self.school), ("确认点", self.point),
-                              ("状态", self.status)):
+                              ("状态", self.status), ("上报", self.sync)):
             layout.addWidget(QLabel(label))
             layout.addWidget(widget)
         layout.addWidget(self.flagged)
@@ -50,6 +55,7 @@ class QueryBar(QWidget):
         self.school.currentTextChanged.connect(lambda _t: self._timer.start())
         self.point.currentIndexChanged.connect(lambda _i: self.emit_criteria())
         self.status.currentIndexChanged.connect(lambda _i: self.emit_criteria())
+        self.sync.currentIndexChanged.connect(lambda _i: self.emit_criteria())
         self.flagged.toggled.connect(lambda _b: self.emit_criteria())
         self.list_all.clicked.connect(self.clear)
 
@@ -71,6 +77,7 @@ class QueryBar(QWidget):
             confirmation_point=self.point.currentData() or "",
             status=self.status.currentData() or "",
             flagged_only=self.flagged.isChecked(),
+            sync_state=self.sync.currentData() or "",
         )
 
     def emit_criteria(self) -> None:
@@ -78,15 +85,16 @@ class QueryBar(QWidget):
         self.criteria_changed.emit(self.criteria())
 
     def clear(self) -> None:
-        for w in (self.search, self.school, self.point, self.status, self.flagged):
+        for w in (self.search, self.school, self.point, self.status, self.sync, self.flagged):
             w.blockSignals(True)
         self.search.clear()
         self.school.setCurrentIndex(0)
         self.school.setEditText("")
         self.point.setCurrentIndex(0)
         self.status.setCurrentIndex(0)
+        self.sync.setCurrentIndex(0)
         self.flagged.setChecked(False)
-        for w in (self.search, self.school, self.point, self.status, self.flagged):
+        for w in (self.search, self.school, self.point, self.status, self.sync, self.flagged):
             w.blockSignals(False)
         self.emit_criteria()
 

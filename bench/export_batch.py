@@ -1,0 +1,140 @@
+"""Export a batch of decided applicants with photos, against the floor: openpyxl write-only of the same
+cells plus zipping the same photo bytes (what any exporter of that zip must at least do).
+
+`python -m bench.export_batch [--quick]` prints the rows; `python -m bench` includes them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from bench.data import CACHE
+
+EDITED_EVERY = 10  # one applicant in ten also had a field changed at the desk
+
+
+def decided_store(count: int) -> Path:
+    """A migrated store with `count` confirmed applicants, each with a distinct normalised photo."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"decided_{count}.sqlite3"
+    if path.exists():
+        return path
+    from PIL import Image, ImageDraw
+    from sqlalchemy import insert, select
+
+    from confirm_desk.services.demo import generate
+    from confirm_desk.services.importing import ImportResult, store_rows
+    from confirm_desk.store.db import open_store
+    from confirm_desk.store.models import AuditEvent, Decision, Photo, applicant_table, utcnow
+
+    tmp = path.with_suffix(".part")
+    tmp.unlink(missing_ok=True)
+    store = open_store(f"sqlite:///{tmp}")
+    t = applicant_table
+    with store.session() as session:
+        store_rows(session, list(enumerate(generate(count, seed=count))), ImportResult("bench"))
+        ids = list(session.scalars(select(t.c.id).order_by(t.c.id)))
+        now = utcnow()
+        session.execute(t.update().values(status="confirmed"))
+        session.execute(insert(Decision), [
+            {"applicant_id": i, "outcome": "confirmed", "operator": "clerk", "decided_at": now} for i in ids
+        ])
+        session.execute(insert(AuditEvent), [
+            {"action": "edit", "operator": "clerk", "applicant_id": i, "field": "teaching_subject",
+             "old_value": "语文", "new_value": "数学", "at": now} for i in ids[::EDITED_EVERY]
+        ])
+        photos = []
+        for n, applicant_id in enumerate(ids):
+            image = Image.new("RGB", (114, 156), (200 + n % 50, 220, 240 - n % 40))
+            draw = ImageDraw.Draw(image)
+            draw.ellipse((30, 25, 84, 95), fill=(230 - n % 30, 190, 160))
+            draw.text((8, 130), str(n), fill=(0, 0, 0))
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=90)
+            photos.append({"applicant_id": applicant_id, "original": buffer.getvalue(),
+                           "normalized": buffer.getvalue()})
+        session.execute(insert(Photo), photos)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    tmp.replace(path)
+    return path
+
+
+def ours(source: Path, work: Path) -> float:
+    from confirm_desk.services.batch_export import export_batch
+    from confirm_desk.store.db import open_store
+
+    db = work / "store.sqlite3"
+    shutil.copy(source, db)  # export records the batch: each run starts from the same store
+    store = open_store(f"sqlite:///{db}")
+    start = time.perf_counter()
+    export_batch(store, work / "ours.zip", "bench")
+    seconds = time.perf_counter() - start
+    store.dispose()
+    return seconds
+
+
+def floor(source: Path, work: Path) -> float:
+    """The same cells and photo bytes, read beforehand; only writing the sheet and the zip is timed."""
+    from openpyxl import Workbook
+    from sqlalchemy import select
+
+    from confirm_desk.services.batch_rows import plan_next_batch, sheet_rows
+    from confirm_desk.store.db import open_store
+    from confirm_desk.store.models import Photo
+
+    store = open_store(f"sqlite:///{source}")
+    with store.session() as session:
+        plan = plan_next_batch(session)
+        rows = [item.row for item in plan.items]
+        stored = session.execute(select(Photo.applicant_id, Photo.normalized))
+        photos = [(f"photos/{i}.jpg", data) for i, data in stored]
+    store.dispose()
+    headers, cells = sheet_rows(rows, plan.changed_fields)
+    start = time.perf_counter()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("results")
+    sheet.append(headers)
+    for row in cells:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(work / "floor.zip", "w") as bundle:
+        bundle.writestr("results.xlsx", buffer.getvalue())
+        for name, data in photos:
+            bundle.writestr(name, data, zipfile.ZIP_STORED)
+    return time.perf_counter() - start
+
+
+def measure(count: int, repeat: int) -> tuple[float, float]:
+    source = decided_store(count)
+    import openpyxl.writer.excel  # noqa: F401  # a one-off import cost belongs to neither side
+
+    runs: dict[str, list[float]] = {"ours": [], "floor": []}
+    for _ in range(repeat):
+        for name, fn in (("ours", ours), ("floor", floor)):
+            with tempfile.TemporaryDirectory() as tmp:
+                runs[name].append(fn(source, Path(tmp)))
+    return statistics.median(runs["ours"]), statistics.median(runs["floor"])
+
+
+def bench_rows(quick: bool) -> list[dict]:
+    from bench.__main__ import row
+
+    count = 1_000 if quick else 20_000
+    ours_s, floor_s = measure(count, 1 if quick else 3)
+    return [row(f"export batch, {count:,} decided + photos (wall s)", ours_s, floor_s, 1.5, goal_abs=5)]
+
+
+if __name__ == "__main__":
+    rows = bench_rows("--quick" in sys.argv)
+    print(json.dumps(rows, ensure_ascii=False, indent=1))
