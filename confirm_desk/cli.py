@@ -73,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in %s", args.command)
         print(f"程序内部错误（{exc.__class__.__name__}），详情已写入日志。", file=sys.stderr)
         return 2
+    finally:
+        from confirm_desk.commands.common import close_stores
+
+        close_stores()
 
 
 if __name__ == "__main__":

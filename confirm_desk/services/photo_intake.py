@@ -84,7 +84,9 @@ def attach_photo_files(
         photo.crop_box = ""
         photo.rotation = 0
         photo.problem = probe.problem
-        session.execute(update(t).where(t.c.id == applicant_id).values(photo_state="original"))
+        session.execute(  # a changed applicant gets a new version: a check dialog open elsewhere must reload
+            update(t).where(t.c.id == applicant_id).values(photo_state="original", version=t.c.version + 1)
+        )
         audit.record(session, "photo_attach", operator, applicant_id=applicant_id,
                      application_no=application_no, field="photo", new=pf.name)
         result.attached += 1

@@ -16,11 +16,12 @@ def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict])
         return
     compiled = stmt.compile(dialect=conn.dialect)
     sql = str(compiled)
+    fixed = compiled.params  # values given in the statement itself (bulk_update's `extra`)
     if compiled.positional:
         order = compiled.positiontup
-        params: list = [tuple(row[name] for name in order) for row in rows]
+        params: list = [tuple(row[name] if name in row else fixed[name] for name in order) for row in rows]
     else:
-        params = [{name: row[name] for name in names} for row in rows]
+        params = [{**fixed, **{name: row[name] for name in names}} for row in rows]
     conn.exec_driver_sql(sql, params)
 
 
