@@ -23,7 +23,7 @@ EDITABLE = "2025500000002"
 ALL_MET = [ConditionMark(True) for _ in range(7)]
 
 
-def _decide(store, number: str, who: str, outcome: Status = Status.CONFIRMED, version: int | None = None):  # noqa: ANN001, ANN202
+def _decide(store, number: str, who: str, outcome: Status = Status.CONFIRMED, version: int | None = None):
     with store.session() as session:
         state = load_check(session, resolve(session, number))
     with store.session() as session:
@@ -31,7 +31,7 @@ def _decide(store, number: str, who: str, outcome: Status = Status.CONFIRMED, ve
                           state.version if version is None else version)
 
 
-def test_import_list_search_decide_export(any_imported_store, samples, tmp_path) -> None:  # noqa: ANN001
+def test_import_list_search_decide_export(any_imported_store, samples, tmp_path) -> None:
     store = any_imported_store
     with store.session() as session:
         total = applicants.count_all(session)
@@ -65,7 +65,7 @@ def test_import_list_search_decide_export(any_imported_store, samples, tmp_path)
     assert len(rows) == exported and "确认结论" in [r[3] for r in rows]
 
 
-def test_cli_commands_take_the_database_url(any_imported_store, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_cli_commands_take_the_database_url(any_imported_store, capsys, monkeypatch) -> None:
     url = any_imported_store.url
     monkeypatch.setenv("CONFIRM_DESK_PASSWORD", "Boss#2026")
     assert main(["--db", url, "user", "add", "boss"]) == 0
@@ -78,7 +78,7 @@ def test_cli_commands_take_the_database_url(any_imported_store, capsys, monkeypa
         assert latest_decision(session, resolve(session, EDITABLE)).operator == "boss"
 
 
-def test_second_save_is_refused_naming_the_first(any_imported_store) -> None:  # noqa: ANN001
+def test_second_save_is_refused_naming_the_first(any_imported_store) -> None:
     store = any_imported_store
     with store.session() as session:
         stale = load_check(session, resolve(session, EDITABLE))
@@ -97,7 +97,7 @@ def test_second_save_is_refused_naming_the_first(any_imported_store) -> None:  #
     assert "确认未通过" in refused[0].detail
 
 
-def test_leases_show_who_else_has_the_applicant_open(any_imported_store) -> None:  # noqa: ANN001
+def test_leases_show_who_else_has_the_applicant_open(any_imported_store) -> None:
     store = any_imported_store
     with store.session() as session:
         applicant_id = resolve(session, EDITABLE)
@@ -111,7 +111,7 @@ def test_leases_show_who_else_has_the_applicant_open(any_imported_store) -> None
         assert [h.operator for h in seats.holders(session, applicant_id)] == ["wang"]
 
 
-def test_every_path_that_changes_an_applicant_bumps_its_version(any_imported_store, samples, tmp_path) -> None:  # noqa: ANN001
+def test_every_path_that_changes_an_applicant_bumps_its_version(any_imported_store, samples, tmp_path) -> None:
     store = any_imported_store
     with store.session() as session:
         applicant_id = resolve(session, EDITABLE)
@@ -135,7 +135,7 @@ def test_every_path_that_changes_an_applicant_bumps_its_version(any_imported_sto
     assert after.values["ethnicity"] == "回族" and after.version == before + 2
 
 
-def test_migrated_schema_matches_the_models(any_store) -> None:  # noqa: ANN001
+def test_migrated_schema_matches_the_models(any_store) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 

@@ -22,7 +22,7 @@ CHOICES = {
 }
 
 
-def _race(store, applicant_id: int, version: int) -> dict[str, str]:  # noqa: ANN001
+def _race(store, applicant_id: int, version: int) -> dict[str, str]:
     """Both seats save against the same loaded version, released together by a barrier."""
     barrier = threading.Barrier(len(CHOICES))
     outcome: dict[str, str] = {}
@@ -35,7 +35,7 @@ def _race(store, applicant_id: int, version: int) -> dict[str, str]:  # noqa: AN
             outcome[who] = "saved"
         except StaleRecord as err:
             outcome[who] = "refused: " + err.message
-        except Exception as err:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as err:
             outcome[who] = f"error: {err!r}"
 
     threads = [threading.Thread(target=seat, args=(who,)) for who in CHOICES]
@@ -46,7 +46,7 @@ def _race(store, applicant_id: int, version: int) -> dict[str, str]:  # noqa: AN
     return outcome
 
 
-def test_concurrent_decisions_never_lose_an_update(any_imported_store, request) -> None:  # noqa: ANN001
+def test_concurrent_decisions_never_lose_an_update(any_imported_store, request) -> None:
     store = any_imported_store
     rounds = ROUNDS[request.node.callspec.params["any_store"]]
     with store.session() as session:

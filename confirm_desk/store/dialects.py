@@ -33,13 +33,13 @@ class _CiMatch(ColumnElement[bool]):
 
 
 @compiles(_CiMatch)
-def _ci_match_default(element: _CiMatch, compiler, **kw) -> str:  # noqa: ANN001
+def _ci_match_default(element: _CiMatch, compiler, **kw) -> str:
     # SQLite: ASCII LIKE is case-insensitive already, and the NOCASE index serves a prefix.
     return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
 
 
 @compiles(_CiMatch, "postgresql")
-def _ci_match_postgresql(element: _CiMatch, compiler, **kw) -> str:  # noqa: ANN001
+def _ci_match_postgresql(element: _CiMatch, compiler, **kw) -> str:
     # lower(column) LIKE lower(pattern): served by the lower(column) text_pattern_ops index.
     return compiler.process(func.lower(element.column).like(func.lower(element.pattern), escape="\\"), **kw)
 
