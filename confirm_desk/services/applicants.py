@@ -19,7 +19,7 @@ from confirm_desk.store.models import Photo, applicant_table
 
 t = applicant_table
 LIST_COLUMNS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
-                "confirmation_point", "status", "photo_state", "flags", "reprint_needed")
+                "confirmation_point", "status", "photo_state", "flags", "reprint_needed", "version")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,21 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, obje
     cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS]]
     rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
     return {r.id: r._asdict() for r in rows}
+
+
+def change_mark(session: Session) -> tuple[int, int]:
+    """(applicants, sum of versions): moves whenever any seat adds or changes an applicant, since every
+    change bumps a version. Compared by the list's refresh timer; needs no clock agreement between seats."""
+    count, total = session.execute(select(func.count(), func.coalesce(func.sum(t.c.version), 0))).one()
+    return int(count), int(total)
+
+
+def versions(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        out.update(session.execute(select(t.c.id, t.c.version).where(t.c.id.in_(ids[start:start + 500]))).all())
+    return out
 
 
 def find_exact(session: Session, code: str) -> int | None:
