@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db:
         os.environ["CONFIRM_DESK_DB"] = args.db
     if not getattr(args, "handler", None):
-        if argv is None and len(sys.argv) <= 1:
+        if argv is None and args.command is None:  # `confirm-desk [--db URL]` opens the window
             from confirm_desk.app import main as gui_main
 
             return gui_main()

@@ -111,7 +111,7 @@ def test_leases_show_who_else_has_the_applicant_open(any_imported_store) -> None
         assert [h.operator for h in seats.holders(session, applicant_id)] == ["wang"]
 
 
-def test_every_path_that_changes_an_applicant_bumps_its_version(any_imported_store, samples, tmp_path) -> None:
+def test_every_change_to_an_applicant_bumps_its_version(any_imported_store, samples, tmp_path) -> None:
     store = any_imported_store
     with store.session() as session:
         applicant_id = resolve(session, EDITABLE)

@@ -7,7 +7,6 @@ import os
 
 from confirm_desk.store.db import Store, open_store
 
-
 _opened: list[Store] = []
 
 

@@ -119,7 +119,8 @@ def versions(session: Session, ids: Sequence[int]) -> dict[int, int]:
     out: dict[int, int] = {}
     ids = list(ids)
     for start in range(0, len(ids), 500):  # bounded IN lists
-        out.update(session.execute(select(t.c.id, t.c.version).where(t.c.id.in_(ids[start:start + 500]))).all())
+        chunk = ids[start:start + 500]
+        out.update(session.execute(select(t.c.id, t.c.version).where(t.c.id.in_(chunk))).all())
     return out
 
 

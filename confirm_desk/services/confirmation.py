@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
@@ -235,7 +235,7 @@ def save_check(
             applicant.updated_at = moment  # any UPDATE bumps the version column (optimistic locking)
     try:
         session.flush()
-    except (StaleDataError, IntegrityError) as exc:
+    except (StaleDataError, IntegrityError):
         # Another seat committed first (a SQLite writer that read before it: the version moved, or the
         # same check mark was inserted twice). Anything else is a bug and goes up as it is.
         session.rollback()

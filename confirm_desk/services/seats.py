@@ -49,7 +49,12 @@ def _who(operator: object) -> str:
 
 
 def claim(
-    session: Session, applicant_id: int, operator: object, minutes: int = LEASE_MINUTES, *, seat: str | None = None
+    session: Session,
+    applicant_id: int,
+    operator: object,
+    minutes: int = LEASE_MINUTES,
+    *,
+    seat: str | None = None,
 ) -> list[Holder]:
     """Takes or renews this seat's lease on the applicant; returns the other seats holding it now."""
     seat = seat or this_seat()
@@ -68,18 +73,17 @@ def claim(
 
 
 def release(session: Session, applicant_id: int, operator: object, *, seat: str | None = None) -> None:
-    session.execute(
-        delete(Lease).where(
-            Lease.applicant_id == applicant_id, Lease.operator == _who(operator), Lease.seat == (seat or this_seat())
-        )
-    )
+    mine = (Lease.applicant_id == applicant_id, Lease.operator == _who(operator), Lease.seat == (seat or this_seat()))
+    session.execute(delete(Lease).where(*mine))
 
 
 def holders(session: Session, applicant_id: int, *, now: dt.datetime | None = None) -> list[Holder]:
     """Every seat whose lease on the applicant has not lapsed, first claimed first."""
     now = now or db_utcnow(session)
     rows = session.scalars(
-        select(Lease).where(Lease.applicant_id == applicant_id, Lease.expires_at >= now).order_by(Lease.claimed_at)
+        select(Lease)
+        .where(Lease.applicant_id == applicant_id, Lease.expires_at >= now)
+        .order_by(Lease.claimed_at)
     )
     return [Holder(r.operator, r.seat, r.claimed_at, r.expires_at) for r in rows]
 
@@ -95,7 +99,9 @@ def last_change(session: Session, applicant_id: int) -> LastChange | None:
     return LastChange(row.operator, row.at, row.action) if row is not None else None
 
 
-def refuse_stale(session: Session, applicant_id: int, who: str, expected_version: int, attempted: str) -> NoReturn:
+def refuse_stale(
+    session: Session, applicant_id: int, who: str, expected_version: int, attempted: str
+) -> NoReturn:
     """The save came second: nothing of it is kept, the refused attempt is audited (and committed, so
     it survives the caller's rollback), and StaleRecord says who changed the applicant and when."""
     from confirm_desk.services.audit_log import ACTION_LABELS, local_time
