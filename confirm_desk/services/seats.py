@@ -73,8 +73,10 @@ def claim(
 
 
 def release(session: Session, applicant_id: int, operator: object, *, seat: str | None = None) -> None:
-    mine = (Lease.applicant_id == applicant_id, Lease.operator == _who(operator), Lease.seat == (seat or this_seat()))
-    session.execute(delete(Lease).where(*mine))
+    seat = seat or this_seat()
+    session.execute(
+        delete(Lease).where(Lease.applicant_id == applicant_id, Lease.operator == _who(operator), Lease.seat == seat)
+    )
 
 
 def holders(session: Session, applicant_id: int, *, now: dt.datetime | None = None) -> list[Holder]:
