@@ -73,9 +73,9 @@ def claim(
 
 
 def release(session: Session, applicant_id: int, operator: object, *, seat: str | None = None) -> None:
-    seat = seat or this_seat()
+    seat, who = seat or this_seat(), _who(operator)
     session.execute(
-        delete(Lease).where(Lease.applicant_id == applicant_id, Lease.operator == _who(operator), Lease.seat == seat)
+        delete(Lease).where(Lease.applicant_id == applicant_id, Lease.operator == who, Lease.seat == seat)
     )
 
 
