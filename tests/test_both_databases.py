@@ -16,6 +16,8 @@ from confirm_desk.services.audit_log import AuditFilter, export_audit, list_even
 from confirm_desk.services.confirmation import CheckInput, latest_decision, load_check, save_check
 from confirm_desk.services.importing import import_applicants
 from confirm_desk.services.photo_intake import import_photos
+from confirm_desk.services.photos import normalize_applicant_photo
+from confirm_desk.services.printing.documents import record_printed
 from confirm_desk.store.models import Base, Decision, applicant_table
 from tests.accounts_helpers import fast_hasher  # noqa: F401
 
@@ -131,8 +133,17 @@ def test_every_change_to_an_applicant_bumps_its_version(any_imported_store, samp
     (photos / f"{EDITABLE}.jpg").write_bytes(other.read_bytes())
     assert import_photos(store, photos).attached == 1
     with store.session() as session:
+        assert load_check(session, applicant_id).version == before + 2
+        normalize_applicant_photo(session, applicant_id, operator="li")  # photo normalised
+    with store.session() as session:
+        assert load_check(session, applicant_id).version == before + 3
+        # An edit at the desk flags the form for reprinting; printing it clears the flag.
+        save_check(session, applicant_id, CheckInput(edits={"teaching_subject": "化学"}), "li", before + 3)
+    with store.session() as session:
+        record_printed(session, [applicant_id], "form", "li")
+    with store.session() as session:
         after = load_check(session, applicant_id)
-    assert after.values["ethnicity"] == "回族" and after.version == before + 2
+    assert after.values["ethnicity"] == "回族" and not after.reprint_needed and after.version == before + 5
 
 
 def test_migrated_schema_matches_the_models(any_store) -> None:

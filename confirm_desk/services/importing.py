@@ -26,7 +26,7 @@ from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheet import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store
-from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow
+from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow, with_new_version
 
 
 @dataclass
@@ -135,7 +135,7 @@ def store_rows(
     bulk_insert(conn, table, inserts)
     for row in updates:
         row["updated_at"] = now
-    bulk_update(conn, table, "id", updates, {"missing_from_import": False, "version": table.c.version + 1})
+    bulk_update(conn, table, "id", updates, with_new_version(missing_from_import=False))
     audit.record_many(session, events)
     result.imported += len(inserts)
     result.updated += len(updates)

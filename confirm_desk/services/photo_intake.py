@@ -13,7 +13,7 @@ from confirm_desk.services import audit
 from confirm_desk.services.photo_probe import probe_photo
 from confirm_desk.services.photo_sources import PhotoFile
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.store.models import Photo, applicant_table
+from confirm_desk.store.models import Photo, applicant_table, with_new_version
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,8 @@ def attach_photo_files(
         photo.crop_box = ""
         photo.rotation = 0
         photo.problem = probe.problem
-        session.execute(  # a changed applicant gets a new version: a check dialog open elsewhere must reload
-            update(t).where(t.c.id == applicant_id).values(photo_state="original", version=t.c.version + 1)
-        )
+        new_state = with_new_version(photo_state="original")
+        session.execute(update(t).where(t.c.id == applicant_id).values(new_state))
         audit.record(session, "photo_attach", operator, applicant_id=applicant_id,
                      application_no=application_no, field="photo", new=pf.name)
         result.attached += 1

@@ -74,6 +74,12 @@ applicant_table = Table(
 )
 
 
+def with_new_version(**values: object) -> dict[str, object]:
+    """Values for a Core UPDATE of applicant rows that also raises their version: every change must, so
+    that a seat holding the older version is refused instead of overwriting (optimistic locking)."""
+    return {**values, "version": applicant_table.c.version + 1}
+
+
 class Applicant(Base):
     __table__ = applicant_table
     __mapper_args__ = {"version_id_col": applicant_table.c.version}  # noqa: RUF012
