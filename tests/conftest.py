@@ -67,8 +67,8 @@ def imported_store(store, samples: Path):
 
 # --- PostgreSQL (issue 10): the same tests on a shared server -------------------------------------------
 PG_URL = os.environ.get("CONFIRM_DESK_TEST_PG_URL", "")
-PG_SKIP = ("PostgreSQL tests need CONFIRM_DESK_TEST_PG_URL=postgresql+psycopg://user:pw@127.0.0.1:55432/db "
-           "(bash scripts/start_test_postgres.sh starts a throwaway server and prints one)")
+PG_SKIP = ("PostgreSQL tests need CONFIRM_DESK_TEST_PG_URL=postgresql+psycopg://user:pw@127.0.0.1:55432/db, a throwaway "
+           "database the tests empty (bash scripts/start_test_postgres.sh starts a server and prints one)")
 
 
 @pytest.fixture(scope="session")
