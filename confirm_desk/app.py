@@ -97,7 +97,7 @@ def open_demo_ready_store():  # noqa: ANN201
     store = open_store()
     with store.session() as session:
         empty = count_all(session) == 0
-    if empty:
+    if empty and store.is_sqlite:  # a shared server's store is real from the start: no demo data there
         log.info("empty store: filling the demo data set")
         fill_demo(store, DEMO_COUNT)
     return store

@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     if not getattr(args, "handler", None):
-        if argv is None and len(sys.argv) <= 1:
+        if argv is None and args.command is None:  # `confirm-desk [--db URL]` opens the window
             from confirm_desk.app import main as gui_main
 
             return gui_main()
@@ -83,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in %s", args.command)
         print(f"程序内部错误（{exc.__class__.__name__}），详情已写入日志。", file=sys.stderr)
         return 2
+    finally:
+        from confirm_desk.commands.common import close_stores
+
+        close_stores()
 
 
 if __name__ == "__main__":

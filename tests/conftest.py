@@ -99,3 +99,57 @@ def file_digest(path: Path) -> str:
         if part.exists():
             digest.update(part.read_bytes())
     return digest.hexdigest()
+
+
+# --- PostgreSQL (issue 10): the same tests on a shared server -------------------------------------------
+PG_URL = os.environ.get("CONFIRM_DESK_TEST_PG_URL", "")
+PG_SKIP = ("PostgreSQL tests need CONFIRM_DESK_TEST_PG_URL=postgresql+psycopg://user:pw@127.0.0.1:55432/db, a throwaway "
+           "database the tests empty (bash scripts/start_test_postgres.sh starts a server and prints one)")
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url() -> str:
+    """The test database emptied and migrated from nothing once per test session."""
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    from sqlalchemy import create_engine, text
+
+    from confirm_desk.store.db import open_store
+
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    open_store(PG_URL).dispose()
+    return PG_URL
+
+
+@pytest.fixture
+def pg_store(pg_migrated_url: str):
+    """A migrated, empty PostgreSQL store (every table truncated, ids restarted)."""
+    from sqlalchemy import text
+
+    from confirm_desk.store.db import open_store
+    from confirm_desk.store.models import Base
+
+    opened = open_store(pg_migrated_url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with opened.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest):
+    """The same test on a SQLite file and on the PostgreSQL server (skipped without one)."""
+    return request.getfixturevalue("store" if request.param == "sqlite" else "pg_store")
+
+
+@pytest.fixture
+def any_imported_store(any_store, samples: Path):
+    from confirm_desk.services.importing import import_applicants
+
+    import_applicants(any_store, samples / "applicants_export.xlsx", samples / "photos")
+    return any_store

@@ -7,9 +7,19 @@ import os
 
 from confirm_desk.store.db import Store, open_store
 
+_opened: list[Store] = []
+
 
 def store_from(args: argparse.Namespace) -> Store:
-    return open_store(getattr(args, "db", None) or os.environ.get("CONFIRM_DESK_DB"))
+    store = open_store(getattr(args, "db", None) or os.environ.get("CONFIRM_DESK_DB"))
+    _opened.append(store)
+    return store
+
+
+def close_stores() -> None:
+    """Closes what the command opened (a server connection left to the garbage collector is rude)."""
+    while _opened:
+        _opened.pop().dispose()
 
 
 def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json")) -> None:

@@ -16,6 +16,7 @@ from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
+from confirm_desk.store.dialects import contains_match, prefix_match
 from confirm_desk.store.models import Batch, Photo, applicant_table
 
 t = applicant_table
@@ -39,17 +40,6 @@ class ListCriteria:
     sync_state: str = ""  # SyncState value: never / synced / changed
 
 
-def _like_prefix(column, text: str):  # noqa: ANN001, ANN202
-    # ESCAPE keeps a typed % or _ literal; the NOCASE index serves this prefix LIKE.
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(escaped + "%", escape="\\")
-
-
-def _like_contains(column, text: str):  # noqa: ANN001, ANN202
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like("%" + escaped + "%", escape="\\")
-
-
 def _text_condition(text: str):  # noqa: ANN202
     text = to_halfwidth(text).strip()
     code = compact_code(text)
@@ -59,14 +49,14 @@ def _text_condition(text: str):  # noqa: ANN202
     if re.fullmatch(r"[\dX]+", code):
         # Digits: a 报名号 from its start, or any fragment of an ID number (3 characters or more).
         if len(code) < 3:
-            return _like_prefix(t.c.application_no, code)
-        return or_(_like_prefix(t.c.application_no, code), t.c.id.in_(id_fragment_ids(code)))
-    return or_(_like_prefix(t.c.name, text), _like_prefix(t.c.school, text))
+            return prefix_match(t.c.application_no, code)
+        return or_(prefix_match(t.c.application_no, code), t.c.id.in_(id_fragment_ids(code)))
+    return or_(prefix_match(t.c.name, text), prefix_match(t.c.school, text))
 
 
 def id_fragment_ids(fragment: str) -> Select:
     """Ids whose ID number contains `fragment`; scans the compact id_number index, not the table."""
-    return select(t.c.id).where(_like_contains(t.c.id_number, fragment))
+    return select(t.c.id).where(contains_match(t.c.id_number, fragment))
 
 
 def filtered(criteria: ListCriteria) -> Select:
@@ -74,13 +64,13 @@ def filtered(criteria: ListCriteria) -> Select:
     if criteria.text.strip():
         stmt = stmt.where(_text_condition(criteria.text))
     if criteria.name.strip():
-        stmt = stmt.where(_like_prefix(t.c.name, criteria.name.strip()))
+        stmt = stmt.where(prefix_match(t.c.name, criteria.name.strip()))
     if criteria.id_number.strip():
-        stmt = stmt.where(_like_contains(t.c.id_number, compact_code(criteria.id_number)))
+        stmt = stmt.where(contains_match(t.c.id_number, compact_code(criteria.id_number)))
     if criteria.application_no.strip():
-        stmt = stmt.where(_like_prefix(t.c.application_no, compact_code(criteria.application_no)))
+        stmt = stmt.where(prefix_match(t.c.application_no, compact_code(criteria.application_no)))
     if criteria.school.strip():
-        stmt = stmt.where(_like_prefix(t.c.school, criteria.school.strip()))
+        stmt = stmt.where(prefix_match(t.c.school, criteria.school.strip()))
     if criteria.confirmation_point.strip():
         stmt = stmt.where(t.c.confirmation_point == criteria.confirmation_point.strip())
     if criteria.status:
@@ -141,6 +131,22 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, obje
         record = r._asdict()
         record["sync"] = sync_text(r.synced_batch, r.synced_version, r.version, r.photo_redone)
         out[r.id] = record
+    return out
+
+
+def change_mark(session: Session) -> tuple[int, int]:
+    """(applicants, sum of versions): moves whenever any seat adds or changes an applicant, since every
+    change bumps a version. Compared by the list's refresh timer; needs no clock agreement between seats."""
+    count, total = session.execute(select(func.count(), func.coalesce(func.sum(t.c.version), 0))).one()
+    return int(count), int(total)
+
+
+def versions(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        chunk = ids[start:start + 500]
+        out.update(session.execute(select(t.c.id, t.c.version).where(t.c.id.in_(chunk))).all())
     return out
 
 

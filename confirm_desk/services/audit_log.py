@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "condition": "注册条件",
     "decision": "确认结论",
     "reopen": "重新打开",
+    "conflict": "保存冲突",
     "print": "打印",
     "export": "导出",
     "login": "登录",

@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
 from confirm_desk.domain.checks import Finding, check_applicant
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
-from confirm_desk.domain.errors import NotFound, RuleViolation, StaleRecord
+from confirm_desk.domain.errors import NotFound, RuleViolation
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, Editable, is_yes, may_edit
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services import audit
+from confirm_desk.services import audit, seats
 from confirm_desk.services import check_marks as marks
 from confirm_desk.services.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
 from confirm_desk.services.codes import choices
@@ -87,8 +88,14 @@ class SaveResult:
     changes: int
 
 
-def _applicant(session: Session, applicant_id: int) -> Applicant:
-    applicant = session.get(Applicant, applicant_id)
+def _applicant(session: Session, applicant_id: int, *, lock: bool = False) -> Applicant:
+    # lock: PostgreSQL holds the row until commit, so a second seat's save waits here and then
+    # sees the new version (SQLite has one writer at a time anyway and ignores FOR UPDATE).
+    applicant = (
+        session.get(Applicant, applicant_id, with_for_update=True, populate_existing=True)
+        if lock
+        else session.get(Applicant, applicant_id)
+    )
     if applicant is None:
         raise NotFound(f"申请人（编号 {applicant_id}）不存在")
     return applicant
@@ -166,11 +173,11 @@ def save_check(
     who = getattr(operator, "username", operator) or ""
     if not who:
         raise RuleViolation("未登录：确认操作必须记录操作员")
-    applicant = _applicant(session, applicant_id)
+    applicant = _applicant(session, applicant_id, lock=True)
+    if applicant.version != expected_version:
+        seats.refuse_stale(session, applicant_id, who, expected_version, _attempt(data))
     status = Status(applicant.status)
     rules.ensure_operable(status)
-    if applicant.version != expected_version:
-        raise StaleRecord("该申请人已被其他席位修改，请关闭后重新打开")
     rules.ensure_reopen_reason(status, data.reopen_reason)
     moment = now()
     no = applicant.application_no
@@ -228,9 +235,23 @@ def save_check(
             applicant.updated_at = moment  # any UPDATE bumps the version column (optimistic locking)
     try:
         session.flush()
-    except StaleDataError as exc:
-        raise StaleRecord("该申请人已被其他席位修改，请关闭后重新打开") from exc
+    except (StaleDataError, IntegrityError):
+        # Another seat committed first (a SQLite writer that read before it: the version moved, or the
+        # same check mark was inserted twice). Anything else is a bug and goes up as it is.
+        session.rollback()
+        current = session.scalar(select(Applicant.version).where(Applicant.id == applicant_id))
+        if current == expected_version:
+            raise
+        seats.refuse_stale(session, applicant_id, who, expected_version, _attempt(data))
     return SaveResult(applicant.version, new_status, changes)
+
+
+def _attempt(data: CheckInput) -> str:
+    """What a refused save would have done, for the audit trail."""
+    parts = [f"确认结论“{data.outcome.label}”" if data.outcome is not None else "保存核对"]
+    if data.edits:
+        parts.append(f"修改 {len(data.edits)} 个字段")
+    return "，".join(parts)
 
 
 def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:  # noqa: ANN001

@@ -28,7 +28,7 @@ from confirm_desk.services.reconcile import FieldConflict, Reconciler, flag_miss
 from confirm_desk.services.spreadsheet import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store
-from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow
+from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow, with_new_version
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +156,7 @@ def store_rows(
     # applicant in step with its batch stays in step.
     in_step = case((table.c.synced_version == table.c.version, table.c.version + 1),
                    else_=table.c.synced_version)
-    bulk_update(conn, table, "id", updates,
-                {"missing_from_import": False, "version": table.c.version + 1, "synced_version": in_step})
+    bulk_update(conn, table, "id", updates, with_new_version(missing_from_import=False, synced_version=in_step))
     reconciler.finish(session)
     audit.record_many(session, events + reconciler.events)
     result.imported += len(inserts)

@@ -13,7 +13,7 @@ from confirm_desk.services import audit
 from confirm_desk.services.photo_probe import probe_photo
 from confirm_desk.services.photo_sources import PhotoFile
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.store.models import Photo, applicant_table
+from confirm_desk.store.models import Photo, applicant_table, with_new_version
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def attach_photo_files(
         else:
             session.execute(insert(Photo).values(applicant_id=applicant_id, **values))
         existing[applicant_id] = digest
-        session.execute(update(t).where(t.c.id == applicant_id).values(photo_state="original"))
+        session.execute(update(t).where(t.c.id == applicant_id).values(with_new_version(photo_state="original")))
         audit.record(session, "photo_attach", operator, applicant_id=applicant_id,
                      application_no=application_no, field="photo", new=pf.name)
         result.attached += 1

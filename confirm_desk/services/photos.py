@@ -17,7 +17,7 @@ from confirm_desk.services import audit
 from confirm_desk.services.photo_normalize import DEFAULT_MAX_BYTES, TARGET, NormalizedPhoto
 from confirm_desk.services.photo_presets import active_preset, preset_by_key
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.store.models import Photo, Setting, applicant_table
+from confirm_desk.store.models import Photo, Setting, applicant_table, with_new_version
 
 log = logging.getLogger(__name__)
 MAX_KB_SETTING = "photo_max_kb"  # the JPEG size ceiling in KB, shared by every seat
@@ -121,7 +121,8 @@ def _save(session: Session, photo: Photo, application_no: str, normalized, opera
     photo.crop_box = result.frame.as_text()
     photo.rotation = result.rotation
     photo.problem = encode_findings(check.codes, check.background, len(check.faces), result.warning)
-    session.execute(update(t).where(t.c.id == photo.applicant_id).values(photo_state="normalized"))
+    new_state = with_new_version(photo_state="normalized")
+    session.execute(update(t).where(t.c.id == photo.applicant_id).values(new_state))
     audit.record(session, "photo_normalize", operator, applicant_id=photo.applicant_id,
                  application_no=application_no, field="photo", old=old,
                  new=f"{photo.crop_box} 旋转{photo.rotation}°", detail=result.warning)

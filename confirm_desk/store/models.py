@@ -17,11 +17,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from confirm_desk.domain.fields import FIELDS
+from confirm_desk.store.dialects import nocase_string
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -40,13 +43,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-# Columns searched by prefix get a NOCASE collation so SQLite's LIKE can use their index.
+# Columns searched by prefix match any case (see store/dialects.py for how each database does it).
 _SEARCHED = {"application_no", "name", "id_number", "school", "confirmation_point"}
 
 
 def _field_column(key: str, max_length: int) -> Column:
-    collation = "NOCASE" if key in _SEARCHED else None
-    return Column(key, String(max_length, collation=collation), nullable=False, server_default="")
+    kind = nocase_string(max_length) if key in _SEARCHED else String(max_length)
+    return Column(key, kind, nullable=False, server_default="")
 
 
 applicant_table = Table(
@@ -57,8 +60,8 @@ applicant_table = Table(
     Column("status", String(20), nullable=False, server_default="pending", index=True),
     Column("flags", String(400), nullable=False, server_default=""),  # automatic check codes, comma-separated
     Column("photo_state", String(20), nullable=False, server_default="none"),  # none / original / normalized
-    Column("reprint_needed", Boolean, nullable=False, server_default="0"),
-    Column("missing_from_import", Boolean, nullable=False, server_default="0"),
+    Column("reprint_needed", Boolean, nullable=False, server_default=false()),
+    Column("missing_from_import", Boolean, nullable=False, server_default=false()),
     Column("import_hash", String(64), nullable=False, server_default=""),
     Column("import_batch_id", Integer, ForeignKey("batch.id"), nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
@@ -74,6 +77,12 @@ applicant_table = Table(
     Index("ix_applicant_school", "school"),
     Index("ix_applicant_confirmation_point", "confirmation_point"),
 )
+
+
+def with_new_version(**values: object) -> dict[str, object]:
+    """Values for a Core UPDATE of applicant rows that also raises their version: every change must, so
+    that a seat holding the older version is refused instead of overwriting (optimistic locking)."""
+    return {**values, "version": applicant_table.c.version + 1}
 
 
 class Applicant(Base):
@@ -114,13 +123,13 @@ class Photo(Base):
 class Operator(Base):
     __tablename__ = "operator"
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(60, collation="NOCASE"), unique=True)
+    username: Mapped[str] = mapped_column(nocase_string(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(60), server_default="")
     role: Mapped[str] = mapped_column(String(20), server_default="confirmer")  # confirmer / admin
     password_hash: Mapped[str] = mapped_column(String(200))
     failed_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    active: Mapped[bool] = mapped_column(Boolean, server_default="1")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -263,3 +272,16 @@ class Decision(Base):
     reopen_reason: Mapped[str] = mapped_column(Text, server_default="")
     operator: Mapped[str] = mapped_column(String(60), server_default="")
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Lease(Base):
+    """A seat has an applicant open for checking until `expires_at` (renewed while the dialog is open)."""
+
+    __tablename__ = "applicant_lease"
+    __table_args__ = (UniqueConstraint("applicant_id", "operator", "seat"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
+    operator: Mapped[str] = mapped_column(String(60))
+    seat: Mapped[str] = mapped_column(String(120))  # host and process: one operator may sit at two PCs
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -49,6 +49,7 @@ class ApplicantListModel(QAbstractTableModel):
         self._exhausted = True
         self._rows: dict[int, dict[str, object]] = {}
         self.total = 0  # applicants in the store
+        self._mark: tuple[int, int] | None = None  # applicants.change_mark() when last refreshed
         self.matching = 0  # applicants matching the criteria (rowCount grows towards it)
 
     # --- loading -------------------------------------------------------------------------
@@ -63,6 +64,7 @@ class ApplicantListModel(QAbstractTableModel):
             matching = applicants.count_matching(session, self.criteria)
             if recount_total or not self.total:
                 self.total = applicants.count_all(session)
+            self._mark = applicants.change_mark(session)
         self.beginResetModel()
         self._ids = page
         self._last_key = page[-1] if page else None
@@ -93,6 +95,24 @@ class ApplicantListModel(QAbstractTableModel):
         row = self.row_of(applicant_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def refresh_changed(self) -> int:
+        """Repaints the rows other seats changed since the last look (cheap when nothing changed);
+        returns how many. New applicants join the end of the list as it scrolls."""
+        with self.store.session() as session:
+            mark = applicants.change_mark(session)
+            if mark == self._mark:
+                return 0
+            stored = applicants.versions(session, list(self._rows))
+            matching = applicants.count_matching(session, self.criteria)
+        self._mark = mark
+        changed = [i for i, version in stored.items() if self._rows[i].get("version") != version]
+        for applicant_id in changed:
+            self.invalidate(applicant_id)
+        if mark[0] != self.total:
+            self.total, self.matching = mark[0], matching
+            self._exhausted = False  # ids past the last one loaded come with the next fetchMore
+        return len(changed)
 
     def _ensure(self, row: int) -> dict[str, object] | None:
         applicant_id = self._ids[row]

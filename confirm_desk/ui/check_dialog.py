@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.domain.errors import KnownError
+from confirm_desk.domain.errors import KnownError, StaleRecord
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants import distinct_values
 from confirm_desk.services.audit_log import local_time
@@ -29,6 +29,7 @@ from confirm_desk.store.db import Store
 from confirm_desk.ui import messages
 from confirm_desk.ui.check_fields import FieldsPanel
 from confirm_desk.ui.check_parts import findings_summary, photo_and_keys, scrolled
+from confirm_desk.ui.check_seats import KeptInputBar, SeatBanner, apply_input
 from confirm_desk.ui.check_side import ConditionsBox, DecisionBox, MaterialsBox
 from confirm_desk.ui.prompts import ask_text
 
@@ -55,6 +56,13 @@ class CheckDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1360, 860)
         self.layout_ = QVBoxLayout(self)
+        # Above the rebuilt body: other seats with this applicant open, and a refused save's kept input.
+        self.seat_banner = SeatBanner(store, applicant_id, operator, self)
+        self.kept_bar = KeptInputBar(self)
+        self.kept_bar.reapply.connect(self.reapply_kept)
+        self.layout_.addWidget(self.seat_banner)
+        self.layout_.addWidget(self.kept_bar)
+        self.finished.connect(lambda _r: self.seat_banner.release())
         self._load()
         if self.state.needs_reopen_reason and not self.reopen_reason:
             self.ask_reopen()
@@ -221,9 +229,17 @@ class CheckDialog(QDialog):
         try:
             with self.store.session() as session:
                 result = save_check(session, self.applicant_id, data, self.operator, self.state.version)
+        except StaleRecord as err:
+            # Another seat saved first: show what is stored now, keep this clerk's input to put back.
+            self._load()
+            self.kept_bar.keep(data, err.message)
+            self.saved.emit(self.applicant_id)
+            messages.show_error(self, self.kept_bar.label.text())
+            return False
         except KnownError as err:
             messages.show_error(self, err.message)
             return False
+        self.kept_bar.clear()
         self.saved.emit(self.applicant_id)
         if data.outcome is not None:
             self.initial = data
@@ -233,6 +249,14 @@ class CheckDialog(QDialog):
         self._load()
         self.status_note.setText(f"已保存（{result.changes} 项变更）")
         return True
+
+    def reapply_kept(self) -> None:
+        if self.kept_bar.kept is not None:
+            if self.kept_bar.kept.reopen_reason and self.state.needs_reopen_reason:
+                self.reopen_reason = self.kept_bar.kept.reopen_reason
+                self._apply_mode()
+            apply_input(self, self.kept_bar.kept)
+            self.kept_bar.clear()
 
     def _confirm_despite_gaps(self) -> bool:
         gaps = []

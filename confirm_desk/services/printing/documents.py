@@ -19,7 +19,7 @@ from confirm_desk.services.printing.layout import Layout, load_layout
 from confirm_desk.services.printing.print_data import PrintData, load_print_data
 from confirm_desk.services.printing.render import PageRenderer
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.store.models import AuditEvent, applicant_table
+from confirm_desk.store.models import AuditEvent, applicant_table, with_new_version
 
 t = applicant_table
 
@@ -151,7 +151,7 @@ def record_printed(session: Session, applicant_ids: Sequence[int], kind: str, op
         current = [i for i in rows if versions is None or versions.get(i) == rows[i].version]
         if current:
             session.execute(update(t).where(t.c.id.in_(current), t.c.reprint_needed.is_(True))
-                            .values(reprint_needed=False))
+                            .values(with_new_version(reprint_needed=False)))
     audit.record_many(session, [
         {"action": paper.action, "operator": operator, "applicant_id": i,
          "application_no": rows[i].application_no, "field": "", "old_value": "", "new_value": "",

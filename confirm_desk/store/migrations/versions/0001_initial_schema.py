@@ -8,6 +8,9 @@ Create Date: 2026-11-23 21:40:37.602819
 import sqlalchemy as sa
 from alembic import op
 
+# NOCASE on SQLite only; PostgreSQL gets lower() indexes in 0004 (see store/dialects.py).
+from confirm_desk.store.dialects import nocase_string
+
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -37,13 +40,13 @@ def upgrade() -> None:
     )
     op.create_table('operator',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('username', sa.String(length=60, collation='NOCASE'), nullable=False),
+    sa.Column('username', nocase_string(60), nullable=False),
     sa.Column('display_name', sa.String(length=60), server_default='', nullable=False),
     sa.Column('role', sa.String(length=20), server_default='confirmer', nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.Column('failed_attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
-    sa.Column('active', sa.Boolean(), server_default='1', nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_operator')),
     sa.UniqueConstraint('username', name=op.f('uq_operator_username'))
@@ -55,12 +58,12 @@ def upgrade() -> None:
     )
     op.create_table('applicant',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('application_no', sa.String(length=40, collation='NOCASE'), server_default='', nullable=False),
-    sa.Column('name', sa.String(length=60, collation='NOCASE'), server_default='', nullable=False),
+    sa.Column('application_no', nocase_string(40), server_default='', nullable=False),
+    sa.Column('name', nocase_string(60), server_default='', nullable=False),
     sa.Column('gender', sa.String(length=200), server_default='', nullable=False),
     sa.Column('ethnicity', sa.String(length=200), server_default='', nullable=False),
     sa.Column('id_type', sa.String(length=200), server_default='', nullable=False),
-    sa.Column('id_number', sa.String(length=40, collation='NOCASE'), server_default='', nullable=False),
+    sa.Column('id_number', nocase_string(40), server_default='', nullable=False),
     sa.Column('birth_date', sa.String(length=200), server_default='', nullable=False),
     sa.Column('political_status', sa.String(length=200), server_default='', nullable=False),
     sa.Column('mandarin_level', sa.String(length=200), server_default='', nullable=False),
@@ -76,9 +79,9 @@ def upgrade() -> None:
     sa.Column('cert_on_record', sa.String(length=200), server_default='', nullable=False),
     sa.Column('registration_type', sa.String(length=200), server_default='', nullable=False),
     sa.Column('registration_authority', sa.String(length=200), server_default='', nullable=False),
-    sa.Column('confirmation_point', sa.String(length=200, collation='NOCASE'), server_default='', nullable=False),
+    sa.Column('confirmation_point', nocase_string(200), server_default='', nullable=False),
     sa.Column('online_status', sa.String(length=200), server_default='', nullable=False),
-    sa.Column('school', sa.String(length=200, collation='NOCASE'), server_default='', nullable=False),
+    sa.Column('school', nocase_string(200), server_default='', nullable=False),
     sa.Column('school_nature', sa.String(length=200), server_default='', nullable=False),
     sa.Column('school_location', sa.String(length=200), server_default='', nullable=False),
     sa.Column('teaching_stage', sa.String(length=200), server_default='', nullable=False),
@@ -97,8 +100,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), server_default='pending', nullable=False),
     sa.Column('flags', sa.String(length=400), server_default='', nullable=False),
     sa.Column('photo_state', sa.String(length=20), server_default='none', nullable=False),
-    sa.Column('reprint_needed', sa.Boolean(), server_default='0', nullable=False),
-    sa.Column('missing_from_import', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('reprint_needed', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('missing_from_import', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('import_hash', sa.String(length=64), server_default='', nullable=False),
     sa.Column('import_batch_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),

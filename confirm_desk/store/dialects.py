@@ -1,0 +1,69 @@
+"""The few places where SQLite and PostgreSQL differ, each behind one helper (types, matching, clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, String, func, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+
+def nocase_string(length: int) -> String:
+    """A string compared case-insensitively by search. SQLite: NOCASE collation, so a prefix LIKE
+    uses the column's index. PostgreSQL: plain (its LIKE is case-sensitive; `prefix_match` lowers
+    both sides and migration 0004 adds lower(column) indexes for it)."""
+    return String(length).with_variant(String(length, collation="NOCASE"), "sqlite")
+
+
+class _CiMatch(ColumnElement[bool]):
+    """column LIKE pattern (with `\\` as escape), case-insensitive on every dialect."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's cache key protocol)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("pattern", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement, pattern: ColumnElement) -> None:
+        self.column, self.pattern = column, pattern
+
+
+@compiles(_CiMatch)
+def _ci_match_default(element: _CiMatch, compiler, **kw) -> str:
+    # SQLite: ASCII LIKE is case-insensitive already, and the NOCASE index serves a prefix.
+    return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
+
+
+@compiles(_CiMatch, "postgresql")
+def _ci_match_postgresql(element: _CiMatch, compiler, **kw) -> str:
+    # lower(column) LIKE lower(pattern): served by the lower(column) text_pattern_ops index.
+    return compiler.process(func.lower(element.column).like(func.lower(element.pattern), escape="\\"), **kw)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def prefix_match(column: ColumnElement, value: str) -> ColumnElement[bool]:
+    """Values starting with `value`, any case; a typed % or _ stays literal."""
+    from sqlalchemy import literal
+
+    return _CiMatch(column, literal(_escape_like(value) + "%", String()))
+
+
+def contains_match(column: ColumnElement, value: str) -> ColumnElement[bool]:
+    from sqlalchemy import literal
+
+    return _CiMatch(column, literal("%" + _escape_like(value) + "%", String()))
+
+
+def db_utcnow(session: Session) -> dt.datetime:
+    """The database server's clock in naive UTC (every seat of a shared store agrees on it);
+    SQLite is a file on this PC, so its clock is this PC's."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(text("SELECT timezone('UTC', statement_timestamp())")).scalar_one()
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
