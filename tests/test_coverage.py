@@ -107,3 +107,18 @@ def test_row_errors_and_updates(store, tmp_path) -> None:
         records = {r.id_number: r for r in staff_records(session)}
     assert str(records["330902199001011237"].valid_until) == "2031-06-30"
     assert records["330902199001011237"].gender == "男"
+
+
+def test_check_dialog_flags_applicants_past_retirement(imported_store, samples) -> None:
+    """CYC-3: the four sample applicants past the statutory age carry a past_retirement finding."""
+    from sqlalchemy import select
+
+    from confirm_desk.services.confirmation import load_check
+    from confirm_desk.store.models import applicant_table as t
+
+    expected = set(json.loads((samples / "staff_expected.json").read_text(encoding="utf-8"))["past_retirement"])
+    with imported_store.session() as session:
+        rows = session.execute(select(t.c.id, t.c.id_number)).all()
+        flagged = {r.id_number for r in rows
+                   if any(f.code == "past_retirement" for f in load_check(session, r.id).findings)}
+    assert len(flagged) == 4 and flagged <= expected

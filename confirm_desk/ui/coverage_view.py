@@ -28,7 +28,7 @@ from confirm_desk.store.db import Store
 from confirm_desk.ui.messages import show_error, show_info
 from confirm_desk.ui.rows_model import RowsModel, report_table
 
-HEADERS = ("姓名", "身份证号码", "学校", "联系电话", "说明", "已报名")
+HEADERS = ("姓名", "身份证号码", "学校", "联系电话", "已报名", "说明")
 ALL_SCHOOLS = "全部学校"
 
 
@@ -115,7 +115,7 @@ class CoverageView(QDialog):
         for index, category in enumerate(CATEGORIES):
             entries = [e for e in (report.entries[category] if report else []) if not school or e.school == school]
             self.models[category].set_rows(
-                [(e.name, e.id_number, e.school, e.phone, e.reason, "是" if e.applicant_id else "否")
+                [(e.name, e.id_number, e.school, e.phone, "是" if e.applicant_id else "否", e.reason)
                  for e in entries],
                 [e.applicant_id for e in entries],
             )
