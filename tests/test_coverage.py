@@ -9,8 +9,8 @@ import pytest
 
 from confirm_desk.cli import main
 from confirm_desk.domain.coverage import CATEGORIES
-from confirm_desk.services.staff import import_staff
 from confirm_desk.services.spreadsheet import read_rows
+from confirm_desk.services.staff import import_staff
 
 AS_OF = ["--as-of", "2026-03-01", "--until", "2026-12-31"]
 
@@ -65,7 +65,8 @@ def _reworded(samples: Path, out: Path) -> Path:
     sheet.append(["填报单位：（盖章）", None, "填报日期：2026年2月"])
     sheet.append([new for new, _old, _f in wanted])
     for r in rows[header_at + 1:]:
-        sheet.append([how(str(r[col[old]])) if r[col[old]] not in ("", None) else "" for _n, old, how in wanted])
+        sheet.append([how(str(r[col[old]])) if r[col[old]] not in ("", None) else ""
+                      for _n, old, how in wanted])
     book.save(out)
     return out
 
@@ -98,7 +99,8 @@ def test_row_errors_and_updates(store, tmp_path) -> None:
     assert result.imported == 2
     assert [(e.row, e.column) for e in result.errors] == [(4, "姓名"), (5, "身份证号码"), (6, "身份证号码")]
     assert [(w.row, w.value) for w in result.warnings] == [(7, "明年")]
-    csv_path.write_text("姓名,身份证号码,注册有效期至\n张三,330902199001011237,2031-06-30\n", encoding="utf-8")
+    csv_path.write_text("姓名,身份证号码,注册有效期至\n张三,330902199001011237,2031-06-30\n",
+                        encoding="utf-8")
     again = import_staff(store, csv_path)
     assert (again.imported, again.updated) == (0, 1)
     from confirm_desk.services.staff import staff_records
@@ -116,7 +118,8 @@ def test_check_dialog_flags_applicants_past_retirement(imported_store, samples) 
     from confirm_desk.services.confirmation import load_check
     from confirm_desk.store.models import applicant_table as t
 
-    expected = set(json.loads((samples / "staff_expected.json").read_text(encoding="utf-8"))["past_retirement"])
+    expected = json.loads((samples / "staff_expected.json").read_text(encoding="utf-8"))
+    expected = set(expected["past_retirement"])
     with imported_store.session() as session:
         rows = session.execute(select(t.c.id, t.c.id_number)).all()
         flagged = {r.id_number for r in rows

@@ -34,7 +34,9 @@ def _pending_numbers(store, count: int) -> list[str]:
                                     .order_by(t.c.application_no).limit(count)))
 
 
-def test_notice_pdf_names_the_missing_materials_place_and_deadline(imported_store, db_url, tmp_path, capsys) -> None:
+def test_notice_pdf_names_the_missing_materials_place_and_deadline(
+    imported_store, db_url, tmp_path, capsys
+) -> None:
     first, confirmed = _pending_numbers(imported_store, 2)
     _make_incomplete(imported_store, [first])
     with imported_store.session() as session:
@@ -85,8 +87,9 @@ def test_materials_ticked_then_confirmed_and_both_steps_audited(imported_store) 
         save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED), "clerk", state.version)
     with imported_store.session() as session:
         assert incomplete_applicants(session) == []
-        events = session.execute(select(AuditEvent.action, AuditEvent.field, AuditEvent.new_value)
-                                 .where(AuditEvent.applicant_id == applicant_id).order_by(AuditEvent.id)).all()
+        stmt = select(AuditEvent.action, AuditEvent.field, AuditEvent.new_value)
+        stmt = stmt.where(AuditEvent.applicant_id == applicant_id).order_by(AuditEvent.id)
+        events = session.execute(stmt).all()
     steps = [(a, f, v) for a, f, v in events if a in ("material", "decision")]
     assert steps == [
         ("decision", "status", "incomplete"),

@@ -4,7 +4,13 @@ import datetime as dt
 
 import pytest
 
-from confirm_desk.domain.retirement import RetirementGroup, add_months, group_for, retirement_age, retirement_date
+from confirm_desk.domain.retirement import (
+    RetirementGroup,
+    add_months,
+    group_for,
+    retirement_age,
+    retirement_date,
+)
 
 M, W, W50 = RetirementGroup.MALE, RetirementGroup.FEMALE_PROFESSIONAL, RetirementGroup.FEMALE_WORKER
 

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     report = subcommand_group(sub, "report", "报表：coverage")
     p = report.add_parser("coverage", help="应注册情况：应注册未报名、不在岗、已退休、五年内退休、无需注册")
     p.add_argument("--as-of", type=_date, help="基准日（默认今天）")
-    p.add_argument("--until", type=_date, help="本期注册截止日（默认：设置 campaign_end，否则当年 12 月 31 日）")
+    p.add_argument("--until", type=_date, help="本期注册截止日（默认：设置 campaign_end，否则当年年底）")
     p.add_argument("--school", default="", help="只看这所学校")
     add_format(p, ("table", "json", "xlsx"))
     p.add_argument("-o", "--output", type=Path, help="输出文件（xlsx 必需；json 可选）")
@@ -69,7 +69,8 @@ def cmd_report_coverage(args: argparse.Namespace) -> int:
         if not args.output:
             raise KnownError("xlsx 格式需要 -o 输出文件")
         write_coverage_xlsx(report, args.output)
-        print(f"已写入 {args.output}：" + "，".join(f"{CATEGORY_LABELS[c]} {n} 人" for c, n in report.counts().items()))
+        counts = "，".join(f"{CATEGORY_LABELS[c]} {n} 人" for c, n in report.counts().items())
+        print(f"已写入 {args.output}：{counts}")
         return 0
     if args.format == "json":
         import json

@@ -7,7 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from confirm_desk.domain.checks import Finding, Severity
-from confirm_desk.domain.retirement import add_months, describe_age, group_for, retirement_age, retirement_date
+from confirm_desk.domain.retirement import (
+    add_months,
+    describe_age,
+    group_for,
+    retirement_age,
+    retirement_date,
+)
 
 CATEGORIES: tuple[str, ...] = (
     "due_not_applied", "due_not_on_post", "past_retirement", "retires_within_5y", "applied_not_due",
@@ -93,7 +99,8 @@ def due_reason(record: StaffRecord, until: dt.date) -> str:
         if record.valid_until <= until:
             return f"注册有效期至 {_fmt(record.valid_until)}"
         return ""
-    if record.last_registered_on is None and record.probation_end is not None and record.probation_end <= until:
+    never_registered = record.last_registered_on is None
+    if never_registered and record.probation_end is not None and record.probation_end <= until:
         return f"首次注册：试用期满 {_fmt(record.probation_end)}"
     return ""
 

@@ -31,7 +31,9 @@ def applications(session: Session) -> dict[str, Application]:
     return out
 
 
-def coverage_report(session: Session, as_of: dt.date | None = None, until: dt.date | None = None) -> CoverageReport:
+def coverage_report(
+    session: Session, as_of: dt.date | None = None, until: dt.date | None = None
+) -> CoverageReport:
     """As of `as_of` (default today) for a campaign ending `until` (default: the campaign_end setting)."""
     as_of = as_of or dt.date.today()
     until = until or settings.get(session, settings.CAMPAIGN_END)

@@ -63,7 +63,9 @@ def photo_problems(session: Session) -> list[tuple[str, ...]]:
     ]
 
 
-def _write_sheet(path: Path, title: str, headers: tuple[str, ...], rows: list[tuple], text_cols: tuple[int, ...]) -> None:
+def _write_sheet(
+    path: Path, title: str, headers: tuple[str, ...], rows: list[tuple], text_cols: tuple[int, ...]
+) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -89,8 +91,8 @@ def _write_parts(session: Session, folder: Path, pack: DayPack, operator: str, p
     rows = [(r.application_no, r.name, r.phone, r.school, "、".join(r.missing) or "已补齐，待确认",
              r.since.isoformat(), r.deadline.isoformat(), "逾期" if r.overdue else "")
             for r in incomplete_applicants(session, pack.day)]
-    _write_sheet(folder / "补正跟进.xlsx", "补正跟进",
-                 ("报名号", "姓名", "联系电话", "现任教学校", "仍缺材料", "确认日期", "补交期限", "逾期"), rows, (1, 3))
+    headers = ("报名号", "姓名", "联系电话", "现任教学校", "仍缺材料", "确认日期", "补交期限", "逾期")
+    _write_sheet(folder / "补正跟进.xlsx", "补正跟进", headers, rows, (1, 3))
     progress(3, 4, "当日审计记录")
     export_audit(session, folder / "当日审计记录.xlsx", AuditFilter(since=pack.day, until=pack.day), operator)
     # Batches, roster and statistics join the pack once those exports exist in the product.

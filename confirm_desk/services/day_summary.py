@@ -68,7 +68,8 @@ def day_summary(session: Session, day: dt.date | None = None) -> DaySummary:
     counts = status_counts(session)
     summary.by_status = {s: counts.get(s.value, 0) for s in Status}
     start, end = utc_start(day), utc_start(day + dt.timedelta(days=1))
-    names = {r.username: r.display_name for r in session.execute(select(Operator.username, Operator.display_name))}
+    accounts = session.execute(select(Operator.username, Operator.display_name))
+    names = {r.username: r.display_name for r in accounts}
     stmt = (select(Decision.operator, Decision.outcome, func.count())
             .where(Decision.decided_at >= start, Decision.decided_at < end)
             .group_by(Decision.operator, Decision.outcome))

@@ -15,7 +15,13 @@ from typing import Protocol
 
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.domain.fields import Kind, is_yes
-from confirm_desk.domain.text import clean_text, compact_code, has_odd_spaces, looks_like_scientific, parse_date
+from confirm_desk.domain.text import (
+    clean_text,
+    compact_code,
+    has_odd_spaces,
+    looks_like_scientific,
+    parse_date,
+)
 
 HEADER_SCAN_ROWS = 10
 MIN_HEADER_MATCHES = 3

@@ -81,7 +81,9 @@ def _hash(values: dict[str, str]) -> str:
     return hashlib.blake2b("\x1f".join(values[k] for k in STAFF_KEYS).encode(), digest_size=16).hexdigest()
 
 
-def import_staff(store: Store, path: Path, *, progress: ProgressFn = no_progress, operator: str = "") -> ImportResult:
+def import_staff(
+    store: Store, path: Path, *, progress: ProgressFn = no_progress, operator: str = ""
+) -> ImportResult:
     """One staff list in one transaction: new ID numbers inserted, known ones updated in place."""
     path = Path(path)
     progress(0, 0, f"正在读取 {path.name}…")
@@ -91,8 +93,9 @@ def import_staff(store: Store, path: Path, *, progress: ProgressFn = no_progress
         raise FileRefused(f"“{path.name}”只有表头，没有教职工数据")
     progress(len(rows), len(rows), "正在保存…")
     with store.session() as session:
-        existing = {r.id_number: r.import_hash for r in session.execute(select(t.c.id_number, t.c.import_hash))}
-        ids = {r.id_number: r.id for r in session.execute(select(t.c.id_number, t.c.id))}
+        known = session.execute(select(t.c.id, t.c.id_number, t.c.import_hash)).all()
+        existing = {r.id_number: r.import_hash for r in known}
+        ids = {r.id_number: r.id for r in known}
         now = utcnow()
         inserts, updates = [], []
         for values in parsed:

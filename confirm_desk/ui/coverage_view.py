@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -113,7 +113,8 @@ class CoverageView(QDialog):
         if report is None:
             self.summary.setText("尚未导入教职工名单：请先从“文件 → 导入教职工名单…”导入学校的名单。")
         for index, category in enumerate(CATEGORIES):
-            entries = [e for e in (report.entries[category] if report else []) if not school or e.school == school]
+            entries = report.entries[category] if report else []
+            entries = [e for e in entries if not school or e.school == school]
             self.models[category].set_rows(
                 [(e.name, e.id_number, e.school, e.phone, "是" if e.applicant_id else "否", e.reason)
                  for e in entries],
@@ -122,7 +123,8 @@ class CoverageView(QDialog):
             self.tabs.setTabText(index, f"{CATEGORY_LABELS[category]}（{len(entries)}）")
             self.views[category].resizeColumnsToContents()
         if report is not None:
-            self.summary.setText(f"教职工名单 {report.staff} 人；基准日 {report.as_of}，本期注册截止 {report.until}"
+            self.summary.setText(f"教职工名单 {report.staff} 人；基准日 {report.as_of}，"
+                                 f"本期注册截止 {report.until}"
                                  + (f"；只看 {school}" if school else ""))
         self.export_button.setEnabled(report is not None)
 

@@ -81,15 +81,18 @@ class DashboardPanel(QWidget):
     def refresh(self) -> None:
         with self.store.session() as session:
             self.summary = s = day_summary(session)
-        self.title.setText(f"今日概况 {s.day:%Y-%m-%d}：共 {s.total} 人，今日已作出确认 {s.decided_today_total} 人次")
+        self.title.setText(f"今日概况 {s.day:%Y-%m-%d}：共 {s.total} 人，"
+                           f"今日已作出确认 {s.decided_today_total} 人次")
         for status, label in self.status_labels.items():
             label.setText(str(s.by_status.get(status, 0)))
         outcomes = (Status.CONFIRMED, Status.REJECTED, Status.INCOMPLETE)
         self.today_model.set_rows([
-            (who, *(n.get(o, 0) for o in outcomes), sum(n.values())) for who, n in sorted(s.decided_today.items())
+            (who, *(n.get(o, 0) for o in outcomes), sum(n.values()))
+            for who, n in sorted(s.decided_today.items())
         ])
         self.print_label.setText(
-            f"申请表 {len(s.forms_to_print)} 份（其中需重新打印 {s.reprints} 份），受理凭证 {len(s.receipts_to_print)} 份"
+            f"申请表 {len(s.forms_to_print)} 份（其中需重新打印 {s.reprints} 份），"
+            f"受理凭证 {len(s.receipts_to_print)} 份"
         )
         queue = [("申请表", r, "修改后需重新打印（CONF-3）" if r.reprint else "") for r in s.forms_to_print]
         queue += [("受理凭证", r, "") for r in s.receipts_to_print]

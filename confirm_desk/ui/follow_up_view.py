@@ -45,7 +45,8 @@ class MaterialsDialog(QDialog):
         self.boxes = [QCheckBox(m) for m in row.missing]
         for box in self.boxes:
             layout.addWidget(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok | cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -57,8 +58,8 @@ class MaterialsDialog(QDialog):
 class FollowUpView(QDialog):
     """`FollowUpView(store, account, runner, open_applicant=callback)`."""
 
-    def __init__(self, store: Store, account: Account | None, runner: JobRunner, parent: QWidget | None = None,
-                 open_applicant: Callable[[int], None] | None = None) -> None:
+    def __init__(self, store: Store, account: Account | None, runner: JobRunner,
+                 parent: QWidget | None = None, open_applicant: Callable[[int], None] | None = None) -> None:
         super().__init__(parent)
         self.store, self.account, self.runner, self.open_applicant = store, account, runner, open_applicant
         self.rows: list[FollowUpRow] = []
@@ -150,7 +151,8 @@ class FollowUpView(QDialog):
             show_error(self, err.message)
             return
         self.refresh()
-        if set(ticked) >= set(row.missing) and ask(self, f"{row.name} 的材料已补齐。现在打开核对确认，作出确认结论？"):
+        question = f"{row.name} 的材料已补齐。现在打开核对确认，作出确认结论？"
+        if set(ticked) >= set(row.missing) and ask(self, question):
             self._open_id(row.applicant_id)
 
     def _open_id(self, applicant_id: int) -> None:

@@ -47,8 +47,9 @@ class StaffImportDialog(QDialog):
                       "上次注册日期、性别/出生日期（可由身份证号码推出）。列名可不同（如“公民身份号码”“单位”），"
                       "日期可写成 2026-06-30、2026/6/30 或 2026年6月30日。再次导入会按身份证号码更新。")
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始导入")
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok | cancel)
+        buttons.button(ok).setText("开始导入")
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

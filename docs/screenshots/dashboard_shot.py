@@ -9,14 +9,15 @@ from shot import grab_later, sample_app_and_store
 
 
 def _decide(store) -> None:  # noqa: ANN001
-    """A morning's work by two operators: confirmations, one rejection, two incomplete, one edit after print."""
+    """A morning's work by two operators: confirmations, a rejection, two incomplete, edits after print."""
     from sqlalchemy import select, update
 
     from confirm_desk.domain.statuses import Status
     from confirm_desk.services import accounts
     from confirm_desk.services.confirmation import CheckInput, load_check, save_check
     from confirm_desk.services.printing.documents import record_printed
-    from confirm_desk.store.models import Decision, applicant_table as t
+    from confirm_desk.store.models import Decision
+    from confirm_desk.store.models import applicant_table as t
 
     with store.session() as session:
         admin = accounts.create_first_admin(session, "wang", "王老师", "Admin#2026")

@@ -94,7 +94,8 @@ def test_follow_up_view_ticks_materials_then_offers_the_decision(qtbot, imported
         save_check(session, applicant_id, CheckInput(outcome=Status.INCOMPLETE, missing=MISSING), admin,
                    state.version)
     opened: list[int] = []
-    view = FollowUpView(imported_store, admin, JobRunner(None, synchronous=True), open_applicant=opened.append)
+    runner = JobRunner(None, synchronous=True)
+    view = FollowUpView(imported_store, admin, runner, open_applicant=opened.append)
     qtbot.addWidget(view)
     assert view.model.rowCount() == 1
     assert view.model.rows[0][4] == "、".join(MISSING)
