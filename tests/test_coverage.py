@@ -31,10 +31,17 @@ def assert_expected(report: dict, samples: Path) -> None:
         assert all(e["name"] for e in report[category])
 
 
-def test_sample_staff_list_gives_the_expected_categories(imported_store, db_url, samples, capsys) -> None:
+def test_sample_staff_list_gives_the_expected_categories(imported_store, db_url, samples, tmp_path,
+                                                         capsys) -> None:
     assert main(["--db", db_url, "staff", "import", str(samples / "staff_list.xlsx")]) == 0
     assert "imported 82" in capsys.readouterr().out
     assert_expected(coverage_json(db_url, capsys), samples)
+    from openpyxl import load_workbook
+
+    out = tmp_path / "coverage.xlsx"
+    assert main(["--db", db_url, "report", "coverage", *AS_OF, "--format", "xlsx", "-o", str(out)]) == 0
+    book = load_workbook(out)
+    assert book["应注册未报名"].max_row == 1 + 14 and book["汇总"]["B3"].value == 82
     # Re-importing the same list changes nothing.
     assert main(["--db", db_url, "staff", "import", str(samples / "staff_list.xlsx")]) == 0
     assert "unchanged 82" in capsys.readouterr().out

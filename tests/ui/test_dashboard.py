@@ -36,3 +36,16 @@ def test_dashboard_on_an_empty_store(qtbot, store) -> None:
     qtbot.addWidget(panel)
     assert panel.status_labels[Status.PENDING].text() == "0"
     assert panel.queue_model.rowCount() == 0
+
+
+def test_day_pack_from_the_menu(qtbot, imported_store, tmp_path) -> None:
+    import zipfile
+
+    from confirm_desk.ui import messages
+    from confirm_desk.ui.day_pack_ops import export_day_pack
+    from confirm_desk.ui.jobs import JobRunner
+
+    out = tmp_path / "day.zip"
+    export_day_pack(None, imported_store, "clerk", JobRunner(None, synchronous=True), path=str(out))
+    assert "manifest.json" in zipfile.ZipFile(out).namelist()
+    assert messages.shown[-1][0] == "info" and "尚未导入教职工名单" in messages.shown[-1][1]
