@@ -24,10 +24,11 @@ def applications(session: Session) -> dict[str, Application]:
     """Every applicant in the store by normalised ID number (the same person twice: the first kept)."""
     out: dict[str, Application] = {}
     stmt = select(t.c.id, t.c.id_number, t.c.name, t.c.school, t.c.phone, t.c.gender, t.c.birth_date)
-    for r in session.execute(stmt.order_by(t.c.id)):
-        key = normalize_id(r.id_number)
+    rows = session.execute(stmt.order_by(t.c.id)).all()
+    for applicant_id, id_number, name, school, phone, gender, born in rows:  # by position: fast on 100,000
+        key = normalize_id(id_number)
         if key and key not in out:
-            out[key] = Application(r.id, key, r.name, r.school, r.phone, r.gender, parse_date(r.birth_date))
+            out[key] = Application(applicant_id, key, name, school, phone, gender, parse_date(born))
     return out
 
 

@@ -45,13 +45,13 @@ def parse_staff_rows(rows: list[list[object]], file_name: str) -> tuple[list[dic
     n = len(table.kept)
     columns = [table.values.get(k, [""] * n) for k in STAFF_KEYS]
     id_col = header.col_of("id_number")
+    required = [(key, header.col_of(key)) for key in REQUIRED_STAFF_KEYS]
     seen: dict[str, int] = {}
     parsed: list[dict[str, str]] = []
     for pos, cells in enumerate(zip(*columns, strict=True)) if n else ():
         values = dict(zip(STAFF_KEYS, cells, strict=True))
-        flagged = {c for c, *_ in table.notes.get(pos, ())}
-        for key in REQUIRED_STAFF_KEYS:
-            col = header.col_of(key)
+        flagged = {c for c, *_ in table.notes[pos]} if pos in table.notes else ()
+        for key, col in required:
             if not values[key] and col not in flagged:
                 table.note(pos, col, "", f"“{STAFF_FIELDS_BY_KEY[key].label}”不能为空")
         id_number = values["id_number"]
@@ -62,7 +62,7 @@ def parse_staff_rows(rows: list[list[object]], file_name: str) -> tuple[list[dic
         if not values["birth_date"]:
             born = idnumbers.birth_date(id_number)
             values["birth_date"] = born.isoformat() if born else ""
-        problems = table.problems(pos, header, file_name)
+        problems = table.problems(pos, header, file_name) if pos in table.notes else []
         result.warnings += [p for p in problems if p.level != "error"]
         errors = [p for p in problems if p.level == "error"]
         row_number = table.kept[pos][0]
@@ -118,15 +118,14 @@ def import_staff(
 
 def staff_records(session: Session) -> list[StaffRecord]:
     """Every staff member as the coverage rules read them, in list order of school and name."""
-    rows = session.execute(select(t).order_by(t.c.school, t.c.id))
+    stmt = select(t.c.id_number, t.c.name, t.c.gender, t.c.birth_date, t.c.school, t.c.phone, t.c.on_post,
+                  t.c.post_category, t.c.probation_end, t.c.last_registered_on, t.c.valid_until)
+    # Plain tuples unpacked by position: named access on 100,000 rows costs seconds.
+    rows = session.execute(stmt.order_by(t.c.school, t.c.id)).all()
     return [
-        StaffRecord(
-            id_number=r.id_number, name=r.name, gender=r.gender, birth_date=parse_date(r.birth_date),
-            school=r.school, phone=r.phone, on_post=is_on_post(r.on_post), post_category=r.post_category,
-            probation_end=parse_date(r.probation_end), last_registered_on=parse_date(r.last_registered_on),
-            valid_until=parse_date(r.valid_until),
-        )
-        for r in rows
+        StaffRecord(id_number, name, gender, parse_date(born), school, phone, is_on_post(on_post), post,
+                    parse_date(probation), parse_date(last), parse_date(valid))
+        for id_number, name, gender, born, school, phone, on_post, post, probation, last, valid in rows
     ]
 
 
