@@ -12,7 +12,8 @@ from bench.timing import median_of
 
 HEADERS = ("姓名", "身份证号码", "所在学校", "在岗状态", "试用期满日期", "上次注册日期", "注册有效期至",
            "联系电话")
-KEYS = ("name", "id_number", "school", "on_post", "probation_end", "last_registered_on", "valid_until", "phone")
+KEYS = ("name", "id_number", "school", "on_post", "probation_end", "last_registered_on", "valid_until",
+        "phone")
 
 
 def staff_xlsx(store_path: Path, count: int) -> Path:
