@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import tempfile
@@ -19,6 +18,7 @@ from confirm_desk.services import audit
 from confirm_desk.services.audit_log import AuditFilter, export_audit
 from confirm_desk.services.coverage import coverage_report, write_coverage_xlsx
 from confirm_desk.services.follow_up import incomplete_applicants
+from confirm_desk.services.importing import file_sha256
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.staff import staff_count
 from confirm_desk.services.xlsx_safe import safe_cell
@@ -37,14 +37,6 @@ class DayPack:
     day: dt.date
     files: list[tuple[str, int, str]] = field(default_factory=list)  # (name, bytes, sha256)
     left_out: list[str] = field(default_factory=list)  # parts not in this pack, and why
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def photo_problems(session: Session) -> list[tuple[str, ...]]:
@@ -107,7 +99,7 @@ def export_day(store: Store, out: Path, day: dt.date | None = None, operator: st
         folder = Path(tmp)
         _write_parts(session, folder, pack, operator, progress)
         parts = sorted(p for p in folder.iterdir() if p.is_file())
-        pack.files = [(p.name, p.stat().st_size, sha256_of(p)) for p in parts]
+        pack.files = [(p.name, p.stat().st_size, file_sha256(p)) for p in parts]
         manifest = {
             "day": pack.day.isoformat(),
             "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
