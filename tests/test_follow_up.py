@@ -9,10 +9,11 @@ from sqlalchemy import select
 from confirm_desk.cli import main
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.text import chinese_date
+from confirm_desk.preferences import preference
 from confirm_desk.services import settings
 from confirm_desk.services.confirmation import CheckInput, load_check, save_check
 from confirm_desk.services.follow_up import incomplete_applicants, materials_arrived
-from confirm_desk.store.models import AuditEvent, Setting, applicant_table
+from confirm_desk.store.models import AuditEvent, applicant_table
 from tests.printing_helpers import MISSING, pdftotext
 
 t = applicant_table
@@ -40,8 +41,8 @@ def test_notice_pdf_names_the_missing_materials_place_and_deadline(
     first, confirmed = _pending_numbers(imported_store, 2)
     _make_incomplete(imported_store, [first])
     with imported_store.session() as session:
-        settings.put(session, settings.NOTICE_DAYS, 10)
-        session.add(Setting(key="point_address", value="定海区教育局二楼教师发展中心"))
+        settings.save(session, {"incomplete_deadline_days": 10,
+                                "point_address": "定海区教育局二楼教师发展中心"})
     out = tmp_path / "notice.pdf"
     assert main(["--db", db_url, "print", "notice", first, "-o", str(out), "--user", "clerk"]) == 0
     text = pdftotext(out).replace(" ", "")
@@ -63,11 +64,12 @@ def test_follow_up_list_orders_overdue_first(imported_store) -> None:
         rows = incomplete_applicants(session)
         assert [r.application_no for r in rows] == sorted(numbers)
         assert all(not r.overdue and r.missing == MISSING for r in rows)
-        assert rows[0].deadline == dt.date.today() + dt.timedelta(days=15)
+        days = preference("incomplete_deadline_days").default
+        assert rows[0].deadline == dt.date.today() + dt.timedelta(days=days)
         # One of them brings one material: it is no longer listed as missing.
         materials_arrived(session, ids[numbers[1]], [MISSING[0]], "clerk", rows[1].version)
     with imported_store.session() as session:
-        later = incomplete_applicants(session, today=dt.date.today() + dt.timedelta(days=16))
+        later = incomplete_applicants(session, today=dt.date.today() + dt.timedelta(days=days + 1))
     assert all(r.overdue for r in later)
     assert {r.application_no: r.missing for r in later}[numbers[1]] == [MISSING[1]]
 

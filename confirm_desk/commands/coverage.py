@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     report = subcommand_group(sub, "report", "报表：coverage")
     p = report.add_parser("coverage", help="应注册情况：应注册未报名、不在岗、已退休、五年内退休、无需注册")
     p.add_argument("--as-of", type=_date, help="基准日（默认今天）")
-    p.add_argument("--until", type=_date, help="本期注册截止日（默认：设置 campaign_end，否则当年年底）")
+    p.add_argument("--until", type=_date, help="应注册判断截止日（默认：设置 coverage_until，否则当年年底）")
     p.add_argument("--school", default="", help="只看这所学校")
     add_format(p, ("table", "json", "xlsx"))
     p.add_argument("-o", "--output", type=Path, help="输出文件（xlsx 必需；json 可选）")

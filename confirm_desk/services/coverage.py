@@ -17,6 +17,7 @@ from confirm_desk.services.xlsx_safe import safe_cell
 from confirm_desk.store.models import applicant_table
 
 t = applicant_table
+COVERAGE_UNTIL = "coverage_until"  # a store preference (confirm_desk/preferences.py)
 XLSX_HEADERS = ("序号", "姓名", "身份证号码", "学校", "联系电话", "说明", "已报名")
 
 
@@ -35,10 +36,16 @@ def applications(session: Session) -> dict[str, Application]:
 def coverage_report(
     session: Session, as_of: dt.date | None = None, until: dt.date | None = None
 ) -> CoverageReport:
-    """As of `as_of` (default today) for a campaign ending `until` (default: the campaign_end setting)."""
+    """As of `as_of` (default today) for a campaign ending `until` (default: preference coverage_until)."""
     as_of = as_of or dt.date.today()
-    until = until or settings.get(session, settings.CAMPAIGN_END)
+    until = until or default_until(session, as_of)
     return classify(staff_records(session), applications(session), as_of, until)
+
+
+def default_until(session: Session, as_of: dt.date) -> dt.date:
+    """The coverage_until preference, else the end of the reference day's year."""
+    stored = settings.load(session)[COVERAGE_UNTIL]
+    return stored if isinstance(stored, dt.date) else dt.date(as_of.year, 12, 31)
 
 
 def schools_of(report: CoverageReport) -> list[str]:

@@ -18,11 +18,17 @@ from confirm_desk.services.confirmation import CheckInput, SaveResult, save_chec
 from confirm_desk.store.models import Decision, applicant_table
 
 t = applicant_table
+DEADLINE_DAYS = "incomplete_deadline_days"  # a store preference (confirm_desk/preferences.py)
 
 
 def deadline_for(decided_at: dt.datetime, days: int) -> dt.date:
     """The day by which missing materials are due: the (local) day of the decision plus `days`."""
     return local_time(decided_at).date() + dt.timedelta(days=days)
+
+
+def deadline_days(session: Session) -> int:
+    """The store preference: how many days an applicant has to bring missing materials."""
+    return int(settings.load(session)[DEADLINE_DAYS] or 0)
 
 
 def notice_context(decided_at: dt.datetime | None, days: int) -> dict[str, str]:
@@ -58,7 +64,7 @@ class FollowUpRow:
 def incomplete_applicants(session: Session, today: dt.date | None = None) -> list[FollowUpRow]:
     """Applicants whose decision in force is 申请材料不全, overdue first, then by deadline."""
     today = today or dt.date.today()
-    days = settings.get(session, settings.NOTICE_DAYS)
+    days = deadline_days(session)
     newest = select(func.max(Decision.id)).group_by(Decision.applicant_id)
     stmt = (
         select(t.c.id, t.c.application_no, t.c.name, t.c.phone, t.c.school, t.c.version,

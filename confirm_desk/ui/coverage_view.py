@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.domain.coverage import CATEGORIES, CATEGORY_LABELS, CoverageReport
 from confirm_desk.services import settings
-from confirm_desk.services.coverage import coverage_report, schools_of, write_coverage_xlsx
+from confirm_desk.services.coverage import (
+    COVERAGE_UNTIL,
+    coverage_report,
+    default_until,
+    schools_of,
+    write_coverage_xlsx,
+)
 from confirm_desk.services.staff import staff_count
 from confirm_desk.store.db import Store
 from confirm_desk.ui.messages import show_error, show_info
@@ -44,14 +50,14 @@ class CoverageView(QDialog):
     """`CoverageView(store, open_applicant=callback)`: double-click calls back with the applicant id."""
 
     def __init__(self, store: Store, parent: QWidget | None = None,
-                 open_applicant: Callable[[int], None] | None = None) -> None:
+                 open_applicant: Callable[[int], None] | None = None, operator: str = "") -> None:
         super().__init__(parent)
-        self.store, self.open_applicant = store, open_applicant
+        self.store, self.open_applicant, self.operator = store, open_applicant, operator
         self.report: CoverageReport | None = None
         self.setWindowTitle("应注册情况（教职工名单对照）")
         self.resize(1100, 640)
         with store.session() as session:
-            until = settings.get(session, settings.CAMPAIGN_END)
+            until = default_until(session, dt.date.today())
         self.as_of = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.until = QDateEdit(_qdate(until), calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.school = QComboBox()
@@ -92,8 +98,8 @@ class CoverageView(QDialog):
     def refresh(self) -> None:
         as_of, until = _pydate(self.as_of.date()), _pydate(self.until.date())
         with self.store.session() as session:
-            if settings.get(session, settings.CAMPAIGN_END) != until:
-                settings.put(session, settings.CAMPAIGN_END, until)  # the campaign end is a shared preference
+            if default_until(session, as_of) != until:  # a shared preference: every seat sees the same
+                settings.save(session, {COVERAGE_UNTIL: until}, self.operator)
             staff = staff_count(session)
             self.report = coverage_report(session, as_of, until) if staff else None
         chosen = self.school.currentText()

@@ -17,9 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.domain.errors import KnownError
+from confirm_desk.preferences import preference
 from confirm_desk.services import settings
 from confirm_desk.services.accounts import Account
-from confirm_desk.services.follow_up import FollowUpRow, incomplete_applicants, materials_arrived
+from confirm_desk.services.follow_up import (
+    DEADLINE_DAYS,
+    FollowUpRow,
+    deadline_days,
+    incomplete_applicants,
+    materials_arrived,
+)
 from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.messages import ask, show_error
@@ -68,9 +75,10 @@ class FollowUpView(QDialog):
         self.model = RowsModel(HEADERS, self)
         self.table = report_table(self.model)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
-        self.days = QSpinBox(minimum=1, maximum=365, suffix=" 天")
+        pref = preference(DEADLINE_DAYS)
+        self.days = QSpinBox(minimum=pref.minimum, maximum=pref.maximum, suffix=pref.suffix)
         with store.session() as session:
-            self.days.setValue(settings.get(session, settings.NOTICE_DAYS))
+            self.days.setValue(deadline_days(session))
         self.days.editingFinished.connect(self._save_days)
         self.summary = QLabel()
         notice = QPushButton("打印补正通知单…")
@@ -105,7 +113,8 @@ class FollowUpView(QDialog):
 
     def _save_days(self) -> None:
         with self.store.session() as session:
-            settings.put(session, settings.NOTICE_DAYS, self.days.value())
+            operator = self.account.username if self.account else ""
+            settings.save(session, {DEADLINE_DAYS: self.days.value()}, operator)
         self.refresh()
 
     def _current_row(self) -> int:

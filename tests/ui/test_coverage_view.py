@@ -80,6 +80,7 @@ def test_follow_up_view_ticks_materials_then_offers_the_decision(qtbot, imported
     from sqlalchemy import select
 
     from confirm_desk.domain.statuses import Status
+    from confirm_desk.preferences import preference
     from confirm_desk.services import accounts
     from confirm_desk.services.confirmation import CheckInput, load_check, save_check
     from confirm_desk.store.models import applicant_table as t
@@ -99,7 +100,8 @@ def test_follow_up_view_ticks_materials_then_offers_the_decision(qtbot, imported
     qtbot.addWidget(view)
     assert view.model.rowCount() == 1
     assert view.model.rows[0][4] == "、".join(MISSING)
-    assert view.model.rows[0][6] == str(dt.date.today() + dt.timedelta(days=15))
+    days = preference("incomplete_deadline_days").default
+    assert view.model.rows[0][6] == str(dt.date.today() + dt.timedelta(days=days))
     view.table.selectRow(0)
     messages.answers.append(True)
     view.materials_arrived(MISSING)
