@@ -39,10 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_report_coverage)
 
     export = subcommand_group(sub, "export", "导出：audit、day 等")
-    p = export.add_parser("day", help="当日工作包（.zip）：应注册情况、照片问题、当日审计及 SHA-256 清单")
+    p = export.add_parser("day", help="当日工作包（.zip）：下一同步批次、花名册、统计表、应注册情况、"
+                                     "照片问题、补正跟进、当日审计及 SHA-256 清单")
     p.add_argument("out", type=Path)
     p.add_argument("--day", type=_date, help="哪一天（默认今天）")
-    p.add_argument("--user", default="", help="操作员（记入审计）")
+    p.add_argument("--user", default="", help="操作员（导出批次必需；记入审计）")
     p.set_defaults(handler=cmd_export_day)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants import status_counts
 from confirm_desk.services.audit_log import utc_start
+from confirm_desk.services.batch_export import preview_next_batch
 from confirm_desk.services.follow_up import FollowUpRow, incomplete_applicants
 from confirm_desk.services.printing.documents import confirmed_ids
 from confirm_desk.store.models import Decision, Operator, applicant_table
@@ -34,6 +35,8 @@ class DaySummary:
     forms_to_print: list[PrintQueueRow] = field(default_factory=list)  # reprints first
     receipts_to_print: list[PrintQueueRow] = field(default_factory=list)
     incomplete: list[FollowUpRow] = field(default_factory=list)
+    not_in_batch: int = 0  # decisions (and edits) the next synced batch would carry
+    next_batch: int = 0  # its number
 
     @property
     def total(self) -> int:
@@ -79,4 +82,6 @@ def day_summary(session: Session, day: dt.date | None = None) -> DaySummary:
     summary.forms_to_print = _queue(session, confirmed_ids(session, "form"))
     summary.receipts_to_print = _queue(session, confirmed_ids(session, "receipt"))
     summary.incomplete = incomplete_applicants(session, day)
+    plan = preview_next_batch(session)
+    summary.not_in_batch, summary.next_batch = len(plan.items), plan.number
     return summary

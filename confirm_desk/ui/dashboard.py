@@ -65,10 +65,12 @@ class DashboardPanel(QWidget):
         self.follow_label.setWordWrap(True)
         follow_button = QPushButton("补正跟进…")
         follow_button.clicked.connect(self.follow_up_requested.emit)
-        follow = QGroupBox("申请材料不全")
-        box = QHBoxLayout(follow)
-        box.addWidget(self.follow_label, 1)
-        box.addWidget(follow_button)
+        self.batch_label = QLabel()
+        follow = QGroupBox("申请材料不全 · 同步批次")
+        box = QGridLayout(follow)
+        box.addWidget(self.follow_label, 0, 0)
+        box.addWidget(follow_button, 0, 1)
+        box.addWidget(self.batch_label, 1, 0, 1, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -101,6 +103,8 @@ class DashboardPanel(QWidget):
                                   [r.applicant_id for _k, r, _n in queue],
                                   [i for i, (_k, r, _n) in enumerate(queue) if r.reprint])
         self.follow_label.setText(f"申请材料不全 {len(s.incomplete)} 人，其中已逾期 {s.overdue} 人。")
+        self.batch_label.setText(f"尚未导出批次的确认结果（含修改）{s.not_in_batch} 人"
+                                 + (f"，将作为第 {s.next_batch} 批导出。" if s.not_in_batch else "。"))
         self.today_table.resizeColumnsToContents()
         self.queue_table.resizeColumnsToContents()
 

@@ -24,6 +24,7 @@ def test_dashboard_numbers_and_reprints_first(qtbot, imported_store) -> None:
     assert "申请表 57 份（其中需重新打印 1 份）" in panel.print_label.text()
     assert panel.queue_model.rows[0][:2] == ("申请表", last_no) and 0 in panel.queue_model.alerts
     assert "申请材料不全 0 人" in panel.follow_label.text()
+    assert "57 人，将作为第 1 批导出" in panel.batch_label.text()
     with qtbot.waitSignal(panel.open_applicant) as signal:
         panel.queue_table.doubleClicked.emit(panel.queue_model.index(0, 1))
     assert signal.args == [ids[-1]]

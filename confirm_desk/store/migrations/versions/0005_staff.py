@@ -1,14 +1,14 @@
 """staff list (教职工名单) for the coverage rules
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"  # 0004 (seats) once it lands in main
+down_revision = "0003"  # "0004" (seats) once that lands in main
 branch_labels = None
 depends_on = None
 
