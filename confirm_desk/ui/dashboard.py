@@ -71,6 +71,7 @@ class DashboardPanel(QWidget):
         box.addWidget(self.follow_label, 0, 0)
         box.addWidget(follow_button, 0, 1)
         box.addWidget(self.batch_label, 1, 0, 1, 2)
+        box.setColumnStretch(0, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
