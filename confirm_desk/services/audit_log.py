@@ -17,6 +17,7 @@ from confirm_desk.store.models import AuditEvent
 ACTION_LABELS = {
     "import": "导入",
     "import_update": "导入更新",
+    "staff_import": "导入教职工名单",
     "import_conflict": "导入冲突",
     "import_agree": "导入值与本地一致",
     "conflict_keep": "冲突：保留本地值",
