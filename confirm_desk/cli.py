@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.printing",
     "confirm_desk.commands.backup",
     "confirm_desk.commands.batches",
+    "confirm_desk.commands.coverage",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -98,6 +98,9 @@ PREFERENCES: tuple[Preference, ...] = (
                help="补交材料的地点，打印在凭证上（可空）"),
     Preference("campaign_end", Kind.DATE, None, "本次确认截止日期", POINT, S,
                help="现场确认工作的最后一天"),
+    Preference("coverage_until", Kind.DATE, None, "应注册判断截止日期", POINT, S,
+               help="注册有效期在此日前到期、或试用期在此日前期满的教师本期应注册（COV-1）；"
+                    "留空为当年 12 月 31 日"),
     Preference("incomplete_deadline_days", Kind.INT, 5, "补交材料期限", POINT, S,
                minimum=1, maximum=60, suffix=" 天", help="材料不全时，申请人须在这么多天内补齐"),
     Preference("rule_province", Kind.CHOICE, "浙江省", "省份规则集", RULES, S,

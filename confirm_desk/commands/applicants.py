@@ -7,7 +7,7 @@ import csv
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, print_table, store_from
+from confirm_desk.commands.common import add_format, print_table, report_import, store_from
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 
@@ -51,27 +51,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from confirm_desk.commands.common import emit_json_result
     from confirm_desk.services.importing import import_applicants
-    from confirm_desk.services.reports import write_row_errors
 
     store = store_from(args)
     result = import_applicants(store, args.file, args.photos, operator=args.user)
-    if args.report:
-        write_row_errors(result, args.report)
-    if args.format == "json":
-        emit_json_result(result)
-    else:
-        print(result.summary())
-        print(result.summary_zh())
-        for e in result.errors[:50]:
-            print(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}")
-        if len(result.errors) > 50:
-            print(f"  ……另有 {len(result.errors) - 50} 行错误（用 --report 导出全部）")
-        if result.photos:
-            for pe in result.photos.errors:
-                print(f"  照片 {pe.file}：{pe.message}")
-    return 1 if result.error_count else 0
+    return report_import(args, result)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -83,3 +83,25 @@ def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):
     from confirm_desk.services.accounts import authenticate
 
     return authenticate(store, username, read_password(f"{username} 的密码：", env))
+
+
+def report_import(args: argparse.Namespace, result) -> int:  # noqa: ANN001
+    """An import's result for people (counts, the first row errors) or scripts (--format json);
+    `--report` writes every row error. Exit 1 when rows were refused."""
+    from confirm_desk.services.reports import write_row_errors
+
+    if args.report:
+        write_row_errors(result, args.report)
+    if args.format == "json":
+        emit_json_result(result)
+    else:
+        print(result.summary())
+        print(result.summary_zh())
+        for e in result.errors[:50]:
+            print(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}")
+        if len(result.errors) > 50:
+            print(f"  ……另有 {len(result.errors) - 50} 行错误（用 --report 导出全部）")
+        if result.photos:
+            for pe in result.photos.errors:
+                print(f"  照片 {pe.file}：{pe.message}")
+    return 1 if result.error_count else 0

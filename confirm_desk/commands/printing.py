@@ -1,4 +1,4 @@
-"""CLI: print receipt|form NO ... [--all-confirmed] -o OUT.pdf (one PDF for every applicant named)."""
+"""CLI: print receipt|form|notice NO ... [--all-confirmed] -o OUT.pdf (one PDF for every applicant named)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from confirm_desk.domain.errors import KnownError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("print", help="打印受理凭证或申请表（PDF，多人合为一个文件）")
-    p.add_argument("kind", choices=("receipt", "form"), help="receipt = 受理凭证，form = 申请表")
+    p = sub.add_parser("print", help="打印受理凭证、申请表或补正通知单（PDF，多人合为一个文件）")
+    p.add_argument("kind", choices=("receipt", "form", "notice"),
+                   help="receipt = 受理凭证，form = 申请表，notice = 补正通知单（申请材料不全者）")
     p.add_argument("numbers", nargs="*", metavar="NO", help="报名号或证件号码")
     p.add_argument("--all-confirmed", action="store_true", help="所有“确认已通过”的申请人")
     p.add_argument("--unprinted", action="store_true",

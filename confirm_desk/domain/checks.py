@@ -24,6 +24,7 @@ FINDING_LABELS = {
     "birth_mismatch": "出生日期与身份证不符", "cert_old_format": "旧版15位证书号码", "cert_format": "证书号码格式错误",
     "cert_missing": "证书号码为空", "stage_mismatch": "低证高聘", "subject_differs": "科证不一",
     "date_unparsed": "日期无法识别", "cert_year_mismatch": "发证日期与证书号码年份不符",
+    "past_retirement": "已达法定退休年龄",
 }
 
 

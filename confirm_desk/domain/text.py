@@ -113,3 +113,8 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026年09月24日, as printed papers write a day."""
+    return f"{day.year}年{day.month:02d}月{day.day:02d}日"

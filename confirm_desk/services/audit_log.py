@@ -17,6 +17,7 @@ from confirm_desk.store.models import AuditEvent
 ACTION_LABELS = {
     "import": "导入",
     "import_update": "导入更新",
+    "staff_import": "导入教职工名单",
     "import_conflict": "导入冲突",
     "import_agree": "导入值与本地一致",
     "conflict_keep": "冲突：保留本地值",
@@ -98,13 +99,13 @@ def _filtered(criteria: AuditFilter) -> Select:
     if criteria.operator:
         stmt = stmt.where(AuditEvent.operator == criteria.operator)
     if criteria.since:
-        stmt = stmt.where(AuditEvent.at >= _utc_start(criteria.since))
+        stmt = stmt.where(AuditEvent.at >= utc_start(criteria.since))
     if criteria.until:
-        stmt = stmt.where(AuditEvent.at < _utc_start(criteria.until + dt.timedelta(days=1)))
+        stmt = stmt.where(AuditEvent.at < utc_start(criteria.until + dt.timedelta(days=1)))
     return stmt
 
 
-def _utc_start(day: dt.date) -> dt.datetime:
+def utc_start(day: dt.date) -> dt.datetime:
     """Local midnight of `day` as the naive UTC time the store keeps."""
     return dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.UTC).replace(tzinfo=None)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
 from confirm_desk.domain.checks import Finding, check_applicant
+from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
 from confirm_desk.domain.errors import NotFound, RuleViolation
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, Editable, is_yes, may_edit
@@ -140,7 +141,7 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
         version=applicant.version,
         status=Status(applicant.status),
         values=values,
-        findings=check_applicant(values),
+        findings=check_applicant(values) + retirement_findings(values, dt.date.today()),
         cert_on_record=on_record,
         editable=frozenset(f.key for f in FIELDS if may_edit(f, on_record)),
         compares=marks.load_compares(session, applicant_id),

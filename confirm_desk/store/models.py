@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.store.dialects import nocase_string
+from confirm_desk.domain.staff_fields import STAFF_FIELDS
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -285,3 +286,19 @@ class Lease(Base):
     seat: Mapped[str] = mapped_column(String(120))  # host and process: one operator may sit at two PCs
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+# The schools' staff list (教职工名单, rules COV-1…6): one row per ID number, columns from
+# domain.staff_fields; re-importing updates a row in place.
+staff_table = Table(
+    "staff_member",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    *[Column(f.key, String(f.max_length), nullable=False, server_default="") for f in STAFF_FIELDS],
+    Column("import_hash", String(64), nullable=False, server_default=""),
+    Column("source_file", String(260), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    Index("uq_staff_member_id_number", "id_number", unique=True),
+    Index("ix_staff_member_school", "school"),
+)

@@ -8,11 +8,8 @@ from typing import Any
 from confirm_desk.domain.decisions import CONDITION_COUNT
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status
+from confirm_desk.domain.text import chinese_date
 from confirm_desk.services.printing.print_data import PrintData
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
 
 
 def page_context(data: PrintData, now: dt.datetime, copy: int = 1, copies: int = 1) -> dict[str, Any]:

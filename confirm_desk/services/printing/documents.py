@@ -37,6 +37,7 @@ KINDS = {
     "receipt": PaperKind("receipt", "receipt", "受理凭证", "print_receipt", 1),
     # The rule (Zhoushan 六(一)2) asks for the form 一式2份, both signed: two copies by default.
     "form": PaperKind("form", "application_form", "申请表", "print_form", 2),
+    "notice": PaperKind("notice", "notice", "补正通知单", "print_notice", 1),
 }
 
 
@@ -53,6 +54,8 @@ def refusal(kind: PaperKind, status: Status) -> str:
         return "网报未完成，不能打印（CONF-1）"
     if kind.key == "receipt" and not status.decided:
         return f"尚未作出确认决定（{status.label}），不能打印受理凭证"
+    if kind.key == "notice" and status is not Status.INCOMPLETE:
+        return f"当前为“{status.label}”，只有“申请材料不全”的申请人才有补正通知单"
     return ""
 
 

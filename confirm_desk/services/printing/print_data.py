@@ -102,7 +102,10 @@ def _setting(session: Session, key: str) -> str:
 
 def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
     """PrintData for the ids, in the order given; unknown ids raise NotFound."""
+    from confirm_desk.services.follow_up import deadline_days, notice_context
+
     address = _setting(session, POINT_ADDRESS_SETTING)
+    notice_days = deadline_days(session)
     out: list[PrintData] = []
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
@@ -115,16 +118,18 @@ def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
             if row is None:
                 raise NotFound(f"申请人（编号 {applicant_id}）不存在")
             values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
+            decision = decisions.get(applicant_id, PrintedDecision())
             out.append(PrintData(
                 applicant_id=applicant_id,
                 values=values,
                 status=Status(row.status),
-                decision=decisions.get(applicant_id, PrintedDecision()),
+                decision=decision,
                 photo=photos.get(applicant_id),
                 confirmation_point=values["confirmation_point"],
                 point_address=address,
                 reprint_needed=bool(row.reprint_needed),
                 version=row.version,
+                extra=notice_context(decision.decided_at, notice_days),
             ))
     return out
 

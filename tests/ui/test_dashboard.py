@@ -1,0 +1,52 @@
+"""pytest-qt: the day-at-a-glance panel shows the store's numbers; reprints come first."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from confirm_desk.domain.statuses import Status
+from confirm_desk.store.models import applicant_table as t
+from tests.printing_helpers import decide_all
+
+
+def test_dashboard_numbers_and_reprints_first(qtbot, imported_store) -> None:
+    from confirm_desk.ui.dashboard import DashboardPanel
+
+    ids = decide_all(imported_store, "confirmed", photos=False)
+    with imported_store.session() as session:
+        session.execute(update(t).where(t.c.id == ids[-1]).values(reprint_needed=True))
+        last_no = session.scalar(select(t.c.application_no).where(t.c.id == ids[-1]))
+    panel = DashboardPanel(imported_store)
+    qtbot.addWidget(panel)
+    assert panel.status_labels[Status.CONFIRMED].text() == "57"
+    assert panel.status_labels[Status.DRAFT].text() == "3"
+    assert panel.today_model.rows == [("王确认", "57", "0", "0", "57")]
+    assert "申请表 57 份（其中需重新打印 1 份）" in panel.print_label.text()
+    assert panel.queue_model.rows[0][:2] == ("申请表", last_no) and 0 in panel.queue_model.alerts
+    assert "申请材料不全 0 人" in panel.follow_label.text()
+    assert "57 人，将作为第 1 批导出" in panel.batch_label.text()
+    with qtbot.waitSignal(panel.open_applicant) as signal:
+        panel.queue_table.doubleClicked.emit(panel.queue_model.index(0, 1))
+    assert signal.args == [ids[-1]]
+
+
+def test_dashboard_on_an_empty_store(qtbot, store) -> None:
+    from confirm_desk.ui.dashboard import DashboardPanel
+
+    panel = DashboardPanel(store)
+    qtbot.addWidget(panel)
+    assert panel.status_labels[Status.PENDING].text() == "0"
+    assert panel.queue_model.rowCount() == 0
+
+
+def test_day_pack_from_the_menu(qtbot, imported_store, tmp_path) -> None:
+    import zipfile
+
+    from confirm_desk.ui import messages
+    from confirm_desk.ui.day_pack_ops import export_day_pack
+    from confirm_desk.ui.jobs import JobRunner
+
+    out = tmp_path / "day.zip"
+    export_day_pack(None, imported_store, "clerk", JobRunner(None, synchronous=True), path=str(out))
+    assert "manifest.json" in zipfile.ZipFile(out).namelist()
+    assert messages.shown[-1][0] == "info" and "尚未导入教职工名单" in messages.shown[-1][1]
