@@ -33,6 +33,15 @@ def build_actions(self: MainWindow) -> None:
     self.act_find = action("查找", self.query.focus_search, QKeySequence.StandardKey.Find)
     self.act_list_all = action("列出全部", self.query.clear, "Ctrl+L")
     self.act_crop = action("裁剪照片…", self.crop_photo, "Ctrl+E")
+    self.act_export_batch = action("导出上报批次…", self.export_batch, "Ctrl+Shift+B")
+    self.act_conflicts = action("处理导入冲突…", self.review_conflicts)
+    self.act_export_roster = action("导出花名册…", lambda: self.export_sheet("roster"))
+    self.act_export_stats = action("导出统计表…", lambda: self.export_sheet("stats"))
+    self.act_import_staff = action("导入教职工名单…", self.import_staff)
+    self.act_export_day = action("导出当日工作包…", self.export_day)
+    self.act_coverage = action("应注册情况…", self.show_coverage)
+    self.act_follow_up = action("补正跟进…", self.show_follow_up)
+    self.act_print_notice = action("打印补正通知单…", lambda: self.print_selected("notice"))
     self.act_photo_review = action("照片审核…", self.review_photos, "Ctrl+Shift+E")
     self.act_print_receipt = action("打印受理凭证…", lambda: self.print_selected("receipt"), "Ctrl+P")
     self.act_print_form = action("打印申请表…", lambda: self.print_selected("form"), "Ctrl+Shift+P")
@@ -48,7 +57,11 @@ def build_actions(self: MainWindow) -> None:
     self.act_about = action("关于", self._about)
 
     menu = self.menuBar().addMenu("文件(&F)")
-    menu.addAction(self.act_import)
+    for act in (self.act_import, self.act_import_staff, self.act_conflicts):
+        menu.addAction(act)
+    menu.addSeparator()
+    for act in (self.act_export_batch, self.act_export_roster, self.act_export_stats, self.act_export_day):
+        menu.addAction(act)
     self.file_menu = menu
     menu.addSeparator()
     menu.addAction(self.act_quit)
@@ -59,11 +72,15 @@ def build_actions(self: MainWindow) -> None:
                 self.act_audit):
         menu.addAction(act)
     menu.addSeparator()
+    for act in (self.act_coverage, self.act_follow_up):
+        menu.addAction(act)
+    menu.addSeparator()
     menu.addAction(self.act_full_ids)
     self.view_menu = menu
     self.print_menu = self.menuBar().addMenu("打印(&P)")
     self.print_menu.addAction(self.act_print_receipt)
     self.print_menu.addAction(self.act_print_form)
+    self.print_menu.addAction(self.act_print_notice)
     batch = self.print_menu.addMenu("批量打印")
     batch.addAction(self.act_batch_receipts)
     batch.addAction(self.act_batch_forms)

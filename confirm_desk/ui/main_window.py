@@ -22,12 +22,13 @@ from confirm_desk.ui.applicant_model import ApplicantListModel
 from confirm_desk.ui.detail_dialog import DetailDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main_actions import build_actions
+from confirm_desk.ui.main_workflow import WorkflowMixin
 from confirm_desk.ui.messages import ask
 from confirm_desk.ui.preferences_store import PreferencesStore
 from confirm_desk.ui.query_bar import QueryBar
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WorkflowMixin, QMainWindow):
     def __init__(self, store: Store, account: Account | None = None, runner: JobRunner | None = None,
                  idle_minutes: float = 0) -> None:
         super().__init__()
@@ -68,8 +69,13 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         build_actions(self)
+        self.install_dashboard()
         self.reload()
         self.table.resizeColumnsToContents()
+        from confirm_desk.ui.list_refresh import ListRefresher
+
+        self.refresher = ListRefresher(self.model, self)  # shows other seats' work (see README, seats)
+        self.refresher.refreshed.connect(lambda _n: self._update_count())
         if account is not None:
             who = account.display_name or account.username
             self.statusBar().showMessage(f"当前操作员：{who}（{'管理员' if account.is_admin else '确认员'}）")
@@ -86,6 +92,8 @@ class MainWindow(QMainWindow):
         self.model.criteria = self.query.criteria()
         self.model.refresh()
         self._update_count()
+        if hasattr(self, "dashboard"):
+            self.dashboard.refresh()
 
     def apply_criteria(self, criteria: ListCriteria) -> None:
         self.model.set_criteria(criteria)
@@ -162,6 +170,7 @@ class MainWindow(QMainWindow):
 
     def applicant_changed(self, applicant_id: int) -> None:
         self.model.invalidate(applicant_id)
+        self.dashboard.refresh()
         self.statusBar().showMessage("已保存", 3000)
 
     def show_audit(self) -> None:
@@ -250,6 +259,8 @@ class MainWindow(QMainWindow):
             self.reload()
             self.statusBar().showMessage(result.summary_zh(), 10000)
             self._show_dialog(ImportResultDialog(result, self))
+            if result.conflicts and self.account is not None:
+                self.review_conflicts()  # local work kept: the clerk decides field by field
 
         self.runner.run(f"正在导入 {file.name}", work, done)
 

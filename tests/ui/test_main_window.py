@@ -158,3 +158,21 @@ def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_windo
     previews = [d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog)]
     assert len(previews) == 1
     assert previews[0].document.pageCount() == 2  # one applicant, two signed copies
+
+
+def test_later_steps_are_reachable_from_the_main_window(imported_store, make_window, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    from confirm_desk.ui.coverage_view import CoverageView
+    from confirm_desk.ui.follow_up_view import FollowUpView
+
+    window = make_window(imported_store)
+    assert window.dashboard_dock.widget() is window.dashboard
+    window.write_sheet("roster", tmp_path / "roster.xlsx")
+    assert len(load_workbook(tmp_path / "roster.xlsx").sheetnames) >= 1
+    window.write_sheet("stats", tmp_path / "stats.xlsx")
+    assert (tmp_path / "stats.xlsx").stat().st_size > 0
+    window.act_coverage.trigger()
+    window.act_follow_up.trigger()
+    kinds = {type(d) for d in window.open_dialogs}
+    assert {CoverageView, FollowUpView} <= kinds
