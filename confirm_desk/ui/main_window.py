@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -93,7 +93,7 @@ class MainWindow(WorkflowMixin, QMainWindow):
         self.model.refresh()
         self._update_count()
         if hasattr(self, "dashboard"):
-            self.dashboard.refresh()
+            QTimer.singleShot(0, self.dashboard.refresh)  # the list first: the day's counts follow a moment later
 
     def apply_criteria(self, criteria: ListCriteria) -> None:
         self.model.set_criteria(criteria)

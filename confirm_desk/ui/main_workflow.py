@@ -30,7 +30,6 @@ class WorkflowMixin:
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.dashboard_dock = dock
         self.view_menu.addAction(dock.toggleViewAction())
-        self.dashboard.refresh()
 
     def export_batch(self: MainWindow) -> None:
         from confirm_desk.ui.batch_export_dialog import BatchExportDialog
