@@ -25,7 +25,7 @@ class DashboardPanel(QWidget):
     open_applicant = Signal(int)
     follow_up_requested = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, load_now: bool = True) -> None:
         super().__init__(parent)
         self.store = store
         self.summary: DaySummary | None = None
@@ -79,7 +79,8 @@ class DashboardPanel(QWidget):
         layout.addWidget(today, 1)
         layout.addWidget(printing, 2)
         layout.addWidget(follow)
-        self.refresh()
+        if load_now:
+            self.refresh()
 
     def refresh(self) -> None:
         with self.store.session() as session:
