@@ -32,22 +32,33 @@ def export_xlsx(count: int) -> Path:
     return path
 
 
-def store_with(count: int) -> Path:
-    """A migrated SQLite store holding `count` imported applicants (no photos)."""
+def cached_store(name: str, count: int, fill=None) -> Path:  # noqa: ANN001
+    """A migrated SQLite store `name` holding `count` generated applicants (no photos), built once and
+    cached; `fill(session, ids)` adds what a benchmark needs (decisions, photos...) in the same transaction."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"store_{count}.sqlite3"
+    path = CACHE / f"{name}.sqlite3"
     if path.exists():
         return path
+    from sqlalchemy import select
+
     from confirm_desk.services.importing import ImportResult, store_rows
     from confirm_desk.store.db import open_store
+    from confirm_desk.store.models import applicant_table
 
     tmp = path.with_suffix(".part")
     tmp.unlink(missing_ok=True)
     store = open_store(f"sqlite:///{tmp}")
     with store.session() as session:  # straight from the generator: no 100,000-row xlsx needed
         store_rows(session, list(enumerate(generate(count, seed=count))), ImportResult("bench"))
+        if fill is not None:
+            fill(session, list(session.scalars(select(applicant_table.c.id).order_by(applicant_table.c.id))))
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.dispose()
     tmp.replace(path)
     return path
+
+
+def store_with(count: int) -> Path:
+    """A migrated SQLite store holding `count` imported applicants (no photos)."""
+    return cached_store(f"store_{count}", count)

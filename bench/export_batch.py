@@ -16,57 +16,42 @@ import time
 import zipfile
 from pathlib import Path
 
-from bench.data import CACHE
+from bench.data import cached_store
 
 EDITED_EVERY = 10  # one applicant in ten also had a field changed at the desk
 
 
 def decided_store(count: int) -> Path:
     """A migrated store with `count` confirmed applicants, each with a distinct normalised photo."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"decided_{count}.sqlite3"
-    if path.exists():
-        return path
-    from PIL import Image, ImageDraw
-    from sqlalchemy import insert, select
+    return cached_store(f"decided_{count}", count, _decide_all)
 
-    from confirm_desk.services.demo import generate
-    from confirm_desk.services.importing import ImportResult, store_rows
-    from confirm_desk.store.db import open_store
+
+def _decide_all(session, ids: list[int]) -> None:  # noqa: ANN001
+    from PIL import Image, ImageDraw
+    from sqlalchemy import insert
+
     from confirm_desk.store.models import AuditEvent, Decision, Photo, applicant_table, utcnow
 
-    tmp = path.with_suffix(".part")
-    tmp.unlink(missing_ok=True)
-    store = open_store(f"sqlite:///{tmp}")
-    t = applicant_table
-    with store.session() as session:
-        store_rows(session, list(enumerate(generate(count, seed=count))), ImportResult("bench"))
-        ids = list(session.scalars(select(t.c.id).order_by(t.c.id)))
-        now = utcnow()
-        session.execute(t.update().values(status="confirmed"))
-        session.execute(insert(Decision), [
-            {"applicant_id": i, "outcome": "confirmed", "operator": "clerk", "decided_at": now} for i in ids
-        ])
-        session.execute(insert(AuditEvent), [
-            {"action": "edit", "operator": "clerk", "applicant_id": i, "field": "teaching_subject",
-             "old_value": "语文", "new_value": "数学", "at": now} for i in ids[::EDITED_EVERY]
-        ])
-        photos = []
-        for n, applicant_id in enumerate(ids):
-            image = Image.new("RGB", (114, 156), (200 + n % 50, 220, 240 - n % 40))
-            draw = ImageDraw.Draw(image)
-            draw.ellipse((30, 25, 84, 95), fill=(230 - n % 30, 190, 160))
-            draw.text((8, 130), str(n), fill=(0, 0, 0))
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=90)
-            photos.append({"applicant_id": applicant_id, "original": buffer.getvalue(),
-                           "normalized": buffer.getvalue()})
-        session.execute(insert(Photo), photos)
-    with store.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.dispose()
-    tmp.replace(path)
-    return path
+    now = utcnow()
+    session.execute(applicant_table.update().values(status="confirmed"))
+    session.execute(insert(Decision), [
+        {"applicant_id": i, "outcome": "confirmed", "operator": "clerk", "decided_at": now} for i in ids
+    ])
+    session.execute(insert(AuditEvent), [
+        {"action": "edit", "operator": "clerk", "applicant_id": i, "field": "teaching_subject",
+         "old_value": "语文", "new_value": "数学", "at": now} for i in ids[::EDITED_EVERY]
+    ])
+    photos = []
+    for n, applicant_id in enumerate(ids):
+        image = Image.new("RGB", (114, 156), (200 + n % 50, 220, 240 - n % 40))
+        draw = ImageDraw.Draw(image)
+        draw.ellipse((30, 25, 84, 95), fill=(230 - n % 30, 190, 160))
+        draw.text((8, 130), str(n), fill=(0, 0, 0))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        photos.append({"applicant_id": applicant_id, "original": buffer.getvalue(),
+                       "normalized": buffer.getvalue()})
+    session.execute(insert(Photo), photos)
 
 
 def ours(source: Path, work: Path) -> float:

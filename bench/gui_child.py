@@ -12,7 +12,7 @@ T0 = time.perf_counter()
 def bare_window() -> dict:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    app = QApplication([])
+    app = QApplication([])  # noqa: F841  (must stay alive while the view paints)
     window = QMainWindow()
     window.show()
     app.processEvents()
@@ -26,7 +26,7 @@ def bare_table(db: str) -> dict:
     from PySide6.QtCore import QAbstractTableModel, Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
-    app = QApplication([])
+    app = QApplication([])  # noqa: F841  (must stay alive while the view paints)
     rows = sqlite3.connect(db).execute(
         "SELECT application_no, name, gender, id_number, school, teaching_stage, confirmation_point, status "
         "FROM applicant ORDER BY application_no LIMIT 100").fetchall()
@@ -58,7 +58,7 @@ def ours(db: str) -> dict:
     from confirm_desk.app import build_main_window
     from confirm_desk.ui.fonts import install_cjk_font
 
-    app = QApplication([])
+    app = QApplication([])  # noqa: F841  (must stay alive while the view paints)
     install_cjk_font(app)
     window = build_main_window()
     window.show()

@@ -26,12 +26,11 @@ def keystrokes(sample_id: str) -> list[dict]:
 
 def main(db: Path) -> dict:
     from PySide6.QtWidgets import QApplication
+    from sqlalchemy import func, select
 
     from confirm_desk.services.applicants import ListCriteria, filtered
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import applicant_table as t
-    from sqlalchemy import func, select
-
     from confirm_desk.ui.applicant_model import CHUNK, ApplicantListModel
 
     _app = QApplication([])
