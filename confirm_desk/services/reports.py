@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from confirm_desk.services.importing import ImportResult
+from confirm_desk.services.xlsx_safe import safe_cell
 
 REPORT_HEADERS = ["文件", "行号", "列", "值", "说明", "级别"]
 
@@ -29,8 +30,6 @@ def write_row_errors(result: ImportResult, out: Path) -> None:
     if out.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
-        from confirm_desk.services.xlsx_safe import safe_cell
-
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("导入错误")
         ws.append(REPORT_HEADERS)
@@ -41,10 +40,5 @@ def write_row_errors(result: ImportResult, out: Path) -> None:
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_HEADERS)
-        writer.writerows([[safe_text(v) for v in r] for r in rows])
+        writer.writerows([[safe_cell(v) for v in r] for r in rows])
 
-
-def safe_text(value: object) -> object:
-    from confirm_desk.services.xlsx_safe import safe_cell
-
-    return safe_cell(value)
