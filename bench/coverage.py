@@ -44,9 +44,9 @@ def staff_xlsx(store_path: Path, count: int) -> Path:
 
 def bench_rows(quick: bool) -> list[dict]:
     from bench.__main__ import row
-    from confirm_desk.services.coverage import coverage_report
-    from confirm_desk.services.spreadsheet import read_rows
-    from confirm_desk.services.staff import import_staff
+    from confirm_desk.services.coverage.report import coverage_report
+    from confirm_desk.services.spreadsheets.read import read_rows
+    from confirm_desk.services.coverage.staff import import_staff
     from confirm_desk.store.db import open_store
 
     count = 5_000 if quick else 50_000

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from confirm_desk.domain.fields import FIELDS
-from confirm_desk.services.demo import generate
+from confirm_desk.services.applicants.demo import generate
 
 CACHE = Path(os.environ.get("CONFIRM_DESK_BENCH_CACHE", Path(tempfile.gettempdir()) / "confirm_desk_bench"))
 
@@ -41,7 +41,7 @@ def cached_store(name: str, count: int, fill=None) -> Path:  # noqa: ANN001
         return path
     from sqlalchemy import select
 
-    from confirm_desk.services.importing import ImportResult, store_rows
+    from confirm_desk.services.importing.applicants import ImportResult, store_rows
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import applicant_table
 

@@ -55,7 +55,7 @@ def _decide_all(session, ids: list[int]) -> None:  # noqa: ANN001
 
 
 def ours(source: Path, work: Path) -> float:
-    from confirm_desk.services.batch_export import export_batch
+    from confirm_desk.services.batches.export import export_batch
     from confirm_desk.store.db import open_store
 
     db = work / "store.sqlite3"
@@ -73,7 +73,7 @@ def floor(source: Path, work: Path) -> float:
     from openpyxl import Workbook
     from sqlalchemy import select
 
-    from confirm_desk.services.batch_rows import plan_next_batch, sheet_rows
+    from confirm_desk.services.batches.rows import plan_next_batch, sheet_rows
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import Photo
 

@@ -45,8 +45,8 @@ def make_photos(count: int) -> list[bytes]:
 
 
 def ours(data: bytes) -> bytes:
-    from confirm_desk.services.photo_analysis import normalize_and_check
-    from confirm_desk.services.photo_presets import preset_by_key
+    from confirm_desk.services.photos.analysis import normalize_and_check
+    from confirm_desk.services.photos.presets import preset_by_key
 
     result, check = normalize_and_check(data, preset_by_key(None))
     assert len(check.faces) == 1, check.codes

@@ -44,7 +44,7 @@ def _haar():
 
 
 def _yunet(side: int):
-    from confirm_desk.services import faces
+    from confirm_desk.services.photos import faces
 
     def detect(image) -> int:
         return len(faces.detect_faces(image, (side,)))
@@ -53,13 +53,13 @@ def _yunet(side: int):
 
 
 def _yunet_two():
-    from confirm_desk.services import faces
+    from confirm_desk.services.photos import faces
 
     return lambda image: len(faces.detect_faces(image))
 
 
 def main() -> int:
-    from confirm_desk.services.photo_normalize import upright_preview
+    from confirm_desk.services.photos.normalize import upright_preview
 
     expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
     candidates = {"YuNet 640": (_yunet(640), 640), "YuNet 480": (_yunet(480), 480),

@@ -56,7 +56,7 @@ def ours(db: str) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from confirm_desk.app import build_main_window
-    from confirm_desk.ui.fonts import install_cjk_font
+    from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication([])  # noqa: F841  (must stay alive while the view paints)
     install_cjk_font(app)

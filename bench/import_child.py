@@ -13,7 +13,7 @@ from bench.timing import peak_rss_mb
 
 
 def ours(xlsx: Path, db: Path) -> float:
-    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
 
     store = open_store(f"sqlite:///{db}")

@@ -57,7 +57,7 @@ def floor(data: bytes) -> bytes:
 
 
 def ours(data: bytes) -> bytes:
-    from confirm_desk.services.photo_normalize import normalize_bytes
+    from confirm_desk.services.photos.normalize import normalize_bytes
 
     return normalize_bytes(data).data
 

@@ -168,7 +168,7 @@ def floor(layout: Any, form: list[tuple], pages: list[list[tuple]], out: Path) -
 
 
 def make_records(count: int, folder: Path) -> list:
-    from confirm_desk.services.demo import fill_demo
+    from confirm_desk.services.applicants.demo import fill_demo
     from confirm_desk.services.printing import load_print_data
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import Photo

@@ -28,10 +28,10 @@ def main(db: Path) -> dict:
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import func, select
 
-    from confirm_desk.services.applicants import ListCriteria, filtered
+    from confirm_desk.services.applicants.listing import ListCriteria, filtered
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import applicant_table as t
-    from confirm_desk.ui.applicant_model import CHUNK, ApplicantListModel
+    from confirm_desk.ui.main.applicant_model import CHUNK, ApplicantListModel
 
     _app = QApplication([])
     store = open_store(f"sqlite:///{db}")

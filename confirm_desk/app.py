@@ -18,8 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     from confirm_desk.domain.errors import KnownError
     from confirm_desk.logs import setup_logging
     from confirm_desk.paths import icon_path
-    from confirm_desk.ui.fonts import install_cjk_font
-    from confirm_desk.ui.messages import show_bug, show_error
+    from confirm_desk.ui.widgets.fonts import install_cjk_font
+    from confirm_desk.ui.widgets.messages import show_bug, show_error
 
     setup_logging()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 def log_in_and_open(store):  # noqa: ANN001, ANN201
     """Log-in (first run: create the administrator, then name the confirmation point), then the main
     window with this seat's idle-lock minutes. None when the user cancels the log-in."""
-    from confirm_desk.ui.first_run_dialog import FirstRunDialog, needs_first_run
-    from confirm_desk.ui.login_dialog import LoginDialog
-    from confirm_desk.ui.main_window import MainWindow
-    from confirm_desk.ui.preferences_store import PreferencesStore
+    from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog, needs_first_run
+    from confirm_desk.ui.accounts.login_dialog import LoginDialog
+    from confirm_desk.ui.main.window import MainWindow
+    from confirm_desk.ui.settings.preferences_store import PreferencesStore
 
     login = LoginDialog(store)
     if login.exec() != LoginDialog.DialogCode.Accepted or login.account is None:
@@ -83,15 +83,15 @@ def daily_backup(store, folder: str, keep: int):  # noqa: ANN001, ANN201
 
 def build_main_window(account=None):  # noqa: ANN001, ANN201
     """The main window over the default store (benchmarks and screenshots skip the log-in)."""
-    from confirm_desk.ui.main_window import MainWindow
+    from confirm_desk.ui.main.window import MainWindow
 
     return MainWindow(open_demo_ready_store(), account)
 
 
 def open_demo_ready_store():  # noqa: ANN201
     """Open the store (filled with the demo set when empty)."""
-    from confirm_desk.services.applicants import count_all
-    from confirm_desk.services.demo import fill_demo
+    from confirm_desk.services.applicants.listing import count_all
+    from confirm_desk.services.applicants.demo import fill_demo
     from confirm_desk.store.db import open_store
 
     store = open_store()

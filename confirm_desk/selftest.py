@@ -42,7 +42,7 @@ def step_store(ctx: Context) -> str:
 def step_demo(ctx: Context) -> str:
     from sqlalchemy import func, select
 
-    from confirm_desk.services.demo import fill_demo
+    from confirm_desk.services.applicants.demo import fill_demo
     from confirm_desk.store.models import Photo, applicant_table
 
     fill_demo(ctx.store, DEMO_COUNT)
@@ -98,7 +98,7 @@ def step_photo(ctx: Context) -> str:
 
     out = ctx.folder / "photo_out.jpg"
     try:
-        from confirm_desk.services.photos import normalize_file
+        from confirm_desk.services.photos.applicant_photos import normalize_file
     except ModuleNotFoundError:  # the photo normaliser not merged yet: decode in draft mode and resize
         with Image.open(ctx.photo) as image:
             image.draft("RGB", (114, 156))
@@ -111,7 +111,7 @@ def step_photo(ctx: Context) -> str:
         raise RuntimeError(f"照片尺寸为 {size[0]}×{size[1]}，应为 114×156")
     detail = f"照片规范为 114×156 JPEG，{out.stat().st_size} 字节"
     try:
-        from confirm_desk.services.faces import detect_faces
+        from confirm_desk.services.photos.faces import detect_faces
     except ModuleNotFoundError:  # face detection not installed: nothing more to prove
         pass
     else:  # loads OpenCV and the YuNet model: what a frozen build most easily loses
@@ -125,7 +125,7 @@ def step_qt(ctx: Context) -> str:
     no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if sys.platform.startswith("linux") and no_display and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a server or CI box: no screen needed
-    from confirm_desk.ui.smoke import qt_smoke
+    from confirm_desk.ui.main.smoke import qt_smoke
 
     return qt_smoke(ctx.store, ctx.photo, ctx.pdf)
 

@@ -31,7 +31,7 @@ def normalised(original: bytes) -> bytes:
 def main() -> None:
     from confirm_desk.domain.decisions import ConditionMark
     from confirm_desk.domain.statuses import Status
-    from confirm_desk.services.demo import draw_photo, generate
+    from confirm_desk.services.applicants.demo import draw_photo, generate
     from confirm_desk.services.printing import PrintData, render_pdf
     from confirm_desk.services.printing.layout import load_layout
     from confirm_desk.services.printing.print_data import PrintedDecision

@@ -59,7 +59,7 @@ def samples() -> Path:
 
 @pytest.fixture
 def imported_store(store, samples: Path):
-    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.importing.applicants import import_applicants
 
     import_applicants(store, samples / "applicants_export.xlsx", samples / "photos")
     return store
@@ -149,7 +149,7 @@ def any_store(request: pytest.FixtureRequest):
 
 @pytest.fixture
 def any_imported_store(any_store, samples: Path):
-    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.importing.applicants import import_applicants
 
     import_applicants(any_store, samples / "applicants_export.xlsx", samples / "photos")
     return any_store

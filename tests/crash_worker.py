@@ -26,7 +26,7 @@ def make_files(folder: Path) -> CrashFiles:
     from openpyxl import Workbook
 
     from confirm_desk.domain.fields import FIELDS
-    from confirm_desk.services.demo import draw_photo, generate
+    from confirm_desk.services.applicants.demo import draw_photo, generate
 
     unique: dict[str, dict[str, str]] = {}
     for row in generate(2 * ROWS + 100, seed=11):  # the generator may give two people one ID number
@@ -55,7 +55,7 @@ def make_files(folder: Path) -> CrashFiles:
 
 def run(db_url: str, files: CrashFiles, start: int, saving) -> None:  # noqa: ANN001
     """Import A (+photos), B, C, A, B, C… until killed; `saving` (a shared flag) is set while writing."""
-    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
 
     store = open_store(db_url, upgrade=False)
@@ -78,7 +78,7 @@ def run_decisions(db_url: str, done_file: str) -> None:
     from sqlalchemy import select
 
     from confirm_desk.domain.statuses import Status
-    from confirm_desk.services.confirmation import CheckInput, load_check, material_labels, save_check
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, material_labels, save_check
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import Applicant
 

@@ -35,7 +35,7 @@ def decide_all(store, status: str = "confirmed", photos: bool = True) -> list[in
     """
     from confirm_desk.domain.decisions import ConditionMark
     from confirm_desk.domain.statuses import Status
-    from confirm_desk.services.confirmation import CheckInput, save_check
+    from confirm_desk.services.confirming.confirmation import CheckInput, save_check
 
     outcome = Status(status)
     conditions = [ConditionMark(True)] * 7

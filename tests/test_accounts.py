@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from confirm_desk.domain.errors import RuleViolation
 from confirm_desk.services import accounts
-from confirm_desk.services.audit_log import list_events
+from confirm_desk.services.audit_trail import list_events
 from tests.accounts_helpers import ADMIN_PW, CLERK_PW, fast_hasher, make_operators  # noqa: F401
 
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from confirm_desk.domain.errors import FileRefused
-from confirm_desk.services.importing import ImportResult, import_applicants
-from confirm_desk.services.photo_intake import import_photos
-from confirm_desk.services.photo_probe import probe_photo
-from confirm_desk.services.photo_sources import PHOTO_SUFFIXES
+from confirm_desk.services.importing.applicants import ImportResult, import_applicants
+from confirm_desk.services.photos.intake import import_photos
+from confirm_desk.services.photos.probe import probe_photo
+from confirm_desk.services.photos.sources import PHOTO_SUFFIXES
 from confirm_desk.store.db import open_store
 from confirm_desk.store.models import applicant_table
 from tests.conftest import file_digest
@@ -116,7 +116,7 @@ def test_zip_slip_writes_nothing_outside(bad_corpus: Path, store) -> None:
 def test_formula_text_stored_as_text_and_escaped_in_report(bad_corpus: Path, store, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from confirm_desk.services.reports import write_row_errors
+    from confirm_desk.services.importing.error_report import write_row_errors
 
     result = import_applicants(store, bad_corpus / "formula_injection.xlsx")
     with store.session() as s:

@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 from confirm_desk.domain.decisions import ConditionMark
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import ListCriteria, count_matching, fetch_rows, resolve
-from confirm_desk.services.batch_export import export_again, export_batch, preview_next_batch
-from confirm_desk.services.confirmation import CheckInput, load_check, material_labels, save_check
+from confirm_desk.services.applicants.listing import ListCriteria, count_matching, fetch_rows, resolve
+from confirm_desk.services.batches.export import export_again, export_batch, preview_next_batch
+from confirm_desk.services.confirming.confirmation import CheckInput, load_check, material_labels, save_check
 from confirm_desk.store.models import Photo, applicant_table
 
 t = applicant_table

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from confirm_desk.cli import main
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.confirmation import latest_decision, material_labels
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import latest_decision, material_labels
 from tests.accounts_helpers import fast_hasher  # noqa: F401
 
 BOSS_PW, LI_PW = "Boss#2026", "Li#20266"

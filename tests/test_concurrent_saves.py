@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from confirm_desk.domain.decisions import ConditionMark
 from confirm_desk.domain.errors import StaleRecord
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.confirmation import CheckInput, latest_decision, load_check, save_check
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import CheckInput, latest_decision, load_check, save_check
 from confirm_desk.store.models import AuditEvent, Decision
 
 EDITABLE = "2025500000002"

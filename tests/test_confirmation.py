@@ -12,9 +12,9 @@ from confirm_desk.domain.decisions import CompareMark, ConditionMark, prefill_co
 from confirm_desk.domain.errors import RuleViolation, StaleRecord
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import accounts
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.audit_log import AuditFilter, export_audit, list_events
-from confirm_desk.services.confirmation import (
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.audit_trail import AuditFilter, export_audit, list_events
+from confirm_desk.services.confirming.confirmation import (
     CheckInput,
     latest_decision,
     load_check,

@@ -9,8 +9,8 @@ import pytest
 
 from confirm_desk.cli import main
 from confirm_desk.domain.coverage import CATEGORIES
-from confirm_desk.services.spreadsheet import read_rows
-from confirm_desk.services.staff import import_staff
+from confirm_desk.services.spreadsheets.read import read_rows
+from confirm_desk.services.coverage.staff import import_staff
 
 AS_OF = ["--as-of", "2026-03-01", "--until", "2026-12-31"]
 
@@ -110,7 +110,7 @@ def test_row_errors_and_updates(store, tmp_path) -> None:
                         encoding="utf-8")
     again = import_staff(store, csv_path)
     assert (again.imported, again.updated) == (0, 1)
-    from confirm_desk.services.staff import staff_records
+    from confirm_desk.services.coverage.staff import staff_records
 
     with store.session() as session:
         records = {r.id_number: r for r in staff_records(session)}
@@ -122,7 +122,7 @@ def test_check_dialog_flags_applicants_past_retirement(imported_store, samples) 
     """CYC-3: the four sample applicants past the statutory age carry a past_retirement finding."""
     from sqlalchemy import select
 
-    from confirm_desk.services.confirmation import load_check
+    from confirm_desk.services.confirming.confirmation import load_check
     from confirm_desk.store.models import applicant_table as t
 
     expected = json.loads((samples / "staff_expected.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from confirm_desk.domain.errors import KnownError
-from confirm_desk.services.importing import import_applicants
+from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.store.db import open_store
 from tests import crash_worker
 from tests.crash_worker import PHONE_C, PHOTOS, ROWS, CrashFiles
@@ -56,8 +56,8 @@ def store_problems(path: Path, files: CrashFiles) -> list[str]:
 
 def forkserver():  # noqa: ANN201
     ctx = multiprocessing.get_context("forkserver")  # a clean, pre-loaded parent: each child starts in ms
-    ctx.set_forkserver_preload(["tests.crash_worker", "confirm_desk.services.importing",
-                                "confirm_desk.services.confirmation"])
+    ctx.set_forkserver_preload(["tests.crash_worker", "confirm_desk.services.importing.applicants",
+                                "confirm_desk.services.confirming.confirmation"])
     return ctx
 
 

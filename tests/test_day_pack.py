@@ -10,7 +10,7 @@ import zipfile
 
 from confirm_desk.cli import main
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.day_summary import day_summary
+from confirm_desk.services.reports.day_summary import day_summary
 from tests.printing_helpers import decide_all
 
 

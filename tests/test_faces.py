@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from confirm_desk.cli import main
-from confirm_desk.services.faces import detect_faces
+from confirm_desk.services.photos.faces import detect_faces
 
 pytestmark = pytest.mark.samples
 
@@ -100,8 +100,8 @@ def test_drawn_photos_fall_back_with_no_face_and_corrupt_gives_a_message(samples
 
 
 def test_store_batch_keeps_findings_and_sheet_prints_them(imported_store, tmp_path: Path, capsys) -> None:  # noqa: ANN001
-    from confirm_desk.services.photo_review import review_items
-    from confirm_desk.services.photos import normalize_all
+    from confirm_desk.services.photos.review import review_items
+    from confirm_desk.services.photos.applicant_photos import normalize_all
 
     result = normalize_all(imported_store, operator="tester")
     assert result.flagged == result.normalized == 55  # drawn photos: no face found in any
@@ -121,7 +121,7 @@ def test_store_batch_keeps_findings_and_sheet_prints_them(imported_store, tmp_pa
 
 
 def test_detection_runs_on_the_upright_photo(faces_dir: Path) -> None:
-    from confirm_desk.services.photo_analysis import look
+    from confirm_desk.services.photos.analysis import look
 
     seen = look((faces_dir / "exif_rotated.jpg").read_bytes())
     assert seen.size == (2400, 3200) and len(seen.faces) == 1

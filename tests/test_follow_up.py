@@ -11,8 +11,8 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.text import chinese_date
 from confirm_desk.preferences import preference
 from confirm_desk.services import settings
-from confirm_desk.services.confirmation import CheckInput, load_check, save_check
-from confirm_desk.services.follow_up import incomplete_applicants, materials_arrived
+from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
+from confirm_desk.services.confirming.follow_up import incomplete_applicants, materials_arrived
 from confirm_desk.store.models import AuditEvent, applicant_table
 from tests.printing_helpers import MISSING, pdftotext
 

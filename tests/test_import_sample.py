@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from confirm_desk.services.applicants import ListCriteria, get_detail, list_records, resolve
-from confirm_desk.services.importing import import_applicants
+from confirm_desk.services.applicants.listing import ListCriteria, get_detail, list_records, resolve
+from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.store.models import AuditEvent, Photo, applicant_table
 
 # anomalies.json (data rows) -> the check code that must be flagged in the detail

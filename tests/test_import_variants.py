@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from confirm_desk.cli import main as cli
 from confirm_desk.domain.errors import FileRefused
-from confirm_desk.services.demo import generate
-from confirm_desk.services.importing import import_applicants
+from confirm_desk.services.applicants.demo import generate
+from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.store.models import AuditEvent, Batch, applicant_table
 
 ALIAS_HEADERS = ["申请号", "申请人姓名", "性别", "身份证号码", "资格证书号码", "教师资格种类", "任教学校",
@@ -165,7 +165,7 @@ def test_renamed_docx_is_named(store, tmp_path: Path) -> None:
 
 
 def test_photo_zip_refuses_escaping_members(store, tmp_path: Path) -> None:
-    from confirm_desk.services.demo import draw_photo
+    from confirm_desk.services.applicants.demo import draw_photo
 
     rows = generate(2, seed=3)
     sheet = tmp_path / "list.csv"

@@ -26,8 +26,8 @@ def fresh_log(isolated_home: Path):
 
 
 def _personal_values(samples: Path) -> set[str]:
-    from confirm_desk.services.importing import locate_header
-    from confirm_desk.services.spreadsheet import read_rows
+    from confirm_desk.services.importing.applicants import locate_header
+    from confirm_desk.services.spreadsheets.read import read_rows
 
     rows = read_rows(samples / "applicants_export.xlsx")
     header = locate_header(rows, "x")
@@ -39,7 +39,7 @@ def test_import_and_a_crash_log_no_personal_data(fresh_log: Path, db_url: str, s
                                                  capsys) -> None:
     from sqlalchemy import insert
 
-    from confirm_desk.services import importing
+    from confirm_desk.services.importing import applicants as importing
     from confirm_desk.store.models import applicant_table
 
     export = samples / "applicants_export.xlsx"

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from confirm_desk.domain.errors import Cancelled, NotFound, PhotoRefused
 from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.photo_frame import Frame
-from confirm_desk.services.photo_normalize import normalize_bytes
-from confirm_desk.services.photos import (
+from confirm_desk.services.photos.normalize import normalize_bytes
+from confirm_desk.services.photos.applicant_photos import (
     MAX_KB_SETTING,
     get_photo_source,
     normalize_all,
@@ -221,7 +221,7 @@ def test_size_ceiling_lowers_quality_until_it_fits(store) -> None:
         normalize_bytes(data, max_bytes=1024)
     with store.session() as s:
         s.add(Setting(key=MAX_KB_SETTING, value="6"))
-    from confirm_desk.services.photos import photo_max_bytes
+    from confirm_desk.services.photos.applicant_photos import photo_max_bytes
 
     with store.session() as s:
         assert photo_max_bytes(s) == 6 * 1024

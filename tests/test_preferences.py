@@ -11,7 +11,7 @@ from confirm_desk.domain.errors import KnownError
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.preferences import BY_KEY, PREFERENCES, TABS, Kind, Scope, preference
 from confirm_desk.services import settings
-from confirm_desk.services.audit_log import ACTION_LABELS
+from confirm_desk.services.audit_trail import ACTION_LABELS
 from confirm_desk.store.models import AuditEvent, ConfirmationPoint, Setting
 
 
@@ -46,7 +46,7 @@ def test_stored_text_is_parsed_and_bad_values_fall_back_to_the_default() -> None
 
 def test_services_share_the_keys_they_read() -> None:
     try:
-        from confirm_desk.services.photos import MAX_KB_SETTING
+        from confirm_desk.services.photos.applicant_photos import MAX_KB_SETTING
     except ModuleNotFoundError:
         MAX_KB_SETTING = "photo_max_kb"
     try:

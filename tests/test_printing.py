@@ -219,7 +219,7 @@ def test_cli_prints_forms_and_records_them(decided, db_url: str, tmp_path: Path)
 
 
 def test_a_thousand_forms_make_one_pdf_of_a_thousand_pages(store, tmp_path: Path) -> None:
-    from confirm_desk.services.demo import fill_demo
+    from confirm_desk.services.applicants.demo import fill_demo
 
     fill_demo(store, count=1040)
     out = tmp_path / "batch.pdf"
@@ -239,7 +239,7 @@ def _with(data, **changes):
 
 
 def test_the_papers_show_the_decision_in_force(decided) -> None:
-    from confirm_desk.services.confirmation import CheckInput, save_check
+    from confirm_desk.services.confirming.confirmation import CheckInput, save_check
 
     store, ids, first = decided
     assert first.decision.operator == OPERATOR  # the account's display name, not the user name

@@ -8,13 +8,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.confirmation import CheckInput, load_check, save_check
-from confirm_desk.services.conflicts import Choice, list_pending, pending_count
-from confirm_desk.services.conflicts import resolve as settle
-from confirm_desk.services.importing import import_applicants
-from confirm_desk.services.local_edits import local_edits
-from confirm_desk.services.reconcile import FieldConflict
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
+from confirm_desk.services.importing.conflicts import Choice, list_pending, pending_count
+from confirm_desk.services.importing.conflicts import resolve as settle
+from confirm_desk.services.importing.applicants import import_applicants
+from confirm_desk.services.confirming.local_edits import local_edits
+from confirm_desk.services.importing.reconcile import FieldConflict
 from confirm_desk.store.models import AuditEvent, applicant_table
 
 NUMBER = "2025500000002"

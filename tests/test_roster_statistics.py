@@ -6,9 +6,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.roster import write_roster
-from confirm_desk.services.statistics import write_statistics
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.reports.roster import write_roster
+from confirm_desk.services.reports.statistics import write_statistics
 from confirm_desk.store.models import applicant_table
 from tests.test_batch_export import decide, pending_numbers
 

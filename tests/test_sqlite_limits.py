@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from confirm_desk.services.demo import draw_photo, generate
-from confirm_desk.services.importing import import_applicants
+from confirm_desk.services.applicants.demo import draw_photo, generate
+from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.store.db import open_store
 from tests.data.make_bad_inputs import table, xlsx
 

@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from confirm_desk.services.demo import fill_demo
+    from confirm_desk.services.applicants.demo import fill_demo
 
     store = store_from(args)
     result = fill_demo(store, count=args.count)
@@ -51,7 +51,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.importing.applicants import import_applicants
 
     store = store_from(args)
     result = import_applicants(store, args.file, args.photos, operator=args.user)
@@ -59,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from confirm_desk.services.applicants import ListCriteria, list_records
+    from confirm_desk.services.applicants.listing import ListCriteria, list_records
 
     store = store_from(args)
     with store.session() as session:
@@ -81,7 +81,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from confirm_desk.services.applicants import get_detail, resolve
+    from confirm_desk.services.applicants.listing import get_detail, resolve
 
     store = store_from(args)
     with store.session() as session:

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export_batch(args: argparse.Namespace) -> int:
     from confirm_desk.domain.errors import KnownError
-    from confirm_desk.services import batch_export
+    from confirm_desk.services.batches import export as batch_export
 
     store = store_from(args)
     if args.dry_run:
@@ -72,7 +72,7 @@ def _print_plan(plan, fmt: str) -> int:  # noqa: ANN001
 
 
 def cmd_export_roster(args: argparse.Namespace) -> int:
-    from confirm_desk.services.roster import write_roster
+    from confirm_desk.services.reports.roster import write_roster
 
     store = store_from(args)
     with store.session() as session:
@@ -82,7 +82,7 @@ def cmd_export_roster(args: argparse.Namespace) -> int:
 
 
 def cmd_export_stats(args: argparse.Namespace) -> int:
-    from confirm_desk.services.statistics import write_statistics
+    from confirm_desk.services.reports.statistics import write_statistics
 
     store = store_from(args)
     with store.session() as session:

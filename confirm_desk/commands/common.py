@@ -88,7 +88,7 @@ def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):
 def report_import(args: argparse.Namespace, result) -> int:  # noqa: ANN001
     """An import's result for people (counts, the first row errors) or scripts (--format json);
     `--report` writes every row error. Exit 1 when rows were refused."""
-    from confirm_desk.services.reports import write_row_errors
+    from confirm_desk.services.importing.error_report import write_row_errors
 
     if args.report:
         write_row_errors(result, args.report)

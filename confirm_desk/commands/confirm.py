@@ -52,8 +52,8 @@ def material_for(key: str, labels: list[str]) -> str:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    from confirm_desk.services.applicants import resolve
-    from confirm_desk.services.confirmation import CheckInput, load_check, material_labels, save_check
+    from confirm_desk.services.applicants.listing import resolve
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, material_labels, save_check
 
     store = store_from(args)
     account = login_from(store, args.user)
@@ -77,7 +77,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_export_audit(args: argparse.Namespace) -> int:
-    from confirm_desk.services.audit_log import export_audit
+    from confirm_desk.services.audit_trail import export_audit
 
     store = store_from(args)
     with store.session() as session:

@@ -48,14 +48,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_staff_import(args: argparse.Namespace) -> int:
-    from confirm_desk.services.staff import import_staff
+    from confirm_desk.services.coverage.staff import import_staff
 
     return report_import(args, import_staff(store_from(args), args.file, operator=args.user))
 
 
 def cmd_report_coverage(args: argparse.Namespace) -> int:
     from confirm_desk.domain.coverage import CATEGORIES, CATEGORY_LABELS
-    from confirm_desk.services.coverage import coverage_report, write_coverage_xlsx
+    from confirm_desk.services.coverage.report import coverage_report, write_coverage_xlsx
 
     store = store_from(args)
     with store.session() as session:
@@ -93,7 +93,7 @@ def cmd_report_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_export_day(args: argparse.Namespace) -> int:
-    from confirm_desk.services.day_pack import export_day
+    from confirm_desk.services.reports.day_pack import export_day
 
     result = export_day(store_from(args), args.out, day=args.day, operator=args.user)
     print(f"已生成当日工作包 {result.path}（{len(result.files)} 个文件）")

@@ -52,8 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_normalize(args: argparse.Namespace) -> int:
     from confirm_desk.domain.errors import PhotoRefused
-    from confirm_desk.services.photo_presets import preset_by_key
-    from confirm_desk.services.photos import normalize_file_checked
+    from confirm_desk.services.photos.presets import preset_by_key
+    from confirm_desk.services.photos.applicant_photos import normalize_file_checked
 
     if args.max_kb < 0:
         raise PhotoRefused("--max-kb 必须大于 0")
@@ -90,9 +90,9 @@ def _photo_files(paths: list[Path]) -> list[Path]:
 def cmd_check(args: argparse.Namespace) -> int:
     """Every file checked; unreadable ones are reported and make the exit code 2."""
     from confirm_desk.domain.errors import KnownError
-    from confirm_desk.services.photo_analysis import normalize_and_check
-    from confirm_desk.services.photo_presets import preset_by_key
-    from confirm_desk.services.photos import read_photo_file
+    from confirm_desk.services.photos.analysis import normalize_and_check
+    from confirm_desk.services.photos.presets import preset_by_key
+    from confirm_desk.services.photos.applicant_photos import read_photo_file
 
     preset = preset_by_key(args.preset or None)
     reports, unreadable = [], 0
@@ -121,7 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
-    from confirm_desk.services.photo_sheet import write_contact_sheet
+    from confirm_desk.services.photos.sheet import write_contact_sheet
 
     result = write_contact_sheet(store_from(args), args.output, only_problems=args.problems)
     print(f"已生成 {args.output}：{result.people} 人，{result.pages} 页，"
@@ -130,7 +130,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from confirm_desk.services.photo_intake import import_photos
+    from confirm_desk.services.photos.intake import import_photos
 
     result = import_photos(store_from(args), args.source, operator=args.user)
     if args.format == "json":
@@ -150,7 +150,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_normalize_all(args: argparse.Namespace) -> int:
-    from confirm_desk.services.photos import normalize_all
+    from confirm_desk.services.photos.applicant_photos import normalize_all
 
     result = normalize_all(store_from(args), None, operator=args.user, redo=args.redo)
     if args.format == "json":

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from confirm_desk.services.applicants import resolve
+    from confirm_desk.services.applicants.listing import resolve
     from confirm_desk.services.printing.documents import confirmed_ids, record_printed, write_pdf
 
     if not args.numbers and not args.all_confirmed:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from confirm_desk.domain.errors import Cancelled, KnownError
 from confirm_desk.services.progress import ProgressFn
-from confirm_desk.ui.messages import show_bug, show_error
+from confirm_desk.ui.widgets.messages import show_bug, show_error
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -12,8 +12,8 @@ def main() -> None:
     from PySide6.QtWidgets import QCheckBox, QLineEdit
 
     from confirm_desk.services import accounts
-    from confirm_desk.services.applicants import resolve
-    from confirm_desk.ui.check_dialog import CheckDialog
+    from confirm_desk.services.applicants.listing import resolve
+    from confirm_desk.ui.confirming.check_dialog import CheckDialog
 
     app, store = sample_app_and_store()
     with store.session() as session:

@@ -9,8 +9,8 @@ from shot import SAMPLES, grab_later, sample_app_and_store
 def main() -> None:
     from PySide6.QtCore import QDate
 
-    from confirm_desk.services.staff import import_staff
-    from confirm_desk.ui.coverage_view import CoverageView
+    from confirm_desk.services.coverage.staff import import_staff
+    from confirm_desk.ui.coverage.view import CoverageView
 
     app, store = sample_app_and_store()
     import_staff(store, SAMPLES / "staff_list.xlsx")

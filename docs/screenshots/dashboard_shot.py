@@ -14,7 +14,7 @@ def _decide(store) -> None:  # noqa: ANN001
 
     from confirm_desk.domain.statuses import Status
     from confirm_desk.services import accounts
-    from confirm_desk.services.confirmation import CheckInput, load_check, save_check
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
     from confirm_desk.services.printing.documents import record_printed
     from confirm_desk.store.models import Decision
     from confirm_desk.store.models import applicant_table as t
@@ -39,7 +39,7 @@ def _decide(store) -> None:  # noqa: ANN001
 
 
 def main() -> None:
-    from confirm_desk.ui.dashboard import DashboardPanel
+    from confirm_desk.ui.main.dashboard import DashboardPanel
 
     app, store = sample_app_and_store()
     _decide(store)

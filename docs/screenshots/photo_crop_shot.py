@@ -12,7 +12,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from confirm_desk.store.models import Photo, applicant_table
-    from confirm_desk.ui.photo_crop_dialog import PhotoCropDialog
+    from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
 
     app, store = sample_app_and_store()
     t = applicant_table

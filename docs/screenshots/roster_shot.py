@@ -20,8 +20,8 @@ def main() -> None:
     from sqlalchemy import select
 
     from confirm_desk.domain.statuses import Status
-    from confirm_desk.services.importing import import_applicants
-    from confirm_desk.services.roster import write_roster
+    from confirm_desk.services.importing.applicants import import_applicants
+    from confirm_desk.services.reports.roster import write_roster
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import applicant_table as t
     from tests.test_batch_export import decide

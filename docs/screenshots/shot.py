@@ -15,9 +15,9 @@ def sample_app_and_store():  # noqa: ANN201
     """A QApplication with the bundled font and a fresh store with the sample export and photos."""
     from PySide6.QtWidgets import QApplication
 
-    from confirm_desk.services.importing import import_applicants
+    from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
-    from confirm_desk.ui.fonts import install_cjk_font
+    from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication([])
     install_cjk_font(app)

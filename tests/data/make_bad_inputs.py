@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 from confirm_desk.domain.fields import FIELDS  # noqa: E402
 from confirm_desk.domain.idnumbers import check_char  # noqa: E402
-from confirm_desk.services.demo import draw_photo, generate  # noqa: E402
+from confirm_desk.services.applicants.demo import draw_photo, generate  # noqa: E402
 
 GOOD_TABLE = "good.xlsx"  # five valid applicants; the photo cases are imported together with it
 KEYS = [f.key for f in FIELDS]

@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _reset_messages():
-    from confirm_desk.ui import messages
+    from confirm_desk.ui.widgets import messages
 
     messages.shown.clear()
     messages.answers.clear()
@@ -18,7 +18,7 @@ def _reset_messages():
 @pytest.fixture
 def make_window(qtbot):  # noqa: ANN001
     from confirm_desk.ui.jobs import JobRunner
-    from confirm_desk.ui.main_window import MainWindow
+    from confirm_desk.ui.main.window import MainWindow
 
     def make(store, account=None):  # noqa: ANN001, ANN202
         window = MainWindow(store, account, runner=JobRunner(None, synchronous=True))

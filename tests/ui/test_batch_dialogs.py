@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.confirmation import load_check
-from confirm_desk.services.conflicts import Choice, pending_count
-from confirm_desk.services.importing import import_applicants
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import load_check
+from confirm_desk.services.importing.conflicts import Choice, pending_count
+from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.store.models import AuditEvent
-from confirm_desk.ui import messages
-from confirm_desk.ui.batch_export_dialog import BatchExportDialog
-from confirm_desk.ui.conflict_review_dialog import ConflictReviewDialog
+from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.batches.export_dialog import BatchExportDialog
+from confirm_desk.ui.importing.conflict_dialog import ConflictReviewDialog
 from confirm_desk.ui.jobs import JobRunner
 from tests.test_batch_export import decide, pending_numbers
 from tests.test_reconcile import NUMBER, _edit, changed_export

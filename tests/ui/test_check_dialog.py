@@ -9,18 +9,19 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QPushButton, QRadio
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.audit_log import AuditFilter, list_events
-from confirm_desk.services.confirmation import (
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.audit_trail import AuditFilter, list_events
+from confirm_desk.services.confirming.confirmation import (
     CheckInput,
     latest_decision,
     load_check,
     material_labels,
     save_check,
 )
-from confirm_desk.ui import messages, prompts
-from confirm_desk.ui.check_dialog import CheckDialog
-from confirm_desk.ui.login_dialog import LoginDialog
+from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.widgets import prompts
+from confirm_desk.ui.confirming.check_dialog import CheckDialog
+from confirm_desk.ui.accounts.login_dialog import LoginDialog
 from tests.accounts_helpers import CLERK_PW, fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 

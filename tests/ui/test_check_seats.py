@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QRadioButton
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services import seats
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.confirmation import CheckInput, latest_decision, load_check, save_check
-from confirm_desk.ui import messages
+from confirm_desk.services.confirming import seats
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import CheckInput, latest_decision, load_check, save_check
+from confirm_desk.ui.widgets import messages
 from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 from tests.ui.test_check_dialog import CERT_EDITABLE, child, open_dialog, state_of

@@ -8,12 +8,12 @@ import json
 from PySide6.QtCore import QDate, Qt
 
 from confirm_desk.domain.coverage import CATEGORIES
-from confirm_desk.services.staff import import_staff
+from confirm_desk.services.coverage.staff import import_staff
 from confirm_desk.ui.jobs import JobRunner
 
 
 def _view(qtbot, store, opened):  # noqa: ANN001, ANN202
-    from confirm_desk.ui.coverage_view import CoverageView
+    from confirm_desk.ui.coverage.view import CoverageView
 
     view = CoverageView(store, open_applicant=opened.append)
     qtbot.addWidget(view)
@@ -64,7 +64,7 @@ def test_without_staff_list_says_what_to_do(qtbot, store) -> None:
 
 
 def test_staff_import_dialog_imports_and_shows_result(qtbot, store, samples) -> None:
-    from confirm_desk.ui.staff_import_dialog import StaffImportDialog
+    from confirm_desk.ui.coverage.staff_import_dialog import StaffImportDialog
 
     done = []
     dialog = StaffImportDialog(store, "clerk", JobRunner(None, synchronous=True), imported=done.append)
@@ -82,10 +82,10 @@ def test_follow_up_view_ticks_materials_then_offers_the_decision(qtbot, imported
     from confirm_desk.domain.statuses import Status
     from confirm_desk.preferences import preference
     from confirm_desk.services import accounts
-    from confirm_desk.services.confirmation import CheckInput, load_check, save_check
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
     from confirm_desk.store.models import applicant_table as t
-    from confirm_desk.ui import messages
-    from confirm_desk.ui.follow_up_view import FollowUpView
+    from confirm_desk.ui.widgets import messages
+    from confirm_desk.ui.confirming.follow_up_view import FollowUpView
     from tests.printing_helpers import MISSING
 
     with imported_store.session() as session:

@@ -10,7 +10,7 @@ from tests.printing_helpers import decide_all
 
 
 def test_dashboard_numbers_and_reprints_first(qtbot, imported_store) -> None:
-    from confirm_desk.ui.dashboard import DashboardPanel
+    from confirm_desk.ui.main.dashboard import DashboardPanel
 
     ids = decide_all(imported_store, "confirmed", photos=False)
     with imported_store.session() as session:
@@ -31,7 +31,7 @@ def test_dashboard_numbers_and_reprints_first(qtbot, imported_store) -> None:
 
 
 def test_dashboard_on_an_empty_store(qtbot, store) -> None:
-    from confirm_desk.ui.dashboard import DashboardPanel
+    from confirm_desk.ui.main.dashboard import DashboardPanel
 
     panel = DashboardPanel(store)
     qtbot.addWidget(panel)
@@ -42,8 +42,8 @@ def test_dashboard_on_an_empty_store(qtbot, store) -> None:
 def test_day_pack_from_the_menu(qtbot, imported_store, tmp_path) -> None:
     import zipfile
 
-    from confirm_desk.ui import messages
-    from confirm_desk.ui.day_pack_ops import export_day_pack
+    from confirm_desk.ui.widgets import messages
+    from confirm_desk.ui.batches.day_pack import export_day_pack
     from confirm_desk.ui.jobs import JobRunner
 
     out = tmp_path / "day.zip"

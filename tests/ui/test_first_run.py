@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QApplication
 
 from confirm_desk.app import log_in_and_open
 from confirm_desk.services import accounts, settings
-from confirm_desk.services.demo import fill_demo
-from confirm_desk.ui.first_run_dialog import FirstRunDialog
-from confirm_desk.ui.login_dialog import LoginDialog
-from confirm_desk.ui.main_window import MainWindow
-from confirm_desk.ui.preferences_store import PreferencesStore
+from confirm_desk.services.applicants.demo import fill_demo
+from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
+from confirm_desk.ui.accounts.login_dialog import LoginDialog
+from confirm_desk.ui.main.window import MainWindow
+from confirm_desk.ui.settings.preferences_store import PreferencesStore
 from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from confirm_desk import __version__
-from confirm_desk.ui.help_dialog import AboutDialog, HelpDialog
+from confirm_desk.ui.settings.help_dialog import AboutDialog, HelpDialog
 
 
 def test_usage_page_has_the_five_steps_and_the_shortcuts(qtbot, store, make_window) -> None:  # noqa: ANN001

@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import resolve
-from confirm_desk.services.confirmation import CheckInput, load_check, save_check
-from confirm_desk.ui.applicant_model import COL_STATUS, ApplicantListModel
-from confirm_desk.ui.list_refresh import ListRefresher
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
+from confirm_desk.ui.main.applicant_model import COL_STATUS, ApplicantListModel
+from confirm_desk.ui.main.list_refresh import ListRefresher
 
 NUMBER = "2025500000002"
 

@@ -9,11 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from confirm_desk.services import accounts
-from confirm_desk.ui import messages, prompts
-from confirm_desk.ui.audit_view import AuditModel, AuditView
-from confirm_desk.ui.idle_lock import IdleLock
-from confirm_desk.ui.login_dialog import LoginDialog
-from confirm_desk.ui.user_admin_dialog import UserAdminDialog
+from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.widgets import prompts
+from confirm_desk.ui.audit.view import AuditModel, AuditView
+from confirm_desk.ui.main.idle_lock import IdleLock
+from confirm_desk.ui.accounts.login_dialog import LoginDialog
+from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
 from tests.accounts_helpers import ADMIN_PW, CLERK_PW, fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from confirm_desk.ui.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
-from confirm_desk.ui.detail_dialog import DetailDialog
-from confirm_desk.ui.import_dialog import ImportDialog
-from confirm_desk.ui.import_result_dialog import ImportResultDialog
+from confirm_desk.ui.main.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
+from confirm_desk.ui.confirming.detail_dialog import DetailDialog
+from confirm_desk.ui.importing.import_dialog import ImportDialog
+from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 from tests.accounts_helpers import fast_hasher  # noqa: F401
 from tests.ui.helpers import type_text
 
@@ -102,7 +102,7 @@ def test_import_through_the_dialog(store, samples: Path, make_window) -> None:  
 
 
 def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path) -> None:  # noqa: ANN001
-    from confirm_desk.ui import messages
+    from confirm_desk.ui.widgets import messages
 
     bad = tmp_path / "bad.csv"
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
@@ -122,7 +122,7 @@ def test_ids_masked_by_default(imported_store, make_window) -> None:  # noqa: AN
 
 
 def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(imported_store, make_window, qtbot) -> None:  # noqa: ANN001, E501
-    from confirm_desk.ui.check_dialog import CheckDialog
+    from confirm_desk.ui.confirming.check_dialog import CheckDialog
     from tests.accounts_helpers import make_operators
 
     _admin, clerk = make_operators(imported_store)
@@ -150,7 +150,7 @@ def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None
 
 
 def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_window) -> None:  # noqa: ANN001
-    from confirm_desk.ui.print_preview_dialog import PrintPreviewDialog
+    from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
 
     window = make_window(imported_store)
     window.table.selectRow(0)
@@ -163,8 +163,8 @@ def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_windo
 def test_later_steps_are_reachable_from_the_main_window(imported_store, make_window, tmp_path) -> None:  # noqa: ANN001
     from openpyxl import load_workbook
 
-    from confirm_desk.ui.coverage_view import CoverageView
-    from confirm_desk.ui.follow_up_view import FollowUpView
+    from confirm_desk.ui.coverage.view import CoverageView
+    from confirm_desk.ui.confirming.follow_up_view import FollowUpView
 
     window = make_window(imported_store)
     assert window.dashboard_dock.widget() is window.dashboard

@@ -12,7 +12,7 @@ t = applicant_table
 
 def test_batch_lists_the_failure_and_normalises_the_rest(imported_store, qtbot) -> None:  # noqa: ANN001
     from confirm_desk.ui.jobs import JobRunner
-    from confirm_desk.ui.photo_batch import PhotoBatchResultDialog, normalize_photos
+    from confirm_desk.ui.photos.batch import PhotoBatchResultDialog, normalize_photos
 
     with imported_store.session() as s:
         ids = dict(s.execute(select(t.c.application_no, t.c.id)).all())

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from confirm_desk.domain.photo_frame import RATIO, Frame
-from confirm_desk.services.photo_normalize import normalize_bytes
+from confirm_desk.services.photos.normalize import normalize_bytes
 from confirm_desk.store.models import AuditEvent, Photo, applicant_table
 
 t = applicant_table
@@ -31,7 +31,7 @@ def stored(store, aid: int) -> tuple[Photo, str]:  # noqa: ANN001
 
 @pytest.fixture
 def make_dialog(qtbot):  # noqa: ANN001
-    from confirm_desk.ui.photo_crop_dialog import PhotoCropDialog
+    from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
 
     def make(store, aid: int) -> PhotoCropDialog:  # noqa: ANN001
         dialog = PhotoCropDialog(store, aid, operator="王老师")
@@ -135,7 +135,7 @@ def test_keyboard_moves_resizes_rotates(imported_store, make_dialog, qtbot) -> N
 
 
 def test_stored_crop_reopens_where_it_was(imported_store, make_dialog) -> None:  # noqa: ANN001
-    from confirm_desk.services.photos import normalize_applicant_photo
+    from confirm_desk.services.photos.applicant_photos import normalize_applicant_photo
 
     aid = applicant_id(imported_store, "2025330000046")
     with imported_store.session() as s:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.samples
 def review(imported_store, samples: Path, qtbot):  # noqa: ANN001, ANN201
     """The sheet over the sample store, where two applicants got real face photos."""
     from confirm_desk.ui.jobs import JobRunner
-    from confirm_desk.ui.photo_review import PhotoReviewDialog
+    from confirm_desk.ui.photos.review import PhotoReviewDialog
 
     with imported_store.session() as s:
         ids = [r.applicant_id for r in s.execute(select(Photo.applicant_id).order_by(Photo.applicant_id))]
@@ -37,8 +37,8 @@ def visible_ids(dialog) -> list[int]:  # noqa: ANN001
 
 
 def test_filters_keys_enter_and_auto_crop(review, qtbot) -> None:  # noqa: ANN001
-    from confirm_desk.ui import messages
-    from confirm_desk.ui.photo_crop_dialog import PhotoCropDialog
+    from confirm_desk.ui.widgets import messages
+    from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
 
     everyone = review.model.items
     assert len(visible_ids(review)) == len(everyone) == 60

@@ -102,7 +102,7 @@ def _setting(session: Session, key: str) -> str:
 
 def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
     """PrintData for the ids, in the order given; unknown ids raise NotFound."""
-    from confirm_desk.services.follow_up import deadline_days, notice_context
+    from confirm_desk.services.confirming.follow_up import deadline_days, notice_context
 
     address = _setting(session, POINT_ADDRESS_SETTING)
     notice_days = deadline_days(session)

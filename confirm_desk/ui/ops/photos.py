@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.domain.photo_checks import Preset
 from confirm_desk.domain.photo_frame import Frame
-from confirm_desk.services.photo_normalize import NormalizedPhoto, upright_preview
-from confirm_desk.services.photo_presets import active_preset, load_presets, set_active_preset
-from confirm_desk.services.photo_review import ReviewItem, photo_bytes, review_items
-from confirm_desk.services.photo_sheet import SheetResult, write_contact_sheet
-from confirm_desk.services.photos import (
+from confirm_desk.services.photos.normalize import NormalizedPhoto, upright_preview
+from confirm_desk.services.photos.presets import active_preset, load_presets, set_active_preset
+from confirm_desk.services.photos.review import ReviewItem, photo_bytes, review_items
+from confirm_desk.services.photos.sheet import SheetResult, write_contact_sheet
+from confirm_desk.services.photos.applicant_photos import (
     NormalizeBatchResult,
     PhotoSource,
     get_photo_source,
@@ -37,7 +37,7 @@ def view_image(source: PhotoSource):  # noqa: ANN201
 def faces_in_view(view, upright: tuple[int, int]) -> list[Frame]:  # noqa: ANN001
     """Faces on the dialog's upright view, in full upright pixels (empty when detection fails:
     the dialog then opens with the default frame, as before)."""
-    from confirm_desk.services.faces import detect_faces
+    from confirm_desk.services.photos.faces import detect_faces
 
     try:
         found = detect_faces(view)

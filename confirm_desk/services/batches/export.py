@@ -1,0 +1,248 @@
+"""Export batches: one zip per batch (results.xlsx, the normalised photos, manifest.json), recorded in
+the store so the batch is immutable and can be written again byte for byte.
+
+Reproducible by construction: each item keeps its row as written, photos are archived by content, the
+manifest is kept as written, and results.xlsx and the zip carry fixed member times (xlsx_write).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from confirm_desk import __version__
+from confirm_desk.domain.errors import KnownError, NotFound
+from confirm_desk.services import audit
+from confirm_desk.services.batches.rows import BatchPlan, changed_fields, plan_next_batch, sheet_rows
+from confirm_desk.services.importing.applicants import file_sha256
+from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.services.spreadsheets.safe import safe_cell
+from confirm_desk.services.spreadsheets.write import fixed_info, workbook_bytes, zip_moment
+from confirm_desk.store.bulk import bulk_insert
+from confirm_desk.store.db import Store
+from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, applicant_table, utcnow
+
+RESULTS, MANIFEST, PHOTO_DIR = "results.xlsx", "manifest.json", "photos/"
+_CHUNK = 500
+_TRIGGER_STARTS = frozenset("=+-@\t\r")  # first characters safe_cell escapes: the rest skip the call
+
+
+@dataclass
+class BatchResult:
+    number: int
+    path: Path
+    rows: int
+    photos: int
+    photos_missing: list[str] = field(default_factory=list)  # 报名号 without a normalised photo
+    sha256: str = ""  # of the zip
+    mismatched: list[str] = field(default_factory=list)  # re-export: files whose hash left the manifest
+
+    def summary_zh(self) -> str:
+        text = f"第 {self.number} 批：{self.rows} 人，照片 {self.photos} 张"
+        if self.photos_missing:
+            text += f"，{len(self.photos_missing)} 人无规范照片（已在 manifest.json 中列出）"
+        return text
+
+
+def preview_next_batch(session: Session) -> BatchPlan:
+    """What `export_batch` would write now (nothing is recorded)."""
+    return plan_next_batch(session)
+
+
+def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn = no_progress,
+                 now: dt.datetime | None = None) -> BatchResult:
+    """Writes the next batch to `out` and records it: its items, archived photos, the applicants' sync."""
+    if not operator:
+        raise KnownError("导出批次必须记录操作员")
+    out = Path(out)
+    part = out.with_name(out.name + ".part")
+    at = now or utcnow()
+    try:
+        with store.session() as session:
+            progress(0, 0, "正在汇总本批数据…")
+            plan = plan_next_batch(session)
+            if not plan.items:
+                raise KnownError("没有需要导出的申请人：自上一批以来没有新的确认结果或修改")
+            photos = _current_photos(session, [i.applicant_id for i in plan.items])
+            names = _photo_names(plan, photos)
+            rows = [{**item.row, "photo": names.get(item.applicant_id, "")} for item in plan.items]
+            archive = {names[a]: data for a, data in photos.items() if a in names}
+            manifest = _manifest(plan, rows, at, operator)
+            batch = Batch(kind="export", number=plan.number, file_name=out.name, operator=operator,
+                          created_at=at, row_count=len(rows), confirmation_point=plan.confirmation_point)
+            session.add(batch)
+            try:
+                session.flush()
+            except IntegrityError as exc:  # the partial unique index: another seat took this number
+                raise KnownError(f"另一席位刚刚导出了第 {plan.number} 批，请重新打开导出后再试") from exc
+            text, zip_sha, _ = _write_zip(part, rows, archive, manifest, progress)
+            batch.manifest, batch.file_sha256 = text, zip_sha
+            hashes = manifest["files"]
+            _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
+            conn = session.connection()
+            bulk_insert(conn, BatchItem.__table__, [
+                {"batch_id": batch.id, "applicant_id": item.applicant_id, "applicant_version": item.version,
+                 "row": json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+                 "photo_sha256": hashes.get(row["photo"], "")}
+                for item, row in zip(plan.items, rows, strict=True)
+            ])
+            _mark_synced(session, batch)
+            result = BatchResult(plan.number, out, len(rows), len(archive),
+                                 [r["application_no"] for r in rows if not r["photo"]], zip_sha)
+            batch.summary = result.summary_zh()
+            audit.record(session, "export", operator, detail=f"{result.summary_zh()} → {out.name}")
+            progress(1, 1, "正在提交…")  # a last chance to cancel before the batch counts
+        os.replace(part, out)  # only a recorded batch gets its real name
+    finally:
+        part.unlink(missing_ok=True)
+    return result
+
+
+def export_again(session: Session, number: int, out: Path, operator: str = "",
+                 progress: ProgressFn = no_progress) -> BatchResult:
+    """Writes batch `number` again from what the store kept; reports any file whose hash differs."""
+    batch = session.scalar(select(Batch).where(Batch.kind == "export", Batch.number == number))
+    if batch is None:
+        raise NotFound(f"没有第 {number} 批导出记录")
+    manifest = json.loads(batch.manifest)
+    items = session.execute(select(BatchItem.row, BatchItem.photo_sha256)
+                            .where(BatchItem.batch_id == batch.id).order_by(BatchItem.id)).all()
+    rows = [json.loads(i.row) for i in items]
+    blobs = _archived(session, {i.photo_sha256 for i in items if i.photo_sha256})
+    archive = {r["photo"]: blobs[i.photo_sha256] for r, i in zip(rows, items, strict=True) if r["photo"]}
+    out = Path(out)
+    _, zip_sha, written = _write_zip(out, rows, archive, manifest, progress, batch.manifest)
+    recorded = manifest["files"]
+    mismatched = sorted(n for n in recorded.keys() | written.keys() if recorded.get(n) != written.get(n))
+    audit.record(session, "export", operator, detail=f"重新导出第 {number} 批 → {out.name}")
+    return BatchResult(number, out, len(rows), len(archive), list(manifest.get("photos_missing", [])),
+                       zip_sha, mismatched)
+
+
+def _mark_synced(session: Session, batch: Batch) -> None:
+    """The batch's applicants are synced at the version it carried: one statement from its items (no
+    version bump and the same updated_at: marking the sync is no change of the applicant)."""
+    t, item = applicant_table, BatchItem.__table__
+    carried = select(item.c.applicant_version).where(item.c.batch_id == batch.id,
+                                                     item.c.applicant_id == t.c.id).scalar_subquery()
+    in_batch = select(item.c.applicant_id).where(item.c.batch_id == batch.id)
+    session.execute(update(t).where(t.c.id.in_(in_batch))
+                    .values(synced_batch=batch.number, synced_version=carried, updated_at=t.c.updated_at))
+
+
+def batch_numbers(session: Session) -> list[tuple[int, dt.datetime, int]]:
+    """Export batches so far: (number, created at, rows), newest first."""
+    rows = session.execute(select(Batch.number, Batch.created_at, Batch.row_count)
+                           .where(Batch.kind == "export").order_by(Batch.number.desc()))
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
+    out: dict[int, bytes] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        stmt = select(Photo.applicant_id, Photo.normalized).where(Photo.applicant_id.in_(chunk),
+                                                                  Photo.normalized.is_not(None))
+        out.update(((k, v) for k, v in session.execute(stmt)))
+    return out
+
+
+def _photo_names(plan: BatchPlan, photos: dict[int, bytes]) -> dict[int, str]:
+    """`photos/<证件号码>.jpg`; the rare second applicant with the same number adds the 报名号."""
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for item in plan.items:
+        if item.applicant_id not in photos:
+            continue
+        name = f"{PHOTO_DIR}{item.row['id_number']}.jpg"
+        if name in used:
+            name = f"{PHOTO_DIR}{item.row['id_number']}_{item.row['application_no']}.jpg"
+        used.add(name)
+        names[item.applicant_id] = name
+    return names
+
+
+def _manifest(plan: BatchPlan, rows: list[dict], at: dt.datetime, operator: str) -> dict:
+    local = at.replace(tzinfo=dt.UTC).astimezone().replace(microsecond=0)
+    return {
+        "batch": plan.number,
+        "confirmation_point": plan.confirmation_point,
+        "created": local.isoformat(),
+        "operator": operator,
+        "rows": len(rows),
+        "app_version": __version__,
+        "files": {},  # filled as the zip is written
+        "photos_missing": [r["application_no"] for r in rows if not r["photo"]],
+    }
+
+
+def _results_bytes(rows: list[dict], manifest: dict) -> bytes:
+    from openpyxl import Workbook
+
+    headers, cells = sheet_rows(rows, changed_fields(rows))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"第{manifest['batch']}批确认结果")
+    sheet.append(headers)
+    for row in cells:
+        # Every cell is text (ID numbers never become 3.3E+17); only a formula-like one needs escaping.
+        sheet.append([safe_cell(v) if v[:1] in _TRIGGER_STARTS else v for v in row])
+    return workbook_bytes(book, _created(manifest).replace(tzinfo=None))
+
+
+def _created(manifest: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(manifest["created"])
+
+
+def _write_zip(path: Path, rows: list[dict], archive: dict[str, bytes], manifest: dict,
+               progress: ProgressFn, manifest_text: str | None = None) -> tuple[str, str, dict[str, str]]:
+    """Writes the zip (results, photos, manifest last); returns the manifest text, the zip's SHA-256
+    and each file's SHA-256. A new batch's manifest gets the hashes; a re-export writes the kept text."""
+    moment = zip_moment(_created(manifest))
+    results = _results_bytes(rows, manifest)
+    files = {RESULTS: _sha(results)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as bundle:
+        bundle.writestr(fixed_info(RESULTS, moment, zipfile.ZIP_STORED), results)
+        total = len(archive)
+        for done, (name, data) in enumerate(sorted(archive.items()), start=1):
+            bundle.writestr(fixed_info(name, moment, zipfile.ZIP_STORED), data)  # JPEG: no gain in deflating
+            files[name] = _sha(data)
+            if done % 500 == 0:
+                progress(done, total, f"正在写入照片 {done}/{total}…")
+        if manifest_text is None:
+            manifest["files"] = files
+            manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+        bundle.writestr(fixed_info(MANIFEST, moment, zipfile.ZIP_DEFLATED), manifest_text.encode())
+    return manifest_text, file_sha256(path), files
+
+
+def _archived(session: Session, shas: set[str], *, with_data: bool = True) -> dict[str, bytes | None]:
+    """Archived photos among `shas` (sha -> bytes, or None when only asking which exist)."""
+    wanted = sorted(shas)
+    cols = (BatchPhoto.sha256, BatchPhoto.data) if with_data else (BatchPhoto.sha256,)
+    out: dict[str, bytes | None] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(*cols).where(BatchPhoto.sha256.in_(wanted[start:start + _CHUNK]))
+        out.update((row[0], row[1] if with_data else None) for row in session.execute(stmt))
+    return out
+
+
+def _archive_photos(session: Session, by_sha: dict[str, bytes]) -> None:
+    """Keeps each exported photo once by content (a photo in several batches is stored once)."""
+    known = _archived(session, set(by_sha), with_data=False)
+    new = [{"sha256": s, "data": by_sha[s]} for s in sorted(by_sha) if s not in known]
+    if new:
+        bulk_insert(session.connection(), BatchPhoto.__table__, new)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

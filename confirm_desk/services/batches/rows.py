@@ -1,0 +1,139 @@
+"""What the next export batch holds: every applicant decided or edited here (or exported before) whose
+state moved on since the batch that last carried it, as the rows results.xlsx will show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import Connection, func, or_, select
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services.applicants.listing import photo_redone_since_sync
+from confirm_desk.services.audit_trail import local_time
+from confirm_desk.services.confirming.local_edits import LocalEdit, local_edits
+from confirm_desk.store.models import Batch, ConfirmationPoint, Decision, applicant_table
+
+t = applicant_table
+FIXED_HEADERS = ("报名号", "证件号码", "姓名", "确认结果", "未通过原因", "缺少材料")
+CLOSING_HEADERS = ("确认人", "确认时间")
+_ORDER = {f.key: i for i, f in enumerate(FIELDS)}
+_STATUS = {s.value: s for s in Status}
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    applicant_id: int
+    version: int
+    row: dict  # JSON-ready: what results.xlsx shows for this applicant (kept with the batch)
+    previous_batch: int | None
+
+
+@dataclass
+class BatchPlan:
+    number: int
+    confirmation_point: str
+    items: list[PlannedItem] = field(default_factory=list)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return changed_fields([item.row for item in self.items])
+
+
+def changed_fields(rows: list[dict]) -> list[str]:
+    """Field keys changed in any row, in registry order: one old/new column pair each."""
+    return sorted({c[0] for row in rows for c in row["changes"]}, key=_ORDER.__getitem__)
+
+
+def next_number(session: Session) -> int:
+    return (session.scalar(select(func.max(Batch.number)).where(Batch.kind == "export")) or 0) + 1
+
+
+def plan_next_batch(session: Session) -> BatchPlan:
+    edits = local_edits(session)
+    conn = session.connection()  # Core rows: the ORM's result machinery costs more than the query here
+    rows = conn.execute(
+        select(t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.version,
+               t.c.synced_batch, t.c.confirmation_point)
+        .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync()))
+        .order_by(t.c.id)
+    ).all()
+    decided = {s.value for s in Status if s.decided}
+    chosen = [r for r in rows if r.status in decided or r.id in edits or r.synced_batch is not None]
+    decisions = _latest_decisions(conn)
+    plan = BatchPlan(next_number(session), _point_of(session, chosen))
+    for r in chosen:
+        decision = decisions.get(r.id) if r.status in decided else None
+        row = _row(r, _STATUS[r.status], decision, edits.get(r.id))
+        plan.items.append(PlannedItem(r.id, r.version, row, r.synced_batch))
+    return plan
+
+
+def _row(r, status: Status, decision, edits: dict[str, LocalEdit] | None) -> dict:  # noqa: ANN001
+    changes = []
+    who, at = (decision.operator, decision.decided_at) if decision is not None else ("", None)
+    if edits:
+        changes = [[key, e.base, e.value] for key, e in sorted(edits.items(), key=_by_registry)
+                   if key in FIELDS_BY_KEY]
+        # Who and when: the decision, or the newest edit when that came later (or there is no decision).
+        newest = max(edits.values(), key=lambda e: e.at)
+        if at is None or newest.at > at:
+            who, at = newest.operator, newest.at
+    missing = decision.missing if decision is not None else "[]"
+    return {
+        "application_no": r.application_no,
+        "id_number": r.id_number,
+        "name": r.name,
+        "result": status.label,
+        "reason": decision.reason if decision is not None else "",
+        "missing": "、".join(json.loads(missing)) if missing not in ("", "[]") else "",
+        "changes": changes,
+        "operator": who,
+        "at": _local_text(at) if at is not None else "",
+    }
+
+
+def _by_registry(item: tuple[str, LocalEdit]) -> int:
+    return _ORDER.get(item[0], len(_ORDER))
+
+
+@lru_cache(maxsize=4096)
+def _local_text(at: dt.datetime) -> str:
+    return local_time(at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _latest_decisions(conn: Connection):  # noqa: ANN202
+    newest = select(func.max(Decision.id)).group_by(Decision.applicant_id).scalar_subquery()
+    cols = (Decision.applicant_id, Decision.reason, Decision.missing, Decision.operator, Decision.decided_at)
+    return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest))).all()}
+
+
+def _point_of(session: Session, rows) -> str:  # noqa: ANN001
+    names = sorted({r.confirmation_point for r in rows if r.confirmation_point})
+    if not names:
+        names = sorted(session.scalars(select(ConfirmationPoint.name)))
+    return "、".join(names)
+
+
+def sheet_rows(plan_rows: list[dict], changed: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Headers (import-format labels; each changed field as 修改前 / the field's own label) and cells."""
+    headers = list(FIXED_HEADERS)
+    for key in changed:
+        label = FIELDS_BY_KEY[key].label
+        headers += [f"{label}（修改前）", label]
+    headers += CLOSING_HEADERS
+    out = []
+    for row in plan_rows:
+        by_key = {c[0]: c for c in row["changes"]}
+        cells = [row["application_no"], row["id_number"], row["name"], row["result"], row["reason"],
+                 row["missing"]]
+        for key in changed:
+            change = by_key.get(key)
+            cells += [change[1], change[2]] if change else ["", ""]
+        cells += [row["operator"], row["at"]]
+        out.append(cells)
+    return headers, out

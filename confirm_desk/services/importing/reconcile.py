@@ -1,0 +1,136 @@
+"""Re-import reconciliation: a newer export updates what the confirmer left alone and never overwrites
+what was changed here; each disagreement becomes a pending conflict for the review dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.fields import FIELDS_BY_KEY
+from confirm_desk.services.confirming.local_edits import local_edits
+from confirm_desk.store.bulk import bulk_update
+from confirm_desk.store.models import ImportConflict, applicant_table, utcnow
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    application_no: str
+    name: str
+    field: str
+    local: str
+    incoming: str
+
+    @property
+    def label(self) -> str:
+        return FIELDS_BY_KEY[self.field].label if self.field in FIELDS_BY_KEY else self.field
+
+
+@dataclass(frozen=True)
+class PendingConflict(FieldConflict):
+    """A stored conflict awaiting the confirmer's choice (the review dialog's row)."""
+
+    id: int = 0
+    applicant_id: int = 0
+
+
+class Reconciler:
+    """Used by store_rows: `merge` the incoming values of each changed applicant, then `finish`."""
+
+    def __init__(self, session: Session, operator: str, batch_id: int | None) -> None:
+        self.operator, self.batch_id = operator, batch_id
+        self.edits = local_edits(session)  # few applicants: only those edited here
+        self.pending: dict[tuple[int, str], tuple[int, str]] = {
+            (r.applicant_id, r.field): (r.id, r.incoming_value)
+            for r in session.execute(
+                select(ImportConflict.id, ImportConflict.applicant_id, ImportConflict.field,
+                       ImportConflict.incoming_value).where(ImportConflict.resolution == "")
+            )
+        }
+        self.conflicts: list[FieldConflict] = []
+        self._new: list[dict] = []
+        self._changed: list[dict] = []  # pending conflicts whose incoming value moved on
+        self._closed: list[dict] = []  # pending conflicts the new export settled
+        self.events: list[dict] = []
+
+    def merge(self, old: Any, values: dict[str, str]) -> dict[str, str]:
+        """The values to store for an existing applicant: incoming, except the fields that are local."""
+        edited = self.edits.get(old.id)
+        if not edited:
+            return values
+        merged = dict(values)
+        for key, edit in edited.items():
+            if key not in merged:
+                continue
+            incoming, local = values[key], getattr(old, key) or ""
+            pending = self.pending.get((old.id, key))
+            if incoming == local:  # the national system now holds our value: the field follows it again
+                self._event("import_agree", old, key, local, incoming)
+                self._close(pending, "agree")
+                continue
+            merged[key] = local
+            if incoming == edit.base:  # unchanged upstream: an ordinary local edit, nothing to ask
+                self._close(pending, "superseded")
+                continue
+            number, name = values["application_no"], values["name"]
+            self.conflicts.append(FieldConflict(number, name, key, local, incoming))
+            if pending is None:
+                self._new.append({"applicant_id": old.id, "field": key, "local_value": local,
+                                  "incoming_value": incoming, "import_batch_id": self.batch_id,
+                                  "created_at": utcnow(), "resolution": "", "resolved_by": ""})
+            elif pending[1] != incoming:
+                self._changed.append({"id": pending[0], "incoming_value": incoming, "local_value": local})
+            else:
+                continue  # the same disagreement as last time: already pending and audited
+            self._event("import_conflict", old, key, local, incoming)
+        return merged
+
+    def _close(self, pending: tuple[int, str] | None, how: str) -> None:
+        if pending is not None:
+            self._closed.append({"id": pending[0], "resolution": how})
+
+    def _event(self, action: str, old: Any, key: str, before: str, after: str) -> None:
+        self.events.append({"action": action, "operator": self.operator, "applicant_id": old.id,
+                            "application_no": old.application_no, "field": key, "old_value": before,
+                            "new_value": after, "detail": ""})
+
+    def finish(self, session: Session) -> None:
+        conn = session.connection()
+        if self._new:
+            session.execute(insert(ImportConflict), self._new)
+        bulk_update(conn, ImportConflict.__table__, "id", self._changed)
+        now = utcnow()
+        bulk_update(conn, ImportConflict.__table__, "id", self._closed,
+                    {"resolved_by": self.operator, "resolved_at": now})
+
+
+def flag_missing(
+    session: Session, existing: Iterable[Any], parsed: Sequence[tuple[int, dict[str, str]]]
+) -> list[str]:
+    """Applicants of the file's confirmation points that the file no longer holds are flagged (never
+    deleted); those it holds again lose the flag. Returns the 报名号 newly flagged."""
+    present = {v["application_no"] for _, v in parsed}
+    points = {v["confirmation_point"] for _, v in parsed if v.get("confirmation_point")}
+    changes: list[dict] = []
+    flagged: list[str] = []
+    for row in existing:
+        if points and row.confirmation_point not in points:
+            continue  # another point's applicants: this file says nothing about them
+        missing = row.application_no not in present
+        if missing != bool(row.missing_from_import):
+            changes.append({"id": row.id, "missing_from_import": missing})
+            if missing:
+                flagged.append(row.application_no)
+    t = applicant_table
+    # No version bump: the flag is the file's fact, not a change of the applicant.
+    for chunk_start in range(0, len(changes), 500):
+        chunk = changes[chunk_start:chunk_start + 500]
+        for value in (True, False):
+            ids = [c["id"] for c in chunk if c["missing_from_import"] is value]
+            if ids:
+                session.execute(update(t).where(t.c.id.in_(ids))
+                                .values(missing_from_import=value, updated_at=t.c.updated_at))
+    return flagged

@@ -1,0 +1,84 @@
+"""Turning an export's rows into applicant registry values (the hot path of an import; the columns are
+read and normalised by services.sheet_columns)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from confirm_desk.domain import idnumbers
+from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, field_for_header
+from confirm_desk.services.spreadsheets.columns import (
+    MAX_CELL_CHARS,
+    HeaderMap,
+    RowError,
+    find_header,
+    read_columns,
+)
+
+REQUIRED_KEYS = ("application_no", "name", "id_number")
+ALL_KEYS = tuple(f.key for f in FIELDS)
+_SHAPE_MESSAGE = "居民身份证号码应为18位：17位数字加1位校验码（数字或X）"
+__all__ = ["MAX_CELL_CHARS", "HeaderMap", "ParsedRows", "RowError", "locate_header", "parse_rows"]
+
+
+@dataclass
+class ParsedRows:
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+
+def locate_header(rows: Sequence[Sequence[object]], file_name: str) -> HeaderMap:
+    """The applicant export's header row (title rows come first)."""
+    return find_header(
+        rows, file_name, field_for_header, REQUIRED_KEYS, lambda k: FIELDS_BY_KEY[k].label,
+        "应有“报名号”“姓名”“证件号码”等列名。请确认这是从系统导出的申请人名单。",
+    )
+
+
+def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_name: str) -> ParsedRows:
+    """Every data row (the rows after the header) as registry values, or as row errors."""
+    out = ParsedRows()
+    table = read_columns(data_rows, header)
+    kept, n, notes, note, columns = table.kept, len(table.kept), table.notes, table.note, table.values
+    empty = [""] * n
+    keys = ALL_KEYS
+    lists = [columns.get(k, empty) for k in keys]
+    col_of = {f.key: c for c, f in header.columns.items()}
+    seen: dict[str, int] = {}
+    for pos, values_tuple in enumerate(zip(*lists, strict=True)) if n else ():
+        row_number = kept[pos][0]
+        values = dict(zip(keys, values_tuple, strict=True))
+        flagged_cols = {c for c, *_ in notes[pos]} if pos in notes else ()
+        for key in REQUIRED_KEYS:
+            if not values[key] and col_of[key] not in flagged_cols:
+                note(pos, col_of[key], "", f"“{FIELDS_BY_KEY[key].label}”不能为空")
+        if not values["id_type"]:
+            values["id_type"] = idnumbers.RESIDENT_ID
+        id_number = values["id_number"]
+        if id_number and values["id_type"] == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
+            note(pos, col_of["id_number"], id_number, _SHAPE_MESSAGE)
+        # ID-2: gender and birth date are derived; fill them when the export left them out.
+        if not values["gender"]:
+            values["gender"] = idnumbers.gender(id_number) or ""
+        if not values["birth_date"]:
+            born = idnumbers.birth_date(id_number)
+            values["birth_date"] = born.isoformat() if born else ""
+        failed = False
+        for problem in table.problems(pos, header, file_name):
+            if problem.level == "error":
+                failed = True
+                out.errors.append(problem)
+            else:
+                out.warnings.append(problem)
+        if failed:
+            continue
+        key = values["application_no"]
+        if key in seen:
+            out.errors.append(RowError(file_name, row_number, header.labels[col_of["application_no"]], key,
+                                       f"报名号重复：与第 {seen[key]} 行相同，本行未导入"))
+            continue
+        seen[key] = row_number
+        out.rows.append((row_number, values))
+    return out

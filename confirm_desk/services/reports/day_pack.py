@@ -1,0 +1,131 @@
+"""The end-of-day pack: the day's reports in one .zip with a manifest of SHA-256 sums."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.errors import KnownError
+from confirm_desk.services import audit
+from confirm_desk.services.audit_trail import AuditFilter, export_audit
+from confirm_desk.services.batches.export import export_batch, preview_next_batch
+from confirm_desk.services.coverage.report import coverage_report, write_coverage_xlsx
+from confirm_desk.services.confirming.follow_up import incomplete_applicants
+from confirm_desk.services.importing.applicants import file_sha256
+from confirm_desk.services.photos.review import review_items
+from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.services.reports.roster import write_roster
+from confirm_desk.services.coverage.staff import staff_count
+from confirm_desk.services.reports.statistics import write_statistics
+from confirm_desk.services.spreadsheets.safe import safe_cell
+from confirm_desk.store.db import Store
+
+MANIFEST = "manifest.json"
+PHOTO_HEADERS = ("报名号", "姓名", "照片情况", "说明")
+
+
+@dataclass
+class DayPack:
+    path: Path
+    day: dt.date
+    files: list[tuple[str, int, str]] = field(default_factory=list)  # (name, bytes, sha256)
+    left_out: list[str] = field(default_factory=list)  # parts not in this pack, and why
+    batch: int | None = None  # the synced batch exported into the pack
+
+
+def photo_problems(session: Session) -> list[tuple[str, ...]]:
+    """Applicants whose photo needs a person (none, not normalised, a finding or a failure), by 报名号."""
+    return [(i.application_no, i.name, "、".join(i.badges), "；".join(i.messages))
+            for i in review_items(session) if i.has_problem]
+
+
+def _write_sheet(
+    path: Path, title: str, headers: tuple[str, ...], rows: list[tuple], text_cols: tuple[int, ...]
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(list(headers))
+    for n, row in enumerate(rows, start=2):
+        sheet.append([safe_cell(v) for v in row])
+        for col in text_cols:
+            sheet.cell(row=n, column=col).number_format = "@"
+    book.save(path)
+
+
+def _write_parts(session: Session, folder: Path, pack: DayPack, operator: str, progress: ProgressFn) -> None:
+    progress(0, 4, "应注册情况")
+    if staff_count(session):
+        write_coverage_xlsx(coverage_report(session, as_of=pack.day), folder / "应注册情况.xlsx")
+    else:
+        pack.left_out.append("应注册情况：尚未导入教职工名单")
+    progress(1, 4, "照片问题")
+    _write_sheet(folder / "照片问题.xlsx", "照片问题", PHOTO_HEADERS, photo_problems(session), (1,))
+    progress(2, 4, "补正跟进")
+    rows = [(r.application_no, r.name, r.phone, r.school, "、".join(r.missing) or "已补齐，待确认",
+             r.since.isoformat(), r.deadline.isoformat(), "逾期" if r.overdue else "")
+            for r in incomplete_applicants(session, pack.day)]
+    headers = ("报名号", "姓名", "联系电话", "现任教学校", "仍缺材料", "确认日期", "补交期限", "逾期")
+    _write_sheet(folder / "补正跟进.xlsx", "补正跟进", headers, rows, (1, 3))
+    progress(3, 4, "花名册、统计表、当日审计记录")
+    write_roster(session, folder / "花名册.xlsx")
+    write_statistics(session, folder / "统计表.xlsx", pack.day)
+    export_audit(session, folder / "当日审计记录.xlsx", AuditFilter(since=pack.day, until=pack.day), operator)
+
+
+def _next_batch(store: Store, folder: Path, pack: DayPack, operator: str, progress: ProgressFn) -> None:
+    """The next synced batch, exported (and recorded) in its own transaction before the reports read."""
+    if not operator:
+        pack.left_out.append("同步批次：导出批次必须记录操作员（--user）")
+        return
+    with store.session() as session:
+        number = preview_next_batch(session).number
+    try:
+        result = export_batch(store, folder / f"批次{number:03d}.zip", operator, progress=progress)
+    except KnownError as err:  # nothing new since the last batch
+        pack.left_out.append(f"同步批次：{err.message}")
+        return
+    pack.batch = result.number
+
+
+def export_day(store: Store, out: Path, day: dt.date | None = None, operator: str = "",
+               progress: ProgressFn = no_progress) -> DayPack:
+    """Writes the pack to `out` (.zip) in one go: a cancelled or failed job leaves no file behind."""
+    pack = DayPack(Path(out), day or dt.date.today())
+    with tempfile.TemporaryDirectory(prefix="day-pack-") as tmp:
+        folder = Path(tmp)
+        _next_batch(store, folder, pack, operator, progress)
+        with store.session() as session:
+            _write_parts(session, folder, pack, operator, progress)
+            _finish(session, folder, pack, operator, progress)
+    return pack
+
+
+def _finish(session: Session, folder: Path, pack: DayPack, operator: str, progress: ProgressFn) -> None:
+    """The manifest over every file, the zip under a temporary name, the audit event, then the real name."""
+    parts = sorted(p for p in folder.iterdir() if p.is_file())
+    pack.files = [(p.name, p.stat().st_size, file_sha256(p)) for p in parts]
+    manifest = {
+        "day": pack.day.isoformat(),
+        "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "files": [{"name": n, "size": s, "sha256": h} for n, s, h in pack.files],
+        "left_out": pack.left_out,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    pack.path.parent.mkdir(parents=True, exist_ok=True)
+    partial = pack.path.with_name(pack.path.name + ".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for p in [*parts, folder / MANIFEST]:
+            archive.write(p, p.name)
+    progress(4, 4, "正在写入")
+    audit.record(session, "export", operator, detail=f"当日工作包 {pack.day} → {pack.path.name}")
+    os.replace(partial, pack.path)

@@ -1,0 +1,168 @@
+"""The audit trail, for one applicant or the whole store, filterable by action, operator and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk.domain.errors import KnownError
+from confirm_desk.services import audit_trail as audit_log
+from confirm_desk.services.audit_trail import ACTION_LABELS, AuditFilter, AuditRow, local_time
+from confirm_desk.store.db import Store
+from confirm_desk.ui.widgets import messages
+
+VIEW_LIMIT = 5000  # the newest events shown; the export has them all
+
+
+class AuditModel(QAbstractTableModel):
+    COL_AT, COL_OPERATOR, COL_ACTION, COL_NO, COL_FIELD, COL_OLD, COL_NEW, COL_DETAIL = range(8)
+    HEADERS = ("时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[AuditRow] = []
+
+    def set_rows(self, rows: list[AuditRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201, N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        r = self.rows[index.row()]
+        return (f"{local_time(r.at):%Y-%m-%d %H:%M:%S}", *r.cells())[index.column()]
+
+
+class AuditView(QDialog):
+    """`AuditView(store, applicant_id=None)`: None shows the whole store."""
+
+    def __init__(
+        self,
+        store: Store,
+        applicant_id: int | None = None,
+        parent: QWidget | None = None,
+        title: str = "",
+        operator: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.applicant_id, self.operator_name = store, applicant_id, operator
+        self.setWindowTitle(title or ("审计记录" if applicant_id is None else "该申请人的审计记录"))
+        self.resize(1100, 640)
+        self.action = QComboBox()
+        self.operator = QComboBox()
+        today = QDate.currentDate()
+        self.since, self.until = QDateEdit(today.addDays(-30)), QDateEdit(today)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.all_dates = QComboBox()
+        self.all_dates.addItems(["全部日期", "按日期"])
+        self._fill_choices()
+        bar = QHBoxLayout()
+        for label, widget in (
+            ("操作", self.action),
+            ("操作员", self.operator),
+            ("", self.all_dates),
+            ("从", self.since),
+            ("到", self.until),
+        ):
+            if label:
+                bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        export = QPushButton("导出 Excel…")
+        export.clicked.connect(self.export)
+        bar.addStretch(1)
+        bar.addWidget(export)
+        self.model = AuditModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.count = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        for combo in (self.action, self.operator, self.all_dates):
+            combo.currentIndexChanged.connect(self.refresh)
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(self.refresh)
+        self.refresh()
+        self.table.resizeColumnsToContents()
+
+    def _fill_choices(self) -> None:
+        with self.store.session() as session:
+            actions = audit_log.distinct_actions(session)
+            operators = audit_log.distinct_operators(session)
+        self.action.addItem("全部", "")
+        for action in actions:
+            self.action.addItem(ACTION_LABELS.get(action, action), action)
+        self.operator.addItem("全部", "")
+        for name in operators:
+            self.operator.addItem(name, name)
+
+    def criteria(self, limit: int | None = VIEW_LIMIT) -> AuditFilter:
+        by_date = self.all_dates.currentIndex() == 1
+        return AuditFilter(
+            applicant_id=self.applicant_id,
+            action=self.action.currentData() or "",
+            operator=self.operator.currentData() or "",
+            since=_date(self.since.date()) if by_date else None,
+            until=_date(self.until.date()) if by_date else None,
+            limit=limit,
+        )
+
+    def refresh(self) -> None:
+        with self.store.session() as session:
+            rows = audit_log.list_events(session, self.criteria())
+        self.model.set_rows(rows)
+        more = f"（只显示最新的 {VIEW_LIMIT} 条，导出可得全部）" if len(rows) >= VIEW_LIMIT else ""
+        self.count.setText(f"共 {len(rows)} 条{more}")
+        self.table.scrollToBottom()
+
+    def export(self, path: str | None = None) -> int | None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "导出审计记录", "审计记录.xlsx", "Excel (*.xlsx)")
+            if not path:
+                return None
+        try:
+            with self.store.session() as session:
+                count = audit_log.export_audit(session, path, self.criteria(limit=None), self.operator_name)
+        except (KnownError, OSError) as err:
+            messages.show_error(self, getattr(err, "message", str(err)))
+            return None
+        messages.show_info(self, f"已导出 {count} 条审计记录")
+        return count
+
+
+def _date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())

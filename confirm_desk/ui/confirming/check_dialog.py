@@ -1,0 +1,291 @@
+"""The check dialog: compare with the originals, edit, materials, conditions, decision; saved at once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk.domain.errors import KnownError, StaleRecord
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services.applicants.listing import distinct_values
+from confirm_desk.services.audit_trail import local_time
+from confirm_desk.services.confirming.confirmation import (
+    CheckInput,
+    condition_labels,
+    load_check,
+    material_labels,
+    save_check,
+)
+from confirm_desk.store.db import Store
+from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.confirming.check_fields import FieldsPanel
+from confirm_desk.ui.confirming.check_parts import findings_summary, photo_and_keys, scrolled
+from confirm_desk.ui.confirming.check_seats import KeptInputBar, SeatBanner, apply_input
+from confirm_desk.ui.confirming.check_side import ConditionsBox, DecisionBox, MaterialsBox
+from confirm_desk.ui.widgets.prompts import ask_text
+
+MARK_ALL_KEYS = ("F9", "Ctrl+Shift+Y")
+
+
+class CheckDialog(QDialog):
+    """`CheckDialog(store, applicant_id, operator)`; emits `saved(applicant_id)` after each save."""
+
+    saved = Signal(int)
+
+    def __init__(
+        self,
+        store: Store,
+        applicant_id: int,
+        operator: object,
+        parent: QWidget | None = None,
+        *,
+        reopen_reason: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.applicant_id, self.operator = store, applicant_id, operator
+        self.reopen_reason = reopen_reason or ""
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.resize(1360, 860)
+        self.layout_ = QVBoxLayout(self)
+        # Above the rebuilt body: other seats with this applicant open, and a refused save's kept input.
+        self.seat_banner = SeatBanner(store, applicant_id, operator, self)
+        self.kept_bar = KeptInputBar(self)
+        self.kept_bar.reapply.connect(self.reapply_kept)
+        self.layout_.addWidget(self.seat_banner)
+        self.layout_.addWidget(self.kept_bar)
+        self.finished.connect(lambda _r: self.seat_banner.release())
+        self._load()
+        if self.state.needs_reopen_reason and not self.reopen_reason:
+            self.ask_reopen()
+        for keys in MARK_ALL_KEYS:
+            QShortcut(QKeySequence(keys), self, self.mark_all_remaining)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+
+    # --- building ----------------------------------------------------------------------------
+    def _load(self) -> None:
+        with self.store.session() as session:
+            self.state = load_check(session, self.applicant_id)
+            points = distinct_values(session, "confirmation_point")
+        old = getattr(self, "body", None)
+        if old is not None:  # after a save the whole form is rebuilt from the store
+            self.layout_.removeWidget(old)
+            old.deleteLater()
+        self.body = QWidget()
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addWidget(self.body)
+        s = self.state
+        self.setWindowTitle(f"核对与确认 — {s.values['name']}（{s.values['application_no']}）")
+        self.header = QLabel()
+        self.header.setObjectName("check_header")
+        self.header.setWordWrap(True)
+        self.fields = FieldsPanel(s, points)
+        self.materials = MaterialsBox(s.materials)
+        self.conditions = ConditionsBox(condition_labels(), s.conditions, not s.conditions_saved)
+        self.decision = DecisionBox(material_labels())
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(photo_and_keys(s, MARK_ALL_KEYS))
+        left_layout.addWidget(self.fields, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        for box in (self.materials, self.conditions, self.decision):
+            right_layout.addWidget(box)
+        right_layout.addStretch(1)
+        splitter = QSplitter()
+        splitter.addWidget(scrolled(left))
+        splitter.addWidget(scrolled(right))
+        splitter.setSizes([800, 520])
+        layout.addWidget(self.header)
+        layout.addWidget(findings_summary(s))
+        layout.addWidget(splitter, 1)
+        layout.addLayout(self._buttons())
+        for widget in (self.fields, self.materials, self.conditions, self.decision):
+            widget.changed.connect(self._update)
+        self.materials.changed.connect(self._sync_missing)
+        self.decision.group.buttonToggled.connect(lambda _b, _c: self._sync_missing())
+        self.initial = self.collect()
+        self._apply_mode()
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.status_note = QLabel()
+        self.reopen_button = QPushButton("重新打开…")
+        self.reopen_button.clicked.connect(self.ask_reopen)
+        self.mark_button = QPushButton("其余全部一致 (F9)")
+        self.mark_button.clicked.connect(self.mark_all_remaining)
+        self.save_button = QPushButton("保存 (Ctrl+S)")
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(self.save)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        for button in (self.reopen_button, self.mark_button, self.save_button, close):
+            button.setAutoDefault(False)  # Enter moves between fields; it never saves by accident
+        row.addWidget(self.status_note, 1)
+        for button in (self.reopen_button, self.mark_button, self.save_button, close):
+            row.addWidget(button)
+        return row
+
+    # --- state -------------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        s = self.state
+        return not s.status.operable or (s.needs_reopen_reason and not self.reopen_reason)
+
+    def _apply_mode(self) -> None:
+        read_only = self.read_only
+        self.fields.set_read_only(read_only)
+        for widget in (self.materials, self.conditions, self.decision, self.save_button, self.mark_button):
+            widget.setEnabled(not read_only)
+        self.reopen_button.setVisible(self.state.needs_reopen_reason and not self.reopen_reason)
+        self._update()
+
+    def _update(self) -> None:
+        s = self.state
+        parts = [
+            f"<b>{s.values['name']}</b>　报名号 {s.values['application_no']}　"
+            f"确认状态：<b>{s.status.label}</b>"
+        ]
+        if s.decision is not None:
+            d = s.decision
+            parts.append(
+                f"（{d.operator} {local_time(d.decided_at):%Y-%m-%d %H:%M}"
+                + (f"，{d.reason}" if d.reason else "")
+                + (f"，缺：{'、'.join(d.missing)}" if d.missing else "")
+                + "）"
+            )
+        if s.reprint_needed:
+            parts.append("　<span style='color:#b26a00'>需重打申请表</span>")
+        if not s.status.operable:
+            parts.append(
+                "<br><span style='color:#b3261e'>"
+                "网报未完成的记录不能进行现场确认（CONF-1），仅供查看。</span>"
+            )
+        elif self.read_only:
+            parts.append(
+                "<br><span style='color:#b26a00'>已作出结论；如需修改，请点“重新打开…”并填写原因。</span>"
+            )
+        elif self.reopen_reason and s.needs_reopen_reason:
+            parts.append(f"<br>重新打开原因：{self.reopen_reason}")
+        self.header.setText("".join(parts))
+        unmarked = len(self.fields.unmarked())
+        self.status_note.setText(
+            f"未核对字段 {unmarked} 项" + ("　（有未保存的修改）" if self.is_dirty() else "")
+        )
+
+    def _sync_missing(self) -> None:
+        # 申请材料不全: the missing list follows the unticked materials (the clerk may still adjust it).
+        if self.decision.outcome() is Status.INCOMPLETE:
+            self.decision.set_missing(self.materials.missing())
+
+    def collect(self) -> CheckInput:
+        outcome = self.decision.outcome()
+        return CheckInput(
+            compares=self.fields.marks(),
+            edits=self.fields.edits(),
+            materials=self.materials.values(),
+            conditions=self.conditions.values(),
+            outcome=outcome,
+            reason=self.decision.reason.text().strip(),
+            missing=self.decision.missing_materials() if outcome is Status.INCOMPLETE else [],
+            reopen_reason=self.reopen_reason,
+        )
+
+    def is_dirty(self) -> bool:
+        return hasattr(self, "initial") and self.collect() != self.initial
+
+    # --- actions -----------------------------------------------------------------------------
+    def mark_all_remaining(self) -> None:
+        if not self.read_only:
+            count = self.fields.mark_remaining_matching()
+            self.status_note.setText(f"已把 {count} 个字段标为一致")
+
+    def ask_reopen(self) -> bool:
+        reason = ask_text(self, "重新打开", f"该申请人已是“{self.state.status.label}”。重新打开修改的原因：")
+        if reason is None:
+            return False
+        self.reopen_reason = reason
+        self._apply_mode()
+        return True
+
+    def save(self) -> bool:
+        if self.read_only:
+            messages.show_error(
+                self, "当前记录不能修改" if self.state.status.operable else "网报未完成的记录不能进行现场确认"
+            )
+            return False
+        data = self.collect()
+        if data.outcome is Status.CONFIRMED and not self._confirm_despite_gaps():
+            return False
+        try:
+            with self.store.session() as session:
+                result = save_check(session, self.applicant_id, data, self.operator, self.state.version)
+        except StaleRecord as err:
+            # Another seat saved first: show what is stored now, keep this clerk's input to put back.
+            self._load()
+            self.kept_bar.keep(data, err.message)
+            self.saved.emit(self.applicant_id)
+            messages.show_error(self, self.kept_bar.label.text())
+            return False
+        except KnownError as err:
+            messages.show_error(self, err.message)
+            return False
+        self.kept_bar.clear()
+        self.saved.emit(self.applicant_id)
+        if data.outcome is not None:
+            self.initial = data
+            self.accept()
+            return True
+        self.reopen_reason = "" if result.status is Status.PENDING else self.reopen_reason
+        self._load()
+        self.status_note.setText(f"已保存（{result.changes} 项变更）")
+        return True
+
+    def reapply_kept(self) -> None:
+        if self.kept_bar.kept is not None:
+            if self.kept_bar.kept.reopen_reason and self.state.needs_reopen_reason:
+                self.reopen_reason = self.kept_bar.kept.reopen_reason
+                self._apply_mode()
+            apply_input(self, self.kept_bar.kept)
+            self.kept_bar.clear()
+
+    def _confirm_despite_gaps(self) -> bool:
+        gaps = []
+        if unmarked := self.fields.unmarked():
+            gaps.append(f"{len(unmarked)} 个字段尚未核对")
+        if missing := self.materials.missing():
+            gaps.append(f"{len(missing)} 项材料未勾选")
+        if not_met := [n for n, c in enumerate(self.conditions.values(), 1) if c.met is not True]:
+            gaps.append(f"注册条件第 {'、'.join(map(str, not_met))} 项未标为具备")
+        if not gaps:
+            return True
+        return messages.ask(self, "；".join(gaps) + "。\n仍然作出“确认已通过”的结论吗？")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
+            self.focusWidget(), QPushButton
+        ):
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.is_dirty() and not messages.ask(self, "有未保存的修改。关闭并放弃这些修改吗？"):
+            return
+        self.initial = self.collect()  # asked once; closeEvent must not ask again
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.is_dirty() and not messages.ask(self, "有未保存的修改。关闭并放弃这些修改吗？"):
+            event.ignore()
+            return
+        super().closeEvent(event)

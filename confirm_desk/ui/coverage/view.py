@@ -1,0 +1,163 @@
+"""Coverage (who should register and has not): counts per category, school filter, xlsx export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, QModelIndex
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk.domain.coverage import CATEGORIES, CATEGORY_LABELS, CoverageReport
+from confirm_desk.services import settings
+from confirm_desk.services.coverage.report import (
+    COVERAGE_UNTIL,
+    coverage_report,
+    default_until,
+    schools_of,
+    write_coverage_xlsx,
+)
+from confirm_desk.services.coverage.staff import staff_count
+from confirm_desk.store.db import Store
+from confirm_desk.ui.widgets.messages import show_error, show_info
+from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
+
+HEADERS = ("姓名", "身份证号码", "学校", "联系电话", "已报名", "说明")
+ALL_SCHOOLS = "全部学校"
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+class CoverageView(QDialog):
+    """`CoverageView(store, open_applicant=callback)`: double-click calls back with the applicant id."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None,
+                 open_applicant: Callable[[int], None] | None = None, operator: str = "") -> None:
+        super().__init__(parent)
+        self.store, self.open_applicant, self.operator = store, open_applicant, operator
+        self.report: CoverageReport | None = None
+        self.setWindowTitle("应注册情况（教职工名单对照）")
+        self.resize(1100, 640)
+        with store.session() as session:
+            until = default_until(session, dt.date.today())
+        self.as_of = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.until = QDateEdit(_qdate(until), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.school = QComboBox()
+        self.school.addItem(ALL_SCHOOLS)
+        self.school.setMinimumContentsLength(16)
+        refresh = QPushButton("刷新")
+        self.export_button = QPushButton("导出 Excel…")
+        refresh.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self._export)
+        self.school.currentIndexChanged.connect(self._fill)
+        bar = QHBoxLayout()
+        for label, widget in (("基准日", self.as_of), ("本期注册截止", self.until), ("学校", self.school)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(refresh)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+        self.summary = QLabel()
+        self.tabs = QTabWidget()
+        self.models: dict[str, RowsModel] = {}
+        self.views: dict[str, QTableView] = {}
+        for category in CATEGORIES:
+            model = RowsModel(HEADERS, self)
+            view = report_table(model)
+            view.doubleClicked.connect(lambda index, m=model: self._open(m, index))
+            self.models[category], self.views[category] = model, view
+            self.tabs.addTab(view, CATEGORY_LABELS[category])
+        hint = QLabel("双击已报名的人员打开其申请；基准日用于判断是否已达法定退休年龄（CYC-5），"
+                      "截止日用于判断本期是否应注册（COV-1）。")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(hint)
+        self.refresh()
+
+    def refresh(self) -> None:
+        as_of, until = _pydate(self.as_of.date()), _pydate(self.until.date())
+        with self.store.session() as session:
+            if default_until(session, as_of) != until:  # a shared preference: every seat sees the same
+                settings.save(session, {COVERAGE_UNTIL: until}, self.operator)
+            staff = staff_count(session)
+            self.report = coverage_report(session, as_of, until) if staff else None
+        chosen = self.school.currentText()
+        self.school.blockSignals(True)
+        self.school.clear()
+        self.school.addItems([ALL_SCHOOLS, *(schools_of(self.report) if self.report else [])])
+        self.school.setCurrentText(chosen)
+        self.school.blockSignals(False)
+        self._fill()
+
+    def school_filter(self) -> str:
+        text = self.school.currentText()
+        return "" if text == ALL_SCHOOLS else text
+
+    def _fill(self) -> None:
+        report, school = self.report, self.school_filter()
+        if report is None:
+            self.summary.setText("尚未导入教职工名单：请先从“文件 → 导入教职工名单…”导入学校的名单。")
+        for index, category in enumerate(CATEGORIES):
+            entries = report.entries[category] if report else []
+            entries = [e for e in entries if not school or e.school == school]
+            self.models[category].set_rows(
+                [(e.name, e.id_number, e.school, e.phone, "是" if e.applicant_id else "否", e.reason)
+                 for e in entries],
+                [e.applicant_id for e in entries],
+            )
+            self.tabs.setTabText(index, f"{CATEGORY_LABELS[category]}（{len(entries)}）")
+            self.views[category].resizeColumnsToContents()
+        if report is not None:
+            self.summary.setText(f"教职工名单 {report.staff} 人；基准日 {report.as_of}，"
+                                 f"本期注册截止 {report.until}"
+                                 + (f"；只看 {school}" if school else ""))
+        self.export_button.setEnabled(report is not None)
+
+    def count(self, category: str) -> int:
+        return self.models[category].rowCount()
+
+    def _open(self, model: RowsModel, index: QModelIndex) -> None:
+        applicant_id = model.id_at(index.row())
+        if applicant_id is None:
+            show_info(self, "此人没有报名记录（不在申请人名单中）。")
+        elif self.open_applicant is not None:
+            self.open_applicant(applicant_id)
+
+    def export_to(self, path: str) -> int:
+        assert self.report is not None
+        return write_coverage_xlsx(self.report, path, self.school_filter())
+
+    def _export(self) -> None:
+        if self.report is None:
+            return
+        name = f"应注册情况-{self.report.as_of}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "导出应注册情况", name, "Excel (*.xlsx)")
+        if not path:
+            return
+        try:
+            rows = self.export_to(path)
+        except OSError as exc:
+            show_error(self, f"无法保存：{exc}")
+            return
+        show_info(self, f"已导出 {rows} 行到 {path}")

@@ -1,0 +1,116 @@
+"""The day at a glance: status counts, today's decisions per operator, papers to print, follow-ups."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services.reports.day_summary import DaySummary, day_summary
+from confirm_desk.store.db import Store
+from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
+
+QUEUE_SHOWN = 200  # the print queue lists the first ones; the counts are complete
+
+
+def _big(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 20px; font-weight: bold;")
+    return label
+
+
+class DashboardPanel(QWidget):
+    """`DashboardPanel(store)`: put it in a dock or a tab and call `refresh()` after changes."""
+
+    open_applicant = Signal(int)
+    follow_up_requested = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None, load_now: bool = True) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.summary: DaySummary | None = None
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.refresh)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(refresh)
+
+        self.status_labels: dict[Status, QLabel] = {}
+        counts = QGroupBox("各状态人数")
+        grid = QGridLayout(counts)
+        for column, status in enumerate(Status):
+            self.status_labels[status] = _big()
+            grid.addWidget(self.status_labels[status], 0, column, Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(QLabel(status.label), 1, column, Qt.AlignmentFlag.AlignCenter)
+
+        self.today_model = RowsModel(("操作员", "确认已通过", "确认未通过", "申请材料不全", "合计"), self)
+        today = QGroupBox("今日确认（按操作员）")
+        box = QVBoxLayout(today)
+        self.today_table = report_table(self.today_model)
+        box.addWidget(self.today_table)
+
+        self.print_label = QLabel()
+        self.print_label.setWordWrap(True)
+        self.queue_model = RowsModel(("待打印", "报名号", "姓名", "说明"), self)
+        self.queue_table = report_table(self.queue_model)
+        self.queue_table.doubleClicked.connect(self._open)
+        printing = QGroupBox("待打印（需重打的排在前面）")
+        box = QVBoxLayout(printing)
+        box.addWidget(self.print_label)
+        box.addWidget(self.queue_table)
+
+        self.follow_label = QLabel()
+        self.follow_label.setWordWrap(True)
+        follow_button = QPushButton("补正跟进…")
+        follow_button.clicked.connect(self.follow_up_requested.emit)
+        self.batch_label = QLabel()
+        follow = QGroupBox("申请材料不全 · 同步批次")
+        box = QGridLayout(follow)
+        box.addWidget(self.follow_label, 0, 0)
+        box.addWidget(follow_button, 0, 1)
+        box.addWidget(self.batch_label, 1, 0, 1, 2)
+        box.setColumnStretch(0, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(counts)
+        layout.addWidget(today, 1)
+        layout.addWidget(printing, 2)
+        layout.addWidget(follow)
+        if load_now:
+            self.refresh()
+
+    def refresh(self) -> None:
+        with self.store.session() as session:
+            self.summary = s = day_summary(session)
+        self.title.setText(f"今日概况 {s.day:%Y-%m-%d}：共 {s.total} 人，"
+                           f"今日已作出确认 {s.decided_today_total} 人次")
+        for status, label in self.status_labels.items():
+            label.setText(str(s.by_status.get(status, 0)))
+        outcomes = (Status.CONFIRMED, Status.REJECTED, Status.INCOMPLETE)
+        self.today_model.set_rows([
+            (who, *(n.get(o, 0) for o in outcomes), sum(n.values()))
+            for who, n in sorted(s.decided_today.items())
+        ])
+        self.print_label.setText(
+            f"申请表 {len(s.forms_to_print)} 份（其中需重新打印 {s.reprints} 份），"
+            f"受理凭证 {len(s.receipts_to_print)} 份"
+        )
+        queue = [("申请表", r, "修改后需重新打印（CONF-3）" if r.reprint else "") for r in s.forms_to_print]
+        queue += [("受理凭证", r, "") for r in s.receipts_to_print]
+        queue = queue[:QUEUE_SHOWN]
+        self.queue_model.set_rows([(kind, r.application_no, r.name, note) for kind, r, note in queue],
+                                  [r.applicant_id for _k, r, _n in queue],
+                                  [i for i, (_k, r, _n) in enumerate(queue) if r.reprint])
+        self.follow_label.setText(f"申请材料不全 {len(s.incomplete)} 人，其中已逾期 {s.overdue} 人。")
+        self.batch_label.setText(f"尚未导出批次的确认结果（含修改）{s.not_in_batch} 人"
+                                 + (f"，将作为第 {s.next_batch} 批导出。" if s.not_in_batch else "。"))
+        self.today_table.resizeColumnsToContents()
+        self.queue_table.resizeColumnsToContents()
+
+    def _open(self, index) -> None:  # noqa: ANN001
+        applicant_id = self.queue_model.id_at(index.row())
+        if applicant_id is not None:
+            self.open_applicant.emit(applicant_id)

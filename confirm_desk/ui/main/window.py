@@ -1,0 +1,285 @@
+"""The main window: menus, the query bar, the applicant list, counts in the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk import APP_NAME_ZH
+from confirm_desk.services.applicants import listing as applicants
+from confirm_desk.services.accounts import Account
+from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.store.db import Store
+from confirm_desk.ui.main.applicant_model import ApplicantListModel
+from confirm_desk.ui.confirming.detail_dialog import DetailDialog
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main.actions import build_actions
+from confirm_desk.ui.main.workflow import WorkflowMixin
+from confirm_desk.ui.widgets.messages import ask
+from confirm_desk.ui.settings.preferences_store import PreferencesStore
+from confirm_desk.ui.main.query_bar import QueryBar
+
+
+class MainWindow(WorkflowMixin, QMainWindow):
+    def __init__(self, store: Store, account: Account | None = None, runner: JobRunner | None = None,
+                 idle_minutes: float = 0) -> None:
+        super().__init__()
+        self.store = store
+        self.account = account
+        self.operator = account.username if account else ""
+        self.runner = runner or JobRunner(self)
+        self.open_dialogs: list[QWidget] = []
+        self.preferences = PreferencesStore(store, parent=self)
+        self.preferences.changed.connect(self._preferences_changed)
+        self.setWindowTitle(f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
+        self.resize(1280, 760)
+
+        self.model = ApplicantListModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)  # size columns from the first rows only
+
+        self.query = QueryBar()
+        self.query.criteria_changed.connect(self.apply_criteria)
+        self.query.scanned.connect(self.open_by_code)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.query)
+        layout.addWidget(self.table, 1)
+        self.setCentralWidget(central)
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        build_actions(self)
+        self.install_dashboard()
+        self.reload()
+        self.table.resizeColumnsToContents()
+        from confirm_desk.ui.main.list_refresh import ListRefresher
+
+        self.refresher = ListRefresher(self.model, self)  # shows other seats' work (see README, seats)
+        self.refresher.refreshed.connect(lambda _n: self._update_count())
+        if account is not None:
+            who = account.display_name or account.username
+            self.statusBar().showMessage(f"当前操作员：{who}（{'管理员' if account.is_admin else '确认员'}）")
+            from confirm_desk.ui.main.idle_lock import IdleLock
+
+            self.idle_lock = IdleLock(self, store, account, idle_minutes)
+
+    # --- list ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        with self.store.session() as session:
+            schools = applicants.distinct_values(session, "school")
+            points = applicants.distinct_values(session, "confirmation_point")
+        self.query.set_choices(schools, points)
+        self.model.criteria = self.query.criteria()
+        self.model.refresh()
+        self._update_count()
+        if hasattr(self, "dashboard"):
+            QTimer.singleShot(0, self.dashboard.refresh)  # the list first: the day's counts follow a moment later
+
+    def apply_criteria(self, criteria: ListCriteria) -> None:
+        self.model.set_criteria(criteria)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.matching, self.model.total
+        self.count_label.setText(f"显示 {shown} / 共 {total} 人")
+
+    def _toggle_full_ids(self, checked: bool) -> None:
+        self.model.mask_ids = not checked
+        self.model.layoutChanged.emit()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def select_id(self, applicant_id: int) -> bool:
+        row = self.model.row_of(applicant_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    # --- opening applicants --------------------------------------------------------------
+    def open_by_code(self, code: str) -> None:
+        """Scanner input: an exact 报名号 or ID number jumps to the applicant and opens it."""
+        with self.store.session() as session:
+            applicant_id = applicants.find_exact(session, code)
+        if applicant_id is None:
+            if self.model.rowCount() == 1:
+                applicant_id = self.model.id_at(0)
+            else:
+                self.statusBar().showMessage(f"没有报名号或证件号码为“{code}”的申请人，已按关键字筛选", 5000)
+                return
+        if not self.select_id(applicant_id):
+            self.query.clear()
+            self.select_id(applicant_id)
+        self.open_applicant(applicant_id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        applicant_id = self.model.id_at(index.row())
+        if applicant_id is not None:
+            self.open_applicant(applicant_id)
+
+    def open_selected(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is not None:
+            self.open_applicant(applicant_id)
+
+    def open_applicant(self, applicant_id: int) -> None:
+        """The confirmer's work: the check dialog (read-only detail when nobody is logged in)."""
+        if self.account is None:
+            self.show_detail(applicant_id)
+            return
+        from confirm_desk.ui.confirming.check_dialog import CheckDialog
+
+        dialog = CheckDialog(self.store, applicant_id, self.account, self)
+        dialog.saved.connect(self.applicant_changed)
+        self._show_dialog(dialog)
+
+    def show_detail(self, applicant_id: int) -> None:
+        self._show_dialog(DetailDialog(self.store, applicant_id, self))
+
+    def show_detail_of_selected(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is not None:
+            self.show_detail(applicant_id)
+
+    def applicant_changed(self, applicant_id: int) -> None:
+        self.model.invalidate(applicant_id)
+        self.dashboard.refresh()
+        self.statusBar().showMessage("已保存", 3000)
+
+    def show_audit(self) -> None:
+        from confirm_desk.ui.audit.view import AuditView
+
+        self._show_dialog(AuditView(self.store, self.current_id(), self, operator=self.operator))
+
+    def manage_users(self) -> None:
+        if not (self.account and self.account.is_admin):
+            return
+        from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
+
+        self._show_dialog(UserAdminDialog(self.store, self.account, self))
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        """Open without blocking (tests drive open dialogs); keep a reference until it closes."""
+        self.open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.open_dialogs.remove(d) if d in self.open_dialogs else None)
+        dialog.open()
+
+    # --- printing ------------------------------------------------------------------------
+    def print_selected(self, kind: str) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.statusBar().showMessage("请先在列表中选择申请人（可多选）", 3000)
+            return
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_applicants(self, self.store, ids, kind, self.operator, self.runner,
+                                   on_recorded=lambda _n: self.model.refresh(), on_preview=self.open_dialogs.append)
+
+    def print_unprinted(self, kind: str) -> None:
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_all_unprinted(self, self.store, kind, self.operator, self.runner,
+                                      on_recorded=lambda _n: self.model.refresh(), on_preview=self.open_dialogs.append)
+
+    # --- photos ----------------------------------------------------------------------------
+    def crop_photo(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is None:
+            self.statusBar().showMessage("请先在列表中选择申请人", 3000)
+            return
+        from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
+
+        dialog = PhotoCropDialog(self.store, applicant_id, self.operator, self)
+        dialog.accepted.connect(lambda: self.model.invalidate(applicant_id))
+        self._show_dialog(dialog)
+
+    def review_photos(self) -> None:
+        from confirm_desk.ui.photos.review import PhotoReviewDialog
+
+        dialog = PhotoReviewDialog(self.store, operator=self.operator, parent=self, runner=self.runner)
+        dialog.finished.connect(lambda _r: self.model.refresh())
+        self._show_dialog(dialog)
+
+    def normalize(self, applicant_ids: list[int] | None) -> None:
+        if applicant_ids is not None and not applicant_ids:
+            self.statusBar().showMessage("请先在列表中选择申请人", 3000)
+            return
+        if applicant_ids is None and not ask(self, "把所有尚未规范的照片按默认裁剪方式规范为 114×156？\n已规范（含手工裁剪）的照片保持不变。"):
+            return
+        from confirm_desk.ui.photos.batch import normalize_photos
+
+        normalize_photos(self, self.store, applicant_ids, self.operator, self.runner,
+                         on_done=lambda _r: self.model.refresh())
+
+    # --- import --------------------------------------------------------------------------
+    def import_applicants(self) -> None:
+        from confirm_desk.ui.importing.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self)
+        dialog.accepted.connect(lambda: self.run_import(*dialog.paths()))
+        self._show_dialog(dialog)
+
+    def run_import(self, file, photos=None) -> None:  # noqa: ANN001
+        from confirm_desk.services.importing.applicants import import_applicants
+        from confirm_desk.ui.importing.result_dialog import ImportResultDialog
+
+        store, operator = self.store, self.operator
+
+        def work(progress):  # noqa: ANN001, ANN202
+            return import_applicants(store, file, photos, progress=progress, operator=operator)
+
+        def done(result) -> None:  # noqa: ANN001
+            self.reload()
+            self.statusBar().showMessage(result.summary_zh(), 10000)
+            self._show_dialog(ImportResultDialog(result, self))
+            if result.conflicts and self.account is not None:
+                self.review_conflicts()  # local work kept: the clerk decides field by field
+
+        self.runner.run(f"正在导入 {file.name}", work, done)
+
+    # --- preferences and help ------------------------------------------------------------
+    def edit_preferences(self) -> None:
+        from confirm_desk.ui.settings.preferences_dialog import PreferencesDialog
+
+        self._show_dialog(PreferencesDialog(self.preferences, self.account, self))
+
+    def _preferences_changed(self, keys: list[str]) -> None:
+        if "idle_lock_minutes" in keys and hasattr(self, "idle_lock"):
+            self.idle_lock.set_minutes(self.preferences.value("idle_lock_minutes"))
+
+    def show_help(self) -> None:
+        from confirm_desk.ui.settings.help_dialog import HelpDialog
+
+        self._show_dialog(HelpDialog(self))
+
+    def _about(self) -> None:
+        from confirm_desk.ui.settings.help_dialog import AboutDialog
+
+        self._show_dialog(AboutDialog(self))

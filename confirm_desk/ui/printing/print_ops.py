@@ -1,0 +1,123 @@
+"""Print jobs for the main window: PDF generated off the GUI thread, then the preview; prints are recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
+
+from confirm_desk.paths import data_dir
+from confirm_desk.services.printing.documents import PdfResult
+from confirm_desk.services.progress import ProgressFn
+from confirm_desk.store.db import Store
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.widgets.messages import show_info
+from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
+
+KEEP_SECONDS = 24 * 3600  # generated PDFs hold personal data: left-overs older than a day are removed
+
+
+def print_dir() -> Path:
+    folder = data_dir() / "print"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.glob("*.pdf"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+def print_applicants(
+    parent: QWidget | None,
+    store: Store,
+    ids: Sequence[int],
+    kind: str,
+    operator: str,
+    runner: JobRunner,
+    copies: int | None = None,
+    on_preview: Callable[[PrintPreviewDialog], None] | None = None,
+    on_recorded: Callable[[int], None] | None = None,
+) -> None:
+    """Generate one PDF for `ids` ("receipt" or "form"), then open the preview (non-blocking).
+
+    `on_recorded(n)` runs once a print went to the printer and was recorded (e.g. reload the list).
+    """
+    wanted = list(ids)
+    _generate(parent, store, kind, operator, runner, lambda _session: wanted, copies, on_preview, on_recorded)
+
+
+def print_all_unprinted(parent: QWidget | None, store: Store, kind: str, operator: str, runner: JobRunner,
+                        on_preview: Callable[[PrintPreviewDialog], None] | None = None,
+                        on_recorded: Callable[[int], None] | None = None) -> None:
+    """Every confirmed applicant still waiting for this paper (never printed, or to reprint after an edit)."""
+    from confirm_desk.services.printing.documents import confirmed_ids
+
+    _generate(parent, store, kind, operator, runner, lambda session: confirmed_ids(session, kind), None,
+              on_preview, on_recorded)
+
+
+def _generate(
+    parent: QWidget | None,
+    store: Store,
+    kind: str,
+    operator: str,
+    runner: JobRunner,
+    choose: Callable[[Session], list[int]],
+    copies: int | None,
+    on_preview: Callable[[PrintPreviewDialog], None] | None,
+    on_recorded: Callable[[int], None] | None = None,
+) -> None:
+    from confirm_desk.services.printing.documents import paper_kind, write_pdf
+
+    paper = paper_kind(kind)
+    out = print_dir() / f"{paper.key}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
+
+    def work(progress: ProgressFn) -> PdfResult | None:
+        with store.session() as session:
+            ids = choose(session)
+            return write_pdf(session, ids, paper.key, out, copies, progress) if ids else None
+
+    def done(result: PdfResult | None) -> None:
+        if result is None:
+            show_info(parent, f"没有需要打印{paper.label}的申请人。")
+            return
+        if result.skipped:
+            lines = "\n".join(f"{number}：{reason}" for number, reason in result.skipped[:20])
+            show_info(parent, f"以下 {len(result.skipped)} 人未生成{paper.label}：\n{lines}")
+        printed, versions = list(result.printed_ids), dict(result.versions)
+
+        def record() -> None:
+            record_prints(store, printed, paper.key, operator, runner, versions, on_recorded)
+
+        dialog = PrintPreviewDialog(
+            result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）", on_printed=record,
+            delete_on_close=True, parent=parent,
+        )
+        if on_preview is not None:
+            on_preview(dialog)
+        dialog.open()
+
+    runner.run(f"正在生成{paper.label}", work, done)
+
+
+def record_prints(
+    store: Store,
+    ids: Sequence[int],
+    kind: str,
+    operator: str,
+    runner: JobRunner,
+    versions: dict[int, int] | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> None:
+    """Audit the print and clear the reprint flag of printed forms (CONF-3), as a job."""
+    from confirm_desk.services.printing.documents import record_printed
+
+    def work(_progress: ProgressFn) -> int:
+        with store.session() as session:
+            return record_printed(session, ids, kind, operator, versions)
+
+    runner.run("正在记录打印", work, on_done or (lambda _n: None))
