@@ -45,8 +45,8 @@ def staff_xlsx(store_path: Path, count: int) -> Path:
 def bench_rows(quick: bool) -> list[dict]:
     from bench.__main__ import row
     from confirm_desk.services.coverage.report import coverage_report
-    from confirm_desk.services.spreadsheets.read import read_rows
     from confirm_desk.services.coverage.staff import import_staff
+    from confirm_desk.services.spreadsheets.read import read_rows
     from confirm_desk.store.db import open_store
 
     count = 5_000 if quick else 50_000
@@ -83,7 +83,7 @@ def bench_rows(quick: bool) -> list[dict]:
                                  [(*(str(c) for c in r), now, now) for r in rows])
             conn.close()
 
-        def timed(fn, prepare) -> float:  # noqa: ANN001
+        def timed(fn, prepare) -> float:
             times = []
             for _ in range(1 if quick else 3):
                 prepare()

@@ -32,7 +32,7 @@ def export_xlsx(count: int) -> Path:
     return path
 
 
-def cached_store(name: str, count: int, fill=None) -> Path:  # noqa: ANN001
+def cached_store(name: str, count: int, fill=None) -> Path:
     """A migrated SQLite store `name` holding `count` generated applicants (no photos), built once and
     cached; `fill(session, ids)` adds what a benchmark needs (decisions, photos...) in the same transaction."""
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ def decided_store(count: int) -> Path:
     return cached_store(f"decided_{count}", count, _decide_all)
 
 
-def _decide_all(session, ids: list[int]) -> None:  # noqa: ANN001
+def _decide_all(session, ids: list[int]) -> None:
     from PIL import Image, ImageDraw
     from sqlalchemy import insert
 

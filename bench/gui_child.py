@@ -12,7 +12,7 @@ T0 = time.perf_counter()
 def bare_window() -> dict:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    app = QApplication([])  # noqa: F841  (must stay alive while the view paints)
+    app = QApplication([])
     window = QMainWindow()
     window.show()
     app.processEvents()
@@ -32,13 +32,13 @@ def bare_table(db: str) -> dict:
         "FROM applicant ORDER BY application_no LIMIT 100").fetchall()
 
     class Model(QAbstractTableModel):
-        def rowCount(self, _p=None) -> int:  # noqa: N802
+        def rowCount(self, _p=None) -> int:
             return len(rows)
 
-        def columnCount(self, _p=None) -> int:  # noqa: N802
+        def columnCount(self, _p=None) -> int:
             return 8
 
-        def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
             return rows[index.row()][index.column()] if role == Qt.ItemDataRole.DisplayRole else None
 
     view = QTableView()
@@ -58,7 +58,7 @@ def ours(db: str) -> dict:
     from confirm_desk.app import build_main_window
     from confirm_desk.ui.widgets.fonts import install_cjk_font
 
-    app = QApplication([])  # noqa: F841  (must stay alive while the view paints)
+    app = QApplication([])
     install_cjk_font(app)
     window = build_main_window()
     window.show()

@@ -24,7 +24,7 @@ def median_of(fn: Callable[[], object], repeat: int = 3) -> float:
 
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def run_child(module: str, *args: str, env: dict[str, str] | None = None) -> dict:

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     install_cjk_font(app)
     app.setWindowIcon(QIcon(str(icon_path())))
 
-    def excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
+    def excepthook(exc_type, exc, tb) -> None:
         if isinstance(exc, KnownError):
             show_error(None, exc.message)
         else:
@@ -48,12 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def log_in_and_open(store):  # noqa: ANN001, ANN201
+def log_in_and_open(store):
     """Log-in (first run: create the administrator, then name the confirmation point), then the main
     window with this seat's idle-lock minutes. None when the user cancels the log-in."""
-    from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog, needs_first_run
     from confirm_desk.ui.accounts.login_dialog import LoginDialog
     from confirm_desk.ui.main.window import MainWindow
+    from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog, needs_first_run
     from confirm_desk.ui.settings.preferences_store import PreferencesStore
 
     login = LoginDialog(store)
@@ -66,7 +66,7 @@ def log_in_and_open(store):  # noqa: ANN001, ANN201
     return MainWindow(store, login.account, idle_minutes=preferences.value("idle_lock_minutes"))
 
 
-def daily_backup(store, folder: str, keep: int):  # noqa: ANN001, ANN201
+def daily_backup(store, folder: str, keep: int):
     """Today's automatic backup (once a day, rotated). A failed backup is logged, never blocks work."""
     from pathlib import Path
 
@@ -81,17 +81,17 @@ def daily_backup(store, folder: str, keep: int):  # noqa: ANN001, ANN201
         return None
 
 
-def build_main_window(account=None):  # noqa: ANN001, ANN201
+def build_main_window(account=None):
     """The main window over the default store (benchmarks and screenshots skip the log-in)."""
     from confirm_desk.ui.main.window import MainWindow
 
     return MainWindow(open_demo_ready_store(), account)
 
 
-def open_demo_ready_store():  # noqa: ANN201
+def open_demo_ready_store():
     """Open the store (filled with the demo set when empty)."""
-    from confirm_desk.services.applicants.listing import count_all
     from confirm_desk.services.applicants.demo import fill_demo
+    from confirm_desk.services.applicants.listing import count_all
     from confirm_desk.store.db import open_store
 
     store = open_store()

@@ -22,7 +22,7 @@ def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
     accounts._dummy_hash.cache_clear()
 
 
-def make_operators(store):  # noqa: ANN001, ANN201
+def make_operators(store):
     """An admin `admin` and a confirmer `clerk`; returns the two accounts."""
     from confirm_desk.services import accounts
 

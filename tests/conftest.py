@@ -74,7 +74,7 @@ def tally(request: pytest.FixtureRequest) -> dict[str, int]:
     return request.config.stash.setdefault(TALLY_KEY, {})
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     counts = config.stash.get(TALLY_KEY, None)
     if counts:
         terminalreporter.write_sep("-", "reliability counts")
@@ -103,7 +103,8 @@ def file_digest(path: Path) -> str:
 
 # --- PostgreSQL (issue 10): the same tests on a shared server -------------------------------------------
 PG_URL = os.environ.get("CONFIRM_DESK_TEST_PG_URL", "")
-PG_SKIP = ("PostgreSQL tests need CONFIRM_DESK_TEST_PG_URL=postgresql+psycopg://user:pw@127.0.0.1:55432/db, a throwaway "
+PG_SKIP = ("PostgreSQL tests need CONFIRM_DESK_TEST_PG_URL=postgresql+psycopg://user:pw@127.0.0.1:55432/db, "
+           "a throwaway "
            "database the tests empty (bash scripts/start_test_postgres.sh starts a server and prints one)")
 
 

@@ -53,7 +53,7 @@ def make_files(folder: Path) -> CrashFiles:
                       frozenset(r["application_no"] for r in b_rows))
 
 
-def run(db_url: str, files: CrashFiles, start: int, saving) -> None:  # noqa: ANN001
+def run(db_url: str, files: CrashFiles, start: int, saving) -> None:
     """Import A (+photos), B, C, A, B, C… until killed; `saving` (a shared flag) is set while writing."""
     from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
@@ -78,7 +78,12 @@ def run_decisions(db_url: str, done_file: str) -> None:
     from sqlalchemy import select
 
     from confirm_desk.domain.statuses import Status
-    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, material_labels, save_check
+    from confirm_desk.services.confirming.confirmation import (
+        CheckInput,
+        load_check,
+        material_labels,
+        save_check,
+    )
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import Applicant
 

@@ -20,11 +20,11 @@ class Clock:
     def __call__(self) -> dt.datetime:
         return self.now
 
-    def advance(self, **kw) -> None:  # noqa: ANN003
+    def advance(self, **kw) -> None:
         self.now += dt.timedelta(**kw)
 
 
-def try_login(store, name: str, password: str, clock: Clock) -> accounts.LoginResult:  # noqa: ANN001
+def try_login(store, name: str, password: str, clock: Clock) -> accounts.LoginResult:
     with store.session() as session:
         return accounts.login(session, name, password, now=clock)
 
@@ -45,7 +45,7 @@ def test_strong_password_rule(password: str, ok: bool) -> None:
     assert (accounts.password_problems(password) == []) is ok
 
 
-def test_first_admin_then_only_admins_add_users(store) -> None:  # noqa: ANN001
+def test_first_admin_then_only_admins_add_users(store) -> None:
     with store.session() as session:
         assert accounts.needs_first_admin(session)
     admin, clerk = make_operators(store)
@@ -62,7 +62,7 @@ def test_first_admin_then_only_admins_add_users(store) -> None:  # noqa: ANN001
     assert admin.is_admin and clerk.role == "confirmer"
 
 
-def test_lockout_after_three_wrong_passwords_and_unlock_after_ten_minutes(store) -> None:  # noqa: ANN001
+def test_lockout_after_three_wrong_passwords_and_unlock_after_ten_minutes(store) -> None:
     make_operators(store)
     clock = Clock()
     assert "再错 2 次" in try_login(store, "clerk", "wrong", clock).message
@@ -79,7 +79,7 @@ def test_lockout_after_three_wrong_passwords_and_unlock_after_ten_minutes(store)
     assert actions == ["login_failed", "login_failed", "login_failed", "lockout", "login_refused", "login"]
 
 
-def test_admin_unlocks_and_resets(store) -> None:  # noqa: ANN001
+def test_admin_unlocks_and_resets(store) -> None:
     admin, _clerk = make_operators(store)
     clock = Clock()
     for _ in range(3):
@@ -97,7 +97,7 @@ def test_admin_unlocks_and_resets(store) -> None:  # noqa: ANN001
     assert rows["clerk"].failed_attempts == 0 and rows["clerk"].locked_until is None
 
 
-def test_unknown_user_is_refused_like_a_wrong_password(store, monkeypatch) -> None:  # noqa: ANN001
+def test_unknown_user_is_refused_like_a_wrong_password(store, monkeypatch) -> None:
     make_operators(store)
     verified = []
     real = accounts._verify
@@ -107,7 +107,7 @@ def test_unknown_user_is_refused_like_a_wrong_password(store, monkeypatch) -> No
     assert verified == [accounts._dummy_hash()]  # a hash is verified even for an unknown name
 
 
-def test_disabled_account_cannot_log_in(store) -> None:  # noqa: ANN001
+def test_disabled_account_cannot_log_in(store) -> None:
     admin, _ = make_operators(store)
     with store.session() as session:
         accounts.set_active(session, admin, "clerk", False)

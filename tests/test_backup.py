@@ -26,7 +26,7 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
 
 
-def db_file(store) -> Path:  # noqa: ANN001
+def db_file(store) -> Path:
     return store.sqlite_path
 
 
@@ -34,13 +34,13 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def add_event(session, action: str) -> None:  # noqa: ANN001
+def add_event(session, action: str) -> None:
     session.connection().exec_driver_sql(
         "INSERT INTO audit_event (at, operator, action) VALUES ('2026-01-01', 'w', ?)", (action,)
     )
 
 
-def scribble(store) -> None:  # noqa: ANN001
+def scribble(store) -> None:
     """Changes after the backup, which the restore must undo."""
     with store.session() as s:
         s.connection().exec_driver_sql("DELETE FROM photo WHERE id % 2 = 0")
@@ -185,7 +185,7 @@ def test_restore_into_a_missing_store_creates_it(imported_store, tmp_path: Path)
     assert snapshot(target) == snapshot(info.path)
 
 
-def test_daily_backup_at_start_runs_once_a_day_and_never_blocks(store, tmp_path) -> None:  # noqa: ANN001
+def test_daily_backup_at_start_runs_once_a_day_and_never_blocks(store, tmp_path) -> None:
     from confirm_desk.app import daily_backup
 
     folder = tmp_path / "daily"

@@ -24,7 +24,7 @@ from confirm_desk.store.models import Photo, applicant_table
 t = applicant_table
 
 
-def normalise_photos(store, skip: set[str] = frozenset(), only: set[str] | None = None,  # noqa: ANN001
+def normalise_photos(store, skip: set[str] = frozenset(), only: set[str] | None = None,
                      quality: int = 90) -> None:
     """Stand-in for the photo normaliser: a real 114x156 JPEG of each original."""
     with store.session() as session:
@@ -39,13 +39,13 @@ def normalise_photos(store, skip: set[str] = frozenset(), only: set[str] | None 
             session.execute(update(Photo).where(Photo.id == photo_id).values(normalized=buffer.getvalue()))
 
 
-def pending_numbers(store, count: int) -> list[str]:  # noqa: ANN001
+def pending_numbers(store, count: int) -> list[str]:
     with store.session() as session:
         return list(session.scalars(select(t.c.application_no).where(t.c.status == "pending")
                                     .order_by(t.c.id).limit(count)))
 
 
-def decide(store, number: str, outcome: Status = Status.CONFIRMED, edits: dict | None = None) -> None:  # noqa: ANN001
+def decide(store, number: str, outcome: Status = Status.CONFIRMED, edits: dict | None = None) -> None:
     labels = material_labels()
     with store.session() as session:
         state = load_check(session, resolve(session, number))
@@ -71,7 +71,7 @@ def read_zip(path: Path) -> tuple[dict, dict[str, bytes], list[list[str]]]:
     return manifest, files, rows
 
 
-def test_round_trip_two_batches_and_byte_identical_re_export(imported_store, tmp_path) -> None:  # noqa: ANN001
+def test_round_trip_two_batches_and_byte_identical_re_export(imported_store, tmp_path) -> None:
     store = imported_store
     first, second = pending_numbers(store, 6)[:4], pending_numbers(store, 6)[4:]
     normalise_photos(store, skip={first[2]})
@@ -134,6 +134,6 @@ def test_round_trip_two_batches_and_byte_identical_re_export(imported_store, tmp
         assert count_matching(session, ListCriteria(sync_state="changed")) == 0
 
 
-def export_again_in(store, number: int, out: Path):  # noqa: ANN001, ANN201
+def export_again_in(store, number: int, out: Path):
     with store.session() as session:
         return export_again(session, number, out, "clerk")

@@ -11,13 +11,13 @@ from confirm_desk.domain.decisions import ConditionMark
 from confirm_desk.domain.errors import StaleRecord
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants import listing as applicants
-from confirm_desk.services.confirming import seats
 from confirm_desk.services.applicants.listing import ListCriteria, resolve
 from confirm_desk.services.audit_trail import AuditFilter, export_audit, list_events
+from confirm_desk.services.confirming import seats
 from confirm_desk.services.confirming.confirmation import CheckInput, latest_decision, load_check, save_check
 from confirm_desk.services.importing.applicants import import_applicants
-from confirm_desk.services.photos.intake import import_photos
 from confirm_desk.services.photos.applicant_photos import normalize_applicant_photo
+from confirm_desk.services.photos.intake import import_photos
 from confirm_desk.services.printing.documents import record_printed
 from confirm_desk.store.models import Base, Decision, applicant_table
 from tests.accounts_helpers import fast_hasher  # noqa: F401

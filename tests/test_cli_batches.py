@@ -11,7 +11,7 @@ from tests.test_batch_export import decide, normalise_photos, pending_numbers
 from tests.test_cli_confirm import cli  # noqa: F401
 
 
-def test_export_batch_dry_run_export_and_again(cli, imported_store, tmp_path, capsys) -> None:  # noqa: ANN001, F811
+def test_export_batch_dry_run_export_and_again(cli, imported_store, tmp_path, capsys) -> None:  # noqa: F811
     make_operators(imported_store)
     normalise_photos(imported_store)
     numbers = pending_numbers(imported_store, 3)
@@ -32,7 +32,7 @@ def test_export_batch_dry_run_export_and_again(cli, imported_store, tmp_path, ca
     assert cli("export", "batch", str(tmp_path / "x.zip"), "--again", "7") == 2
 
 
-def test_export_roster_and_stats(cli, tmp_path, capsys) -> None:  # noqa: ANN001, F811
+def test_export_roster_and_stats(cli, tmp_path, capsys) -> None:  # noqa: F811
     assert cli("export", "roster", str(tmp_path / "roster.xlsx")) == 0
     assert "57 人" in capsys.readouterr().out
     assert len(load_workbook(tmp_path / "roster.xlsx").sheetnames) > 1

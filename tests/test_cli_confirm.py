@@ -15,7 +15,7 @@ BOSS_PW, LI_PW = "Boss#2026", "Li#20266"
 
 
 @pytest.fixture
-def cli(imported_store, monkeypatch):  # noqa: ANN001, ANN201
+def cli(imported_store, monkeypatch):
     """cli(*argv, password=..., admin=...) -> exit code; passwords go through the environment."""
 
     def run(*argv: str, password: str | None = None, admin: str | None = None) -> int:
@@ -29,11 +29,11 @@ def cli(imported_store, monkeypatch):  # noqa: ANN001, ANN201
     return run
 
 
-def confirm(cli, number: str, outcome: str, *extra: str, password: str = LI_PW) -> int:  # noqa: ANN001
+def confirm(cli, number: str, outcome: str, *extra: str, password: str = LI_PW) -> int:
     return cli("confirm", number, "--outcome", outcome, "--user", "li", *extra, password=password)
 
 
-def test_users_and_confirm_from_the_command_line(cli, imported_store, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_users_and_confirm_from_the_command_line(cli, imported_store, tmp_path, capsys) -> None:
     assert cli("user", "add", "boss", password=BOSS_PW) == 0  # first run: the admin
     assert cli("user", "add", "li", "--admin", "boss", password=LI_PW, admin=BOSS_PW) == 0
     assert cli("user", "add", "x", "--admin", "boss", password="short", admin=BOSS_PW) == 2

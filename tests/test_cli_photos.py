@@ -16,7 +16,7 @@ from confirm_desk.store.models import Photo, applicant_table
 t = applicant_table
 
 
-def test_normalize_one_file(samples: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_normalize_one_file(samples: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out.jpg"
     code = main(["photo", "normalize", str(samples / "photos" / "2025330000046.jpg"), str(out),
                  "--box", "100,0,438,600", "--format", "json"])
@@ -28,7 +28,7 @@ def test_normalize_one_file(samples: Path, tmp_path: Path, capsys) -> None:  # n
     assert out.stat().st_size == report["bytes"] <= 60 * 1024
 
 
-def test_normalize_refuses_corrupt_and_missing(samples: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_normalize_refuses_corrupt_and_missing(samples: Path, tmp_path: Path, capsys) -> None:
     assert main(["photo", "normalize", str(samples / "photos" / "320106198703218941.jpg"),
                  str(tmp_path / "o.jpg")]) == 2
     assert "损坏或不完整" in capsys.readouterr().err
@@ -41,13 +41,13 @@ def test_normalize_refuses_corrupt_and_missing(samples: Path, tmp_path: Path, ca
     assert not (tmp_path / "o.jpg").exists()
 
 
-def test_small_photo_warns(samples: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_small_photo_warns(samples: Path, tmp_path: Path, capsys) -> None:
     assert main(["photo", "normalize", str(samples / "photos" / "330902196901185344.JPG"),
                  str(tmp_path / "o.jpg")]) == 0
     assert "分辨率不足" in capsys.readouterr().out
 
 
-def test_import_zip_then_normalize_all(db_url: str, samples: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_import_zip_then_normalize_all(db_url: str, samples: Path, tmp_path: Path, capsys) -> None:
     assert main(["--db", db_url, "import", str(samples / "applicants_export.xlsx")]) == 0
     archive = tmp_path / "photos.zip"
     with zipfile.ZipFile(archive, "w") as z:
@@ -71,7 +71,7 @@ def test_import_zip_then_normalize_all(db_url: str, samples: Path, tmp_path: Pat
     store.dispose()
 
 
-def test_import_folder_all_good(db_url: str, samples: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_import_folder_all_good(db_url: str, samples: Path, tmp_path: Path, capsys) -> None:
     assert main(["--db", db_url, "import", str(samples / "applicants_export.xlsx")]) == 0
     folder = tmp_path / "p"
     folder.mkdir()

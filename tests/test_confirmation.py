@@ -27,12 +27,12 @@ from tests.accounts_helpers import CLERK_PW, fast_hasher, make_operators  # noqa
 DRAFT, CERT_EDITABLE, CERT_ON_RECORD = "2025330000016", "2025500000002", "2025320000003"
 
 
-def _state(store, number: str):  # noqa: ANN001, ANN202
+def _state(store, number: str):
     with store.session() as session:
         return load_check(session, resolve(session, number))
 
 
-def _save(store, number: str, data: CheckInput, who: str = "clerk"):  # noqa: ANN001, ANN202
+def _save(store, number: str, data: CheckInput, who: str = "clerk"):
     state = _state(store, number)
     with store.session() as session:
         return save_check(session, state.applicant_id, data, who, state.version)
@@ -42,13 +42,13 @@ def _all_met() -> list[ConditionMark]:
     return [ConditionMark(True) for _ in range(7)]
 
 
-def test_draft_cannot_be_decided(imported_store) -> None:  # noqa: ANN001
+def test_draft_cannot_be_decided(imported_store) -> None:
     assert _state(imported_store, DRAFT).status is Status.DRAFT
     with pytest.raises(RuleViolation, match="网报未完成"):
         _save(imported_store, DRAFT, CheckInput(outcome=Status.CONFIRMED, conditions=_all_met()))
 
 
-def test_certificate_on_record_cannot_be_edited(imported_store) -> None:  # noqa: ANN001
+def test_certificate_on_record_cannot_be_edited(imported_store) -> None:
     state = _state(imported_store, CERT_ON_RECORD)
     assert state.cert_on_record and "cert_subject" not in state.editable and "school" in state.editable
     with pytest.raises(RuleViolation, match="CERT-2"):
@@ -58,7 +58,7 @@ def test_certificate_on_record_cannot_be_edited(imported_store) -> None:  # noqa
     assert _state(imported_store, CERT_ON_RECORD).values["cert_subject"] == "体育"
 
 
-def test_edit_sets_reprint_flag_and_audits_old_and_new(imported_store) -> None:  # noqa: ANN001
+def test_edit_sets_reprint_flag_and_audits_old_and_new(imported_store) -> None:
     before = _state(imported_store, CERT_EDITABLE)
     assert not before.cert_on_record and "cert_subject" in before.editable and not before.reprint_needed
     result = _save(
@@ -87,7 +87,7 @@ def test_edit_sets_reprint_flag_and_audits_old_and_new(imported_store) -> None: 
     ]
 
 
-def test_rejection_needs_reason_incomplete_needs_missing(imported_store) -> None:  # noqa: ANN001
+def test_rejection_needs_reason_incomplete_needs_missing(imported_store) -> None:
     with pytest.raises(RuleViolation, match="必须填写原因"):
         _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.REJECTED, reason="  "))
     with pytest.raises(RuleViolation, match="缺少的材料"):
@@ -99,7 +99,7 @@ def test_rejection_needs_reason_incomplete_needs_missing(imported_store) -> None
     assert _state(imported_store, CERT_EDITABLE).status is Status.PENDING
 
 
-def test_full_check_is_stored_with_operator_and_decision(imported_store) -> None:  # noqa: ANN001
+def test_full_check_is_stored_with_operator_and_decision(imported_store) -> None:
     materials = material_labels()
     data = CheckInput(
         compares={"name": CompareMark(True), "phone": CompareMark(False, "13900000000")},
@@ -125,7 +125,7 @@ def test_full_check_is_stored_with_operator_and_decision(imported_store) -> None
     assert _state(imported_store, CERT_EDITABLE).status is Status.CONFIRMED
 
 
-def test_decided_applicant_reopens_only_with_reason(imported_store) -> None:  # noqa: ANN001
+def test_decided_applicant_reopens_only_with_reason(imported_store) -> None:
     _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.CONFIRMED))
     with pytest.raises(RuleViolation, match="重新打开"):
         _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.REJECTED, reason="证书不符"))
@@ -139,7 +139,7 @@ def test_decided_applicant_reopens_only_with_reason(imported_store) -> None:  # 
     assert reopen[0].detail == "申请人补充了材料" and reopen[0].old_value == "confirmed"
 
 
-def test_stale_version_is_refused(imported_store) -> None:  # noqa: ANN001
+def test_stale_version_is_refused(imported_store) -> None:
     state = _state(imported_store, CERT_EDITABLE)
     _save(imported_store, CERT_EDITABLE, CheckInput(edits={"school": "新学校"}))
     with imported_store.session() as session, pytest.raises(StaleRecord):
@@ -155,7 +155,7 @@ def test_conditions_prefilled_from_stage_rule() -> None:
     assert all(m.met is None for m in marks) and len(marks) == 7
 
 
-def test_audit_export_lists_every_event_of_a_session_in_order(imported_store, tmp_path) -> None:  # noqa: ANN001
+def test_audit_export_lists_every_event_of_a_session_in_order(imported_store, tmp_path) -> None:
     make_operators(imported_store)
     accounts.authenticate(imported_store, "clerk", CLERK_PW)
     with imported_store.session() as session:

@@ -9,8 +9,8 @@ import pytest
 
 from confirm_desk.cli import main
 from confirm_desk.domain.coverage import CATEGORIES
-from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.services.coverage.staff import import_staff
+from confirm_desk.services.spreadsheets.read import read_rows
 
 AS_OF = ["--as-of", "2026-03-01", "--until", "2026-12-31"]
 

@@ -54,7 +54,7 @@ def store_problems(path: Path, files: CrashFiles) -> list[str]:
         return problems
 
 
-def forkserver():  # noqa: ANN201
+def forkserver():
     ctx = multiprocessing.get_context("forkserver")  # a clean, pre-loaded parent: each child starts in ms
     ctx.set_forkserver_preload(["tests.crash_worker", "confirm_desk.services.importing.applicants",
                                 "confirm_desk.services.confirming.confirmation"])
@@ -149,7 +149,8 @@ def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path
 
 
 def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, monkeypatch, capsys) -> None:
-    """A disk that fills up mid-import (SQLITE_FULL): SQLite's max_page_count makes the store 'full' at a few pages more."""
+    """A disk that fills up mid-import (SQLITE_FULL): SQLite's max_page_count makes the store 'full' a few pages
+    further on."""
     from confirm_desk.cli import main as cli
     from confirm_desk.store import db as store_db
     from tests.conftest import file_digest
@@ -159,7 +160,7 @@ def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, 
         limit = conn.execute("PRAGMA page_count").fetchone()[0] + 30
     original = store_db._sqlite_pragmas
 
-    def tiny_disk(dbapi_connection, record) -> None:  # noqa: ANN001
+    def tiny_disk(dbapi_connection, record) -> None:
         original(dbapi_connection, record)
         dbapi_connection.execute(f"PRAGMA max_page_count={limit}")
 
@@ -180,7 +181,7 @@ def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, 
         assert conn.execute("SELECT count(*) FROM applicant").fetchone()[0] == 0
 
 
-def _file_size_limit(limit: int):  # noqa: ANN202
+def _file_size_limit(limit: int):
     def apply() -> None:  # in the child: writing past `limit` bytes fails with EFBIG, as on a full disk
         import resource
         import signal

@@ -26,7 +26,7 @@ def expected(faces_dir: Path) -> dict:
     return json.loads((faces_dir / "expected.json").read_text(encoding="utf-8"))
 
 
-def test_check_reports_what_expected_json_lists(faces_dir: Path, expected: dict, capsys) -> None:  # noqa: ANN001
+def test_check_reports_what_expected_json_lists(faces_dir: Path, expected: dict, capsys) -> None:
     assert main(["photo", "check", str(faces_dir), "--format", "json"]) == 0
     reports = {Path(r["file"]).name: r for r in json.loads(capsys.readouterr().out)["photos"]}
     assert set(reports) == set(expected)
@@ -49,7 +49,7 @@ def one_face(expected: dict) -> list[str]:
 
 
 def test_every_one_face_sample_comes_out_face_centred(faces_dir: Path, expected: dict, tmp_path: Path,
-                                                      capsys) -> None:  # noqa: ANN001
+                                                      capsys) -> None:
     for name in one_face(expected):
         out = tmp_path / name
         assert main(["photo", "normalize", str(faces_dir / name), str(out), "--format", "json"]) == 0
@@ -65,7 +65,7 @@ def test_every_one_face_sample_comes_out_face_centred(faces_dir: Path, expected:
             assert report["upright_size"] == [2400, 3200]
 
 
-def test_no_face_option_keeps_the_old_default(faces_dir: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_no_face_option_keeps_the_old_default(faces_dir: Path, tmp_path: Path, capsys) -> None:
     source = str(faces_dir / "camera_landscape.jpg")
     main(["photo", "normalize", source, str(tmp_path / "a.jpg"), "--format", "json"])
     centred = json.loads(capsys.readouterr().out)["crop_box"]
@@ -75,7 +75,7 @@ def test_no_face_option_keeps_the_old_default(faces_dir: Path, tmp_path: Path, c
     assert int(centred.split(",")[0]) > 904 + 500  # the face is right of centre: the frame follows it
 
 
-def test_presets_change_size_and_allowed_background(faces_dir: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_presets_change_size_and_allowed_background(faces_dir: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "cert.jpg"
     assert main(["photo", "normalize", str(faces_dir / "plain_blue.jpg"), str(out),
                  "--preset", "certification", "--format", "json"]) == 0
@@ -87,7 +87,7 @@ def test_presets_change_size_and_allowed_background(faces_dir: Path, tmp_path: P
     assert json.loads(capsys.readouterr().out)["photos"][0]["findings"] == []  # blue is fine to register
 
 
-def test_drawn_photos_fall_back_with_no_face_and_corrupt_gives_a_message(samples: Path, capsys) -> None:  # noqa: ANN001
+def test_drawn_photos_fall_back_with_no_face_and_corrupt_gives_a_message(samples: Path, capsys) -> None:
     photos = samples / "photos"
     assert main(["photo", "check", str(photos), "--format", "json"]) == 2  # the corrupt one
     reports = json.loads(capsys.readouterr().out)["photos"]
@@ -99,9 +99,9 @@ def test_drawn_photos_fall_back_with_no_face_and_corrupt_gives_a_message(samples
     assert all(r["faces"] == [] and "no_face" in {f["code"] for f in r["findings"]} for r in good)
 
 
-def test_store_batch_keeps_findings_and_sheet_prints_them(imported_store, tmp_path: Path, capsys) -> None:  # noqa: ANN001
-    from confirm_desk.services.photos.review import review_items
+def test_store_batch_keeps_findings_and_sheet_prints_them(imported_store, tmp_path: Path, capsys) -> None:
     from confirm_desk.services.photos.applicant_photos import normalize_all
+    from confirm_desk.services.photos.review import review_items
 
     result = normalize_all(imported_store, operator="tester")
     assert result.flagged == result.normalized == 55  # drawn photos: no face found in any

@@ -54,7 +54,7 @@ def test_checksum_message_names_expected_char() -> None:
         ("bad", None, None),
     ],
 )
-def test_derived_birth_and_gender(id_number: str, born, gender) -> None:  # noqa: ANN001
+def test_derived_birth_and_gender(id_number: str, born, gender) -> None:
     assert idnumbers.birth_date(id_number) == born
     assert idnumbers.gender(id_number) == gender
 
@@ -93,5 +93,5 @@ def test_certificate_number(number: str, codes: list[str], suggestion: str) -> N
         ("", "小学", None),
     ],
 )
-def test_stage_matching(cert: str, stage: str, matches) -> None:  # noqa: ANN001
+def test_stage_matching(cert: str, stage: str, matches) -> None:
     assert stage_matches(cert, stage) is matches

@@ -25,7 +25,7 @@ def _rows(n: int = 5) -> list[list[str]]:
     return [[r[k] for k in KEYS] for r in generate(n, seed=7)]
 
 
-def _count(store) -> int:  # noqa: ANN001
+def _count(store) -> int:
     with store.session() as s:
         return s.scalar(select(func.count()).select_from(applicant_table))
 
@@ -114,7 +114,7 @@ def test_broken_rows_are_reported_and_the_rest_imports(store, tmp_path: Path) ->
     assert stored.startswith("=HYPERLINK")  # kept as text; exports escape it
 
 
-def _db_fingerprint(store) -> tuple:  # noqa: ANN001
+def _db_fingerprint(store) -> tuple:
     with store.session() as s:
         return (
             s.scalar(select(func.count()).select_from(applicant_table)),

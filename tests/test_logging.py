@@ -46,7 +46,7 @@ def test_import_and_a_crash_log_no_personal_data(fresh_log: Path, db_url: str, s
     assert cli(["--db", db_url, "import", str(export), "--photos", str(samples / "photos")]) == 1
     real_store_rows = importing.store_rows
 
-    def buggy_store_rows(session, parsed, result, **kw) -> None:  # noqa: ANN001
+    def buggy_store_rows(session, parsed, result, **kw) -> None:
         real_store_rows(session, parsed, result, **kw)
         session.execute(insert(applicant_table), [values for _, values in parsed])  # duplicates: a bug
 

@@ -51,7 +51,7 @@ def test_face_frame_is_clamped_to_the_image() -> None:
     assert huge.h == pytest.approx(min(800, 600 / RATIO)) and huge.right <= 600 and huge.bottom <= 800
 
 
-def facts(**changes) -> PhotoFacts:  # noqa: ANN003
+def facts(**changes) -> PhotoFacts:
     base = {"width": 1000, "height": 1400, "faces": (FACE,), "frame": FRAME, "background": "white",
             "colour_share": 0.3, "size_kb": 20.0}
     return PhotoFacts(**{**base, **changes})

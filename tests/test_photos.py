@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from confirm_desk.domain.errors import Cancelled, NotFound, PhotoRefused
 from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.photo_frame import Frame
-from confirm_desk.services.photos.normalize import normalize_bytes
 from confirm_desk.services.photos.applicant_photos import (
     MAX_KB_SETTING,
     get_photo_source,
@@ -23,12 +22,13 @@ from confirm_desk.services.photos.applicant_photos import (
     normalize_applicant_photo,
     normalize_file,
 )
+from confirm_desk.services.photos.normalize import normalize_bytes
 from confirm_desk.store.models import AuditEvent, Photo, Setting, applicant_table
 
 t = applicant_table
 
 
-def jpeg(image: Image.Image, **kw) -> bytes:  # noqa: ANN003
+def jpeg(image: Image.Image, **kw) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", **kw)
     return out.getvalue()
@@ -48,7 +48,7 @@ def assert_conf7(data: bytes, ceiling: int = 60 * 1024) -> Image.Image:
     return image
 
 
-def applicant_photo(store, number: str) -> tuple[int, Photo | None, str]:  # noqa: ANN001
+def applicant_photo(store, number: str) -> tuple[int, Photo | None, str]:
     with store.session() as s:
         row = s.execute(select(t.c.id, t.c.photo_state).where(t.c.application_no == number)).one()
         return row.id, s.scalar(select(Photo).where(Photo.applicant_id == row.id)), row.photo_state
@@ -244,7 +244,7 @@ def test_transparent_png_gets_a_white_background() -> None:
     ("P", "PNG", None, (10, 200, 30)),
     ("RGB", "BMP", (1, 2, 250), (1, 2, 250)),
 ])
-def test_other_pixel_modes_become_rgb(mode: str, fmt: str, colour, expected) -> None:  # noqa: ANN001
+def test_other_pixel_modes_become_rgb(mode: str, fmt: str, colour, expected) -> None:
     image = Image.new("RGB", (300, 400), (10, 200, 30)).convert("P") if mode == "P" else \
         Image.new(mode, (300, 400), colour)
     out = io.BytesIO()

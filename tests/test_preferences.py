@@ -57,7 +57,7 @@ def test_services_share_the_keys_they_read() -> None:
         assert BY_KEY[key].scope is Scope.STORE and BY_KEY[key].kind in (Kind.INT, Kind.TEXT)
 
 
-def test_store_preferences_save_with_audit_and_remember_the_point(store) -> None:  # noqa: ANN001
+def test_store_preferences_save_with_audit_and_remember_the_point(store) -> None:
     with store.session() as session:
         assert settings.needs_point(session)
         assert settings.load(session)["training_hours_periodic"] == 360
@@ -78,7 +78,7 @@ def test_store_preferences_save_with_audit_and_remember_the_point(store) -> None
     assert ACTION_LABELS["settings"] == "修改设置"
 
 
-def test_an_out_of_range_value_writes_nothing(store) -> None:  # noqa: ANN001
+def test_an_out_of_range_value_writes_nothing(store) -> None:
     with pytest.raises(KnownError), store.session() as session:
         settings.save(session, {"point_name": "甲", "training_hours_first": -1}, "admin")
     with store.session() as session:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from confirm_desk.services.applicants.listing import resolve
 from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
+from confirm_desk.services.confirming.local_edits import local_edits
+from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.services.importing.conflicts import Choice, list_pending, pending_count
 from confirm_desk.services.importing.conflicts import resolve as settle
-from confirm_desk.services.importing.applicants import import_applicants
-from confirm_desk.services.confirming.local_edits import local_edits
 from confirm_desk.services.importing.reconcile import FieldConflict
 from confirm_desk.store.models import AuditEvent, applicant_table
 
@@ -37,18 +37,18 @@ def changed_export(samples: Path, out: Path, changes: dict[str, dict[str, str]],
     return out
 
 
-def _values(store, number: str) -> dict[str, str]:  # noqa: ANN001
+def _values(store, number: str) -> dict[str, str]:
     with store.session() as session:
         return load_check(session, resolve(session, number)).values
 
 
-def _edit(store, number: str, edits: dict[str, str]) -> None:  # noqa: ANN001
+def _edit(store, number: str, edits: dict[str, str]) -> None:
     with store.session() as session:
         state = load_check(session, resolve(session, number))
         save_check(session, state.applicant_id, CheckInput(edits=edits), "clerk", state.version)
 
 
-def test_untouched_field_updates_edited_field_is_kept_and_reported(imported_store, samples, tmp_path) -> None:  # noqa: ANN001
+def test_untouched_field_updates_edited_field_is_kept_and_reported(imported_store, samples, tmp_path) -> None:
     before = _values(imported_store, NUMBER)
     _edit(imported_store, NUMBER, {"school": "舟山市第一中学"})
     newer = changed_export(samples, tmp_path / "newer.xlsx", {
@@ -82,7 +82,7 @@ def test_untouched_field_updates_edited_field_is_kept_and_reported(imported_stor
         assert pending_count(session) == 1
 
 
-def test_confirmer_settles_conflicts_take_and_keep(imported_store, samples, tmp_path) -> None:  # noqa: ANN001
+def test_confirmer_settles_conflicts_take_and_keep(imported_store, samples, tmp_path) -> None:
     _edit(imported_store, NUMBER, {"school": "舟山市第一中学", "teaching_subject": "地理"})
     newer = changed_export(samples, tmp_path / "newer.xlsx", {
         NUMBER: {"现任教学校": "舟山市第二中学", "现任教学科": "历史"},
@@ -107,7 +107,7 @@ def test_confirmer_settles_conflicts_take_and_keep(imported_store, samples, tmp_
                                    ("conflict_take", "school", "clerk")]
 
 
-def test_national_system_catching_up_ends_the_local_edit(imported_store, samples, tmp_path) -> None:  # noqa: ANN001
+def test_national_system_catching_up_ends_the_local_edit(imported_store, samples, tmp_path) -> None:
     _edit(imported_store, NUMBER, {"school": "舟山市第一中学"})
     newer = changed_export(samples, tmp_path / "newer.xlsx", {NUMBER: {"现任教学校": "舟山市第一中学",
                                                                        "现任教学科": "历史"}})

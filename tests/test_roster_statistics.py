@@ -15,7 +15,7 @@ from tests.test_batch_export import decide, pending_numbers
 t = applicant_table
 
 
-def test_roster_one_sheet_per_school_with_the_forms_header(imported_store, tmp_path) -> None:  # noqa: ANN001
+def test_roster_one_sheet_per_school_with_the_forms_header(imported_store, tmp_path) -> None:
     first, second = pending_numbers(imported_store, 2)
     decide(imported_store, first)  # all seven conditions recorded as met
     decide(imported_store, second, Status.INCOMPLETE)
@@ -49,7 +49,7 @@ def test_roster_one_sheet_per_school_with_the_forms_header(imported_store, tmp_p
     assert "网报待确认" in remarks
 
 
-def test_statistics_table_one_formulas_and_counts(imported_store, tmp_path) -> None:  # noqa: ANN001
+def test_statistics_table_one_formulas_and_counts(imported_store, tmp_path) -> None:
     numbers = pending_numbers(imported_store, 3)
     decide(imported_store, numbers[0])
     decide(imported_store, numbers[1], Status.REJECTED)
@@ -58,7 +58,8 @@ def test_statistics_table_one_formulas_and_counts(imported_store, tmp_path) -> N
         stats = write_statistics(session, tmp_path / "stats.xlsx")
     assert (stats.applications, stats.rejected, stats.confirmed, stats.incomplete) == (57, 1, 1, 1)
     sheet = load_workbook(tmp_path / "stats.xlsx")["统计表"]
-    assert sheet["A1"].value == "县(区)教师资格定期注册初审数据统计表" and "A1:K1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A1"].value == "县(区)教师资格定期注册初审数据统计表"
+    assert "A1:K1" in {str(r) for r in sheet.merged_cells.ranges}
     assert [c.value for c in sheet[4]] == list("ABCDEFGHIKL")
     assert sheet["E5"].value == "本次网报申请数" and sheet["F5"].value == "现场确认未通过数"
     assert sheet["A6"].value == "=B6+J6" and sheet["B6"].value == "=C6+D6+E6+K6"  # A=B+K, B=C+D+E+L

@@ -9,7 +9,7 @@ from confirm_desk.cli import main
 from confirm_desk.store.db import SCHEMA_HEAD
 
 
-def test_self_test_passes_every_step(capsys: pytest.CaptureFixture[str], isolated_home) -> None:  # noqa: ANN001
+def test_self_test_passes_every_step(capsys: pytest.CaptureFixture[str], isolated_home) -> None:
     assert main(["--self-test"]) == 0
     out = capsys.readouterr().out
     for label, _step in selftest.STEPS:
@@ -20,7 +20,7 @@ def test_self_test_passes_every_step(capsys: pytest.CaptureFixture[str], isolate
 
 def test_a_failing_step_says_which_and_exits_1(capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(_ctx) -> str:  # noqa: ANN001
+    def broken(_ctx) -> str:
         raise OSError("磁盘已满")
 
     steps = tuple((label, broken if label == "打印" else step) for label, step in selftest.STEPS)

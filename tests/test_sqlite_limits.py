@@ -19,7 +19,7 @@ def test_photo_import_with_few_bind_variables(db_url: str, tmp_path: Path) -> No
     store = open_store(db_url)
 
     @event.listens_for(store.engine, "connect")
-    def windows_like(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def windows_like(dbapi_connection, _record) -> None:
         dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
 
     store.engine.dispose()

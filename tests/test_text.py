@@ -23,7 +23,7 @@ from confirm_desk.domain.text import clean_text, compact_code, looks_like_scient
         ("", None),
     ],
 )
-def test_parse_date(raw, expected) -> None:  # noqa: ANN001
+def test_parse_date(raw, expected) -> None:
     assert parse_date(raw) == expected
 
 

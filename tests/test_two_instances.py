@@ -35,7 +35,7 @@ def test_two_imports_at_once(files: CrashFiles, db_url: str, tally: dict[str, in
         procs = [start_import(db_url, files.a, files.photos), start_import(db_url, files.b),
                  start_import(db_url, files.c)]
         for proc in procs:
-            out, err = proc.communicate(timeout=120)
+            _out, err = proc.communicate(timeout=120)
             if proc.returncode == 0:
                 outcomes["ok"] += 1
             else:
@@ -60,7 +60,7 @@ def test_store_held_by_another_program_gives_a_plain_busy_message(files: CrashFi
         holder.execute("INSERT INTO setting (key, value) VALUES ('held', '1')")
         before = file_digest(path)
         proc = start_import(db_url, files.b)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         after = file_digest(path)
         holder.execute("ROLLBACK")
     assert proc.returncode == 2 and err.startswith("错误：数据库忙") and "Traceback" not in err, err

@@ -56,7 +56,7 @@ def cmd_export_batch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_plan(plan, fmt: str) -> int:  # noqa: ANN001
+def _print_plan(plan, fmt: str) -> int:
     rows = [[i.row["application_no"], i.row["name"], i.row["result"], len(i.row["changes"]),
              f"第{i.previous_batch}批" if i.previous_batch else ""] for i in plan.items]
     if fmt == "json":

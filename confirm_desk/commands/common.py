@@ -41,7 +41,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def emit_json_result(result) -> None:  # noqa: ANN001
+def emit_json_result(result) -> None:
     """A dataclass result as JSON for scripts."""
     from dataclasses import asdict
 
@@ -78,14 +78,14 @@ def read_password(prompt: str, env: str = "CONFIRM_DESK_PASSWORD", *, confirm: b
     return first
 
 
-def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):  # noqa: ANN201
+def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):
     """Authenticate an operator for a CLI command (counts failures and locks like the login dialog)."""
     from confirm_desk.services.accounts import authenticate
 
     return authenticate(store, username, read_password(f"{username} 的密码：", env))
 
 
-def report_import(args: argparse.Namespace, result) -> int:  # noqa: ANN001
+def report_import(args: argparse.Namespace, result) -> int:
     """An import's result for people (counts, the first row errors) or scripts (--format json);
     `--report` writes every row error. Exit 1 when rows were refused."""
     from confirm_desk.services.importing.error_report import write_row_errors

@@ -53,7 +53,12 @@ def material_for(key: str, labels: list[str]) -> str:
 
 def cmd_confirm(args: argparse.Namespace) -> int:
     from confirm_desk.services.applicants.listing import resolve
-    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, material_labels, save_check
+    from confirm_desk.services.confirming.confirmation import (
+        CheckInput,
+        load_check,
+        material_labels,
+        save_check,
+    )
 
     store = store_from(args)
     account = login_from(store, args.user)

@@ -52,8 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_normalize(args: argparse.Namespace) -> int:
     from confirm_desk.domain.errors import PhotoRefused
-    from confirm_desk.services.photos.presets import preset_by_key
     from confirm_desk.services.photos.applicant_photos import normalize_file_checked
+    from confirm_desk.services.photos.presets import preset_by_key
 
     if args.max_kb < 0:
         raise PhotoRefused("--max-kb 必须大于 0")
@@ -91,8 +91,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Every file checked; unreadable ones are reported and make the exit code 2."""
     from confirm_desk.domain.errors import KnownError
     from confirm_desk.services.photos.analysis import normalize_and_check
-    from confirm_desk.services.photos.presets import preset_by_key
     from confirm_desk.services.photos.applicant_photos import read_photo_file
+    from confirm_desk.services.photos.presets import preset_by_key
 
     preset = preset_by_key(args.preset or None)
     reports, unreadable = [], 0

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_list)
 
 
-def _admin(store, name: str | None) -> accounts.Account:  # noqa: ANN001
+def _admin(store, name: str | None) -> accounts.Account:
     from confirm_desk.domain.errors import RuleViolation
 
     if not name:

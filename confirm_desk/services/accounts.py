@@ -272,7 +272,7 @@ def list_accounts(session: Session) -> list[AccountRow]:
     ]
 
 
-def authenticate(store, username: str, password: str, *, now: Clock = utcnow) -> Account:  # noqa: ANN001
+def authenticate(store, username: str, password: str, *, now: Clock = utcnow) -> Account:
     """Log in within its own transaction (so failures are counted), raising LoginRefused on failure."""
     with store.session() as session:
         result = login(session, username, password, now=now)

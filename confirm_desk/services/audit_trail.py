@@ -110,7 +110,7 @@ def utc_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def list_events(session: Session, criteria: AuditFilter = AuditFilter()) -> list[AuditRow]:  # noqa: B008
+def list_events(session: Session, criteria: AuditFilter = AuditFilter()) -> list[AuditRow]:
     """Events oldest first; with a limit, the newest `limit` events (still oldest first)."""
     stmt = _filtered(criteria)
     if criteria.limit:
@@ -139,7 +139,7 @@ def distinct_actions(session: Session) -> list[str]:
 def export_audit(
     session: Session,
     path: Path,
-    criteria: AuditFilter = AuditFilter(),  # noqa: B008
+    criteria: AuditFilter = AuditFilter(),
     operator: str = "",
 ) -> int:
     """Writes the events in order to an .xlsx file (cells formula-escaped); returns how many.

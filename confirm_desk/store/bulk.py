@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, Table, bindparam, insert, update
 
 
-def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict]) -> None:  # noqa: ANN001
+def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict]) -> None:
     if not rows:
         return
     compiled = stmt.compile(dialect=conn.dialect)

@@ -18,14 +18,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
-    true,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from confirm_desk.domain.fields import FIELDS
-from confirm_desk.store.dialects import nocase_string
 from confirm_desk.domain.staff_fields import STAFF_FIELDS
+from confirm_desk.store.dialects import nocase_string
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

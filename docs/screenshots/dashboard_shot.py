@@ -8,7 +8,7 @@ import datetime as dt
 from shot import grab_later, sample_app_and_store
 
 
-def _decide(store) -> None:  # noqa: ANN001
+def _decide(store) -> None:
     """A morning's work by two operators: confirmations, a rejection, two incomplete, edits after print."""
     from sqlalchemy import select, update
 

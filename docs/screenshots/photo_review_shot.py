@@ -17,8 +17,8 @@ FACES = ("plain_white.jpg", "camera_landscape.jpg", "plain_blue.jpg", "greyscale
 def main() -> None:
     from sqlalchemy import select
 
-    from confirm_desk.services.photos.sheet import write_contact_sheet
     from confirm_desk.services.photos.applicant_photos import normalize_all
+    from confirm_desk.services.photos.sheet import write_contact_sheet
     from confirm_desk.store.models import Photo
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.photos.review import PhotoReviewDialog

@@ -20,13 +20,13 @@ def main() -> None:
 
     from confirm_desk.domain.statuses import Status
     from confirm_desk.services import accounts
-    from confirm_desk.services.confirming import seats
     from confirm_desk.services.applicants.listing import resolve
+    from confirm_desk.services.confirming import seats
     from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
     from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
-    from confirm_desk.ui.widgets import messages
     from confirm_desk.ui.confirming.check_dialog import CheckDialog
+    from confirm_desk.ui.widgets import messages
     from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication([])

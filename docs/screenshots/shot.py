@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT))
 SAMPLES = ROOT.parent / "shared" / "domain" / "samples"
 
 
-def sample_app_and_store():  # noqa: ANN201
+def sample_app_and_store():
     """A QApplication with the bundled font and a fresh store with the sample export and photos."""
     from PySide6.QtWidgets import QApplication
 
@@ -26,7 +26,7 @@ def sample_app_and_store():  # noqa: ANN201
     return app, store
 
 
-def grab_later(app, widget, name: str, delay_ms: int = 800, before=None) -> None:  # noqa: ANN001
+def grab_later(app, widget, name: str, delay_ms: int = 800, before=None) -> None:
     """Show `widget`, grab it to docs/screenshots/<name> once painted, then quit the app."""
     from PySide6.QtCore import QTimer
 

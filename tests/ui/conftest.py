@@ -16,11 +16,11 @@ def _reset_messages():
 
 
 @pytest.fixture
-def make_window(qtbot):  # noqa: ANN001
+def make_window(qtbot):
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.main.window import MainWindow
 
-    def make(store, account=None):  # noqa: ANN001, ANN202
+    def make(store, account=None):
         window = MainWindow(store, account, runner=JobRunner(None, synchronous=True))
         qtbot.addWidget(window)
         window.show()

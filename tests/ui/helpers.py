@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def type_text(widget, text: str) -> None:  # noqa: ANN001
+def type_text(widget, text: str) -> None:
     """Type any text, Chinese included (QTest.keyClicks asserts on non-ASCII keys)."""
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent

@@ -6,18 +6,18 @@ from sqlalchemy import select
 
 from confirm_desk.services.applicants.listing import resolve
 from confirm_desk.services.confirming.confirmation import load_check
-from confirm_desk.services.importing.conflicts import Choice, pending_count
 from confirm_desk.services.importing.applicants import import_applicants
+from confirm_desk.services.importing.conflicts import Choice, pending_count
 from confirm_desk.store.models import AuditEvent
-from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.batches.export_dialog import BatchExportDialog
 from confirm_desk.ui.importing.conflict_dialog import ConflictReviewDialog
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.widgets import messages
 from tests.test_batch_export import decide, pending_numbers
 from tests.test_reconcile import NUMBER, _edit, changed_export
 
 
-def test_batch_export_dialog_previews_exports_and_exports_again(qtbot, imported_store, tmp_path) -> None:  # noqa: ANN001
+def test_batch_export_dialog_previews_exports_and_exports_again(qtbot, imported_store, tmp_path) -> None:
     numbers = pending_numbers(imported_store, 2)
     for number in numbers:
         decide(imported_store, number)
@@ -37,7 +37,7 @@ def test_batch_export_dialog_previews_exports_and_exports_again(qtbot, imported_
     assert "与原批次一致" in messages.shown[-1][1]
 
 
-def test_conflict_review_dialog_takes_and_keeps_per_field(qtbot, imported_store, samples, tmp_path) -> None:  # noqa: ANN001
+def test_conflict_review_dialog_takes_and_keeps_per_field(qtbot, imported_store, samples, tmp_path) -> None:
     _edit(imported_store, NUMBER, {"school": "舟山市第一中学", "teaching_subject": "地理"})
     newer = changed_export(samples, tmp_path / "newer.xlsx", {
         NUMBER: {"现任教学校": "舟山市第二中学", "现任教学科": "历史"},

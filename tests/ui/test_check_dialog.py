@@ -18,10 +18,9 @@ from confirm_desk.services.confirming.confirmation import (
     material_labels,
     save_check,
 )
-from confirm_desk.ui.widgets import messages
-from confirm_desk.ui.widgets import prompts
-from confirm_desk.ui.confirming.check_dialog import CheckDialog
 from confirm_desk.ui.accounts.login_dialog import LoginDialog
+from confirm_desk.ui.confirming.check_dialog import CheckDialog
+from confirm_desk.ui.widgets import messages, prompts
 from tests.accounts_helpers import CLERK_PW, fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 
@@ -29,7 +28,7 @@ DRAFT, CERT_EDITABLE, CERT_ON_RECORD = "2025330000016", "2025500000002", "202532
 
 
 @pytest.fixture
-def clerk(imported_store, qtbot):  # noqa: ANN001, ANN201
+def clerk(imported_store, qtbot):
     """Logs in through the real login dialog."""
     make_operators(imported_store)
     login = LoginDialog(imported_store)
@@ -42,7 +41,7 @@ def clerk(imported_store, qtbot):  # noqa: ANN001, ANN201
     return login.account
 
 
-def open_dialog(qtbot, store, number: str, operator, **kw) -> CheckDialog:  # noqa: ANN001
+def open_dialog(qtbot, store, number: str, operator, **kw) -> CheckDialog:
     with store.session() as session:
         applicant_id = resolve(session, number)  # what the scanner hands over
     dialog = CheckDialog(store, applicant_id, operator, **kw)
@@ -53,18 +52,18 @@ def open_dialog(qtbot, store, number: str, operator, **kw) -> CheckDialog:  # no
     return dialog
 
 
-def state_of(store, dialog: CheckDialog):  # noqa: ANN001, ANN201
+def state_of(store, dialog: CheckDialog):
     with store.session() as session:
         return load_check(session, dialog.applicant_id)
 
 
-def child(dialog: QWidget, cls, name: str):  # noqa: ANN001, ANN201
+def child(dialog: QWidget, cls, name: str):
     widget = dialog.findChild(cls, name)
     assert widget is not None, name
     return widget
 
 
-def test_full_check_by_keyboard_and_mouse(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_full_check_by_keyboard_and_mouse(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     name_cell = dialog.fields.rows["name"].cell
     name_cell.setFocus()
@@ -104,7 +103,7 @@ def test_full_check_by_keyboard_and_mouse(qtbot, imported_store, clerk) -> None:
     ]
 
 
-def test_enter_moves_to_the_next_field(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_enter_moves_to_the_next_field(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     first = dialog.fields.rows["application_no"].cell
     first.setFocus()
@@ -113,7 +112,7 @@ def test_enter_moves_to_the_next_field(qtbot, imported_store, clerk) -> None:  #
     assert dialog.result() == 0 and dialog.isVisible()  # Enter never saves or closes
 
 
-def test_draft_cannot_be_decided(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_draft_cannot_be_decided(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, DRAFT, clerk)
     assert dialog.read_only and not child(dialog, QPushButton, "save").isEnabled()
     assert "网报未完成" in dialog.header.text()
@@ -121,7 +120,7 @@ def test_draft_cannot_be_decided(qtbot, imported_store, clerk) -> None:  # noqa:
     assert state_of(imported_store, dialog).status is Status.DRAFT
 
 
-def test_certificate_on_record_has_no_editor(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_certificate_on_record_has_no_editor(qtbot, imported_store, clerk) -> None:
     on_record = open_dialog(qtbot, imported_store, CERT_ON_RECORD, clerk)
     assert on_record.findChild(QWidget, "edit_cert_subject") is None
     assert on_record.findChild(QWidget, "edit_school") is not None
@@ -131,7 +130,7 @@ def test_certificate_on_record_has_no_editor(qtbot, imported_store, clerk) -> No
     assert editable.findChild(QWidget, "edit_name") is None  # never editable at the desk
 
 
-def test_rejection_without_reason_is_refused_with_a_message(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_rejection_without_reason_is_refused_with_a_message(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     child(dialog, QRadioButton, "outcome_rejected").click()
     assert not dialog.save()
@@ -142,7 +141,7 @@ def test_rejection_without_reason_is_refused_with_a_message(qtbot, imported_stor
     assert state_of(imported_store, dialog).status is Status.REJECTED
 
 
-def test_incomplete_lists_the_unticked_materials(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_incomplete_lists_the_unticked_materials(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     labels = material_labels()
     for i in (1, 2, 3, 5, 6, 7, 8):
@@ -155,7 +154,7 @@ def test_incomplete_lists_the_unticked_materials(qtbot, imported_store, clerk) -
     assert decision.outcome is Status.INCOMPLETE and decision.missing == [labels[3]]
 
 
-def test_closing_with_unsaved_changes_asks_first(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_closing_with_unsaved_changes_asks_first(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     qtbot.keyClick(dialog.fields.rows["name"].cell, Qt.Key.Key_Y)
     messages.answers.append(False)  # "no, keep the dialog"
@@ -167,7 +166,7 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, imported_store, clerk) -
     assert state_of(imported_store, dialog).compares == {}  # nothing saved
 
 
-def test_reopening_a_decided_applicant_asks_for_a_reason(qtbot, imported_store, clerk) -> None:  # noqa: ANN001
+def test_reopening_a_decided_applicant_asks_for_a_reason(qtbot, imported_store, clerk) -> None:
     with imported_store.session() as session:
         applicant_id = resolve(session, CERT_EDITABLE)
         version = load_check(session, applicant_id).version

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QRadioButton
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.confirming import seats
 from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming import seats
 from confirm_desk.services.confirming.confirmation import CheckInput, latest_decision, load_check, save_check
 from confirm_desk.ui.widgets import messages
 from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
@@ -14,12 +14,12 @@ from tests.ui.helpers import type_text
 from tests.ui.test_check_dialog import CERT_EDITABLE, child, open_dialog, state_of
 
 
-def _holders(store, number: str) -> list[str]:  # noqa: ANN001
+def _holders(store, number: str) -> list[str]:
     with store.session() as session:
         return [h.operator for h in seats.holders(session, resolve(session, number))]
 
 
-def test_banner_names_the_other_seat_and_the_claim_ends_with_the_dialog(qtbot, imported_store) -> None:  # noqa: ANN001
+def test_banner_names_the_other_seat_and_the_claim_ends_with_the_dialog(qtbot, imported_store) -> None:
     _admin, clerk = make_operators(imported_store)
     with imported_store.session() as session:
         seats.claim(session, resolve(session, CERT_EDITABLE), "wang", seat="desk-2#42")
@@ -35,7 +35,7 @@ def test_banner_names_the_other_seat_and_the_claim_ends_with_the_dialog(qtbot, i
     assert _holders(imported_store, CERT_EDITABLE) == [] and not banner.timer.isActive()
 
 
-def test_refused_save_reloads_and_keeps_what_was_typed(qtbot, imported_store) -> None:  # noqa: ANN001
+def test_refused_save_reloads_and_keeps_what_was_typed(qtbot, imported_store) -> None:
     _admin, clerk = make_operators(imported_store)
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     child(dialog, QRadioButton, "outcome_rejected").click()

@@ -12,7 +12,7 @@ from confirm_desk.services.coverage.staff import import_staff
 from confirm_desk.ui.jobs import JobRunner
 
 
-def _view(qtbot, store, opened):  # noqa: ANN001, ANN202
+def _view(qtbot, store, opened):
     from confirm_desk.ui.coverage.view import CoverageView
 
     view = CoverageView(store, open_applicant=opened.append)
@@ -84,8 +84,8 @@ def test_follow_up_view_ticks_materials_then_offers_the_decision(qtbot, imported
     from confirm_desk.services import accounts
     from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
     from confirm_desk.store.models import applicant_table as t
-    from confirm_desk.ui.widgets import messages
     from confirm_desk.ui.confirming.follow_up_view import FollowUpView
+    from confirm_desk.ui.widgets import messages
     from tests.printing_helpers import MISSING
 
     with imported_store.session() as session:

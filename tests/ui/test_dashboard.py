@@ -42,9 +42,9 @@ def test_dashboard_on_an_empty_store(qtbot, store) -> None:
 def test_day_pack_from_the_menu(qtbot, imported_store, tmp_path) -> None:
     import zipfile
 
-    from confirm_desk.ui.widgets import messages
     from confirm_desk.ui.batches.day_pack import export_day_pack
     from confirm_desk.ui.jobs import JobRunner
+    from confirm_desk.ui.widgets import messages
 
     out = tmp_path / "day.zip"
     export_day_pack(None, imported_store, "clerk", JobRunner(None, synchronous=True), path=str(out))

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QApplication
 from confirm_desk.app import log_in_and_open
 from confirm_desk.services import accounts, settings
 from confirm_desk.services.applicants.demo import fill_demo
-from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
 from confirm_desk.ui.accounts.login_dialog import LoginDialog
 from confirm_desk.ui.main.window import MainWindow
+from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
 from confirm_desk.ui.settings.preferences_store import PreferencesStore
 from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
@@ -19,7 +19,7 @@ from tests.ui.helpers import type_text
 class ModalDriver:
     """Answers the modal dialogs `exec()` opens, in order: each handler gets the dialog on screen."""
 
-    def __init__(self, *handlers) -> None:  # noqa: ANN002
+    def __init__(self, *handlers) -> None:
         self.handlers = list(handlers)
         self.seen: list[str] = []
         self.timer = QTimer()
@@ -53,7 +53,7 @@ def name_point(dialog: FirstRunDialog) -> None:
     dialog.save_button.click()
 
 
-def test_first_run_admin_then_point_then_main_window(qtbot, store) -> None:  # noqa: ANN001
+def test_first_run_admin_then_point_then_main_window(qtbot, store) -> None:
     PreferencesStore(store).save({"idle_lock_minutes": 9})
     driver = ModalDriver(create_admin, name_point)
     window = log_in_and_open(store)
@@ -69,7 +69,7 @@ def test_first_run_admin_then_point_then_main_window(qtbot, store) -> None:  # n
     assert (values["point_name"], values["point_code"]) == ("定海区教师发展中心确认点", "330902-01")
 
 
-def test_later_starts_skip_the_point_question(qtbot, store) -> None:  # noqa: ANN001
+def test_later_starts_skip_the_point_question(qtbot, store) -> None:
     make_operators(store)
     with store.session() as session:
         settings.save(session, {"point_name": "鼓楼区教师资格确认点"})
@@ -87,7 +87,7 @@ def test_later_starts_skip_the_point_question(qtbot, store) -> None:  # noqa: AN
     assert driver.seen == ["LoginDialog"] and window.idle_lock.minutes == 15
 
 
-def test_point_dialog_offers_imported_points_and_can_wait(qtbot, store) -> None:  # noqa: ANN001
+def test_point_dialog_offers_imported_points_and_can_wait(qtbot, store) -> None:
     fill_demo(store, 30)
     dialog = FirstRunDialog(store)
     qtbot.addWidget(dialog)

@@ -6,7 +6,7 @@ from confirm_desk import __version__
 from confirm_desk.ui.settings.help_dialog import AboutDialog, HelpDialog
 
 
-def test_usage_page_has_the_five_steps_and_the_shortcuts(qtbot, store, make_window) -> None:  # noqa: ANN001
+def test_usage_page_has_the_five_steps_and_the_shortcuts(qtbot, store, make_window) -> None:
     window = make_window(store)
     assert [a.text() for a in window.help_menu.actions()] == ["使用说明", "关于"]
     assert window.act_help.shortcut().toString() == "F1"
@@ -25,7 +25,7 @@ def test_usage_page_has_the_five_steps_and_the_shortcuts(qtbot, store, make_wind
             assert action.shortcut().toString().replace("Return", "Enter") in text, action.text()
 
 
-def test_about_box_names_version_and_licences(qtbot, store, make_window) -> None:  # noqa: ANN001
+def test_about_box_names_version_and_licences(qtbot, store, make_window) -> None:
     window = make_window(store)
     window.act_about.trigger()
     dialog = window.open_dialogs[-1]

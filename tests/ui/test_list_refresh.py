@@ -14,7 +14,7 @@ from confirm_desk.ui.main.list_refresh import ListRefresher
 NUMBER = "2025500000002"
 
 
-def test_refresh_repaints_rows_other_seats_changed(qtbot, any_imported_store) -> None:  # noqa: ANN001
+def test_refresh_repaints_rows_other_seats_changed(qtbot, any_imported_store) -> None:
     store = any_imported_store
     window = QWidget()
     qtbot.addWidget(window)

@@ -9,12 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from confirm_desk.services import accounts
-from confirm_desk.ui.widgets import messages
-from confirm_desk.ui.widgets import prompts
-from confirm_desk.ui.audit.view import AuditModel, AuditView
-from confirm_desk.ui.main.idle_lock import IdleLock
 from confirm_desk.ui.accounts.login_dialog import LoginDialog
 from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
+from confirm_desk.ui.audit.view import AuditModel, AuditView
+from confirm_desk.ui.main.idle_lock import IdleLock
+from confirm_desk.ui.widgets import messages, prompts
 from tests.accounts_helpers import ADMIN_PW, CLERK_PW, fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 
@@ -27,7 +26,7 @@ class Clock:
         return self.now
 
 
-def login(qtbot, dialog: LoginDialog, name: str, password: str) -> None:  # noqa: ANN001
+def login(qtbot, dialog: LoginDialog, name: str, password: str) -> None:
     dialog.username.clear()
     type_text(dialog.username, name)
     dialog.password.clear()
@@ -35,7 +34,7 @@ def login(qtbot, dialog: LoginDialog, name: str, password: str) -> None:  # noqa
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
-def test_first_run_creates_the_admin(qtbot, store) -> None:  # noqa: ANN001
+def test_first_run_creates_the_admin(qtbot, store) -> None:
     dialog = LoginDialog(store)
     qtbot.addWidget(dialog)
     assert dialog.first_run and dialog.ok_button.text() == "创建并登录"
@@ -56,7 +55,7 @@ def test_first_run_creates_the_admin(qtbot, store) -> None:  # noqa: ANN001
         assert not accounts.needs_first_admin(session)
 
 
-def test_lockout_in_the_dialog_and_after_ten_minutes(qtbot, store) -> None:  # noqa: ANN001
+def test_lockout_in_the_dialog_and_after_ten_minutes(qtbot, store) -> None:
     make_operators(store)
     clock = Clock()
     dialog = LoginDialog(store, now=clock)
@@ -72,7 +71,7 @@ def test_lockout_in_the_dialog_and_after_ten_minutes(qtbot, store) -> None:  # n
     assert dialog.account is not None and dialog.account.username == "clerk"
 
 
-def test_admin_unlocks_from_the_admin_screen(qtbot, store) -> None:  # noqa: ANN001
+def test_admin_unlocks_from_the_admin_screen(qtbot, store) -> None:
     admin, _ = make_operators(store)
     with store.session() as session:
         for _ in range(3):
@@ -94,7 +93,7 @@ def test_admin_unlocks_from_the_admin_screen(qtbot, store) -> None:  # noqa: ANN
         assert accounts.login(session, "zhao", "Zhao#2026").account.role == "confirmer"
 
 
-def test_idle_lock_needs_the_same_password(qtbot, store) -> None:  # noqa: ANN001
+def test_idle_lock_needs_the_same_password(qtbot, store) -> None:
     _admin, clerk = make_operators(store)
     window = QDialog()
     qtbot.addWidget(window)
@@ -116,7 +115,7 @@ def test_idle_lock_needs_the_same_password(qtbot, store) -> None:  # noqa: ANN00
     lock.stop()
 
 
-def test_audit_view_filters_and_exports(qtbot, store, tmp_path) -> None:  # noqa: ANN001
+def test_audit_view_filters_and_exports(qtbot, store, tmp_path) -> None:
     make_operators(store)
     with store.session() as session:
         accounts.login(session, "clerk", CLERK_PW)

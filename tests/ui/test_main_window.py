@@ -6,32 +6,32 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from confirm_desk.ui.main.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
 from confirm_desk.ui.confirming.detail_dialog import DetailDialog
 from confirm_desk.ui.importing.import_dialog import ImportDialog
 from confirm_desk.ui.importing.result_dialog import ImportResultDialog
+from confirm_desk.ui.main.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
 from tests.accounts_helpers import fast_hasher  # noqa: F401
 from tests.ui.helpers import type_text
 
 
-def _column(window, col: int) -> list[str]:  # noqa: ANN001
+def _column(window, col: int) -> list[str]:
     m = window.model
     return [m.data(m.index(r, col)) for r in range(m.rowCount())]
 
 
-def test_model_passes_qt_model_tester(imported_store, qtmodeltester) -> None:  # noqa: ANN001
+def test_model_passes_qt_model_tester(imported_store, qtmodeltester) -> None:
     model = ApplicantListModel(imported_store)
     model.refresh()
     qtmodeltester.check(model)
 
 
-def test_list_shows_all_and_count(imported_store, make_window) -> None:  # noqa: ANN001
+def test_list_shows_all_and_count(imported_store, make_window) -> None:
     window = make_window(imported_store)
     assert window.model.rowCount() == 60
     assert window.count_label.text() == "显示 60 / 共 60 人"
 
 
-def test_search_as_you_type(imported_store, make_window, qtbot) -> None:  # noqa: ANN001
+def test_search_as_you_type(imported_store, make_window, qtbot) -> None:
     window = make_window(imported_store)
     type_text(window.query.search, "沈")
     qtbot.waitUntil(lambda: window.model.rowCount() < 60)
@@ -43,7 +43,7 @@ def test_search_as_you_type(imported_store, make_window, qtbot) -> None:  # noqa
     assert window.count_label.text() == "显示 1 / 共 60 人"
 
 
-def test_status_filter_and_list_all(imported_store, make_window) -> None:  # noqa: ANN001
+def test_status_filter_and_list_all(imported_store, make_window) -> None:
     window = make_window(imported_store)
     window.query.set_status_filter("draft")
     assert sorted(_column(window, COL_APPLICATION_NO)) == ["2025320000018", "2025330000016", "2025500000017"]
@@ -52,7 +52,7 @@ def test_status_filter_and_list_all(imported_store, make_window) -> None:  # noq
     assert window.model.rowCount() == 60
 
 
-def test_double_click_opens_detail_with_flagged_checks(imported_store, make_window, qtbot) -> None:  # noqa: ANN001
+def test_double_click_opens_detail_with_flagged_checks(imported_store, make_window, qtbot) -> None:
     window = make_window(imported_store)
     row = _column(window, COL_APPLICATION_NO).index("2025330000004")
     rect = window.table.visualRect(window.model.index(row, 1))
@@ -69,7 +69,7 @@ def test_double_click_opens_detail_with_flagged_checks(imported_store, make_wind
     assert "#b3261e" in detail.findChild(type(detail.finding_labels["id_checksum"]), "value_id_number").styleSheet()
 
 
-def test_scanner_input_opens_the_applicant(imported_store, make_window, qtbot) -> None:  # noqa: ANN001
+def test_scanner_input_opens_the_applicant(imported_store, make_window, qtbot) -> None:
     window = make_window(imported_store)
     window.query.search.setFocus()
     qtbot.keyClicks(window.query.search, "2025320000021")
@@ -85,7 +85,7 @@ def test_scanner_input_opens_the_applicant(imported_store, make_window, qtbot) -
     assert opened[-1].detail.values["application_no"] == "2025500000008"
 
 
-def test_import_through_the_dialog(store, samples: Path, make_window) -> None:  # noqa: ANN001
+def test_import_through_the_dialog(store, samples: Path, make_window) -> None:
     window = make_window(store)
     assert window.model.rowCount() == 0
     window.act_import.trigger()
@@ -101,7 +101,7 @@ def test_import_through_the_dialog(store, samples: Path, make_window) -> None:  
     assert any("损坏" in t for t in texts)
 
 
-def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path) -> None:
     from confirm_desk.ui.widgets import messages
 
     bad = tmp_path / "bad.csv"
@@ -113,7 +113,7 @@ def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path
     assert window.model.rowCount() == 0
 
 
-def test_ids_masked_by_default(imported_store, make_window) -> None:  # noqa: ANN001
+def test_ids_masked_by_default(imported_store, make_window) -> None:
     window = make_window(imported_store)
     ids = _column(window, 3)
     assert all("*" in i for i in ids)
@@ -121,7 +121,7 @@ def test_ids_masked_by_default(imported_store, make_window) -> None:  # noqa: AN
     assert not any("*" in i for i in _column(window, 3))
 
 
-def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(imported_store, make_window, qtbot) -> None:  # noqa: ANN001, E501
+def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(imported_store, make_window, qtbot) -> None:
     from confirm_desk.ui.confirming.check_dialog import CheckDialog
     from tests.accounts_helpers import make_operators
 
@@ -135,7 +135,7 @@ def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(import
     assert len(dialogs) == 1 and dialogs[0].applicant_id == window.model.id_at(0)
 
 
-def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None:  # noqa: ANN001
+def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None:
     from sqlalchemy import func, select
 
     from confirm_desk.store.models import applicant_table as t
@@ -149,7 +149,7 @@ def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None
     assert photo_column.count("已规范") == states["normalized"]
 
 
-def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_window) -> None:  # noqa: ANN001
+def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_window) -> None:
     from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
 
     window = make_window(imported_store)
@@ -160,11 +160,11 @@ def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_windo
     assert previews[0].document.pageCount() == 2  # one applicant, two signed copies
 
 
-def test_later_steps_are_reachable_from_the_main_window(imported_store, make_window, tmp_path) -> None:  # noqa: ANN001
+def test_later_steps_are_reachable_from_the_main_window(imported_store, make_window, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    from confirm_desk.ui.coverage.view import CoverageView
     from confirm_desk.ui.confirming.follow_up_view import FollowUpView
+    from confirm_desk.ui.coverage.view import CoverageView
 
     window = make_window(imported_store)
     assert window.dashboard_dock.widget() is window.dashboard

@@ -10,7 +10,7 @@ from confirm_desk.store.models import Photo, applicant_table
 t = applicant_table
 
 
-def test_batch_lists_the_failure_and_normalises_the_rest(imported_store, qtbot) -> None:  # noqa: ANN001
+def test_batch_lists_the_failure_and_normalises_the_rest(imported_store, qtbot) -> None:
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.photos.batch import PhotoBatchResultDialog, normalize_photos
 

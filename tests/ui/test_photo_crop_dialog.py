@@ -18,22 +18,22 @@ from confirm_desk.store.models import AuditEvent, Photo, applicant_table
 t = applicant_table
 
 
-def applicant_id(store, number: str) -> int:  # noqa: ANN001
+def applicant_id(store, number: str) -> int:
     with store.session() as s:
         return s.scalar(select(t.c.id).where(t.c.application_no == number))
 
 
-def stored(store, aid: int) -> tuple[Photo, str]:  # noqa: ANN001
+def stored(store, aid: int) -> tuple[Photo, str]:
     with store.session() as s:
         return (s.scalar(select(Photo).where(Photo.applicant_id == aid)),
                 s.scalar(select(t.c.photo_state).where(t.c.id == aid)))
 
 
 @pytest.fixture
-def make_dialog(qtbot):  # noqa: ANN001
+def make_dialog(qtbot):
     from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
 
-    def make(store, aid: int) -> PhotoCropDialog:  # noqa: ANN001
+    def make(store, aid: int) -> PhotoCropDialog:
         dialog = PhotoCropDialog(store, aid, operator="王老师")
         qtbot.addWidget(dialog)
         with qtbot.waitActive(dialog):  # shortcuts only reach the active window
@@ -44,11 +44,11 @@ def make_dialog(qtbot):  # noqa: ANN001
     return make
 
 
-def view_point(canvas, x: float, y: float) -> QPoint:  # noqa: ANN001
+def view_point(canvas, x: float, y: float) -> QPoint:
     return canvas.mapFromScene(QPointF(x, y))
 
 
-def drag(qtbot, canvas, start: QPoint, end: QPoint) -> None:  # noqa: ANN001
+def drag(qtbot, canvas, start: QPoint, end: QPoint) -> None:
     viewport = canvas.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
     for i in range(1, 5):
@@ -56,7 +56,7 @@ def drag(qtbot, canvas, start: QPoint, end: QPoint) -> None:  # noqa: ANN001
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
 
 
-def wheel(canvas, clicks: int) -> None:  # noqa: ANN001
+def wheel(canvas, clicks: int) -> None:
     centre = QPointF(canvas.viewport().rect().center())
     event = QWheelEvent(centre, canvas.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120 * clicks),
                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
@@ -64,7 +64,7 @@ def wheel(canvas, clicks: int) -> None:  # noqa: ANN001
     QApplication.sendEvent(canvas.viewport(), event)
 
 
-def test_drag_zoom_rotate_save_stores_the_box(imported_store, make_dialog, qtbot) -> None:  # noqa: ANN001
+def test_drag_zoom_rotate_save_stores_the_box(imported_store, make_dialog, qtbot) -> None:
     aid = applicant_id(imported_store, "2025320000036")  # a 3000×4000 camera photo
     dialog = make_dialog(imported_store, aid)
     canvas = dialog.canvas
@@ -111,7 +111,7 @@ def test_drag_zoom_rotate_save_stores_the_box(imported_store, make_dialog, qtbot
         assert s.scalar(select(AuditEvent.operator).where(AuditEvent.action == "photo_normalize")) == "王老师"
 
 
-def test_keyboard_moves_resizes_rotates(imported_store, make_dialog, qtbot) -> None:  # noqa: ANN001
+def test_keyboard_moves_resizes_rotates(imported_store, make_dialog, qtbot) -> None:
     aid = applicant_id(imported_store, "2025330000046")  # 800×600 landscape
     dialog = make_dialog(imported_store, aid)
     start = dialog.frame
@@ -134,7 +134,7 @@ def test_keyboard_moves_resizes_rotates(imported_store, make_dialog, qtbot) -> N
     assert stored(imported_store, aid)[1] == "original"  # nothing saved
 
 
-def test_stored_crop_reopens_where_it_was(imported_store, make_dialog) -> None:  # noqa: ANN001
+def test_stored_crop_reopens_where_it_was(imported_store, make_dialog) -> None:
     from confirm_desk.services.photos.applicant_photos import normalize_applicant_photo
 
     aid = applicant_id(imported_store, "2025330000046")
@@ -145,6 +145,6 @@ def test_stored_crop_reopens_where_it_was(imported_store, make_dialog) -> None: 
     assert "宽 228，高 312" in dialog.info.text()
 
 
-def test_no_photo_is_said_plainly(imported_store, make_dialog) -> None:  # noqa: ANN001
+def test_no_photo_is_said_plainly(imported_store, make_dialog) -> None:
     dialog = make_dialog(imported_store, applicant_id(imported_store, "2025320000051"))
     assert "还没有照片" in dialog.info.text() and not dialog.save_button.isEnabled()

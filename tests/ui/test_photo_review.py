@@ -15,7 +15,7 @@ pytestmark = pytest.mark.samples
 
 
 @pytest.fixture
-def review(imported_store, samples: Path, qtbot):  # noqa: ANN001, ANN201
+def review(imported_store, samples: Path, qtbot):
     """The sheet over the sample store, where two applicants got real face photos."""
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.photos.review import PhotoReviewDialog
@@ -32,13 +32,13 @@ def review(imported_store, samples: Path, qtbot):  # noqa: ANN001, ANN201
     return dialog
 
 
-def visible_ids(dialog) -> list[int]:  # noqa: ANN001
+def visible_ids(dialog) -> list[int]:
     return [i.applicant_id for i in dialog.visible_items()]
 
 
-def test_filters_keys_enter_and_auto_crop(review, qtbot) -> None:  # noqa: ANN001
-    from confirm_desk.ui.widgets import messages
+def test_filters_keys_enter_and_auto_crop(review, qtbot) -> None:
     from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
+    from confirm_desk.ui.widgets import messages
 
     everyone = review.model.items
     assert len(visible_ids(review)) == len(everyone) == 60
@@ -82,7 +82,7 @@ def test_filters_keys_enter_and_auto_crop(review, qtbot) -> None:  # noqa: ANN00
     assert review.current_item().applicant_id == target.applicant_id
 
 
-def test_contact_sheet_from_the_grid(review, tmp_path: Path) -> None:  # noqa: ANN001
+def test_contact_sheet_from_the_grid(review, tmp_path: Path) -> None:
     import subprocess
 
     review.set_filter("no_photo")

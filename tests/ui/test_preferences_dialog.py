@@ -16,18 +16,18 @@ from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 
 
-def open_dialog(qtbot, store, account=None) -> PreferencesDialog:  # noqa: ANN001
+def open_dialog(qtbot, store, account=None) -> PreferencesDialog:
     dialog = PreferencesDialog(PreferencesStore(store), account)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
 
 
-def click_save(qtbot, dialog: PreferencesDialog) -> None:  # noqa: ANN001
+def click_save(qtbot, dialog: PreferencesDialog) -> None:
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
 
-def test_values_persist_across_a_restart(qtbot, store, isolated_home) -> None:  # noqa: ANN001
+def test_values_persist_across_a_restart(qtbot, store, isolated_home) -> None:
     admin, _clerk = make_operators(store)
     dialog = open_dialog(qtbot, store, admin)
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == list(TABS)
@@ -60,7 +60,7 @@ def test_values_persist_across_a_restart(qtbot, store, isolated_home) -> None:  
         assert settings.load(session)["photo_max_kb"] == 45
 
 
-def test_restore_defaults_of_one_tab(qtbot, store) -> None:  # noqa: ANN001
+def test_restore_defaults_of_one_tab(qtbot, store) -> None:
     prefs = PreferencesStore(store)
     prefs.save({"idle_lock_minutes": 3, "training_hours_periodic": 300})
     dialog = open_dialog(qtbot, store)
@@ -70,7 +70,7 @@ def test_restore_defaults_of_one_tab(qtbot, store) -> None:  # noqa: ANN001
     assert dialog.findChild(QSpinBox, "training_hours_periodic").value() == 300  # another tab: kept
 
 
-def test_a_confirmer_changes_only_this_seat(qtbot, store) -> None:  # noqa: ANN001
+def test_a_confirmer_changes_only_this_seat(qtbot, store) -> None:
     _admin, clerk = make_operators(store)
     dialog = open_dialog(qtbot, store, clerk)
     assert not dialog.findChild(QLineEdit, "point_name").isEnabled()
@@ -81,7 +81,7 @@ def test_a_confirmer_changes_only_this_seat(qtbot, store) -> None:  # noqa: ANN0
     assert PreferencesStore(store).value("idle_lock_minutes") == 20
 
 
-def test_main_window_menu_opens_preferences_and_applies_idle_minutes(qtbot, store, make_window) -> None:  # noqa: ANN001
+def test_main_window_menu_opens_preferences_and_applies_idle_minutes(qtbot, store, make_window) -> None:
     admin, _clerk = make_operators(store)
     window = make_window(store, admin)
     assert window.act_prefs in window.edit_menu.actions()

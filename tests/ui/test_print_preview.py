@@ -61,9 +61,9 @@ def test_preview_pages_through_the_batch_and_prints_it(qtbot, imported_store, tm
 
 
 def test_batch_of_all_confirmed_unprinted_receipts(qtbot, imported_store) -> None:
-    from confirm_desk.ui.widgets import messages
     from confirm_desk.ui.jobs import JobRunner
     from confirm_desk.ui.printing.print_ops import print_all_unprinted, record_prints
+    from confirm_desk.ui.widgets import messages
 
     ids = decide_all(imported_store)
     runner = JobRunner(None, synchronous=True)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import Finding, check_applicant
 from confirm_desk.domain.errors import NotFound
-from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.fields import FIELDS
+from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
@@ -40,7 +40,7 @@ class ListCriteria:
     sync_state: str = ""  # SyncState value: never / synced / changed
 
 
-def _text_condition(text: str):  # noqa: ANN202
+def _text_condition(text: str):
     text = to_halfwidth(text).strip()
     code = compact_code(text)
     if re.fullmatch(r"\d{17}[\dX]", code):
@@ -82,14 +82,14 @@ def filtered(criteria: ListCriteria) -> Select:
     return stmt
 
 
-def _sync_condition(state: SyncState):  # noqa: ANN202
+def _sync_condition(state: SyncState):
     if state is SyncState.NEVER:
         return t.c.synced_batch.is_(None)
     in_step = (t.c.version == t.c.synced_version) & ~photo_redone_since_sync()
     return t.c.synced_batch.is_not(None) & (in_step if state is SyncState.SYNCED else ~in_step)
 
 
-def photo_redone_since_sync():  # noqa: ANN201
+def photo_redone_since_sync():
     """The normalised photo was (re)made after the batch that last carried the applicant: the photo
     service writes the photo row, not the applicant's version, so the times tell."""
     p, b = Photo.__table__, Batch.__table__

@@ -73,7 +73,7 @@ def plan_next_batch(session: Session) -> BatchPlan:
     return plan
 
 
-def _row(r, status: Status, decision, edits: dict[str, LocalEdit] | None) -> dict:  # noqa: ANN001
+def _row(r, status: Status, decision, edits: dict[str, LocalEdit] | None) -> dict:
     changes = []
     who, at = (decision.operator, decision.decided_at) if decision is not None else ("", None)
     if edits:
@@ -106,13 +106,13 @@ def _local_text(at: dt.datetime) -> str:
     return local_time(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _latest_decisions(conn: Connection):  # noqa: ANN202
+def _latest_decisions(conn: Connection):
     newest = select(func.max(Decision.id)).group_by(Decision.applicant_id).scalar_subquery()
     cols = (Decision.applicant_id, Decision.reason, Decision.missing, Decision.operator, Decision.decided_at)
     return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest))).all()}
 
 
-def _point_of(session: Session, rows) -> str:  # noqa: ANN001
+def _point_of(session: Session, rows) -> str:
     names = sorted({r.confirmation_point for r in rows if r.confirmation_point})
     if not names:
         names = sorted(session.scalars(select(ConfirmationPoint.name)))

@@ -21,10 +21,10 @@ from confirm_desk.domain.errors import NotFound, RuleViolation
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, Editable, is_yes, may_edit
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
-from confirm_desk.services.confirming import seats
-from confirm_desk.services.confirming import check_marks as marks
-from confirm_desk.services.confirming.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
 from confirm_desk.services.codes import choices
+from confirm_desk.services.confirming import check_marks as marks
+from confirm_desk.services.confirming import seats
+from confirm_desk.services.confirming.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
 from confirm_desk.services.importing.applicants import flags_for
 from confirm_desk.store.models import (
     Applicant,
@@ -256,7 +256,7 @@ def _attempt(data: CheckInput) -> str:
     return "，".join(parts)
 
 
-def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:  # noqa: ANN001
+def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:
     on_record = is_yes(applicant.cert_on_record)
     changed = 0
     for key, raw in edits.items():

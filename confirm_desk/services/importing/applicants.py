@@ -20,11 +20,11 @@ from confirm_desk.domain.errors import Cancelled, FileRefused
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
+from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.importing.rows import ALL_KEYS, RowError, locate_header, parse_rows
 from confirm_desk.services.photos.intake import PhotoImportResult, attach_photo_files
 from confirm_desk.services.photos.sources import iter_photo_files
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store

@@ -88,7 +88,7 @@ def attach_photo_files(
     return result
 
 
-def import_photos(store, source, *, operator: str = "", progress: ProgressFn = no_progress) -> PhotoImportResult:  # noqa: ANN001
+def import_photos(store, source, *, operator: str = "", progress: ProgressFn = no_progress) -> PhotoImportResult:
     """Attach a folder or zip of photos to applicants already in the store (one transaction)."""
     from confirm_desk.services.photos.sources import iter_photo_files
 

@@ -68,7 +68,7 @@ def _refusals() -> Iterator[None]:
         raise PhotoRefused(f"图片文件已损坏或不完整（{exc}）") from exc
 
 
-def _open(data: bytes):  # noqa: ANN202
+def _open(data: bytes):
     """The image (header read only) and the transpose steps that make it upright."""
     from PIL import Image
 
@@ -94,7 +94,7 @@ def _size_after(size: tuple[int, int], steps: tuple[int, ...]) -> tuple[int, int
     return w, h
 
 
-def _map_box(box: tuple[float, float, float, float], size: tuple[int, int], step: int):  # noqa: ANN202
+def _map_box(box: tuple[float, float, float, float], size: tuple[int, int], step: int):
     """A rectangle (x0, y0, x1, y1) of an image of `size`, where it lands after transpose `step`."""
     w, h = size
     x0, y0, x1, y1 = box
@@ -108,7 +108,7 @@ def _map_box(box: tuple[float, float, float, float], size: tuple[int, int], step
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _box_in_stored(frame: Frame, stored: tuple[int, int], steps: tuple[int, ...]):  # noqa: ANN202
+def _box_in_stored(frame: Frame, stored: tuple[int, int], steps: tuple[int, ...]):
     """The frame (given in the turned picture) as a box of the stored pixels: undo the steps backwards."""
     sizes = [stored]
     for step in steps:
@@ -169,7 +169,7 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
     return NormalizedPhoto(encoded, frame, rotation, upright, quality, warning)
 
 
-def _working_mode(image):  # noqa: ANN001, ANN202
+def _working_mode(image):
     """A mode Pillow resizes well: RGB, RGBA (kept for a white background later) or L."""
     if image.mode in ("RGB", "RGBA", "L"):
         return image
@@ -178,7 +178,7 @@ def _working_mode(image):  # noqa: ANN001, ANN202
     return image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
 
 
-def _flatten(image):  # noqa: ANN001, ANN202
+def _flatten(image):
     """RGB at last; a transparent background becomes white (the photo background colour), not black."""
     from PIL import Image
 
@@ -189,7 +189,7 @@ def _flatten(image):  # noqa: ANN001, ANN202
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
-def encode_jpeg(image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:  # noqa: ANN001
+def encode_jpeg(image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:
     """Baseline JPEG at the best quality that stays under the ceiling."""
     for quality in QUALITIES:
         out = io.BytesIO()
@@ -199,7 +199,7 @@ def encode_jpeg(image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:
     raise PhotoRefused(f"无法把照片压缩到 {max_bytes // 1024} KB 以内（请调高照片大小上限）")
 
 
-def upright_preview(data: bytes, max_side: int = 1600, draft_side: int | None = None,  # noqa: ANN201
+def upright_preview(data: bytes, max_side: int = 1600, draft_side: int | None = None,
                     resample: int | None = None):
     """The upright RGB photo at most `max_side` pixels (for the crop dialog) and its full upright size.
     `draft_side` lets the JPEG decoder scale down further, to no less than that long side (analysis

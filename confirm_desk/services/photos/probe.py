@@ -46,7 +46,7 @@ def probe_photo(data: bytes) -> ProbeResult:
     return ProbeResult(True, width, height, fmt, problem)
 
 
-def _orientation(image) -> int:  # noqa: ANN001
+def _orientation(image) -> int:
     try:
         return int(image.getexif().get(0x0112, 1) or 1)
     except Exception:  # a broken EXIF block is not a broken photo

@@ -16,13 +16,13 @@ from confirm_desk.domain.errors import KnownError
 from confirm_desk.services import audit
 from confirm_desk.services.audit_trail import AuditFilter, export_audit
 from confirm_desk.services.batches.export import export_batch, preview_next_batch
-from confirm_desk.services.coverage.report import coverage_report, write_coverage_xlsx
 from confirm_desk.services.confirming.follow_up import incomplete_applicants
+from confirm_desk.services.coverage.report import coverage_report, write_coverage_xlsx
+from confirm_desk.services.coverage.staff import staff_count
 from confirm_desk.services.importing.applicants import file_sha256
 from confirm_desk.services.photos.review import review_items
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.reports.roster import write_roster
-from confirm_desk.services.coverage.staff import staff_count
 from confirm_desk.services.reports.statistics import write_statistics
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.db import Store

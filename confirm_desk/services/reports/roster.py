@@ -89,7 +89,7 @@ def write_roster(session: Session, path: Path, school: str = "") -> RosterResult
     return RosterResult(len(people), sum(len(p) for p in people.values()))
 
 
-def _sheet(ws, school: str, people: list[dict[str, object]]) -> None:  # noqa: ANN001
+def _sheet(ws, school: str, people: list[dict[str, object]]) -> None:
     from confirm_desk.services.spreadsheets import style
 
     spec = layout()

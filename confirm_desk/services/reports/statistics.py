@@ -112,7 +112,7 @@ def write_statistics(session: Session, path: Path, today: dt.date | None = None)
     return stats
 
 
-def _by_nature(ws, top: int, stats: Statistics, style) -> int:  # noqa: ANN001
+def _by_nature(ws, top: int, stats: Statistics, style) -> int:
     """The desk's own counts (what the form's table one cannot show), one row per school nature."""
     from openpyxl.utils import get_column_letter as letter
 
@@ -137,7 +137,7 @@ def _by_nature(ws, top: int, stats: Statistics, style) -> int:  # noqa: ANN001
     return total + 1
 
 
-def _table_five(ws, top: int, stats: Statistics, style) -> None:  # noqa: ANN001
+def _table_five(ws, top: int, stats: Statistics, style) -> None:
     """Schools by nature, in the form's two side-by-side blocks; 16 = 总计."""
     heading = "表五  定期注册学校情况（单位：所、个）（有申请人的学校）"
     style.banner(ws, top, heading, len(TABLE_ONE), 11, bold=True)

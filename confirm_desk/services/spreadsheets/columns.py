@@ -133,7 +133,7 @@ def read_columns(data_rows: Sequence[Sequence[object]], header: HeaderMap) -> Sh
     return table
 
 
-def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> list[str]:  # noqa: ANN001
+def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> list[str]:
     try:
         joined = "\x00".join(cells)  # type: ignore[arg-type]  # all text: check the column in one go (NUL is no space)
     except TypeError:
@@ -154,7 +154,7 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> lis
         codes = [compact_code(t) for t in texts]
         if f.key in _SCIENTIFIC_CHECKED and (joined is None or "E" in joined or "e" in joined):
             for i, code in enumerate(codes):
-                if code and (type(cells[i]) is float and abs(cells[i]) >= 1e15 or looks_like_scientific(code)):
+                if code and ((type(cells[i]) is float and abs(cells[i]) >= 1e15) or looks_like_scientific(code)):
                     note(i, col, texts[i], f"“{f.label}”被 Excel 存成了科学计数法数字，末几位已丢失，无法恢复："
                                            "请在源表中把该列设为文本后重新导出")
                     codes[i] = ""

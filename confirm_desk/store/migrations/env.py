@@ -20,7 +20,7 @@ def run() -> None:
     _run_on(connection)
 
 
-def _run_on(connection) -> None:  # noqa: ANN001
+def _run_on(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -139,12 +139,12 @@ class LoginDialog(QDialog):
         if self.lock_account is None:
             super().reject()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.lock_account is not None and event.key() == Qt.Key.Key_Escape:
             return
         super().keyPressEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.lock_account is not None and self.account is None:
             event.ignore()
             return

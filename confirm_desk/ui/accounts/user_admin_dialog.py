@@ -25,8 +25,8 @@ from confirm_desk.services.accounts import Account
 from confirm_desk.services.audit_trail import local_time
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import utcnow
-from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.accounts.login_dialog import PASSWORD_RULE
+from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
 
 HEADERS = ("用户名", "姓名", "角色", "状态", "锁定至")
@@ -104,7 +104,7 @@ class UserAdminDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()].username if rows else None
 
-    def _run(self, action, done: str) -> bool:  # noqa: ANN001
+    def _run(self, action, done: str) -> bool:
         try:
             with self.store.session() as session:
                 action(session)

@@ -22,7 +22,7 @@ def export_day_pack(parent: QWidget | None, store: Store, operator: str, runner:
             return
     from confirm_desk.services.reports.day_pack import export_day
 
-    def work(progress):  # noqa: ANN001, ANN202
+    def work(progress):
         return export_day(store, path, operator=operator, progress=progress)
 
     def done(pack: DayPack) -> None:

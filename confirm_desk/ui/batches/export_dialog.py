@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.services.batches import export as batch_export
 from confirm_desk.services.audit_trail import local_time
+from confirm_desk.services.batches import export as batch_export
 from confirm_desk.services.batches.rows import BatchPlan
 from confirm_desk.services.importing.conflicts import pending_count
 from confirm_desk.store.db import Store
@@ -51,13 +51,13 @@ class PlanModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
@@ -171,7 +171,7 @@ class BatchExportDialog(QDialog):
     def export_again(self, number: int, path: Path) -> None:
         store, operator = self.store, self.operator
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             with store.session() as session:
                 return batch_export.export_again(session, number, path, operator, progress)
 

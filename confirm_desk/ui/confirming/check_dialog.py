@@ -26,11 +26,11 @@ from confirm_desk.services.confirming.confirmation import (
     save_check,
 )
 from confirm_desk.store.db import Store
-from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.confirming.check_fields import FieldsPanel
 from confirm_desk.ui.confirming.check_parts import findings_summary, photo_and_keys, scrolled
 from confirm_desk.ui.confirming.check_seats import KeptInputBar, SeatBanner, apply_input
 from confirm_desk.ui.confirming.check_side import ConditionsBox, DecisionBox, MaterialsBox
+from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
 
 MARK_ALL_KEYS = ("F9", "Ctrl+Shift+Y")
@@ -270,7 +270,7 @@ class CheckDialog(QDialog):
             return True
         return messages.ask(self, "；".join(gaps) + "。\n仍然作出“确认已通过”的结论吗？")
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
             self.focusWidget(), QPushButton
         ):
@@ -284,7 +284,7 @@ class CheckDialog(QDialog):
         self.initial = self.collect()  # asked once; closeEvent must not ask again
         super().reject()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_dirty() and not messages.ask(self, "有未保存的修改。关闭并放弃这些修改吗？"):
             event.ignore()
             return

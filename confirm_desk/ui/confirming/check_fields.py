@@ -75,7 +75,7 @@ class CompareCell(QWidget):
         self.group.setExclusive(True)
         self.changed.emit()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Y, Qt.Key.Key_1, Qt.Key.Key_Space):
             self.set_value(True)
@@ -143,7 +143,7 @@ class FieldsPanel(QWidget):
             layout.addWidget(self._group_box(state, group, findings))
         layout.addStretch(1)
 
-    def _group_box(self, state: CheckState, group, findings: dict[str, list[Finding]]) -> QGroupBox:  # noqa: ANN001
+    def _group_box(self, state: CheckState, group, findings: dict[str, list[Finding]]) -> QGroupBox:
         box = QGroupBox(str(group))
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 from sqlalchemy.exc import SQLAlchemyError
 
 from confirm_desk.domain.errors import KnownError
-from confirm_desk.services.confirming import seats
 from confirm_desk.services.audit_trail import local_time
+from confirm_desk.services.confirming import seats
 from confirm_desk.services.confirming.confirmation import CheckInput
 from confirm_desk.store.db import Store
 

@@ -73,7 +73,7 @@ class DetailDialog(QDialog):
             self.finding_labels[f.code] = label
         return box
 
-    def _group_box(self, d: ApplicantDetail, group) -> QGroupBox:  # noqa: ANN001
+    def _group_box(self, d: ApplicantDetail, group) -> QGroupBox:
         box = QGroupBox(str(group))
         form = QFormLayout(box)
         flagged = {f.field: f for f in d.findings}

@@ -72,7 +72,7 @@ class StaffImportDialog(QDialog):
 
         store, operator = self.store, self.operator
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             return import_staff(store, path, progress=progress, operator=operator)
 
         def done(result: ImportResult) -> None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def build_actions(self: MainWindow) -> None:
     """Actions, menus and the toolbar of the main window (kept apart: the window keeps the behaviour)."""
-    def action(text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:  # noqa: ANN001
+    def action(text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
         act = QAction(text, self)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))

@@ -110,7 +110,7 @@ class DashboardPanel(QWidget):
         self.today_table.resizeColumnsToContents()
         self.queue_table.resizeColumnsToContents()
 
-    def _open(self, index) -> None:  # noqa: ANN001
+    def _open(self, index) -> None:
         applicant_id = self.queue_model.id_at(index.row())
         if applicant_id is not None:
             self.open_applicant.emit(applicant_id)

@@ -44,7 +44,7 @@ class IdleLock(QObject):
         else:
             self.timer.stop()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.dialog is None and event.type() in _ACTIVITY and self.minutes > 0:
             self.timer.start()  # restart the idle countdown
         return False

@@ -24,8 +24,8 @@ def qt_smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
 
 
 def _smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
-    from confirm_desk.ui.widgets.fonts import install_cjk_font
     from confirm_desk.ui.main.window import MainWindow
+    from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication.instance() or QApplication(["confirm-desk", "--self-test"])
     family = install_cjk_font(app)

@@ -14,18 +14,18 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk import APP_NAME_ZH
-from confirm_desk.services.applicants import listing as applicants
 from confirm_desk.services.accounts import Account
+from confirm_desk.services.applicants import listing as applicants
 from confirm_desk.services.applicants.listing import ListCriteria
 from confirm_desk.store.db import Store
-from confirm_desk.ui.main.applicant_model import ApplicantListModel
 from confirm_desk.ui.confirming.detail_dialog import DetailDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.actions import build_actions
-from confirm_desk.ui.main.workflow import WorkflowMixin
-from confirm_desk.ui.widgets.messages import ask
-from confirm_desk.ui.settings.preferences_store import PreferencesStore
+from confirm_desk.ui.main.applicant_model import ApplicantListModel
 from confirm_desk.ui.main.query_bar import QueryBar
+from confirm_desk.ui.main.workflow import WorkflowMixin
+from confirm_desk.ui.settings.preferences_store import PreferencesStore
+from confirm_desk.ui.widgets.messages import ask
 
 
 class MainWindow(WorkflowMixin, QMainWindow):
@@ -231,7 +231,8 @@ class MainWindow(WorkflowMixin, QMainWindow):
         if applicant_ids is not None and not applicant_ids:
             self.statusBar().showMessage("请先在列表中选择申请人", 3000)
             return
-        if applicant_ids is None and not ask(self, "把所有尚未规范的照片按默认裁剪方式规范为 114×156？\n已规范（含手工裁剪）的照片保持不变。"):
+        question = "把所有尚未规范的照片按默认裁剪方式规范为 114×156？\n已规范（含手工裁剪）的照片保持不变。"
+        if applicant_ids is None and not ask(self, question):
             return
         from confirm_desk.ui.photos.batch import normalize_photos
 
@@ -246,16 +247,16 @@ class MainWindow(WorkflowMixin, QMainWindow):
         dialog.accepted.connect(lambda: self.run_import(*dialog.paths()))
         self._show_dialog(dialog)
 
-    def run_import(self, file, photos=None) -> None:  # noqa: ANN001
+    def run_import(self, file, photos=None) -> None:
         from confirm_desk.services.importing.applicants import import_applicants
         from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 
         store, operator = self.store, self.operator
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             return import_applicants(store, file, photos, progress=progress, operator=operator)
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.reload()
             self.statusBar().showMessage(result.summary_zh(), 10000)
             self._show_dialog(ImportResultDialog(result, self))

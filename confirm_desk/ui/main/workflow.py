@@ -55,7 +55,7 @@ class WorkflowMixin:
     def write_sheet(self: MainWindow, kind: str, path: Path) -> None:
         store = self.store
 
-        def work(_progress):  # noqa: ANN001, ANN202
+        def work(_progress):
             with store.session() as session:
                 if kind == "roster":
                     from confirm_desk.services.reports.roster import write_roster

@@ -7,10 +7,6 @@ from collections.abc import Callable, Sequence
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.domain.photo_checks import Preset
 from confirm_desk.domain.photo_frame import Frame
-from confirm_desk.services.photos.normalize import NormalizedPhoto, upright_preview
-from confirm_desk.services.photos.presets import active_preset, load_presets, set_active_preset
-from confirm_desk.services.photos.review import ReviewItem, photo_bytes, review_items
-from confirm_desk.services.photos.sheet import SheetResult, write_contact_sheet
 from confirm_desk.services.photos.applicant_photos import (
     NormalizeBatchResult,
     PhotoSource,
@@ -18,6 +14,10 @@ from confirm_desk.services.photos.applicant_photos import (
     normalize_all,
     normalize_applicant_photo,
 )
+from confirm_desk.services.photos.normalize import NormalizedPhoto, upright_preview
+from confirm_desk.services.photos.presets import active_preset, load_presets, set_active_preset
+from confirm_desk.services.photos.review import ReviewItem, photo_bytes, review_items
+from confirm_desk.services.photos.sheet import SheetResult, write_contact_sheet
 from confirm_desk.services.progress import ProgressFn
 from confirm_desk.store.db import Store
 
@@ -29,12 +29,12 @@ def load_photo_source(store: Store, applicant_id: int) -> PhotoSource:
         return get_photo_source(session, applicant_id)
 
 
-def view_image(source: PhotoSource):  # noqa: ANN201
+def view_image(source: PhotoSource):
     """The upright photo for display (a Pillow RGB image) and its full upright size."""
     return upright_preview(source.original, VIEW_MAX_SIDE)
 
 
-def faces_in_view(view, upright: tuple[int, int]) -> list[Frame]:  # noqa: ANN001
+def faces_in_view(view, upright: tuple[int, int]) -> list[Frame]:
     """Faces on the dialog's upright view, in full upright pixels (empty when detection fails:
     the dialog then opens with the default frame, as before)."""
     from confirm_desk.services.photos.faces import detect_faces

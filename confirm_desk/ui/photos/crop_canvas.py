@@ -79,19 +79,19 @@ class CropCanvas(QGraphicsView):
             self.zoom_by(1.25 ** steps)
         event.accept()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.zoom == 1.0:  # still "whole photo": keep it whole as the window changes
             self.fit()
 
     # --- mouse ----------------------------------------------------------------------------
-    def _scene_point(self, event) -> QPointF:  # noqa: ANN001
+    def _scene_point(self, event) -> QPointF:
         return self.mapToScene(event.position().toPoint())
 
     def _tolerance(self) -> float:
         return HANDLE_PX / max(self.transform().m11(), 1e-6)
 
-    def mousePressEvent(self, event) -> None:  # noqa: ANN001
+    def mousePressEvent(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
         p = self._scene_point(event)
@@ -103,7 +103,7 @@ class CropCanvas(QGraphicsView):
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
         event.accept()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: ANN001
+    def mouseMoveEvent(self, event) -> None:
         p = self._scene_point(event)
         if self._drag is None:
             corner = hit_corner(self.frame, p.x(), p.y(), self._tolerance())
@@ -120,7 +120,7 @@ class CropCanvas(QGraphicsView):
         self._drag = (kind, p)
         event.accept()
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: ANN001
+    def mouseReleaseEvent(self, event) -> None:
         self._drag = None
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
         event.accept()

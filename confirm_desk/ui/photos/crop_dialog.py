@@ -29,16 +29,16 @@ from confirm_desk.domain.photo_frame import (
 )
 from confirm_desk.services.photos.normalize import NormalizedPhoto
 from confirm_desk.store.db import Store
-from confirm_desk.ui.widgets.messages import show_error
 from confirm_desk.ui.ops.photos import faces_in_view, load_photo_source, save_photo_crop, view_image
 from confirm_desk.ui.photos.crop_canvas import CropCanvas
+from confirm_desk.ui.widgets.messages import show_error
 
 KEYS_HELP = ("方向键 移动裁剪框（Shift 加速）　+ / − 放大缩小裁剪框\n"
              "滚轮 或 Ctrl++ / Ctrl+− 缩放显示　R 旋转 90°　Ctrl+0 重置\n"
              "Ctrl+S 保存　Esc 取消")
 
 
-def _qimage(pil_image) -> QImage:  # noqa: ANN001
+def _qimage(pil_image) -> QImage:
     data = pil_image.tobytes()
     return QImage(data, pil_image.width, pil_image.height, 3 * pil_image.width,
                   QImage.Format.Format_RGB888).copy()  # copy: the bytes object goes away
@@ -114,7 +114,7 @@ class PhotoCropDialog(QDialog):
         return label
 
     def _shortcuts(self) -> None:
-        def bind(keys: str | QKeySequence.StandardKey, slot) -> None:  # noqa: ANN001
+        def bind(keys: str | QKeySequence.StandardKey, slot) -> None:
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WindowShortcut)
 
         for key, (dx, dy) in {"Left": (-1, 0), "Right": (1, 0), "Up": (0, -1), "Down": (0, 1)}.items():

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from confirm_desk.services.photos.review import ReviewItem
 from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
-from confirm_desk.ui.widgets.messages import show_info
 from confirm_desk.ui.ops.photos import (
     auto_crop_job,
     choose_preset,
@@ -29,6 +28,7 @@ from confirm_desk.ui.ops.photos import (
     presets_and_active,
 )
 from confirm_desk.ui.photos.review_model import FILTERS, ItemRole, PhotoReviewModel, ReviewFilter
+from confirm_desk.ui.widgets.messages import show_info
 
 FILTER_LABELS = {"all": "全部", "problems": "只看有问题的", "no_photo": "无照片"}
 HELP = "方向键 选择　Enter 裁剪所选照片　鼠标停留 查看问题"
@@ -38,7 +38,7 @@ class ReviewGrid(QListView):
     """The grid keeps Enter: QListView passes it on after `activated`, and QDialog would then press a
     default button of any child dialog (the crop dialog's 保存) — so it is consumed here."""
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.currentIndex().isValid():
                 self.activated.emit(self.currentIndex())
@@ -183,7 +183,7 @@ class PhotoReviewDialog(QDialog):
         self.crop_dialog.open()
 
     def auto_crop_all(self) -> None:
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.reload()
             self.set_filter("problems")  # what is left for a person
             show_info(self, result.summary_zh() + "。\n网格已只显示仍需人工处理的照片。")

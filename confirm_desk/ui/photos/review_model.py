@@ -74,7 +74,7 @@ def tile(item: ReviewItem, photo: QPixmap | None) -> QPixmap:
 
 
 class PhotoReviewModel(QAbstractListModel):
-    def __init__(self, fetch: Callable[[Sequence[int]], dict[int, tuple[bytes, bool]]], parent=None) -> None:  # noqa: ANN001
+    def __init__(self, fetch: Callable[[Sequence[int]], dict[int, tuple[bytes, bool]]], parent=None) -> None:
         super().__init__(parent)
         self.fetch = fetch  # applicant ids -> (bytes, normalised?) for a page of thumbnails
         self.items: list[ReviewItem] = []
@@ -85,7 +85,7 @@ class PhotoReviewModel(QAbstractListModel):
         self.items, self.tiles = items, {}
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -117,7 +117,7 @@ class PhotoReviewModel(QAbstractListModel):
 class ReviewFilter(QSortFilterProxyModel):
     """all / problems (findings, failures, not normalised) / no_photo."""
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.mode = "all"
 
@@ -128,7 +128,7 @@ class ReviewFilter(QSortFilterProxyModel):
         self.mode = mode
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         item: ReviewItem = self.sourceModel().items[row]
         if self.mode == "problems":
             return item.has_problem

@@ -15,8 +15,8 @@ from confirm_desk.services.printing.documents import PdfResult
 from confirm_desk.services.progress import ProgressFn
 from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
-from confirm_desk.ui.widgets.messages import show_info
 from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
+from confirm_desk.ui.widgets.messages import show_info
 
 KEEP_SECONDS = 24 * 3600  # generated PDFs hold personal data: left-overs older than a day are removed
 
