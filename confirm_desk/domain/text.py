@@ -64,6 +64,9 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
+# A time after the date (`2010-06-25 00:00:00`, `2010/6/25 0:00`, `2010年6月25日 08:30`): dropped before the
+# spaces inside the date are, so it cannot run into the day.
+_TIME_OF_DAY = re.compile(r"(?:(?<=\d)[ T]+|(?<=日) *)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: *[AaPp][Mm])?$")
 _MONTH_PATTERNS = [
     re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月?$"),
@@ -94,7 +97,7 @@ def parse_date(value: object) -> dt.date | None:
                 return parse_date(str(int(serial)))
             return EXCEL_EPOCH + dt.timedelta(days=int(serial))
         return None
-    text = to_halfwidth(clean_text(value)).replace(" ", "")
+    text = _TIME_OF_DAY.sub("", to_halfwidth(clean_text(value))).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:

@@ -22,7 +22,13 @@ from confirm_desk.domain.text import parse_date
 from confirm_desk.services import audit
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.services.spreadsheets.columns import HeaderMap, RowError, find_header, read_columns
+from confirm_desk.services.spreadsheets.columns import (
+    HeaderMap,
+    RowError,
+    find_header,
+    header_notes,
+    read_columns,
+)
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store
@@ -42,6 +48,7 @@ def parse_staff_rows(rows: list[list[object]], file_name: str) -> tuple[list[dic
     header = locate_staff_header(rows, file_name)
     table = read_columns(rows[header.row_index + 1:], header)
     result = ImportResult(file=file_name)
+    result.warnings += header_notes(header, file_name)
     n = len(table.kept)
     columns = [table.values.get(k, [""] * n) for k in STAFF_KEYS]
     id_col = header.col_of("id_number")

@@ -13,6 +13,7 @@ from confirm_desk.services.spreadsheets.columns import (
     HeaderMap,
     RowError,
     find_header,
+    header_notes,
     read_columns,
 )
 
@@ -39,7 +40,7 @@ def locate_header(rows: Sequence[Sequence[object]], file_name: str) -> HeaderMap
 
 def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_name: str) -> ParsedRows:
     """Every data row (the rows after the header) as registry values, or as row errors."""
-    out = ParsedRows()
+    out = ParsedRows(warnings=header_notes(header, file_name))
     table = read_columns(data_rows, header)
     kept, n, notes, note, columns = table.kept, len(table.kept), table.notes, table.note, table.values
     empty = [""] * n

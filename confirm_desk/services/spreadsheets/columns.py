@@ -22,8 +22,9 @@ from confirm_desk.domain.text import (
     looks_like_scientific,
     parse_date,
 )
+from confirm_desk.services.spreadsheets.headers import HEADER_SCAN_ROWS, column_letter, filled, header_labels
+from confirm_desk.services.spreadsheets.read import ERROR_VALUES
 
-HEADER_SCAN_ROWS = 10
 MIN_HEADER_MATCHES = 3
 MAX_CELL_CHARS = 2000
 _SCIENTIFIC_CHECKED = ("application_no", "id_number", "cert_number")
@@ -62,6 +63,8 @@ class HeaderMap:
     row_index: int  # 0-based index in the rows list
     columns: dict[int, ColumnField]  # column index -> field
     labels: dict[int, str]  # column index -> header text as in the file
+    # (column, header text, message): where two columns could feed one field, which one was used and why
+    choices: tuple[tuple[int, str, str], ...] = ()
 
     def label_of(self, key: str) -> str:
         return next(self.labels[c] for c, f in self.columns.items() if f.key == key)
@@ -78,23 +81,68 @@ def find_header(
     label_of: Callable[[str], str],
     hint: str,
 ) -> HeaderMap:
-    """The first row within the first 10 that names enough known columns (title rows come first)."""
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        columns: dict[int, ColumnField] = {}
-        labels: dict[int, str] = {}
-        for col, cell in enumerate(row):
-            f = lookup(clean_text(cell))
-            if f is not None and f not in columns.values():
-                columns[col] = f
-                labels[col] = clean_text(cell)
-        if len(columns) >= MIN_HEADER_MATCHES:
-            present = {f.key for f in columns.values()}
+    """The first row within the first HEADER_SCAN_ROWS that names enough known columns (title rows come
+    first), read together with the row below when that is a second header row (headers.py)."""
+    for index in range(min(len(rows), HEADER_SCAN_ROWS)):
+        best = _match_header(rows, index, None, lookup)
+        if index + 1 < len(rows) and len(best.columns) >= 1:
+            two = _match_header(rows, index, index + 1, lookup)
+            if len(two.columns) > len(best.columns):
+                best = two
+        if len(best.columns) >= MIN_HEADER_MATCHES:
+            present = {f.key for f in best.columns.values()}
             missing = [k for k in required if k not in present]
             if missing:
                 names = "、".join(f"“{label_of(k)}”" for k in missing)
-                raise FileRefused(f"“{file_name}”第 {index + 1} 行是表头，但缺少必需的列：{names}")
-            return HeaderMap(index, columns, labels)
+                raise FileRefused(f"“{file_name}”第 {best.row_index + 1} 行是表头，但缺少必需的列：{names}")
+            return best
     raise FileRefused(f"“{file_name}”的前 {HEADER_SCAN_ROWS} 行中没有找到表头：{hint}")
+
+
+def _match_header(rows, top: int, bottom: int | None, lookup) -> HeaderMap:
+    """Which column feeds which field. When two columns could feed one field, the one whose header is the
+    field's own name wins, then the one with more values, then the leftmost; the choice is explained."""
+    candidates: dict[str, list[tuple[int, str, ColumnField]]] = {}
+    for col, texts in enumerate(header_labels(rows, top, bottom)):
+        for text in texts:
+            f = lookup(text) if text else None
+            if f is not None:
+                candidates.setdefault(f.key, []).append((col, text, f))
+                break
+    last = top if bottom is None else bottom
+    columns: dict[int, ColumnField] = {}
+    labels: dict[int, str] = {}
+    choices: list[tuple[int, str, str]] = []
+    for options in candidates.values():
+        chosen = options[0]
+        if len(options) > 1:
+            f = options[0][2]
+            counts = {col: filled(rows, last + 1, col) for col, _, _ in options}
+            exact = [o for o in options if o[1] == f.label]
+            if len(exact) == 1:
+                chosen, why = exact[0], f"表头与字段名“{f.label}”完全一致"
+            else:
+                pool = exact or options
+                chosen = max(pool, key=lambda o: (counts[o[0]], -o[0]))
+                top_count = counts[chosen[0]]
+                if sum(1 for o in pool if counts[o[0]] == top_count) == 1:
+                    why = f"该列有内容的行更多（{top_count} 行）"
+                else:
+                    why = "两列内容一样多，取靠左的一列"
+            others = "、".join(f"{column_letter(c)} 列“{t}”" for c, t, _ in options if c != chosen[0])
+            choices.append((chosen[0], chosen[1],
+                            f"“{f.label}”可由多列提供：使用了 {column_letter(chosen[0])} 列“{chosen[1]}”"
+                            f"（{why}），未使用 {others}"))
+        columns[chosen[0]] = chosen[2]
+        labels[chosen[0]] = chosen[1]
+    ordered = dict(sorted(columns.items()))
+    return HeaderMap(last, ordered, {c: labels[c] for c in ordered}, tuple(choices))
+
+
+def header_notes(header: HeaderMap, file_name: str) -> list[RowError]:
+    """The header's choices (two columns for one field) as warnings on the header row."""
+    return [RowError(file_name, header.row_index + 1, text, "", message, "warning")
+            for _col, text, message in header.choices]
 
 
 def is_blank(row: Sequence[object]) -> bool:
@@ -144,6 +192,12 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> lis
         texts = [c.strip() if type(c) is str else clean_text(c) for c in cells]
         if has_odd_spaces("\x00".join(texts)):
             texts = [clean_text(t) for t in texts]
+    if joined is None or "#" in joined:
+        for i, t in enumerate(texts):
+            if t[:1] == "#" and t.upper() in ERROR_VALUES:
+                note(i, col, t, f"单元格是 Excel 错误值“{t}”（公式出错或引用失效），不是“{f.label}”的内容："
+                                "请在源表中修正后重新导出")
+                texts[i] = ""
     if texts and max(map(len, texts)) > MAX_CELL_CHARS:
         for i, t in enumerate(texts):
             if len(t) > MAX_CELL_CHARS:

@@ -1,5 +1,8 @@
-"""Reading tabular files as exports really come: .xlsx/.xls/.ods via python-calamine, .csv in any
-of the encodings Chinese offices use. Returns plain rows; knows nothing of applicants."""
+"""Reading tabular files as offices really make them. The format is told by the content, never by the name:
+.xlsx/.xlsm/.ods (zip) and .xls (OLE2) via python-calamine; an HTML table saved as ".xls" (web systems export
+that, often in GBK); Excel 2003 XML (SpreadsheetML, through defusedxml); CSV/TSV text in any of the encodings
+Chinese offices use. Returns plain rows (a `Rows` list that also knows its merged cells); knows nothing of
+applicants."""
 
 from __future__ import annotations
 
@@ -8,25 +11,67 @@ import csv
 import io
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from confirm_desk.domain.errors import FileRefused
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-CSV_SUFFIXES = {".csv", ".txt"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
+MARKUP_SUFFIXES = {".htm", ".html", ".xml"}
+KNOWN_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES | MARKUP_SUFFIXES
 MAX_CELL_CHARS = 10_000
 # The reader allocates the whole rectangle up to the last cell with content (32 bytes a cell): one stray
 # value in XFD1048576 would ask for 550 GB and abort the process. Far beyond any export, well within memory.
 MAX_ROWS = 200_000
+MAX_COLUMNS = 16_384
 MAX_SHEET_CELLS = 10_000_000  # an .xls at its limit (65,536 × 256) is 16.7 million: 1 GB and seconds
+MAX_MARKUP_BYTES = 512 * 1024 * 1024  # an HTML/XML "spreadsheet" is parsed in memory
 # A row that holds a cell with content (rows of only empty, styled cells cost the reader nothing).
 _ROW_REF = re.compile(rb"""<row\b[^>]*?\br=["']([0-9]+)["'][^>/]*>(?!(?:\s*<c\b[^>]*/>)*\s*</row>)""")
 # Column DA (105) onwards. No leading \b: it defeats the regex engine's literal search (8x slower).
 _WIDE_CELL = re.compile(rb"""r=["']((?:[D-Z][A-Z]|[A-Z]{3})[0-9]+)["'][^>]*?(/?)>""")
+# A cell whose value is an Excel error (t="e"): calamine reads it as an empty string.
+_ERROR_CELL = re.compile(rb"""<c\b([^>]*\bt=["']e["'][^>]*)>(.*?)</c>""", re.S)
+_CELL_REF = re.compile(rb"""\br=["']([A-Z]+)([0-9]+)["']""")
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 NARROW_COLUMNS = 104
+SCAN_CHUNK = 4 << 20
+ERROR_VALUES = ("#VALUE!", "#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SSML_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-]+)["']""", re.I)
 
 
-def read_rows(path: Path) -> list[list[object]]:
+class Rows(list):
+    """The rows of one sheet (lists of cell values) and what the reader learnt on the way.
+
+    `merged` maps a cell covered by a merge across columns to its anchor (row, column); cells merged down
+    are filled with the anchor's value in the rows themselves (a 报名号 spanning two header rows, a school
+    spanning several applicants). `kind` names the format found in the content ("xlsx", "xls", "ods",
+    "html", "spreadsheetml", "csv", "tsv"); `encoding` is set for text formats."""
+
+    kind: str = ""
+    encoding: str = ""
+
+    def __init__(self, rows=(), *, kind: str = "", encoding: str = "") -> None:
+        super().__init__(rows)
+        self.kind = kind
+        self.encoding = encoding
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def describe(self) -> str:
+        names = {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿", "ods": "OpenDocument 表格",
+                 "html": "网页表格（HTML）", "spreadsheetml": "Excel 2003 XML 表格", "csv": "CSV 文本",
+                 "tsv": "制表符分隔的文本"}
+        text = names.get(self.kind, self.kind)
+        return f"{text}，{self.encoding} 编码" if self.encoding else text
+
+
+def read_rows(path: Path) -> Rows:
     """All rows of the first sheet. Raises FileRefused with a plain message when unreadable."""
     path = Path(path)
     if not path.exists():
@@ -35,47 +80,119 @@ def read_rows(path: Path) -> list[list[object]]:
         raise FileRefused(f"“{path.name}”是文件夹，不是表格文件")
     if path.stat().st_size == 0:
         raise FileRefused(f"文件“{path.name}”是空的（0 字节）")
+    kind = detect_format(path)
+    if kind in ("xlsx", "ods", "xls"):
+        return _read_workbook(path, kind)
+    if kind == "html":
+        return _read_html(path)
+    if kind == "spreadsheetml":
+        return _read_spreadsheetml(path)
+    return _read_csv(path)
+
+
+def detect_format(path: Path) -> str:
+    """What the file is, from its first bytes: "xlsx", "ods", "xls", "html", "spreadsheetml" or "text".
+    Refuses what is no table at all (a Word document, a PDF, an image...)."""
+    with path.open("rb") as fh:
+        head = fh.read(64 * 1024)
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
-    if suffix in SPREADSHEET_SUFFIXES:
-        return _read_workbook(path)
-    raise FileRefused(f"“{path.name}”的文件类型“{path.suffix}”不受支持：请选择 .xlsx、.xls 或 .csv 文件")
+    if head.startswith(_ZIP_MAGIC) or (suffix in {".xlsx", ".xlsm", ".ods"} and head.startswith(b"PK")):
+        return _zip_kind(path)
+    if head.startswith(_OLE2_MAGIC):
+        return "xls"
+    if head.startswith(b"%PDF"):
+        raise FileRefused(_not_supported(path, "PDF 文件"))
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        raise FileRefused(_not_supported(path, "图片文件"))
+    probe = _head_text(head).lstrip("\ufeff \t\r\n").lower()
+    if _SSML_NS in probe and (probe.startswith("<?xml") or "<workbook" in probe):
+        return "spreadsheetml"
+    if re.search(r"<(?:!doctype\s+html|html|table|tr)\b", probe[:32768]):
+        return "html"
+    if suffix not in KNOWN_SUFFIXES and "\x00" in probe:
+        raise FileRefused(_not_supported(path, "未知格式"))
+    return "text"
 
 
-def _read_workbook(path: Path) -> list[list[object]]:
+def _not_supported(path: Path, what: str) -> str:
+    if path.suffix.lower() in KNOWN_SUFFIXES:
+        return f"无法读取“{path.name}”：这是{what}，不是有效的 Excel 表格"
+    return f"“{path.name}”的文件类型“{path.suffix}”不受支持（{what}）：请选择 .xlsx、.xls 或 .csv 文件"
+
+
+def _head_text(head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode("utf-8", errors="ignore") if head else ""
+
+
+def _zip_kind(path: Path) -> str:
+    """A .docx renamed to .xlsx, or a zip of junk, says so instead of a parser error."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileRefused(f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格") from exc
+    except Exception as exc:  # a member that cannot be decompressed
+        raise FileRefused(
+            f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
+    if "word/document.xml" in names:
+        raise FileRefused(f"“{path.name}”其实是 Word 文档，不是 Excel 表格")
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if "xl/workbook.xml" not in names:
+        raise FileRefused(f"“{path.name}”不是有效的 Excel 表格（缺少工作簿内容）")
+    return "xlsx"
+
+
+# ---- workbooks (calamine) ------------------------------------------------------------------------------
+
+def _read_workbook(path: Path, kind: str) -> Rows:
     from python_calamine import CalamineWorkbook
 
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        _refuse_non_workbook_zip(path)
-        _refuse_oversized_sheet(path)
+    errors: list[tuple[int, int, str]] = []
+    if kind == "xlsx":
+        errors = _scan_first_sheet(path)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as fh:  # by content: a workbook named .xls, .csv or anything is still read
+            workbook = CalamineWorkbook.from_filelike(fh)
         if not workbook.sheet_names:
             raise FileRefused(f"文件“{path.name}”中没有工作表")
         sheet = workbook.get_sheet_by_index(0)
         if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_SHEET_CELLS:
             raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
-        return sheet.to_python(skip_empty_area=False)
+        rows = Rows(sheet.to_python(skip_empty_area=False), kind=kind)
+        merges = sheet.merged_cell_ranges or []
     except FileRefused:
         raise
     except Exception as exc:  # calamine raises its own error types for every broken-file case
         raise FileRefused(
             f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）"
         ) from exc
+    for r, c, value in errors:  # calamine gives "" for an error cell: show what Excel shows
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = value
+    for (r0, c0), (r1, c1) in merges[:100_000]:
+        _apply_merge(rows, r0, c0, r1, c1)
+    return rows
 
 
-def _refuse_non_workbook_zip(path: Path) -> None:
-    """A .docx renamed to .xlsx, or a zip of junk, says so instead of a parser error."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise FileRefused(f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格") from exc
-    if "word/document.xml" in names:
-        raise FileRefused(f"“{path.name}”其实是 Word 文档，不是 Excel 表格")
-    if "xl/workbook.xml" not in names:
-        raise FileRefused(f"“{path.name}”不是有效的 Excel 表格（缺少工作簿内容）")
+def _apply_merge(rows: Rows, r0: int, c0: int, r1: int, c1: int) -> None:
+    """Fill a cell merged down into the rows it covers; remember cells merged across (header groups)."""
+    if r0 >= len(rows) or c0 >= len(rows[r0]):
+        return
+    value = rows[r0][c0]
+    for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+        row = rows[r]
+        while len(row) <= c0:
+            row.append("")
+        if row[c0] in ("", None):
+            row[c0] = value
+    if c1 > c0:
+        for r in range(r0, min(r1, r0 + 5) + 1):
+            for c in range(c0 + 1, min(c1, c0 + 256) + 1):
+                rows.merged[(r, c)] = (r0, c0)
 
 
 def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
@@ -102,62 +219,350 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _refuse_oversized_sheet(path: Path) -> None:
-    """Stream the first sheet's XML once and refuse a used range the reader could not hold."""
-    with zipfile.ZipFile(path) as archive:
-        member = _first_sheet_member(archive)
-        if member is None or member not in archive.namelist():
-            return
-        max_row, max_col, far_ref = 0, NARROW_COLUMNS, ""
-        with archive.open(member) as fh:
-            tail = b""
-            while chunk := fh.read(4 << 20):
-                buf = tail + chunk
-                cut = buf.rfind(b"<")
-                buf, tail = buf[:cut], buf[cut:]
-                rows = _ROW_REF.findall(buf)
-                if rows:
-                    max_row = max(max_row, *map(int, rows))
-                for ref, empty in _WIDE_CELL.findall(buf):
-                    col = _column_number(re.match(rb"[A-Z]+", ref)[0].decode())
-                    if not empty and col > max_col:
-                        max_col, far_ref = col, ref.decode()
+def _scan_first_sheet(path: Path) -> list[tuple[int, int, str]]:
+    """Stream the first sheet's XML once: refuse a used range the reader could not hold, and collect the
+    cells holding an Excel error value (0-based row, column, "#N/A"...), which the reader would give as "".
+
+    The buffer is cut before the last `<row` so every row is judged whole: a row of empty styled cells
+    split across two chunks must not look like a row with content."""
+    errors: list[tuple[int, int, str]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _first_sheet_member(archive)
+            if member is None or member not in archive.namelist():
+                return errors
+            max_row, max_col, far_ref = 0, NARROW_COLUMNS, ""
+            with archive.open(member) as fh:
+                tail = b""
+                while True:
+                    chunk = fh.read(SCAN_CHUNK)
+                    buf = tail + chunk
+                    if not chunk:
+                        tail = b""
+                    else:
+                        cut = buf.rfind(b"<row")
+                        if cut <= 0 or len(buf) - cut > 16 * SCAN_CHUNK:  # one enormous row: cut at a tag
+                            cut = buf.rfind(b"<")
+                        buf, tail = buf[:cut], buf[cut:]
+                    rows = _ROW_REF.findall(buf)
+                    if rows:
+                        max_row = max(max_row, *map(int, rows))
+                    for ref, empty in _WIDE_CELL.findall(buf):
+                        col = _column_number(re.match(rb"[A-Z]+", ref)[0].decode())
+                        if not empty and col > max_col:
+                            max_col, far_ref = col, ref.decode()
+                    if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
+                        errors.extend(_error_cells(buf))
+                    if not chunk:
+                        break
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return errors  # the reader reports the broken file in its own words
     if max_row > MAX_ROWS or (far_ref and max_row * max_col > MAX_SHEET_CELLS):
         where = f"单元格 {far_ref} 仍有内容" if far_ref else f"第 {max_row} 行仍有内容"
         raise FileRefused(_range_too_large(path.name, where))
+    return errors
+
+
+def _error_cells(buf: bytes) -> list[tuple[int, int, str]]:
+    found = []
+    for attrs, body in _ERROR_CELL.findall(buf):
+        ref = _CELL_REF.search(attrs)
+        value = _CELL_VALUE.search(body)
+        if ref is None:
+            continue
+        text = value[1].decode("utf-8", "replace").strip() if value else "#VALUE!"
+        found.append((int(ref[2]) - 1, _column_number(ref[1].decode()) - 1, text or "#VALUE!"))
+    return found
 
 
 def _range_too_large(name: str, where: str) -> str:
     return f"“{name}”的数据范围过大（{where}）：请删除表格末尾或右侧多余的内容后重新保存"
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK/GB2312); UTF-16 when it has a BOM
+# ---- text ------------------------------------------------------------------------------------------------
+
+_GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn", "hz-gb-2312"}
+
+
+def decode_text(data: bytes, name: str, declared: str = "") -> tuple[str, str]:
+    """The text and the encoding it was read in. A BOM wins, then the declared charset (a web page's meta
+    tag; GB2312/GBK are read as GB18030, their superset), then UTF-8, then GB18030; UTF-16 only with a BOM
     (Excel's "Unicode 文本")."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "gb18030"):
+    if data.startswith(codecs.BOM_UTF8):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-8-sig"), "UTF-8"
+        except UnicodeDecodeError:
+            pass
+    candidates = ["utf-8", "gb18030"]
+    declared = declared.lower()
+    if declared in _GB_NAMES:
+        candidates = ["gb18030", "utf-8"]
+    elif declared and declared not in ("utf-8", "utf8"):
+        try:
+            codecs.lookup(declared)
+            candidates.insert(0, declared)
+        except LookupError:
+            pass
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        label = {"gb18030": "GBK", "utf-8": "UTF-8"}.get(encoding, encoding.upper())
+        return text, label
     raise FileRefused(f"无法识别“{name}”的文字编码：请另存为 UTF-8 或 GBK 编码的 CSV")
 
 
-def _read_csv(path: Path) -> list[list[object]]:
-    text = decode_text(path.read_bytes(), path.name)
+def _sniff_delimiter(text: str) -> str:
+    """The separator that splits the most lines the same way (title lines without any are fine)."""
+    lines = [line for line in text[:65536].splitlines()[:60] if line.strip()]
+    best, best_score = ",", 0.0
+    for delimiter in ("\t", ",", ";", "|"):
+        counts = [line.count(delimiter) for line in lines]
+        used = [n for n in counts if n]
+        if not used:
+            continue
+        common = max(set(used), key=used.count)
+        score = used.count(common) * common
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(path: Path) -> Rows:
+    text, encoding = decode_text(path.read_bytes(), path.name)
     if "\x00" in text:
         raise FileRefused(f"“{path.name}”不是文本表格（含二进制内容）")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
+    delimiter = _sniff_delimiter(text)
     csv.field_size_limit(1_000_000)
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
         raise FileRefused(f"“{path.name}”的 CSV 格式有误：{exc}") from exc
+    return Rows(rows, kind="tsv" if delimiter == "\t" else "csv", encoding=encoding)
+
+
+# ---- HTML saved as .xls -------------------------------------------------------------------------------
+
+class _TableParser(HTMLParser):
+    """Collects every table's cells with their spans. The stdlib parser knows only HTML's own named
+    character references, so there is no entity expansion to bomb; nested tables are kept apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, int, int]]]] = []
+        self._stack: list[list[list[tuple[str, int, int]]]] = []
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._cells = 0
+        self._skip = 0  # inside <style>/<script>
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        elif tag == "table":
+            self._finish_cell()
+            table: list[list[tuple[str, int, int]]] = []
+            self._stack.append(table)
+            self.tables.append(table)
+        elif not self._stack:
+            return
+        elif tag == "tr":
+            self._finish_cell()
+            self._stack[-1].append([])
+        elif tag in ("td", "th"):
+            self._finish_cell()
+            if not self._stack[-1]:
+                self._stack[-1].append([])
+            a = dict(attrs)
+            self._span = (_span(a.get("rowspan")), _span(a.get("colspan")))
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+        elif tag in ("td", "th"):
+            self.handle_starttag(tag, attrs)
+            self._finish_cell()
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in ("td", "th", "tr"):
+            self._finish_cell()
+        elif tag == "table" and self._stack:
+            self._finish_cell()
+            self._stack.pop()
+        elif tag in ("p", "div") and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._skip:
+            self._cell.append(data)
+
+    def _finish_cell(self) -> None:
+        if self._cell is None or not self._stack:
+            self._cell = None
+            return
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self._cell)).strip()
+        self._stack[-1][-1].append((text, *self._span))
+        self._cell = None
+        self._cells += 1
+        if self._cells > MAX_SHEET_CELLS:
+            raise FileRefused("too many cells")
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _read_markup_bytes(path: Path) -> bytes:
+    if path.stat().st_size > MAX_MARKUP_BYTES:
+        raise FileRefused(_range_too_large(path.name, f"{path.stat().st_size // 1024 // 1024} MB"))
+    return path.read_bytes()
+
+
+def _read_html(path: Path) -> Rows:
+    data = _read_markup_bytes(path)
+    declared = _META_CHARSET.search(data[:65536])
+    text, encoding = decode_text(data, path.name, declared[1].decode("ascii") if declared else "")
+    parser = _TableParser()
+    try:
+        parser.feed(text)
+        parser.close()
+    except FileRefused as exc:
+        raise FileRefused(_range_too_large(path.name, "单元格过多")) from exc
+    except Exception as exc:  # html.parser is lenient; anything it still chokes on is a broken file
+        raise FileRefused(f"无法读取“{path.name}”：网页表格已损坏（{exc.__class__.__name__}）") from exc
+    tables = [t for t in parser.tables if t]
+    if not tables:
+        raise FileRefused(f"无法读取“{path.name}”：这是网页文件，但其中没有表格")
+    table = max(tables, key=lambda t: sum(len(r) for r in t))  # the data table, not a layout table
+    return _grid(table, path.name, kind="html", encoding=encoding)
+
+
+def _grid(table, name: str, *, kind: str, encoding: str = "") -> Rows:
+    """Lay out cells with row/column spans as a grid (HTML's table model): a cell spanning rows is repeated
+    down, a cell spanning columns is remembered in `merged` and the covered cells stay empty."""
+    rows = Rows(kind=kind, encoding=encoding)
+    taken: dict[tuple[int, int], str] = {}  # cells filled by a rowspan from above
+    if len(table) > MAX_ROWS:
+        raise FileRefused(_range_too_large(name, f"{len(table)} 行"))
+    for r, cells in enumerate(table):
+        row: list[object] = []
+        c = 0
+        for text, rowspan, colspan in cells:
+            while (r, c) in taken:
+                _put(row, c, taken.pop((r, c)))
+                c += 1
+            _put(row, c, text)
+            for dc in range(1, colspan):
+                _put(row, c + dc, "")
+                rows.merged[(r, c + dc)] = (r, c)
+            for dr in range(1, rowspan):
+                if r + dr < len(table):
+                    taken[(r + dr, c)] = text
+                    for dc in range(1, colspan):
+                        taken[(r + dr, c + dc)] = ""
+                        rows.merged[(r + dr, c + dc)] = (r, c)
+            c += colspan
+            if c > MAX_COLUMNS:
+                raise FileRefused(_range_too_large(name, f"第 {r + 1} 行超过 {MAX_COLUMNS} 列"))
+        for (tr, tc) in sorted(k for k in taken if k[0] == r):
+            _put(row, tc, taken.pop((tr, tc)))
+        rows.append(row)
+    return rows
+
+
+def _put(row: list[object], c: int, value: object) -> None:
+    while len(row) < c:
+        row.append("")
+    if len(row) == c:
+        row.append(value)
+    else:
+        row[c] = value
+
+
+# ---- Excel 2003 XML (SpreadsheetML) --------------------------------------------------------------------
+
+def _read_spreadsheetml(path: Path) -> Rows:
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    data = _read_markup_bytes(path)
+    try:
+        root = ElementTree.fromstring(data)
+    except DefusedXmlException as exc:
+        raise FileRefused(f"无法读取“{path.name}”：XML 表格含有不允许的实体定义（{exc.__class__.__name__}）") from exc
+    except Exception as exc:
+        raise FileRefused(f"无法读取“{path.name}”：XML 表格已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）"
+                          ) from exc
+    ns = "{" + _SSML_NS + "}"
+    sheets = [w for w in root.iter(ns + "Worksheet")]
+    visible = [w for w in sheets if not _ssml_hidden(w, ns)]
+    if not (visible or sheets):
+        raise FileRefused(f"文件“{path.name}”中没有工作表")
+    table = (visible or sheets)[0].find(ns + "Table")
+    rows = Rows(kind="spreadsheetml")
+    covered: dict[tuple[int, int], object] = {}  # positions under a MergeDown from above
+    for element in table.iter(ns + "Row") if table is not None else ():
+        r = _ssml_index(element, ns, len(rows), path.name, MAX_ROWS)
+        while len(rows) <= r:
+            rows.append([])
+        row = rows[r]
+        c = 0
+        for cell in element.iter(ns + "Cell"):
+            while (r, c) in covered and cell.get(ns + "Index") is None:
+                c += 1
+            c = _ssml_index(cell, ns, c, path.name, MAX_COLUMNS)
+            data_el = cell.find(ns + "Data")
+            _put(row, c, "".join(data_el.itertext()).strip() if data_el is not None else "")
+            across = _span(str(_int(cell.get(ns + "MergeAcross")) + 1))
+            down = _span(str(_int(cell.get(ns + "MergeDown")) + 1))
+            for dr in range(down):
+                for dc in range(across):
+                    if dr or dc:
+                        covered[(r + dr, c + dc)] = row[c] if dc == 0 else ""
+                    if dc:
+                        rows.merged[(r + dr, c + dc)] = (r, c)
+            c += across
+    for (r, c), value in covered.items():  # cells merged down repeat their anchor, like the other readers
+        if r < len(rows):
+            if c >= len(rows[r]) or rows[r][c] in ("", None):
+                _put(rows[r], c, value)
+    return rows
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+def _ssml_index(element, ns: str, default: int, name: str, limit: int) -> int:
+    index = element.get(ns + "Index")
+    if not index or not index.strip().isdigit():
+        return default
+    target = int(index) - 1
+    if target > limit:
+        raise FileRefused(_range_too_large(name, f"第 {target + 1} {'行' if limit == MAX_ROWS else '列'}仍有内容"))
+    return max(target, 0)
+
+
+def _ssml_hidden(sheet, ns: str) -> bool:
+    options = sheet.find("{urn:schemas-microsoft-com:office:excel}WorksheetOptions")
+    if options is None:
+        return False
+    visible = options.find("{urn:schemas-microsoft-com:office:excel}Visible")
+    return visible is not None and (visible.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
