@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging(console=False)
     args = build_parser().parse_args(argv)
+    _clean_stale_outputs()
     if args.db:
         os.environ["CONFIRM_DESK_DB"] = args.db
     if args.self_test:
@@ -73,7 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help()
         return 2
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
+        return code
+    except BrokenPipeError:
+        return _reader_left()
     except KnownError as err:
         print(f"错误：{err.message}", file=sys.stderr)
         return err.exit_code
@@ -88,6 +93,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         from confirm_desk.commands.common import close_stores
 
         close_stores()
+
+
+def _reader_left() -> int:
+    """`confirm-desk list | head`: the reader has what it wanted and left. End quietly: point stdout at the
+    null device so the interpreter's last flush has nowhere to complain (Python's documented recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _clean_stale_outputs() -> None:
+    """Temporary files of writes a kill interrupted (services.output_files); never stops a command."""
+    try:
+        from confirm_desk.services.output_files import clean_stale_outputs
+
+        removed = clean_stale_outputs()
+        if removed:
+            log.info("removed %d unfinished output file(s) left by an interrupted write", len(removed))
+    except Exception:  # cleaning up is a courtesy
+        log.exception("cleaning unfinished output files failed")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,19 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir(APP_DIR_NAME, appauthor=False, roaming=True))
-    path.mkdir(parents=True, exist_ok=True)
+    return _private_dir(path)
+
+
+def _private_dir(path: Path) -> Path:
+    """The folder, created user-only (0700) and tightened to it whatever the umask: it holds ID numbers and
+    photos. On Windows it is under the user's profile (%APPDATA%), whose ACL admits only that user."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        try:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o700)
+        except OSError:  # not ours to change (a shared mount): leave it
+            pass
     return path
 
 
@@ -62,13 +74,9 @@ def font_path() -> Path:
 
 
 def log_dir() -> Path:
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(data_dir() / "logs")
 
 
 def backup_dir() -> Path:
     """Where the daily automatic backups go (user-only: they hold personal data)."""
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return _private_dir(data_dir() / "backups")

@@ -7,7 +7,7 @@ import csv
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, print_table, report_import, store_from
+from confirm_desk.commands.common import add_format, print_table, report_import, store_from, terminal_text
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 
@@ -92,8 +92,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         emit_json(detail.as_json())
         return 0
     for f in FIELDS:
-        print(f"{f.label}：{detail.values[f.key]}")
+        print(f"{f.label}：{terminal_text(detail.values[f.key])}")
     print(f"确认状态：{detail.status.label}")
     for finding in detail.findings:
-        print(f"  ⚠ {finding.message}")
+        print(f"  ⚠ {terminal_text(finding.message)}")
     return 0

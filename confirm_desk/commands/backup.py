@@ -9,7 +9,7 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="把数据库（含照片）备份到文件或文件夹（程序运行时也可备份）")
-    p.add_argument("out", type=Path, help="备份文件名，或存放备份的文件夹")
+    p.add_argument("out", help="备份文件名，或存放备份的文件夹（以 / 结尾的文件夹不存在时自动创建）")
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复数据库（先检查备份，并保留当前数据库的安全副本）")

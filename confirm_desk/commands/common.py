@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 
 from confirm_desk.store.db import Store, open_store
 
@@ -26,11 +27,25 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
     parser.add_argument("--format", choices=choices, default=choices[0], help="输出格式")
 
 
+# Never sent raw to a terminal: C0/C1 controls (ESC starts an ANSI sequence), DEL, and the invisible
+# direction and width marks that reorder or hide what is shown (U+202E RIGHT-TO-LEFT OVERRIDE...).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def terminal_text(value: object) -> str:
+    """Stored text as it may be printed: every control or direction character shown escaped (\\x1b, \\u202e)."""
+    text = "" if value is None else str(value)
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
 def print_table(headers: list[str], rows: list[list[object]]) -> None:
-    widths = [max([_width(h)] + [_width(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
+    rows = [[terminal_text(c) for c in r] for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)))
     for r in rows:
-        print("  ".join(_pad(str(c), w) for c, w in zip(r, widths, strict=True)))
+        print("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)))
 
 
 def _width(text: str) -> int:
@@ -98,10 +113,10 @@ def report_import(args: argparse.Namespace, result) -> int:
         print(result.summary())
         print(result.summary_zh())
         for e in result.errors[:50]:
-            print(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}")
+            print(terminal_text(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}"))
         if len(result.errors) > 50:
             print(f"  ……另有 {len(result.errors) - 50} 行错误（用 --report 导出全部）")
         if result.photos:
             for pe in result.photos.errors:
-                print(f"  照片 {pe.file}：{pe.message}")
+                print(terminal_text(f"  照片 {pe.file}：{pe.message}"))
     return 1 if result.error_count else 0

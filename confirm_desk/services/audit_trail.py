@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.preferences import PREFERENCES
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import AuditEvent
 
@@ -154,7 +155,8 @@ def export_audit(
         sheet.append([r.id, local_time(r.at), *(safe_cell(v) for v in r.cells())])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_output(path) as temp:
+        book.save(temp)
     from confirm_desk.services import audit
 
     audit.record(session, "export", operator, detail=f"审计记录 {len(rows)} 条 → {path.name}")

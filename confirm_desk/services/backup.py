@@ -16,6 +16,7 @@ from sqlalchemy import make_url
 
 from confirm_desk.domain.errors import FileRefused, KnownError
 from confirm_desk.paths import migrations_dir
+from confirm_desk.services.output_files import atomic_output, private_dir
 from confirm_desk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def sqlite_file(url: str) -> Path:
 
 def _private_file(path: Path) -> None:
     """Create `path` empty with user-only permissions: it will hold personal data."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     os.chmod(path, 0o600)
 
@@ -68,22 +69,23 @@ def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connect
 
 def _online_copy(source: Path, target: Path) -> None:
     """SQLite's backup API: one consistent snapshot even while other connections write (WAL)."""
-    partial = target.with_name(target.name + ".partial")
-    _private_file(partial)
-    try:
-        with _connect(source) as src, _connect(partial) as dst:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-        os.replace(partial, target)  # never a half-written file under the real name
-    finally:
-        for leftover in (partial, partial.with_name(partial.name + "-journal")):
-            leftover.unlink(missing_ok=True)
+    # Never a half-written file under the real name (output_files.atomic_output: temp beside it, fsync, rename).
+    with atomic_output(target, make_parents=True) as partial:
+        try:
+            with _connect(source) as src, _connect(partial) as dst:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        finally:
+            partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
 
 
-def backup(store: Store, out_path: Path) -> BackupInfo:
-    """Copy the running store to `out_path` (a folder gets a dated file name); user-only permissions."""
+def backup(store: Store, out_path: Path | str) -> BackupInfo:
+    """Copy the running store to `out_path` (a folder gets a dated file name; a name ending in a path
+    separator is a folder, created when missing); user-only permissions."""
     source = sqlite_file(store.url)
     out = Path(out_path)
+    if str(out_path).endswith(("/", os.sep)) and not out.exists():
+        private_dir(out)
     if out.is_dir():
         out = out / f"confirm_desk-{dt.datetime.now():%Y-%m-%d-%H%M%S}.sqlite3"
     try:
@@ -168,7 +170,7 @@ def auto_backup(store: Store, folder: Path, keep: int = 7, *, today: dt.date | N
     except KnownError:
         return None
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(folder)
     target = folder / f"confirm_desk-{today.isoformat()}.sqlite3"
     if target.exists():
         return None

@@ -13,6 +13,7 @@ from confirm_desk.domain.idnumbers import normalize_id
 from confirm_desk.domain.text import parse_date
 from confirm_desk.services import settings
 from confirm_desk.services.coverage.staff import staff_records
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import applicant_table
 
@@ -79,5 +80,6 @@ def write_coverage_xlsx(report: CoverageReport, path: Path, school: str = "") ->
             sheet.column_dimensions[column].width = width
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_output(path) as temp:
+        book.save(temp)
     return written

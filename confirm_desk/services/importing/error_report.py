@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from confirm_desk.services.importing.applicants import ImportResult
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 
 REPORT_HEADERS = ["文件", "行号", "列", "值", "说明", "级别"]
@@ -35,9 +36,10 @@ def write_row_errors(result: ImportResult, out: Path) -> None:
         ws.append(REPORT_HEADERS)
         for r in rows:
             ws.append([safe_cell(v) for v in r])
-        wb.save(out)
+        with atomic_output(out) as temp:
+            wb.save(temp)
         return
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_output(out) as temp, temp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_HEADERS)
         writer.writerows([[safe_cell(v) for v in r] for r in rows])

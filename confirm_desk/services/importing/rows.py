@@ -3,10 +3,12 @@ read and normalised by services.sheet_columns)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from confirm_desk.domain import idnumbers
+from confirm_desk.domain.application_numbers import application_no_problem
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, field_for_header
 from confirm_desk.services.spreadsheets.columns import (
     MAX_CELL_CHARS,
@@ -48,6 +50,7 @@ def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_na
     lists = [columns.get(k, empty) for k in keys]
     col_of = {f.key: c for c, f in header.columns.items()}
     seen: dict[str, int] = {}
+    today = dt.date.today()
     for pos, values_tuple in enumerate(zip(*lists, strict=True)) if n else ():
         row_number = kept[pos][0]
         values = dict(zip(keys, values_tuple, strict=True))
@@ -55,6 +58,10 @@ def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_na
         for key in REQUIRED_KEYS:
             if not values[key] and col_of[key] not in flagged_cols:
                 note(pos, col_of[key], "", f"“{FIELDS_BY_KEY[key].label}”不能为空")
+        number = values["application_no"]
+        problem = application_no_problem(number, today) if number else ""
+        if problem:  # a warning: the key is whatever the system exported (application_numbers.py)
+            note(pos, col_of["application_no"], number, problem, "warning")
         if not values["id_type"]:
             values["id_type"] = idnumbers.RESIDENT_ID
         id_number = values["id_number"]

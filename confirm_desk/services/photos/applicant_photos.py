@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.domain.errors import FileRefused, NotFound, PhotoRefused
 from confirm_desk.domain.photo_checks import Preset, encode_findings
 from confirm_desk.domain.photo_frame import Frame, parse_frame
-from confirm_desk.services import audit
+from confirm_desk.services import audit, output_files
 from confirm_desk.services.photos.normalize import DEFAULT_MAX_BYTES, TARGET, NormalizedPhoto
 from confirm_desk.services.photos.presets import active_preset, preset_by_key
 from confirm_desk.services.progress import ProgressFn, no_progress
@@ -222,7 +222,7 @@ def normalize_file_checked(in_path: Path | str, out_path: Path | str, box: BoxLi
     spec = preset_by_key(preset)
     result, check = normalize_and_check(data, spec, as_frame(box), rotation, max_bytes, face)
     try:
-        out_path.write_bytes(result.data)
+        output_files.write_bytes(out_path, result.data)
     except OSError as exc:
         raise FileRefused(f"无法写入 {out_path}：{exc.strerror or exc}") from exc
     return result, check

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confirm_desk.domain.errors import FileRefused, KnownError
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.photos.review import ReviewItem, photo_bytes, review_items
 from confirm_desk.services.printing.fonts import FONT_NAME as FONT
 from confirm_desk.services.printing.fonts import register_font
@@ -41,16 +42,27 @@ def _thumbnail(data: bytes, normalized: bool) -> bytes | None:
 
 def write_contact_sheet(store, out: Path | str, only_problems: bool = False,
                         progress: ProgressFn = no_progress) -> SheetResult:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
     register_font()
     with store.session() as session:
         items = [i for i in review_items(session) if i.has_problem or not only_problems]
     out = Path(out)
-    canvas = Canvas(str(out), pagesize=A4)
+    try:
+        with atomic_output(out) as temp:
+            pages = _draw_sheet(Canvas, str(temp), store, items, only_problems, progress)
+    except OSError as exc:
+        raise FileRefused(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    progress(len(items), len(items), "照片核对表已生成")
+    return SheetResult(len(items), sum(1 for i in items if i.has_problem), pages)
+
+
+def _draw_sheet(canvas_class, temp: str, store, items, only_problems: bool, progress: ProgressFn) -> int:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
+    canvas = canvas_class(temp, pagesize=A4)
     canvas.setTitle("照片核对表")
     page_w, page_h = A4
     cell_w, cell_h = (page_w - 30 * mm) / COLS, (page_h - 40 * mm) / ROWS
@@ -72,12 +84,8 @@ def write_contact_sheet(store, out: Path | str, only_problems: bool = False,
             top = page_h - 22 * mm - (index // COLS) * cell_h
             _draw_cell(canvas, item, photos.get(item.applicant_id), x, top, cell_w, ImageReader, mm)
         canvas.showPage()
-    try:
-        canvas.save()
-    except OSError as exc:
-        raise FileRefused(f"无法写入 {out}：{exc.strerror or exc}") from exc
-    progress(len(items), len(items), "照片核对表已生成")
-    return SheetResult(len(items), sum(1 for i in items if i.has_problem), pages)
+    canvas.save()
+    return pages
 
 
 def _draw_cell(canvas, item: ReviewItem, photo, x: float, top: float, cell_w: float,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.domain.errors import KnownError, RuleViolation
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.printing.context import page_context
 from confirm_desk.services.printing.layout import Layout, load_layout
 from confirm_desk.services.printing.print_data import PrintData, load_print_data
@@ -87,13 +87,18 @@ def render_pdf(
     """
     from reportlab.pdfgen.canvas import Canvas
 
-    from confirm_desk.services.printing.fonts import register_font
-
     now = now or dt.datetime.now()
     out = Path(out)
-    tmp = out.with_name(out.name + ".part")
+    with atomic_output(out) as tmp:
+        pages = _draw_pdf(Canvas, str(tmp), layout, records, now, copies, progress)
+    return pages
+
+
+def _draw_pdf(canvas_class, tmp: str, layout, records, now, copies: int, progress) -> int:
+    from confirm_desk.services.printing.fonts import register_font
+
     # The initial font is ours too, so the PDF names no unembedded Helvetica.
-    c = Canvas(str(tmp), pagesize=(layout.width, layout.height), initialFontName=register_font())
+    c = canvas_class(tmp, pagesize=(layout.width, layout.height), initialFontName=register_font())
     c.setTitle(layout.title)
     c.setCreator("ConfirmDesk 确认台")
     renderer = PageRenderer(layout)
@@ -107,7 +112,6 @@ def render_pdf(
             pages += 1
     progress(total, total, "正在写入 PDF 文件")
     c.save()
-    os.replace(tmp, out)
     return pages
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from confirm_desk.services.confirming.follow_up import incomplete_applicants
 from confirm_desk.services.coverage.report import coverage_report, write_coverage_xlsx
 from confirm_desk.services.coverage.staff import staff_count
 from confirm_desk.services.importing.applicants import file_sha256
+from confirm_desk.services.output_files import atomic_output, private_work_dir
 from confirm_desk.services.photos.review import review_items
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.reports.roster import write_roster
@@ -59,7 +58,8 @@ def _write_sheet(
         sheet.append([safe_cell(v) for v in row])
         for col in text_cols:
             sheet.cell(row=n, column=col).number_format = "@"
-    book.save(path)
+    with atomic_output(path) as temp:
+        book.save(temp)
 
 
 def _write_parts(session: Session, folder: Path, pack: DayPack, operator: str, progress: ProgressFn) -> None:
@@ -101,7 +101,7 @@ def export_day(store: Store, out: Path, day: dt.date | None = None, operator: st
                progress: ProgressFn = no_progress) -> DayPack:
     """Writes the pack to `out` (.zip) in one go: a cancelled or failed job leaves no file behind."""
     pack = DayPack(Path(out), day or dt.date.today())
-    with tempfile.TemporaryDirectory(prefix="day-pack-") as tmp:
+    with private_work_dir("day-pack") as tmp:
         folder = Path(tmp)
         _next_batch(store, folder, pack, operator, progress)
         with store.session() as session:
@@ -121,11 +121,9 @@ def _finish(session: Session, folder: Path, pack: DayPack, operator: str, progre
         "left_out": pack.left_out,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    pack.path.parent.mkdir(parents=True, exist_ok=True)
-    partial = pack.path.with_name(pack.path.name + ".part")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        for p in [*parts, folder / MANIFEST]:
-            archive.write(p, p.name)
-    progress(4, 4, "正在写入")
-    audit.record(session, "export", operator, detail=f"当日工作包 {pack.day} → {pack.path.name}")
-    os.replace(partial, pack.path)
+    with atomic_output(pack.path, make_parents=True) as partial:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            for p in [*parts, folder / MANIFEST]:
+                archive.write(p, p.name)
+        progress(4, 4, "正在写入")
+        audit.record(session, "export", operator, detail=f"当日工作包 {pack.day} → {pack.path.name}")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import ConditionCheck, applicant_table
 
@@ -85,7 +86,8 @@ def write_roster(session: Session, path: Path, school: str = "") -> RosterResult
         _sheet(book.create_sheet("花名册"), school or "", [])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_output(path) as temp:
+        book.save(temp)
     return RosterResult(len(people), sum(len(p) for p in people.values()))
 
 

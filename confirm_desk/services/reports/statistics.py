@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.codes import choices
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import ConfirmationPoint, applicant_table
 
@@ -108,7 +109,8 @@ def write_statistics(session: Session, path: Path, today: dt.date | None = None)
     style.print_landscape(ws)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_output(path) as temp:
+        book.save(temp)
     return stats
 
 

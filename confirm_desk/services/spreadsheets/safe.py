@@ -1,12 +1,46 @@
-"""Cells written by the app can never run as formulas (OWASP CSV-injection guidance)."""
+"""Cells written by the app can never run as formulas (OWASP CSV-injection guidance), and text that could not
+run is left exactly as it is: the national system receives what the confirmer typed.
+
+A spreadsheet executes a cell that starts with `=`; with `+`, `-` or `@` only when what follows reads as a
+formula (a function call `SUM(`, a DDE link `cmd|`, a sheet reference `Sheet1!A1`, an operator after a term
+`-2+3`, a cell reference `@A1`). "-缺少学历证书", "- 见备注", "+86 138…", "@张老师" and "-1" are plain text or
+numbers and stay untouched; "=1+1", "+cmd|' /C calc'!A0", "-2+3+cmd|…", "@SUM(A1)" get a leading apostrophe.
+A leading tab or carriage return is looked through (Excel trims it before deciding)."""
 
 from __future__ import annotations
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+import re
+
+_SIGNS = ("+", "-", "@")
+# What makes the text after a sign a formula: a call, a DDE link, a sheet reference, an operator or
+# comparison after a term, or a bare cell reference (A1, $B$2, AB12:AC14).
+_FORMULA_LIKE = re.compile(
+    r"[A-Za-z_][\w.]*\s*\("  # SUM(  cmd (
+    r"|\|"  # cmd|' /C calc'  (DDE)
+    r"|![$A-Za-z]"  # Sheet1!A1
+    r"|[0-9A-Za-z_.)%\"']\s*[-+*/^&=<>]"  # 2+3, A1*2, "a"&"b" (ASCII terms: 学历-原件 is text)
+    r"|^\s*\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?\s*$"  # A1, $B$2, A1:B3
+)
+
+
+def needs_escape(text: str) -> bool:
+    """Whether a spreadsheet would run `text` as a formula."""
+    body = text.lstrip("\t\r\n")
+    if not body:
+        return False
+    first, rest = body[0], body[1:]
+    if first == "=":
+        return bool(rest.strip())
+    if first not in _SIGNS or not rest or rest[0].isspace():
+        return False
+    return _FORMULA_LIKE.search(rest) is not None
 
 
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe-free quote mark."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; everything else is unchanged."""
+    if isinstance(value, str) and value[:1] in _STARTS and needs_escape(value):
         return "'" + value
     return value
+
+
+_STARTS = frozenset("=+-@\t\r\n")

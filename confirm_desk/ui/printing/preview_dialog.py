@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.ui.widgets.messages import show_error
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ class PrintPreviewDialog(QDialog):
                 return None
             target = Path(name)
         try:
-            shutil.copyfile(self.pdf_path, target)
+            with atomic_output(target) as temp:
+                shutil.copyfile(self.pdf_path, temp)
         except OSError as exc:
             show_error(self, f"无法保存到 {target}：{exc.strerror or exc}")
             return None
