@@ -1,0 +1,106 @@
+"""The command line behaves (issue 26 item 5): a closed pipe ends quietly, stored control and direction
+characters are shown escaped, 报名号 values are checked against the national format, and formula escaping
+touches only what a spreadsheet would run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from confirm_desk.cli import main as cli
+from confirm_desk.domain.application_numbers import application_no_problem
+from confirm_desk.services.importing.applicants import import_applicants
+from confirm_desk.services.spreadsheets.safe import needs_escape, safe_cell
+from confirm_desk.store.models import applicant_table
+from tests.data.make_office_files import HEADERS, values
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {**os.environ, "CONFIRM_DESK_HOME": str(home), "PYTHONPATH": str(ROOT)}
+
+
+@pytest.fixture
+def filled(store, tmp_path: Path):
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join(",".join(r) for r in [HEADERS, *values(6)]), encoding="utf-8")
+    import_applicants(store, path)
+    return store
+
+
+def test_a_closed_pipe_ends_quietly(filled, db_url: str, isolated_home: Path) -> None:
+    """`confirm-desk list | head -1`: the reader is gone before the output is written."""
+    with subprocess.Popen([sys.executable, "-m", "confirm_desk", "--db", db_url, "list"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=_env(isolated_home)) as proc:
+        proc.stdout.close()  # like `head` after its line: every write now meets a closed pipe
+        err = proc.stderr.read().decode()
+        code = proc.wait()
+    assert err == "" and code == 0
+
+
+def test_a_pipe_into_head(filled, db_url: str, isolated_home: Path) -> None:
+    done = subprocess.run(f'"{sys.executable}" -m confirm_desk --db "{db_url}" list | head -n 1', shell=True,
+                          capture_output=True, text=True, env=_env(isolated_home))
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 1
+
+
+HOSTILE = "张\u202e三\x1b[2J\x1b[31m\x07\x08"
+
+
+def test_control_characters_shown_escaped(filled, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    number = values(1)[0][0]
+    with filled.session() as s:
+        s.execute(update(applicant_table).where(applicant_table.c.application_no == number)
+                  .values(name=HOSTILE, school="学校\u2066\u2069\x9b"))
+    assert cli(["--db", db_url, "list"]) == 0
+    out = capsys.readouterr().out
+    assert cli(["--db", db_url, "show", number]) == 0
+    out += capsys.readouterr().out
+    for raw in ("\x1b", "\u202e", "\x07", "\x08", "\u2066", "\x9b"):
+        assert raw not in out
+    assert "张\\u202e三\\x1b[2J\\x1b[31m\\x07\\x08" in out
+    assert "学校\\u2066\\u2069\\x9b" in out
+
+
+def test_application_numbers_checked(store, tmp_path: Path) -> None:
+    rows = values(4)
+    rows[1][0] = "202533000001"  # a digit dropped
+    rows[2][0] = "2025990000001"  # no province 99
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join(",".join(r) for r in [HEADERS, *rows]), encoding="utf-8")
+    result = import_applicants(store, path)
+    assert result.imported == 4  # kept: the key is what the system exported
+    flagged = {(w.row, w.column, w.value) for w in result.warnings if "报名号" in w.message}
+    assert flagged == {(3, "报名号", "202533000001"), (4, "报名号", "2025990000001")}
+    assert application_no_problem("2025330000004") == ""
+    assert "年份" in application_no_problem("1999330000004")
+
+
+@pytest.mark.parametrize("text", ["-缺少学历证书", "- 见备注", "+86 13800000000", "@张老师", "-1", "-学历证书-原件",
+                                  "普通文本", "=", "-"])
+def test_plain_text_is_not_escaped(text: str) -> None:
+    assert not needs_escape(text) and safe_cell(text) == text
+
+
+@pytest.mark.parametrize("text", ["=1+1", "=HYPERLINK(\"http://x\",\"点我\")", "+cmd|' /C calc'!A0",
+                                  "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-A1", "\t=1+1", "+SUM(1)"])
+def test_what_would_run_is_escaped(text: str) -> None:
+    assert safe_cell(text) == "'" + text
+
+
+def test_results_xlsx_keeps_a_reason_starting_with_a_dash(tmp_path: Path) -> None:
+    """The batch's results sheet: a plain reason is written as typed (no apostrophe for the system to get)."""
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    book.active.append([safe_cell("-缺少学历证书原件"), safe_cell("=1+1")])
+    book.save(tmp_path / "r.xlsx")
+    a, b = next(load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
+    assert a == "-缺少学历证书原件" and b == "'=1+1"
