@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     from confirm_desk.domain.errors import KnownError
     from confirm_desk.logs import setup_logging
     from confirm_desk.paths import icon_path
+    from confirm_desk.ui.widgets.app_policy import apply_policies
     from confirm_desk.ui.widgets.fonts import install_cjk_font
     from confirm_desk.ui.widgets.messages import show_bug, show_error
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME_ZH)
     app.setOrganizationName(APP_NAME)
     install_cjk_font(app)
+    apply_policies(app)  # the wheel never changes data; Qt's own dialogs in Chinese
     app.setWindowIcon(QIcon(str(icon_path())))
 
     def excepthook(exc_type, exc, tb) -> None:

@@ -51,7 +51,7 @@ def test_draft_cannot_be_decided(imported_store) -> None:
 def test_certificate_on_record_cannot_be_edited(imported_store) -> None:
     state = _state(imported_store, CERT_ON_RECORD)
     assert state.cert_on_record and "cert_subject" not in state.editable and "school" in state.editable
-    with pytest.raises(RuleViolation, match="CERT-2"):
+    with pytest.raises(RuleViolation, match="不能修改"):
         _save(imported_store, CERT_ON_RECORD, CheckInput(edits={"cert_subject": "语文"}))
     with pytest.raises(RuleViolation, match="不能在确认点修改"):
         _save(imported_store, CERT_ON_RECORD, CheckInput(edits={"name": "张三"}))

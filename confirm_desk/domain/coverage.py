@@ -164,4 +164,4 @@ def retirement_findings(values: Mapping[str, str], today: dt.date) -> list[Findi
     if retires is None or retires[0] > today:
         return []
     return [Finding("past_retirement", "birth_date", Severity.ERROR,
-                    f"已于 {_fmt(retires[0])} 达到法定退休年龄（{retires[1]}），不予注册（CYC-3）")]
+                    f"已于 {_fmt(retires[0])} 达到法定退休年龄（{retires[1]}），不予注册")]

@@ -24,6 +24,12 @@ ACTION_LABELS = {
     "conflict_keep": "冲突：保留本地值",
     "conflict_take": "冲突：采用导入值",
     "photo": "照片",
+    "photo_attach": "附加照片",
+    "photo_normalize": "规范照片",
+    "demo": "生成演示数据",
+    "backup": "备份",
+    "restore": "恢复备份",
+    "override": "越过检查确认",
     "edit": "修改字段",
     "compare": "核对原件",
     "material": "材料",
@@ -79,7 +85,7 @@ class AuditRow:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
+        return ACTION_LABELS.get(self.action, "其他操作")
 
     @property
     def field_label(self) -> str:

@@ -17,10 +17,12 @@ def sample_app_and_store():
 
     from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
+    from confirm_desk.ui.widgets.app_policy import apply_policies
     from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication([])
     install_cjk_font(app)
+    apply_policies(app)
     store = open_store(f"sqlite:///{tempfile.mkdtemp()}/shot.sqlite3")
     import_applicants(store, SAMPLES / "applicants_export.xlsx", SAMPLES / "photos")
     return app, store

@@ -15,6 +15,15 @@ def _reset_messages():
     messages.shown.clear()
 
 
+@pytest.fixture(autouse=True)
+def _app_policies(qapp):
+    """What app start-up installs: the wheel guard and Qt's Chinese translation (every window, every dialog)."""
+    from confirm_desk.ui.widgets.app_policy import apply_policies
+
+    apply_policies(qapp)
+    return qapp
+
+
 @pytest.fixture
 def make_window(qtbot):
     from confirm_desk.ui.jobs import JobRunner

@@ -49,7 +49,7 @@ class BatchResult:
     def summary_zh(self) -> str:
         text = f"第 {self.number} 批：{self.rows} 人，照片 {self.photos} 张"
         if self.photos_missing:
-            text += f"，{len(self.photos_missing)} 人无规范照片（已在 manifest.json 中列出）"
+            text += f"，{len(self.photos_missing)} 人无规范照片（已在包内的校验清单中列出）"
         return text
 
 

@@ -265,7 +265,7 @@ def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:
             raise RuleViolation(f"未知字段“{key}”")
         if not may_edit(f, on_record):
             if f.editable is Editable.IF_CERT_NOT_ON_RECORD:
-                raise RuleViolation(f"证书在系统中存在，证书信息“{f.label}”不能修改（CERT-2）")
+                raise RuleViolation(f"证书在系统中存在，证书信息“{f.label}”不能修改")
             raise RuleViolation(f"“{f.label}”不能在确认点修改")
         value = rules.normalize_edit(f, raw, choices(f.code_list))
         old = getattr(applicant, key) or ""

@@ -51,7 +51,7 @@ def paper_kind(key: str) -> PaperKind:
 def refusal(kind: PaperKind, status: Status) -> str:
     """Why this applicant cannot get this paper now ('' when they can)."""
     if not status.operable:
-        return "网报未完成，不能打印（CONF-1）"
+        return "网报未完成，不能打印"
     if kind.key == "receipt" and not status.decided:
         return f"尚未作出确认决定（{status.label}），不能打印受理凭证"
     if kind.key == "notice" and status is not Status.INCOMPLETE:

@@ -28,7 +28,7 @@ def export_day_pack(parent: QWidget | None, store: Store, operator: str, runner:
     def done(pack: DayPack) -> None:
         names = "\n".join(f"  {name}" for name, _size, _digest in pack.files)
         left = "\n".join(f"  {why}" for why in pack.left_out)
-        show_info(parent, f"已导出当日工作包：{pack.path}\n包含（另附 manifest.json 校验清单）：\n{names}"
+        show_info(parent, f"已导出当日工作包：{pack.path}\n包含（另附文件校验清单）：\n{names}"
                           + (f"\n未包含：\n{left}" if left else ""))
 
     runner.run("正在生成当日工作包", work, done)

@@ -168,7 +168,7 @@ class CheckDialog(QDialog):
         if not s.status.operable:
             parts.append(
                 "<br><span style='color:#b3261e'>"
-                "网报未完成的记录不能进行现场确认（CONF-1），仅供查看。</span>"
+                "网报未完成的记录不能进行现场确认，仅供查看。</span>"
             )
         elif self.read_only:
             parts.append(

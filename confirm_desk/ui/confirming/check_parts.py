@@ -41,7 +41,7 @@ def findings_summary(s: CheckState) -> QLabel:
         text = "<span style='color:#1b7f3b'>自动检查：✓ 未发现问题</span>"
     else:
         text = "自动检查：" + "　".join(
-            f"<span style='color:{SEVERITY_COLOR[f.severity]}'>⚠ {FINDING_LABELS.get(f.code, f.code)}"
+            f"<span style='color:{SEVERITY_COLOR[f.severity]}'>⚠ {FINDING_LABELS.get(f.code, f.message)}"
             f"（{FIELDS_BY_KEY[f.field].label}）</span>"
             for f in s.findings
         )

@@ -85,8 +85,8 @@ class CoverageView(QDialog):
             view.doubleClicked.connect(lambda index, m=model: self._open(m, index))
             self.models[category], self.views[category] = model, view
             self.tabs.addTab(view, CATEGORY_LABELS[category])
-        hint = QLabel("双击已报名的人员打开其申请；基准日用于判断是否已达法定退休年龄（CYC-5），"
-                      "截止日用于判断本期是否应注册（COV-1）。")
+        hint = QLabel("双击已报名的人员打开其申请；基准日用于判断是否已达法定退休年龄，"
+                      "截止日用于判断本期是否应注册。")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

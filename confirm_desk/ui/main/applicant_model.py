@@ -176,11 +176,11 @@ class ApplicantListModel(QAbstractTableModel):
             return PHOTO_LABELS.get(str(value), str(value))
         if key == "flags":
             codes = [c for c in str(value).split(",") if c]
-            return ("⚠ " + "；".join(FINDING_LABELS.get(c, c) for c in codes)) if codes else ""
+            return ("⚠ " + "；".join(FINDING_LABELS.get(c, "其他自动检查问题") for c in codes)) if codes else ""
         if key == "id_number" and self.mask_ids:
             return mask_id(str(value))
         return str(value)
 
 
 def _flags_tooltip(flags: str) -> str:
-    return "\n".join(FINDING_LABELS.get(c, c) for c in flags.split(",") if c)
+    return "\n".join(FINDING_LABELS.get(c, "其他自动检查问题") for c in flags.split(",") if c)

@@ -98,7 +98,7 @@ class DashboardPanel(QWidget):
             f"申请表 {len(s.forms_to_print)} 份（其中需重新打印 {s.reprints} 份），"
             f"受理凭证 {len(s.receipts_to_print)} 份"
         )
-        queue = [("申请表", r, "修改后需重新打印（CONF-3）" if r.reprint else "") for r in s.forms_to_print]
+        queue = [("申请表", r, "信息已修改，需重新打印并签字" if r.reprint else "") for r in s.forms_to_print]
         queue += [("受理凭证", r, "") for r in s.receipts_to_print]
         queue = queue[:QUEUE_SHOWN]
         self.queue_model.set_rows([(kind, r.application_no, r.name, note) for kind, r, note in queue],

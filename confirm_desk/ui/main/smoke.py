@@ -25,12 +25,15 @@ def qt_smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
 
 def _smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
     from confirm_desk.ui.main.window import MainWindow
+    from confirm_desk.ui.widgets.app_policy import apply_policies
     from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication.instance() or QApplication(["confirm-desk", "--self-test"])
     family = install_cjk_font(app)
     if not family:
         raise RuntimeError("内置中文字体无法加载")
+    if not apply_policies(app):
+        raise RuntimeError("Qt 自带的中文翻译（qtbase_zh_CN）未能加载：标准对话框的按钮会是英文")
     if photo is not None:
         image = QImage()
         # JPEG comes from the imageformats plugin: a build without it shows no photos.
@@ -48,7 +51,7 @@ def _smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
     if shot.isNull() or rows == 0:
         raise RuntimeError(f"主窗口未能显示（{rows} 行）")
     return (f"Qt {QLibraryInfo.version().toString()}（{app.platformName()}），字体 {family}，"
-            f"主窗口 {rows} 行，PDF 预览 {pages} 页")
+            f"主窗口 {rows} 行，PDF 预览 {pages} 页，Qt 中文翻译已加载")
 
 
 def _pdf_pages(pdf: Path) -> int:

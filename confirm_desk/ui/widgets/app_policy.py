@@ -1,0 +1,64 @@
+"""Application-wide widget policies, installed once on the QApplication (app start-up, self-test, tests):
+
+- the mouse wheel never changes data: a combo box, spin box or date edit reacts to the wheel only when it has
+  keyboard focus; otherwise the wheel goes on to the scroll area around it (one event filter for every window);
+- Qt's own Chinese translation (qtbase_zh_CN: OK/Cancel/Yes/No, file and print dialogs).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox
+
+log = logging.getLogger(__name__)
+GUARDED = (QComboBox, QAbstractSpinBox)  # QSpinBox, QDoubleSpinBox, QDateEdit, QTimeEdit, QDateTimeEdit
+
+
+class WheelGuard(QObject):
+    """Event filter: a guarded editor takes keyboard focus only by click or Tab (never by the wheel), and a
+    wheel turned over it while it has no focus is passed on to its parents (the scroll area scrolls)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        if kind == QEvent.Type.Wheel:
+            # An editable combo's or a spin box's inner line edit ignores the wheel, so it reaches the box here.
+            if isinstance(watched, GUARDED) and not watched.hasFocus():
+                event.ignore()  # QApplication hands an ignored wheel event on to the parent widget
+                return True
+        elif kind == QEvent.Type.Polish and isinstance(watched, GUARDED):
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # default WheelFocus: the wheel would focus it
+        return False
+
+
+_installed: dict[str, QObject] = {}
+
+
+def install_wheel_guard(app: QApplication) -> WheelGuard:
+    guard = _installed.get("wheel")
+    if guard is None or guard.parent() is not app:
+        guard = WheelGuard(app)
+        app.installEventFilter(guard)
+        _installed["wheel"] = guard
+    return guard
+
+
+def install_qt_translation(app: QApplication) -> bool:
+    """Load qtbase_zh_CN from Qt's translations folder (the built app carries it, see build_installer.spec)."""
+    if "qt" in _installed and _installed["qt"].parent() is app:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        log.warning("Qt's Chinese translation (qtbase_zh_CN) not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    _installed["qt"] = translator
+    return True
+
+
+def apply_policies(app: QApplication) -> bool:
+    """Installs both; False when Qt's Chinese translation is missing (the self-test reports it)."""
+    install_wheel_guard(app)
+    return install_qt_translation(app)
