@@ -37,3 +37,25 @@ def make_window(qtbot):
 
     return make
 
+
+
+
+@pytest.fixture
+def logged_in_clerk(imported_store, qtbot):
+    """The account of `clerk` (a confirmer) logged in through the real login dialog, over the sample import.
+    Modules using it import tests.accounts_helpers.fast_hasher (autouse) so the password hash is quick."""
+    from PySide6.QtCore import Qt
+
+    from confirm_desk.ui.accounts.login_dialog import LoginDialog
+    from tests.accounts_helpers import CLERK_PW, make_operators
+    from tests.ui.helpers import type_text
+
+    make_operators(imported_store)
+    login = LoginDialog(imported_store)
+    qtbot.addWidget(login)
+    login.show()
+    type_text(login.username, "clerk")
+    type_text(login.password, CLERK_PW)
+    qtbot.mouseClick(login.ok_button, Qt.MouseButton.LeftButton)
+    assert login.account is not None
+    return login.account

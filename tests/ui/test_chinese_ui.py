@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QPushB
 
 from confirm_desk.services.audit_trail import ACTION_LABELS
 from tests.accounts_helpers import fast_hasher  # noqa: F401
-from tests.ui.test_check_dialog import DRAFT, clerk, open_dialog  # noqa: F401
+from tests.ui.test_check_dialog import DRAFT, open_dialog
 
 PACKAGE = Path(__file__).resolve().parents[2] / "confirm_desk"
 RULE_CODE = re.compile(r"\b(CAL|CERT|COND|CONF|COV|CYC|DATE|ID|SCOPE)-\d")
@@ -34,8 +34,8 @@ def test_standard_buttons_and_file_dialog_are_chinese(qtbot) -> None:
     assert not {"Open", "&Open", "Cancel"} & shown
 
 
-def test_a_draft_says_why_without_a_rule_code(qtbot, imported_store, clerk) -> None:
-    dialog = open_dialog(qtbot, imported_store, DRAFT, clerk)
+def test_a_draft_says_why_without_a_rule_code(qtbot, imported_store, logged_in_clerk) -> None:
+    dialog = open_dialog(qtbot, imported_store, DRAFT, logged_in_clerk)
     assert "网报未完成" in dialog.header.text()
     assert not RULE_CODE.search(dialog.header.text())
 

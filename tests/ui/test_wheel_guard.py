@@ -8,7 +8,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QSpinBox, QVBoxLayout, QWidget
 
 from tests.accounts_helpers import fast_hasher  # noqa: F401
-from tests.ui.test_check_dialog import CERT_EDITABLE, clerk, open_dialog, state_of  # noqa: F401
+from tests.ui.test_check_dialog import CERT_EDITABLE, open_dialog, state_of
 
 
 def wheel(widget: QWidget, notches: int = -3) -> None:
@@ -21,8 +21,9 @@ def wheel(widget: QWidget, notches: int = -3) -> None:
         QApplication.sendEvent(widget, event)
 
 
-def test_wheel_over_unfocused_editors_in_the_check_dialog_changes_nothing(qtbot, imported_store, clerk) -> None:
-    dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
+def test_wheel_over_unfocused_editors_in_the_check_dialog_changes_nothing(qtbot, imported_store,
+                                                                          logged_in_clerk) -> None:
+    dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, logged_in_clerk)
     combos = [c for c in dialog.findChildren(QComboBox) if c.isEnabled() and c.isVisible()]
     assert len(combos) >= 3, [c.objectName() for c in combos]  # 学校性质, 任教学段, 证书种类 … are drop-downs
     before = {c.objectName(): c.currentText() for c in combos}

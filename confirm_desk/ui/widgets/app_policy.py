@@ -20,7 +20,7 @@ class WheelGuard(QObject):
     """Event filter: a guarded editor takes keyboard focus only by click or Tab (never by the wheel), and a
     wheel turned over it while it has no focus is passed on to its parents (the scroll area scrolls)."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.Wheel:
             # An editable combo's or a spin box's inner line edit ignores the wheel, so it reaches the box here.
