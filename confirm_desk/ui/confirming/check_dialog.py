@@ -115,6 +115,16 @@ class CheckDialog(QDialog):
         self.decision.group.buttonToggled.connect(lambda _b, _c: self._sync_missing())
         self.initial = self.collect()
         self._apply_mode()
+        self.focus_first_compare()
+
+    def focus_first_compare(self) -> None:
+        """The first unmarked 一致/不一致 cell takes the keyboard: the clerk's first Y/N/1/2 marks it."""
+        rows = list(self.fields.rows.values())
+        target = next((r.cell for r in rows if r.cell.value() is None and r.cell.isEnabled()), None)
+        if target is None and rows and rows[0].cell.isEnabled():
+            target = rows[0].cell
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -31,6 +31,7 @@ class DashboardPanel(QWidget):
         self.summary: DaySummary | None = None
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.title.setWordWrap(True)  # the dock stays narrow enough for a 1366 px screen
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
         head = QHBoxLayout()
@@ -40,10 +41,11 @@ class DashboardPanel(QWidget):
         self.status_labels: dict[Status, QLabel] = {}
         counts = QGroupBox("各状态人数")
         grid = QGridLayout(counts)
-        for column, status in enumerate(Status):
+        for n, status in enumerate(Status):  # three to a row: the dock fits beside the list at 1366 px
+            row, column = 2 * (n // 3), n % 3
             self.status_labels[status] = _big()
-            grid.addWidget(self.status_labels[status], 0, column, Qt.AlignmentFlag.AlignCenter)
-            grid.addWidget(QLabel(status.label), 1, column, Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(self.status_labels[status], row, column, Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(QLabel(status.label), row + 1, column, Qt.AlignmentFlag.AlignCenter)
 
         self.today_model = RowsModel(("操作员", "确认已通过", "确认未通过", "申请材料不全", "合计"), self)
         today = QGroupBox("今日确认（按操作员）")
@@ -66,6 +68,7 @@ class DashboardPanel(QWidget):
         follow_button = QPushButton("补正跟进…")
         follow_button.clicked.connect(self.follow_up_requested.emit)
         self.batch_label = QLabel()
+        self.batch_label.setWordWrap(True)
         follow = QGroupBox("申请材料不全 · 同步批次")
         box = QGridLayout(follow)
         box.addWidget(self.follow_label, 0, 0)

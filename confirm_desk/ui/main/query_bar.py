@@ -20,12 +20,10 @@ class QueryBar(QWidget):
         super().__init__(parent)
         self.search = QLineEdit(placeholderText="姓名 / 证件号码 / 报名号（可扫码，回车打开）")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         self.school = QComboBox(editable=True)
-        self.school.setMinimumWidth(180)
         self.school.lineEdit().setPlaceholderText("全部学校")
         self.point = QComboBox()
-        self.point.setMinimumWidth(160)
         self.status = QComboBox()
         self.status.addItem("全部状态", "")
         for status in Status:
@@ -34,6 +32,12 @@ class QueryBar(QWidget):
         self.sync.addItem("全部上报状态", "")
         for state in SyncState:
             self.sync.addItem(state.label, state.value)
+        # A combo's width follows a few characters, not its longest school name: the bar fits 1280 px
+        # (the drop-down list still shows whole names).
+        for combo, chars in ((self.school, 8), (self.point, 6), (self.status, 6), (self.sync, 6)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(chars)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) if combo.count() else 0)
         self.flagged = QCheckBox("仅有问题的")
         self.list_all = QPushButton("列出全部")
         self.list_all.setToolTip("清除所有查询条件")
@@ -109,5 +113,6 @@ class QueryBar(QWidget):
     def _on_return(self) -> None:
         text = self.search.text().strip()
         self.emit_criteria()
+        self.search.selectAll()  # the next scan replaces this one instead of being appended to it
         if text:
             self.scanned.emit(text)

@@ -71,7 +71,7 @@ class MainWindow(WorkflowMixin, QMainWindow):
         build_actions(self)
         self.install_dashboard()
         self.reload()
-        self.table.resizeColumnsToContents()
+        self.size_columns()
         from confirm_desk.ui.main.list_refresh import ListRefresher
 
         self.refresher = ListRefresher(self.model, self)  # shows other seats' work (see README, seats)
@@ -94,6 +94,22 @@ class MainWindow(WorkflowMixin, QMainWindow):
         self._update_count()
         if hasattr(self, "dashboard"):
             QTimer.singleShot(0, self.dashboard.refresh)  # the list first: the day's counts follow a moment later
+
+    def size_columns(self) -> None:
+        """Columns sized from the first rows, then: the status column always shows the longest decision
+        (申请材料不全), and long school / point names are cut so the status column is on a 1366 px screen."""
+        from confirm_desk.domain.statuses import Status
+        from confirm_desk.ui.main.applicant_model import COL_FLAGS, COL_POINT, COL_SCHOOL, COL_STATUS
+
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        longest = max(metrics.horizontalAdvance(s.label) for s in Status)
+        header.resizeSection(COL_STATUS, max(header.sectionSize(COL_STATUS), longest + 24))
+        for column, most in ((COL_SCHOOL, 12), (COL_POINT, 8), (COL_FLAGS, 10)):
+            cap = metrics.horizontalAdvance("中" * most) + 16
+            if header.sectionSize(column) > cap:
+                header.resizeSection(column, cap)
 
     def apply_criteria(self, criteria: ListCriteria) -> None:
         self.model.set_criteria(criteria)

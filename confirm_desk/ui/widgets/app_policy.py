@@ -2,6 +2,7 @@
 
 - the mouse wheel never changes data: a combo box, spin box or date edit reacts to the wheel only when it has
   keyboard focus; otherwise the wheel goes on to the scroll area around it (one event filter for every window);
+- a window never opens larger than the screen (a dialog made for 1360×860 fits a 1366×768 laptop);
 - Qt's own Chinese translation (qtbase_zh_CN: OK/Cancel/Yes/No, file and print dialogs).
 """
 
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSize, Qt, QTranslator
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 log = logging.getLogger(__name__)
 GUARDED = (QComboBox, QAbstractSpinBox)  # QSpinBox, QDoubleSpinBox, QDateEdit, QTimeEdit, QDateTimeEdit
@@ -18,7 +19,8 @@ GUARDED = (QComboBox, QAbstractSpinBox)  # QSpinBox, QDoubleSpinBox, QDateEdit, 
 
 class WheelGuard(QObject):
     """Event filter: a guarded editor takes keyboard focus only by click or Tab (never by the wheel), and a
-    wheel turned over it while it has no focus is passed on to its parents (the scroll area scrolls)."""
+    wheel turned over it while it has no focus is passed on to its parents (the scroll area scrolls).
+    It also fits each window to the screen the first time it is shown (fit_to_screen)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -29,7 +31,33 @@ class WheelGuard(QObject):
                 return True
         elif kind == QEvent.Type.Polish and isinstance(watched, GUARDED):
             watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # default WheelFocus: the wheel would focus it
+        elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow() \
+                and watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog) \
+                and not watched.property(_FITTED):
+            watched.setProperty(_FITTED, True)  # once: later the clerk's own size is kept
+            fit_to_screen(watched)
         return False
+
+
+_FITTED = "confirm_desk_fitted"
+FRAME_ALLOWANCE = QSize(8, 36)  # the window frame and title bar around the client area (Windows 10, 100 %)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window that is larger than the screen it opens on (a 1360×860 dialog on a 1366×768 laptop)
+    and move it fully into view. Its minimum size still wins (layouts keep it usable)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    width = min(window.width(), area.width() - FRAME_ALLOWANCE.width())
+    height = min(window.height(), area.height() - FRAME_ALLOWANCE.height())
+    if (width, height) != (window.width(), window.height()):
+        window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+    x = max(area.left(), min(window.x(), area.right() - window.width() - FRAME_ALLOWANCE.width()))
+    y = max(area.top(), min(window.y(), area.bottom() - window.height() - FRAME_ALLOWANCE.height()))
+    if (x, y) != (window.x(), window.y()):
+        window.move(x, y)
 
 
 _installed: dict[str, QObject] = {}
