@@ -101,6 +101,9 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("coverage_until", Kind.DATE, None, "应注册判断截止日期", POINT, S,
                help="注册有效期在此日前到期、或试用期在此日前期满的教师本期应注册；"
                     "留空为当年 12 月 31 日"),
+    Preference("local_cert_issuers", Kind.TEXT, "", "本地认定机构", POINT, S,
+               help="证书由这些机构认定的申请人不必交“认定申请表复印件”；多个用顿号或逗号分隔，"
+                    "如：杭州市上城区教育局、杭州市教育局"),
     Preference("incomplete_deadline_days", Kind.INT, 5, "补交材料期限", POINT, S,
                minimum=1, maximum=60, suffix=" 天", help="材料不全时，申请人须在这么多天内补齐"),
     Preference("rule_province", Kind.CHOICE, "浙江省", "省份规则集", RULES, S,

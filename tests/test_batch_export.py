@@ -57,6 +57,7 @@ def decide(store, number: str, outcome: Status = Status.CONFIRMED, edits: dict |
             reason="师德考核不合格" if outcome is Status.REJECTED else "",
             missing=[labels[3]] if outcome is Status.INCOMPLETE else [],
             reopen_reason="补充材料后重新确认" if state.status.decided else "",
+            override_reason="测试：越过检查" if outcome is Status.CONFIRMED else "",
         )
         save_check(session, state.applicant_id, data, "clerk", state.version)
 

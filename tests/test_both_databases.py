@@ -30,7 +30,8 @@ def _decide(store, number: str, who: str, outcome: Status = Status.CONFIRMED, ve
     with store.session() as session:
         state = load_check(session, resolve(session, number))
     with store.session() as session:
-        return save_check(session, state.applicant_id, CheckInput(outcome=outcome, conditions=ALL_MET), who,
+        return save_check(session, state.applicant_id, CheckInput(outcome=outcome, conditions=ALL_MET,
+                                                                     override_reason="测试：越过检查"), who,
                           state.version if version is None else version)
 
 
@@ -74,7 +75,10 @@ def test_cli_commands_take_the_database_url(any_imported_store, capsys, monkeypa
     assert main(["--db", url, "user", "add", "boss"]) == 0
     assert main(["--db", url, "list", "--format", "json", "--search", EDITABLE]) == 0
     assert EDITABLE in capsys.readouterr().out
-    assert main(["--db", url, "confirm", EDITABLE, "--outcome", "confirmed", "--user", "boss"]) == 0
+    assert main(["--db", url, "confirm", EDITABLE, "--outcome", "confirmed", "--user", "boss"]) == 2  # guarded
+    assert "尚未与原件核对" in capsys.readouterr().err
+    assert main(["--db", url, "confirm", EDITABLE, "--outcome", "confirmed", "--user", "boss",
+                 "--override-reason", "原件已核对，系统外确认"]) == 0
     assert main(["--db", url, "show", EDITABLE]) == 0
     assert Status.CONFIRMED.label in capsys.readouterr().out
     with any_imported_store.session() as session:

@@ -17,7 +17,8 @@ EDITABLE = "2025500000002"
 ROUNDS = {"postgresql": 200, "sqlite": 25}
 ALL_MET = [ConditionMark(True) for _ in range(7)]
 CHOICES = {
-    "li": CheckInput(outcome=Status.CONFIRMED, conditions=ALL_MET, reopen_reason="复核"),
+    "li": CheckInput(outcome=Status.CONFIRMED, conditions=ALL_MET, reopen_reason="复核",
+                     override_reason="测试：越过检查"),
     "wang": CheckInput(outcome=Status.REJECTED, reason="证书不符", conditions=ALL_MET, reopen_reason="复核"),
 }
 

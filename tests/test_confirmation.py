@@ -45,7 +45,8 @@ def _all_met() -> list[ConditionMark]:
 def test_draft_cannot_be_decided(imported_store) -> None:
     assert _state(imported_store, DRAFT).status is Status.DRAFT
     with pytest.raises(RuleViolation, match="网报未完成"):
-        _save(imported_store, DRAFT, CheckInput(outcome=Status.CONFIRMED, conditions=_all_met()))
+        _save(imported_store, DRAFT, CheckInput(outcome=Status.CONFIRMED,
+                                                override_reason="测试：越过检查", conditions=_all_met()))
 
 
 def test_certificate_on_record_cannot_be_edited(imported_store) -> None:
@@ -121,12 +122,13 @@ def test_full_check_is_stored_with_operator_and_decision(imported_store) -> None
     assert decision.operator == "clerk" and decision.conditions[4] == (False, "学时不足")
     assert isinstance(decision.decided_at, dt.datetime)
     # 申请材料不全 may simply be completed later; then confirmed.
-    _save(imported_store, CERT_EDITABLE, CheckInput(materials={materials[3]: True}, outcome=Status.CONFIRMED))
+    _save(imported_store, CERT_EDITABLE, CheckInput(materials={materials[3]: True}, outcome=Status.CONFIRMED,
+                                                    override_reason="测试：越过检查"))
     assert _state(imported_store, CERT_EDITABLE).status is Status.CONFIRMED
 
 
 def test_decided_applicant_reopens_only_with_reason(imported_store) -> None:
-    _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.CONFIRMED))
+    _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.CONFIRMED, override_reason="测试：越过检查"))
     with pytest.raises(RuleViolation, match="重新打开"):
         _save(imported_store, CERT_EDITABLE, CheckInput(outcome=Status.REJECTED, reason="证书不符"))
     _save(imported_store, CERT_EDITABLE, CheckInput(reopen_reason="申请人补充了材料"))

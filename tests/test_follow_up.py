@@ -86,7 +86,8 @@ def test_materials_ticked_then_confirmed_and_both_steps_audited(imported_store) 
         assert row.complete
         state = load_check(session, applicant_id)
         assert all(state.materials[m] for m in MISSING)
-        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED), "clerk", state.version)
+        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED,
+                                                     override_reason="测试：越过检查"), "clerk", state.version)
     with imported_store.session() as session:
         assert incomplete_applicants(session) == []
         stmt = select(AuditEvent.action, AuditEvent.field, AuditEvent.new_value)

@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--reason", default="", help="未通过的原因 / 说明")
     p.add_argument("--reopen-reason", default="", help="重新打开已确认（或未通过）申请人的原因")
+    p.add_argument("--override-reason", default="",
+                   help="确认已通过但尚有未核对字段、未交材料、条件未具备、自动检查错误或非本点申请人时，"
+                        "越过检查的原因（记入审计记录）；不填则列出问题并拒绝")
     p.add_argument("--user", required=True, help="操作员用户名")
     p.set_defaults(handler=cmd_confirm)
 
@@ -69,11 +72,13 @@ def cmd_confirm(args: argparse.Namespace) -> int:
         state = load_check(session, resolve(session, args.number))
         data = CheckInput(
             # Materials not named as missing are taken as handed in, as the clerk at the desk would tick them.
-            materials={m: m not in missing for m in labels} if outcome is not Status.REJECTED else {},
+            materials={m: m not in missing for m in state.required_materials}
+            if outcome is not Status.REJECTED else {},
             outcome=outcome,
             reason=args.reason,
             missing=missing,
             reopen_reason=args.reopen_reason,
+            override_reason=args.override_reason,
         )
         result = save_check(session, state.applicant_id, data, account, state.version)
     name = state.values["name"]

@@ -170,7 +170,8 @@ def test_reopening_a_decided_applicant_asks_for_a_reason(qtbot, imported_store, 
     with imported_store.session() as session:
         applicant_id = resolve(session, CERT_EDITABLE)
         version = load_check(session, applicant_id).version
-        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED), "clerk", version)
+        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED,
+                                                     override_reason="测试：越过检查"), "clerk", version)
     prompts.text_answers.append(None)  # the clerk cancels the prompt: view only
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     assert messages.shown[-1][0] == "prompt" and dialog.read_only

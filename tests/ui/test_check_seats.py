@@ -46,7 +46,8 @@ def test_refused_save_reloads_and_keeps_what_was_typed(qtbot, imported_store) ->
     # Meanwhile another seat confirms the same applicant.
     with imported_store.session() as session:
         version = load_check(session, dialog.applicant_id).version
-        save_check(session, dialog.applicant_id, CheckInput(outcome=Status.CONFIRMED), "wang", version)
+        save_check(session, dialog.applicant_id, CheckInput(outcome=Status.CONFIRMED,
+                                                            override_reason="测试：越过检查"), "wang", version)
 
     assert not dialog.save()
     kind, text = messages.shown[-1]

@@ -30,7 +30,8 @@ def test_refresh_repaints_rows_other_seats_changed(qtbot, any_imported_store) ->
 
     with store.session() as session:  # another seat decides
         version = load_check(session, applicant_id).version
-        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED), "wang", version)
+        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED,
+                                                     override_reason="测试：越过检查"), "wang", version)
     with qtbot.waitSignal(model.dataChanged) as changed:
         assert refresher.check_now() == 1
     assert changed.args[0].row() == row

@@ -28,7 +28,8 @@ def open_every_window(window) -> list[QWidget]:
     with window.store.session() as session:
         applicant_id = resolve(session, number)
         version = load_check(session, applicant_id).version
-        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED), "admin", version)  # printable
+        save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED,
+                                                     override_reason="测试：越过检查"), "admin", version)  # printable
     assert window.select_id(applicant_id)
     for act in (window.act_open, window.act_detail, window.act_audit, window.act_users, window.act_crop,
                 window.act_export_batch, window.act_conflicts, window.act_import_staff, window.act_coverage,

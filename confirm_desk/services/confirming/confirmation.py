@@ -23,7 +23,7 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
 from confirm_desk.services.codes import choices
 from confirm_desk.services.confirming import check_marks as marks
-from confirm_desk.services.confirming import seats
+from confirm_desk.services.confirming import guard, seats
 from confirm_desk.services.confirming.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
 from confirm_desk.services.importing.applicants import flags_for
 from confirm_desk.store.models import (
@@ -46,6 +46,7 @@ class CheckInput:
     reason: str = ""
     missing: list[str] = field(default_factory=list)
     reopen_reason: str = ""
+    override_reason: str = ""  # 确认已通过 despite the guard's problems (domain/guards.py), audited
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ class CheckState:
     decision: DecisionInfo | None
     reprint_needed: bool
     photo_bytes: bytes | None
+    required_materials: tuple[str, ...] = ()  # the materials this applicant owes (material 8 only if not local)
+    this_point: str = ""  # the point's name (preferences), for the other-point guard
 
     @property
     def needs_reopen_reason(self) -> bool:
@@ -152,6 +155,8 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
         decision=latest_decision(session, applicant_id),
         reprint_needed=bool(applicant.reprint_needed),
         photo_bytes=(photo.normalized or photo.original) if photo else None,
+        required_materials=tuple(guard.required_materials(session, values)),
+        this_point=guard.point_context(session)[0],
     )
 
 
@@ -196,6 +201,15 @@ def save_check(
         if changes:
             applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
             applicant.flags = flags_for(applicant.values())
+        if data.outcome is Status.CONFIRMED:
+            problems = guard.problems_after(session, applicant_id, applicant.values(), data.compares,
+                                            data.materials, data.conditions)
+            if problems and not data.override_reason.strip():
+                raise guard.DecisionBlocked(problems)
+            if problems:
+                event("override", "status", status.value, Status.CONFIRMED.value,
+                      f"{data.override_reason.strip()}（越过：{'；'.join(p.text for p in problems)}）")
+                changes += 1
         changes += marks.save_compares(session, applicant_id, data.compares, stamp)
         changes += marks.save_materials(session, applicant_id, data.materials, stamp)
         if data.conditions is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -14,7 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.domain import guards
+from confirm_desk.domain.checks import check_applicant
+from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.errors import KnownError, StaleRecord
+from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants.listing import distinct_values
 from confirm_desk.services.audit_trail import local_time
@@ -34,6 +41,7 @@ from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
 
 MARK_ALL_KEYS = ("F9", "Ctrl+Shift+Y")
+FIELD_LABELS = {f.key: f.label for f in FIELDS}
 
 
 class CheckDialog(QDialog):
@@ -89,7 +97,7 @@ class CheckDialog(QDialog):
         self.header.setObjectName("check_header")
         self.header.setWordWrap(True)
         self.fields = FieldsPanel(s, points)
-        self.materials = MaterialsBox(s.materials)
+        self.materials = MaterialsBox(s.materials, s.required_materials)
         self.conditions = ConditionsBox(condition_labels(), s.conditions, not s.conditions_saved)
         self.decision = DecisionBox(material_labels())
         left = QWidget()
@@ -234,8 +242,12 @@ class CheckDialog(QDialog):
             )
             return False
         data = self.collect()
-        if data.outcome is Status.CONFIRMED and not self._confirm_despite_gaps():
-            return False
+        if data.outcome is Status.CONFIRMED:
+            override = self._ask_override()
+            if override is None:
+                self.status_note.setText("未确认：请先处理列出的问题")
+                return False
+            data = replace(data, override_reason=override)
         try:
             with self.store.session() as session:
                 result = save_check(session, self.applicant_id, data, self.operator, self.state.version)
@@ -268,17 +280,27 @@ class CheckDialog(QDialog):
             apply_input(self, self.kept_bar.kept)
             self.kept_bar.clear()
 
-    def _confirm_despite_gaps(self) -> bool:
-        gaps = []
-        if unmarked := self.fields.unmarked():
-            gaps.append(f"{len(unmarked)} 个字段尚未核对")
-        if missing := self.materials.missing():
-            gaps.append(f"{len(missing)} 项材料未勾选")
-        if not_met := [n for n, c in enumerate(self.conditions.values(), 1) if c.met is not True]:
-            gaps.append(f"注册条件第 {'、'.join(map(str, not_met))} 项未标为具备")
-        if not gaps:
-            return True
-        return messages.ask(self, "；".join(gaps) + "。\n仍然作出“确认已通过”的结论吗？")
+    def problems(self) -> list[guards.Problem]:
+        """What stands in the way of 确认已通过 with the dialog's input as it is now (the same rule the save
+        applies in the service)."""
+        s, edits = self.state, self.fields.edits()
+        values = {**s.values, **edits}
+        findings = check_applicant(values) + retirement_findings(values, dt.date.today()) if edits else s.findings
+        return guards.confirm_problems(
+            unmarked=self.fields.unmarked(), materials=self.materials.values(), required=s.required_materials,
+            conditions=self.conditions.values(), findings=findings, field_labels=FIELD_LABELS,
+            applicant_point=values.get("confirmation_point") or "", this_point=s.this_point,
+        )
+
+    def _ask_override(self) -> str | None:
+        """Names each problem; confirming anyway needs a typed reason (audited as an override). "" = no problem,
+        None = the clerk went back to the form."""
+        problems = self.problems()
+        if not problems:
+            return ""
+        return ask_text(self, "不能直接确认已通过",
+                        "尚有以下问题：\n" + guards.describe(problems)
+                        + "\n\n如确需“确认已通过”，请填写越过检查的原因（记入审计记录）；取消则返回修改。")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(

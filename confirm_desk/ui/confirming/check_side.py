@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -11,8 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.domain.decisions import MET_LABEL, NOT_MET_LABEL, OUTCOMES, ConditionMark
 from confirm_desk.domain.statuses import Status
+from confirm_desk.ui.widgets.checklist import ChecklistBox
 
 
 def _set_tristate(group: QButtonGroup, buttons: list[QRadioButton], chosen: int | None) -> None:
@@ -31,17 +32,25 @@ def _set_tristate(group: QButtonGroup, buttons: list[QRadioButton], chosen: int 
 
 
 class MaterialsBox(QGroupBox):
+    """The checklist; a material this applicant does not owe (认定申请表复印件 for a locally issued
+    certificate) is shown as 不需要 and never counts as missing. Clicking a material's text toggles it."""
+
     changed = Signal()
 
-    def __init__(self, materials: dict[str, bool], parent: QWidget | None = None) -> None:
+    def __init__(self, materials: dict[str, bool], required: Sequence[str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__("申请材料（已交的打勾）", parent)
         layout = QVBoxLayout(self)
         layout.setSpacing(2)
+        self.required = list(materials) if required is None else [m for m in materials if m in required]
         self.boxes: dict[str, QCheckBox] = {}
         for i, (label, present) in enumerate(materials.items(), start=1):
-            box = QCheckBox(f"{i}. {label}")
+            box = ChecklistBox(f"{i}. {label}" + ("" if label in self.required else "　（本地认定，不需要）"))
             box.setObjectName(f"material_{i}")
             box.setChecked(present)
+            if label not in self.required:
+                box.setStyleSheet("color:#777;")
+                box.setToolTip("证书由本地认定机构认定（首选项“本地认定机构”），不需要交此材料")
             box.toggled.connect(lambda _c: self.changed.emit())
             layout.addWidget(box)
             self.boxes[label] = box
@@ -50,7 +59,7 @@ class MaterialsBox(QGroupBox):
         return {label: box.isChecked() for label, box in self.boxes.items()}
 
     def missing(self) -> list[str]:
-        return [label for label, box in self.boxes.items() if not box.isChecked()]
+        return [label for label, box in self.boxes.items() if not box.isChecked() and label in self.required]
 
 
 class ConditionsBox(QGroupBox):
@@ -127,18 +136,21 @@ class DecisionBox(QGroupBox):
         layout.addWidget(self.reason)
         self.missing_label = QLabel("缺少的材料（申请材料不全时勾选）：")
         layout.addWidget(self.missing_label)
-        self.missing = QListWidget()
+        self.missing = QWidget()  # check boxes: clicking a material's text toggles it, as in every checklist
         self.missing.setObjectName("missing_materials")
-        for label in material_labels:
-            item = QListWidgetItem(label)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.missing.addItem(item)
-        self.missing.setMaximumHeight(self.missing.sizeHintForRow(0) * len(material_labels) + 6)
+        missing_layout = QVBoxLayout(self.missing)
+        missing_layout.setContentsMargins(0, 0, 0, 0)
+        missing_layout.setSpacing(1)
+        self.missing_boxes: list[QCheckBox] = []
+        for n, label in enumerate(material_labels, start=1):
+            box = ChecklistBox(label)
+            box.setObjectName(f"missing_{n}")
+            box.toggled.connect(lambda _c: self.changed.emit())
+            missing_layout.addWidget(box)
+            self.missing_boxes.append(box)
         layout.addWidget(self.missing)
         self.group.buttonToggled.connect(lambda _b, _c: self._outcome_changed())
         self.reason.textChanged.connect(lambda _t: self.changed.emit())
-        self.missing.itemChanged.connect(lambda _i: self.changed.emit())
         self._outcome_changed()
 
     def _outcome_changed(self) -> None:
@@ -156,10 +168,8 @@ class DecisionBox(QGroupBox):
         self._outcome_changed()
 
     def set_missing(self, labels: list[str]) -> None:
-        for i in range(self.missing.count()):
-            item = self.missing.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in labels else Qt.CheckState.Unchecked)
+        for box in self.missing_boxes:
+            box.setChecked(box.text() in labels)
 
     def missing_materials(self) -> list[str]:
-        items = (self.missing.item(i) for i in range(self.missing.count()))
-        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+        return [box.text() for box in self.missing_boxes if box.isChecked()]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from confirm_desk.services.confirming.follow_up import (
 )
 from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.widgets.checklist import ChecklistBox
 from confirm_desk.ui.widgets.messages import ask, show_error
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
@@ -49,7 +49,7 @@ class MaterialsDialog(QDialog):
         self.setWindowTitle(f"补交材料 — {row.name}（{row.application_no}）")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("勾选申请人本次交来的材料："))
-        self.boxes = [QCheckBox(m) for m in row.missing]
+        self.boxes = [ChecklistBox(m) for m in row.missing]
         for box in self.boxes:
             layout.addWidget(box)
         ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
