@@ -1,22 +1,28 @@
 """Bulk writes for the hot paths: the statement is compiled once for the connection's dialect and
 the rows go straight to the driver's executemany (no per-row parameter processing).
 
-Only for plain text/number columns whose Python values the driver takes as they are.
+Only for plain text/number columns whose Python values the driver takes as they are. Dates and times go to
+SQLite as the ISO text its driver's default adapter used to write (that adapter is deprecated from Python 3.12).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Connection, Date, DateTime, Table, bindparam, insert, update
 
 
-def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict]) -> None:
+def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict], dates: Sequence[str] = ()) -> None:
     if not rows:
         return
     compiled = stmt.compile(dialect=conn.dialect)
     sql = str(compiled)
     fixed = compiled.params  # values given in the statement itself (bulk_update's `extra`)
+    if conn.dialect.name == "sqlite":
+        fixed = {name: _iso_text(value) for name, value in fixed.items()}
+    if conn.dialect.name == "sqlite" and dates:
+        rows = [{**row, **{name: _iso_text(row[name]) for name in dates if name in row}} for row in rows]
     if compiled.positional:
         order = compiled.positiontup
         params: list = [tuple(row[name] if name in row else fixed[name] for name in order) for row in rows]
@@ -31,7 +37,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
         return
     names = list(rows[0])
     stmt = insert(table).values({name: bindparam(name) for name in names})
-    _execute(conn, stmt, names, rows)
+    _execute(conn, stmt, names, rows, _date_columns(table, names))
 
 
 def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict], extra: dict | None = None) -> None:
@@ -42,4 +48,16 @@ def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict], 
     values = {name: bindparam(f"n_{name}") for name in names}
     stmt = update(table).where(table.c[key] == bindparam("k_key")).values({**values, **(extra or {})})
     renamed = [{**{f"n_{n}": row[n] for n in names}, "k_key": row[key]} for row in rows]
-    _execute(conn, stmt, [f"n_{n}" for n in names] + ["k_key"], renamed)
+    dates = [f"n_{n}" for n in _date_columns(table, names)] + (["k_key"] if _date_columns(table, [key]) else [])
+    _execute(conn, stmt, [f"n_{n}" for n in names] + ["k_key"], renamed, dates)
+
+
+def _iso_text(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+
+def _date_columns(table: Table, names: Sequence[str]) -> list[str]:
+    return [name for name in names if isinstance(table.c[name].type, Date | DateTime)]
