@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "staff_import": "导入教职工名单",
     "import_conflict": "导入冲突",
     "import_agree": "导入值与本地一致",
+    "import_identity": "导入：证件号码变化未导入",
     "conflict_keep": "冲突：保留本地值",
     "conflict_take": "冲突：采用导入值",
     "photo": "照片",

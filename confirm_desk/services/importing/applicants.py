@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import check_applicant
 from confirm_desk.domain.errors import Cancelled, FileRefused
-from confirm_desk.domain.fields import FIELDS
+from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
+from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
@@ -118,9 +119,17 @@ def store_rows(
     inserts: list[dict] = []
     updates: list[dict] = []
     events: list[dict] = []
-    for _row_number, values in parsed:
+    for row_number, values in parsed:
         digest = row_hash(values)
         old = existing.get(values["application_no"])
+        if old is not None and _another_person(old, values):
+            # The same 报名号 now names another ID number: never applied, never carrying the decision over.
+            result.errors.append(_identity_error(result.file, row_number, old, values))
+            events.append({"action": "import_identity", "operator": operator, "applicant_id": old.id,
+                           "application_no": old.application_no, "field": "id_number",
+                           "old_value": mask_id(old.id_number or ""), "new_value": mask_id(values["id_number"]),
+                           "detail": f"{old.name} → {values['name']}，未导入"})
+            continue
         if old is None:
             inserts.append({
                 **values, "status": status_for(values).value, "flags": flags_for(values),
@@ -164,6 +173,19 @@ def store_rows(
     result.conflicts.extend(reconciler.conflicts)
     result.missing.extend(flag_missing(session, existing.values(), parsed))
     _remember_confirmation_points(session, [v for _, v in parsed])
+
+
+def _another_person(old, values: dict[str, str]) -> bool:
+    before = (old.id_number or "").strip().upper()
+    return bool(before) and before != values["id_number"].strip().upper()
+
+
+def _identity_error(file: str, row_number: int, old, values: dict[str, str]) -> RowError:
+    status = Status(old.status).label
+    return RowError(file, row_number, FIELDS_BY_KEY["id_number"].label, mask_id(values["id_number"]),
+                    f"报名号 {old.application_no} 原为 {old.name}（证件号码 {mask_id(old.id_number or '')}，"
+                    f"{status}），本次导出为 {values['name']}（证件号码 {mask_id(values['id_number'])}）："
+                    "证件号码变了，可能是另一个人。本行未导入，原记录及其确认结论不变，请与上级核实")
 
 
 def _remember_confirmation_points(session: Session, rows: list[dict[str, str]]) -> None:
