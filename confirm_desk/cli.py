@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.backup",
     "confirm_desk.commands.batches",
     "confirm_desk.commands.coverage",
+    "confirm_desk.commands.evidence",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -84,16 +84,24 @@ def cmd_show(args: argparse.Namespace) -> int:
     from confirm_desk.services.applicants.listing import get_detail, resolve
 
     store = store_from(args)
+    from confirm_desk.services.evidence.conditions import applicant_conditions
+
     with store.session() as session:
         detail = get_detail(session, resolve(session, args.number))
+        conditions = applicant_conditions(session, detail.id)
     if args.format == "json":
         from confirm_desk.cli import emit_json
 
-        emit_json(detail.as_json())
+        emit_json({**detail.as_json(), **conditions.as_json()})
         return 0
     for f in FIELDS:
         print(f"{f.label}：{terminal_text(detail.values[f.key])}")
     print(f"确认状态：{detail.status.label}")
     for finding in detail.findings:
         print(f"  ⚠ {terminal_text(finding.message)}")
+    print("注册条件：")
+    for c in conditions.conditions:
+        print(f"  {c.number}. {c.label}：{terminal_text(c.reason)}")
+    s = conditions.suggestion
+    print(f"建议结论：{s.conclusion}{f'（{s.category}）' if s.category else ''}（仅供参考，由注册机构决定）")
     return 0

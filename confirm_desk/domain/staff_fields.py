@@ -49,6 +49,9 @@ STAFF_FIELDS: tuple[StaffField, ...] = (
         ("注册有效期", "有效期至", "注册有效期截止", "注册有效期截止日期", "注册到期日期", "注册截止日期"),
     ),
     StaffField("phone", "联系电话", Kind.CODE, ("手机号码", "手机", "联系方式", "电话"), max_length=40),
+    # 统计表 表五 and the 花名册's 学校类别; the last conclusion tells a re-application after 暂缓 (Zhoushan 三(五)).
+    StaffField("school_nature", "学校性质", aliases=("学校类别", "办学性质", "学校类型"), max_length=40),
+    StaffField("last_conclusion", "上次注册结论", aliases=("注册结论", "上次注册结果"), max_length=40),
 )
 
 STAFF_FIELDS_BY_KEY: dict[str, StaffField] = {f.key: f for f in STAFF_FIELDS}

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -301,4 +302,50 @@ staff_table = Table(
     Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
     Index("uq_staff_member_id_number", "id_number", unique=True),
     Index("ix_staff_member_school", "school"),
+)
+
+
+# Evidence for the registration conditions (COND-2, 4, 5), keyed by ID number; re-importing updates in place.
+training_table = Table(
+    "training_record",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("id_number", String(40), nullable=False),
+    Column("name", String(60), nullable=False, server_default=""),
+    Column("year", Integer, nullable=False, server_default="0"),  # 0: only the date is known
+    Column("on_date", String(10), nullable=False, server_default=""),  # ISO day, or "" when only the year
+    Column("course", String(200), nullable=False, server_default=""),
+    Column("hours", Float, nullable=True),  # as given
+    Column("credits", Float, nullable=True),  # as given; hours = credits × the store's setting when no hours
+    Column("source_file", String(260), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    Index("uq_training_record_key", "id_number", "year", "on_date", "course", unique=True),
+)
+assessment_table = Table(
+    "assessment_record",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("id_number", String(40), nullable=False),
+    Column("name", String(60), nullable=False, server_default=""),
+    Column("year", Integer, nullable=False),
+    Column("result", String(20), nullable=False),  # 优秀 / 合格 / 基本合格 / 不合格 / 不定等次
+    Column("source_file", String(260), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    Index("uq_assessment_record_key", "id_number", "year", unique=True),
+)
+contract_table = Table(
+    "contract_record",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("id_number", String(40), nullable=False),
+    Column("name", String(60), nullable=False, server_default=""),
+    Column("start_date", String(10), nullable=False, server_default=""),
+    Column("end_date", String(10), nullable=False, server_default=""),  # "" with open_ended: 无固定期限
+    Column("open_ended", Boolean, nullable=False, server_default=false()),
+    Column("source_file", String(260), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    Index("uq_contract_record_id_number", "id_number", unique=True),
 )

@@ -1,0 +1,1 @@
+"""Evidence for the registration conditions: imports, rule sets, conditions per applicant."""
