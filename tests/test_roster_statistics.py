@@ -64,7 +64,8 @@ def test_statistics_table_one_formulas_and_counts(imported_store, tmp_path) -> N
     assert sheet["E5"].value == "本次网报申请数" and sheet["F5"].value == "现场确认未通过数"
     assert sheet["A6"].value == "=B6+J6" and sheet["B6"].value == "=C6+D6+E6+K6"  # A=B+K, B=C+D+E+L
     assert (sheet["E6"].value, sheet["F6"].value) == (57, 1)
-    assert all(sheet.cell(6, c).value is None for c in (3, 4, 7, 8, 9, 10, 11))  # the desk cannot know
+    assert all(sheet.cell(6, c).value is None for c in (3, 4, 10, 11))  # no staff list: the desk cannot know
+    assert all(sheet.cell(6, c).value.startswith("=A") for c in (7, 8, 9))  # G, H, I: totals of 表二–表四
     cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
     total = cells["合计"]
     assert sheet.cell(total.row, 2).value.startswith("=SUM(B") and sheet.cell(total.row, 3).value.startswith("=SUM(C")

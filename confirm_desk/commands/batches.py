@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = export.add_parser("roster", help="导出花名册（学校集体办理教师资格定期注册人员花名册，每校一个表）")
     q.add_argument("out", type=Path)
     q.add_argument("--school", default="", help="只导出这所学校")
+    q.add_argument("--user", default="", help="填表人（操作员用户名，表头写其姓名）")
     q.set_defaults(handler=cmd_export_roster)
 
     r = export.add_parser("stats", help="导出统计表（定期注册初审数据统计表，本确认点能统计的部分）")
@@ -76,7 +77,7 @@ def cmd_export_roster(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     with store.session() as session:
-        result = write_roster(session, args.out, school=args.school)
+        result = write_roster(session, args.out, school=args.school, operator=args.user)
     print(f"已导出花名册：{result.schools} 所学校，{result.people} 人 → {args.out}")
     return 0
 

@@ -77,7 +77,7 @@ def _write_parts(session: Session, folder: Path, pack: DayPack, operator: str, p
     headers = ("报名号", "姓名", "联系电话", "现任教学校", "仍缺材料", "确认日期", "补交期限", "逾期")
     _write_sheet(folder / "补正跟进.xlsx", "补正跟进", headers, rows, (1, 3))
     progress(3, 4, "花名册、统计表、当日审计记录")
-    write_roster(session, folder / "花名册.xlsx")
+    write_roster(session, folder / "花名册.xlsx", operator=operator, today=pack.day)
     write_statistics(session, folder / "统计表.xlsx", pack.day)
     export_audit(session, folder / "当日审计记录.xlsx", AuditFilter(since=pack.day, until=pack.day), operator)
 

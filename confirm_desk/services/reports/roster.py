@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +17,7 @@ from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
-from confirm_desk.store.models import ConditionCheck, applicant_table
+from confirm_desk.store.models import Operator, applicant_table
 
 t = applicant_table
 HEADER_ROW = 3  # rows 1-2: title and subtitle; 3-4: the two-row header; data from 5
@@ -35,20 +37,45 @@ def layout() -> dict:
     return json.loads((forms_dir() / "print" / "roster_xlsx.json").read_text(encoding="utf-8"))
 
 
-def roster_people(session: Session, school: str = "") -> dict[str, list[dict[str, object]]]:
-    """school -> its applicants (not drafts: they never reached the desk), in store order."""
+# 学校类别 as the forms name them (附件1/4: 按普通中小学、幼儿园、中职学校分类填写).
+SCHOOL_CATEGORIES = (("幼儿园", "幼儿园"), ("中职", "中职学校"), ("技校", "中职学校"))
+DEFAULT_CATEGORY = "普通中小学"
+
+
+def school_category(nature: str) -> str:
+    return next((category for word, category in SCHOOL_CATEGORIES if word in (nature or "")), DEFAULT_CATEGORY)
+
+
+def opinion(person: dict[str, object]) -> str:
+    """所在单位审核意见: the desk's suggested conclusion (a refusal at the desk says so instead)."""
+    status = Status(str(person["status"]))
+    if status is Status.REJECTED:
+        return "确认未通过"
+    conclusion, category = str(person.get("conclusion") or ""), str(person.get("category") or "")
+    if conclusion in ("合格", ""):
+        return conclusion
+    return f"{conclusion}（{category}）" if category else conclusion
+
+
+def roster_people(
+    session: Session, school: str = "", today: dt.date | None = None
+) -> dict[str, list[dict[str, object]]]:
+    """school -> its applicants (not drafts: they never reached the desk), in store order, each with the
+    conditions met (the clerk's marks, else the evidence) and the suggested conclusion."""
+    from confirm_desk.services.evidence.conditions import conditions_for
+
     stmt = select(t.c.id, t.c.status, *[t.c[f.key] for f in FIELDS]).where(t.c.status != Status.DRAFT.value)
     if school:
         stmt = stmt.where(t.c.school == school)
-    met: dict[int, set[int]] = {}
-    for applicant_id, number in session.execute(
-        select(ConditionCheck.applicant_id, ConditionCheck.number).where(ConditionCheck.met.is_(True))
-    ):
-        met.setdefault(applicant_id, set()).add(number)
+    rows = session.execute(stmt.order_by(t.c.id)).all()
+    found = conditions_for(session, [r.id for r in rows], today)
     out: dict[str, list[dict[str, object]]] = {}
-    for row in session.execute(stmt.order_by(t.c.id)):
+    for row in rows:
         record: dict[str, object] = dict(row._mapping)
-        record["conditions_met"] = met.get(row.id, set())
+        conditions = found[row.id]
+        record["conditions_met"] = {c.number for c in conditions.conditions if c.met is True}
+        record["conclusion"] = conditions.suggestion.conclusion
+        record["category"] = conditions.suggestion.category
         out.setdefault(row.school or "（未填学校）", []).append(record)
     return out
 
@@ -60,6 +87,8 @@ def cell_value(source: str, person: dict[str, object], seq: int) -> str | int:
         return seq
     if source == "blank":
         return ""
+    if source == "opinion":
+        return opinion(person)
     if source == "remark":
         status = Status(str(person["status"]))
         return "" if status is Status.CONFIRMED else status.label
@@ -73,17 +102,30 @@ def cell_value(source: str, person: dict[str, object], seq: int) -> str | int:
     return str(person.get(source) or "")
 
 
-def write_roster(session: Session, path: Path, school: str = "") -> RosterResult:
+def operator_name(session: Session, username: str) -> str:
+    """填表人: the operator's display name when the account has one."""
+    if not username:
+        return ""
+    name = session.scalar(select(Operator.display_name).where(Operator.username == username))
+    return name or username
+
+
+def write_roster(
+    session: Session, path: Path, school: str = "", *, operator: str = "", today: dt.date | None = None
+) -> RosterResult:
     from openpyxl import Workbook
 
-    people = roster_people(session, school)
+    today = today or dt.date.today()
+    people = roster_people(session, school, today)
+    filler = {"operator": operator_name(session, operator), "year": today.year, "month": today.month,
+              "day": today.day}
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for name in sorted(people):
-        _sheet(book.create_sheet(_sheet_title(name, used)), name, people[name])
+        _sheet(book.create_sheet(_sheet_title(name, used)), name, people[name], filler)
     if not people:
-        _sheet(book.create_sheet("花名册"), school or "", [])
+        _sheet(book.create_sheet("花名册"), school or "", [], filler)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as temp:
@@ -91,16 +133,19 @@ def write_roster(session: Session, path: Path, school: str = "") -> RosterResult
     return RosterResult(len(people), sum(len(p) for p in people.values()))
 
 
-def _sheet(ws, school: str, people: list[dict[str, object]]) -> None:
+def _sheet(ws, school: str, people: list[dict[str, object]], filler: dict[str, object]) -> None:
     from confirm_desk.services.spreadsheets import style
 
     spec = layout()
     columns = spec["columns"]
     last = len(columns)
     size = spec["size"]
-    nature = str(people[0]["school_nature"]) if people else ""
+    natures = Counter(str(p["school_nature"]) for p in people if p["school_nature"])
+    nature = natures.most_common(1)[0][0] if natures else ""
     style.banner(ws, 1, spec["title"], last, spec["title_size"], bold=True, align=style.CENTER, height=30)
-    style.banner(ws, 2, spec["subtitle"].format(school=school, school_nature=nature), last, size, height=22)
+    subtitle = spec["subtitle"].format(school=school, school_nature=nature, school_category=school_category(nature),
+                                       **filler)
+    style.banner(ws, 2, safe_cell(subtitle), last, size, height=22)
     top, sub = HEADER_ROW, HEADER_ROW + 1
     col = 1
     while col <= last:

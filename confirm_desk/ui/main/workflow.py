@@ -53,14 +53,14 @@ class WorkflowMixin:
             self.write_sheet(kind, Path(path))
 
     def write_sheet(self: MainWindow, kind: str, path: Path) -> None:
-        store = self.store
+        store, operator = self.store, self.operator
 
         def work(_progress):
             with store.session() as session:
                 if kind == "roster":
                     from confirm_desk.services.reports.roster import write_roster
 
-                    return write_roster(session, path)
+                    return write_roster(session, path, operator=operator)
                 from confirm_desk.services.reports.statistics import write_statistics
 
                 return write_statistics(session, path)
