@@ -391,3 +391,29 @@ def _deferral_span(e: Evidence, rules: RuleSet, today: dt.date) -> str:
         return ""
     limit = add_months(e.deferred_on, 12 * rules.deferral_years)
     return "2年以内" if today <= limit else "2年以上"
+
+
+# The conditions the evidence judges (1 stays the 证岗相适 rule the clerk could always settle by eye).
+EVIDENCE_NUMBERS = (2, 4, 5, 6)
+
+
+def overridden(marks: Sequence[ConditionMark], evidence: Sequence[ConditionResult]) -> list[ConditionResult]:
+    """The evidence results a clerk's mark contradicts (both judged, different verdicts)."""
+    out = []
+    for r in evidence:
+        if r.number in EVIDENCE_NUMBERS and r.number <= len(marks):
+            mark = marks[r.number - 1]
+            if mark.met is not None and r.met is not None and mark.met != r.met:
+                out.append(r)
+    return out
+
+
+def validate_overrides(marks: Sequence[ConditionMark], evidence: Sequence[ConditionResult]) -> None:
+    """Overriding the evidence needs a reason (it is audited with the evidence it overrides)."""
+    from confirm_desk.domain.errors import RuleViolation
+
+    for r in overridden(marks, evidence):
+        if not marks[r.number - 1].reason.strip():
+            verdict = "具备" if marks[r.number - 1].met else "不具备"
+            raise RuleViolation(f"第 {r.number} 项注册条件：证明材料显示“{r.label}”（{r.reason}），"
+                                f"改为“{verdict}”请填写原因")

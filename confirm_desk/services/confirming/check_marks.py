@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain import decisions as rules
+from confirm_desk.domain.conditions import ConditionResult, overridden, validate_overrides
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
 from confirm_desk.domain.errors import RuleViolation
 from confirm_desk.domain.fields import FIELDS
@@ -89,15 +90,20 @@ def save_materials(session: Session, applicant_id: int, materials: dict[str, boo
     return changed
 
 
-def save_conditions(session: Session, applicant_id: int, marks: list[ConditionMark], stamp: Stamp) -> int:
+def save_conditions(session: Session, applicant_id: int, marks: list[ConditionMark], stamp: Stamp,
+                    evidence: Sequence[ConditionResult] = ()) -> int:
+    """The seven marks; a mark contradicting the evidence (COND-2/4/5/6) needs a reason and is audited as
+    an override beside the evidence it overrides."""
     rules.validate_conditions(marks)
+    validate_overrides(marks, evidence)
+    overrides = {r.number: r for r in overridden(marks, evidence)}
     existing = {
         c.number: c
         for c in session.scalars(select(ConditionCheck).where(ConditionCheck.applicant_id == applicant_id))
     }
     changed = 0
     for number, mark in enumerate(marks, start=1):
-        reason = mark.reason.strip() if mark.met is False else ""
+        reason = mark.reason.strip() if mark.met is False or number in overrides else ""
         row = existing.get(number)
         if row is not None and row.met == mark.met and row.reason == reason:
             continue
@@ -110,6 +116,10 @@ def save_conditions(session: Session, applicant_id: int, marks: list[ConditionMa
         row.met, row.reason = mark.met, reason
         stamp.apply(row)
         stamp.event("condition", f"COND-{number}", old, ConditionMark(mark.met, reason).describe())
+        if number in overrides:
+            ev = overrides[number]
+            stamp.event("condition_override", f"COND-{number}", f"{ev.label}：{ev.reason}",
+                        ConditionMark(mark.met, reason).describe(), f"改判原因：{reason}")
         changed += 1
     return changed
 

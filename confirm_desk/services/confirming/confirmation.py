@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
 from confirm_desk.domain.checks import Finding, check_applicant
+from confirm_desk.domain.conditions import ConditionResult, Suggestion, as_marks
 from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
 from confirm_desk.domain.errors import NotFound, RuleViolation
@@ -25,6 +26,7 @@ from confirm_desk.services.codes import choices
 from confirm_desk.services.confirming import check_marks as marks
 from confirm_desk.services.confirming import guard, seats
 from confirm_desk.services.confirming.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
+from confirm_desk.services.evidence.conditions import applicant_conditions
 from confirm_desk.services.importing.applicants import flags_for
 from confirm_desk.store.models import (
     Applicant,
@@ -80,6 +82,8 @@ class CheckState:
     photo_bytes: bytes | None
     required_materials: tuple[str, ...] = ()  # the materials this applicant owes (material 8 only if not local)
     this_point: str = ""  # the point's name (preferences), for the other-point guard
+    evidence: list[ConditionResult] = field(default_factory=list)  # COND-1..7 as the evidence shows them
+    suggestion: Suggestion | None = None  # the desk's suggested conclusion (the registration authority decides)
 
     @property
     def needs_reopen_reason(self) -> bool:
@@ -137,6 +141,7 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
     on_record = is_yes(values["cert_on_record"])
     conditions = marks.load_conditions(session, applicant_id)
     conditions_saved = conditions is not None
+    evidence = applicant_conditions(session, applicant_id)
     photo = session.execute(
         select(Photo.original, Photo.normalized).where(Photo.applicant_id == applicant_id)
     ).one_or_none()
@@ -150,13 +155,15 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
         editable=frozenset(f.key for f in FIELDS if may_edit(f, on_record)),
         compares=marks.load_compares(session, applicant_id),
         materials=marks.load_materials(session, applicant_id),
-        conditions=conditions if conditions is not None else rules.prefill_conditions(values),
+        conditions=conditions if conditions is not None else as_marks(evidence.evidence),
         conditions_saved=conditions_saved,
         decision=latest_decision(session, applicant_id),
         reprint_needed=bool(applicant.reprint_needed),
         photo_bytes=(photo.normalized or photo.original) if photo else None,
         required_materials=tuple(guard.required_materials(session, values)),
         this_point=guard.point_context(session)[0],
+        evidence=evidence.evidence,
+        suggestion=evidence.suggestion,
     )
 
 
@@ -213,7 +220,8 @@ def save_check(
         changes += marks.save_compares(session, applicant_id, data.compares, stamp)
         changes += marks.save_materials(session, applicant_id, data.materials, stamp)
         if data.conditions is not None:
-            changes += marks.save_conditions(session, applicant_id, data.conditions, stamp)
+            evidence = applicant_conditions(session, applicant_id).evidence
+            changes += marks.save_conditions(session, applicant_id, data.conditions, stamp, evidence)
         if rules.needs_reopen_reason(status):
             event("reopen", old=status.value, detail=data.reopen_reason.strip())
             changes += 1

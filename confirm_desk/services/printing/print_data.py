@@ -70,6 +70,9 @@ def load_decisions(session: Session, ids: Sequence[int]) -> dict[int, PrintedDec
     marks: dict[int, dict[int, ConditionMark]] = {}
     for c in session.scalars(select(ConditionCheck).where(ConditionCheck.applicant_id.in_(chunk))):
         marks.setdefault(c.applicant_id, {})[c.number] = ConditionMark(c.met, c.reason)
+    from confirm_desk.services.evidence.conditions import conditions_for
+
+    evidence = {a: found.evidence for a, found in conditions_for(session, chunk).items()}
     names = {d.operator for d in decisions.values()}
     display = {o.username.lower(): o.display_name for o in session.scalars(
         select(Operator).where(Operator.username.in_(names)))} if names else {}
@@ -83,6 +86,7 @@ def load_decisions(session: Session, ids: Sequence[int]) -> dict[int, PrintedDec
             conditions = tuple(ConditionMark(met, reason) for met, reason in json.loads(d.conditions or "[]"))
         else:
             conditions = ()
+        conditions = _with_evidence(conditions, evidence.get(applicant_id, []))
         if d is None:
             out[applicant_id] = PrintedDecision(conditions=conditions)
             continue
@@ -94,6 +98,21 @@ def load_decisions(session: Session, ids: Sequence[int]) -> dict[int, PrintedDec
             reason=d.reason,
         )
     return out
+
+
+def _with_evidence(conditions: tuple[ConditionMark, ...], evidence) -> tuple[ConditionMark, ...]:
+    """The form's conditions: what the clerk recorded, else what the evidence shows (with its numbers:
+    "培训学时 372/360"); conditions nobody judged stay blank."""
+    if not any(r.met is not None for r in evidence):
+        return conditions
+    out = []
+    for n in range(1, CONDITION_COUNT + 1):
+        mark = conditions[n - 1] if n <= len(conditions) else ConditionMark()
+        result = evidence[n - 1] if n <= len(evidence) else None
+        if mark.met is None and result is not None and result.met is not None:
+            mark = ConditionMark(result.met, result.reason)
+        out.append(mark)
+    return tuple(out)
 
 
 def _setting(session: Session, key: str) -> str:

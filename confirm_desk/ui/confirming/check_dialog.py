@@ -98,7 +98,8 @@ class CheckDialog(QDialog):
         self.header.setWordWrap(True)
         self.fields = FieldsPanel(s, points)
         self.materials = MaterialsBox(s.materials, s.required_materials)
-        self.conditions = ConditionsBox(condition_labels(), s.conditions, not s.conditions_saved)
+        self.conditions = ConditionsBox(condition_labels(), s.conditions, not s.conditions_saved,
+                                        evidence=s.evidence, suggestion=s.suggestion)
         self.decision = DecisionBox(material_labels())
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.domain.conditions import EVIDENCE_NUMBERS, ConditionResult, Suggestion
 from confirm_desk.domain.decisions import MET_LABEL, NOT_MET_LABEL, OUTCOMES, ConditionMark
 from confirm_desk.domain.statuses import Status
 from confirm_desk.ui.widgets.checklist import ChecklistBox
@@ -66,16 +68,26 @@ class ConditionsBox(QGroupBox):
     changed = Signal()
 
     def __init__(
-        self, labels: list[str], marks: list[ConditionMark], prefilled: bool, parent: QWidget | None = None
+        self, labels: list[str], marks: list[ConditionMark], prefilled: bool, parent: QWidget | None = None,
+        evidence: list[ConditionResult] | None = None, suggestion: Suggestion | None = None,
     ) -> None:
         super().__init__("注册条件具备情况" + ("（已按数据预填，请核对）" if prefilled else ""), parent)
         grid = QGridLayout(self)
         grid.setColumnStretch(2, 1)  # the reason box takes the width
         grid.setVerticalSpacing(2)
         self.rows: list[tuple[QButtonGroup, list[QRadioButton], QLineEdit]] = []
+        self.evidence = {r.number: r for r in evidence or ()}
+        self.evidence_labels: dict[int, QLabel] = {}
         for n, (label, mark) in enumerate(zip(labels, marks, strict=True), start=1):
             text = QLabel(f"{n}. {label}")
             text.setWordWrap(True)
+            result = self.evidence.get(n)
+            if result is not None and (result.met is not None or n in EVIDENCE_NUMBERS):
+                # The evidence in numbers under the condition's name (培训学时 312/360，差 48 学时).
+                text.setText(f"{n}. {label}<br><span style='color:#555'>证明材料：{result.label}　"
+                             f"{escape(result.reason)}</span>")
+                text.setObjectName(f"cond_{n}_evidence")
+                self.evidence_labels[n] = text
             group = QButtonGroup(self)
             met, not_met = QRadioButton(MET_LABEL), QRadioButton(NOT_MET_LABEL)
             met.setObjectName(f"cond_{n}_met")
@@ -94,9 +106,26 @@ class ConditionsBox(QGroupBox):
             reason.textChanged.connect(lambda _t: self.changed.emit())
             self.rows.append((group, [met, not_met], reason))
             self._sync(reason, not_met)
+        if suggestion is not None:
+            self.suggestion_label = QLabel(suggestion_text(suggestion))
+            self.suggestion_label.setObjectName("suggestion")
+            self.suggestion_label.setWordWrap(True)
+            grid.addWidget(self.suggestion_label, 2 * len(self.rows), 0, 1, 3)
+
+    def _overrides(self, not_met: QRadioButton) -> bool:
+        """True when the clerk's choice contradicts the evidence of this row (a reason is then required)."""
+        for number, (_group, (met, nm), _reason) in enumerate(self.rows, start=1):
+            if nm is not_met:
+                result = self.evidence.get(number)
+                chosen = True if met.isChecked() else (False if nm.isChecked() else None)
+                return (number in EVIDENCE_NUMBERS and result is not None and result.met is not None
+                        and chosen is not None and chosen != result.met)
+        return False
 
     def _sync(self, reason: QLineEdit, not_met: QRadioButton) -> None:
-        reason.setEnabled(not_met.isChecked() and self.isEnabled())
+        override = bool(self.evidence) and self._overrides(not_met)
+        reason.setPlaceholderText("与证明材料不同，请写明原因" if override else "不具备的原因")
+        reason.setEnabled((not_met.isChecked() or override) and self.isEnabled())
         self.changed.emit()
 
     def set_mark(self, number: int, met: bool | None, reason: str = "") -> None:
@@ -109,8 +138,17 @@ class ConditionsBox(QGroupBox):
         out = []
         for _group, (met, not_met), reason in self.rows:
             value = True if met.isChecked() else (False if not_met.isChecked() else None)
-            out.append(ConditionMark(value, reason.text().strip() if value is False else ""))
+            keep = value is False or (bool(self.evidence) and self._overrides(not_met))
+            out.append(ConditionMark(value, reason.text().strip() if keep else ""))
         return out
+
+
+def suggestion_text(s: Suggestion) -> str:
+    """The desk's suggested conclusion, said as a suggestion."""
+    category = f"（{s.category}）" if s.category else ""
+    reasons = "；".join(s.reasons)
+    detail = "：" + escape(reasons) if reasons else ""
+    return f"建议结论：<b>{s.conclusion}{category}</b>{detail}（仅供参考，以注册机构结论为准）"
 
 
 class DecisionBox(QGroupBox):

@@ -72,6 +72,12 @@ class WorkflowMixin:
 
         self._show_dialog(StaffImportDialog(self.store, self.operator, self.runner, self))
 
+    def import_evidence(self: MainWindow) -> None:
+        from confirm_desk.ui.evidence.import_dialog import EvidenceImportDialog
+
+        self._show_dialog(EvidenceImportDialog(self.store, self.operator, self.runner, self,
+                                               imported=lambda _r: self.reload()))
+
     def show_coverage(self: MainWindow) -> None:
         from confirm_desk.ui.coverage.view import CoverageView
 

@@ -1,0 +1,1 @@
+"""Evidence for the registration conditions: importing training hours, assessments and contracts."""

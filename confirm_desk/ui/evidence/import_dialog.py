@@ -1,0 +1,105 @@
+"""Choosing an evidence file (培训学时 / 年度考核 / 聘用合同) and importing it as a job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from confirm_desk.domain.evidence_fields import KIND_LABELS
+from confirm_desk.services.importing.applicants import ImportResult
+from confirm_desk.store.db import Store
+from confirm_desk.ui.importing.result_dialog import ImportResultDialog
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops.evidence import import_evidence_job
+from confirm_desk.ui.widgets.messages import show_error
+
+SHEET_FILTER = "表格 (*.xlsx *.xls *.csv);;所有文件 (*)"
+HINTS = {
+    "hours": "需要的列：身份证号码；年度或培训日期；学时或学分（学分按“首选项 → 规则”中的折算换成学时）；"
+             "可有姓名、培训项目。同一人同一年度/日期和项目再次导入会更新。",
+    "assessments": "需要的列：身份证号码、考核年度、考核结果（优秀、合格、基本合格、不合格、不定等次；"
+                   "“称职”等按合格等次认）。同一人同一年度再次导入会更新。",
+    "contracts": "需要的列：身份证号码、合同起始日期、合同终止日期（或一列“聘期”：2021.09.01-2026.08.31；"
+                 "无固定期限写“无固定期限”）。带合同列的教职工名单也可以直接导入。",
+}
+
+
+class EvidenceImportDialog(QDialog):
+    """`EvidenceImportDialog(store, operator, runner)`; `imported(result)` runs after a successful import."""
+
+    def __init__(self, store: Store, operator: str, runner: JobRunner, parent: QWidget | None = None,
+                 imported: Callable[[ImportResult], None] | None = None, kind: str = "hours") -> None:
+        super().__init__(parent)
+        self.store, self.operator, self.runner, self.imported = store, operator, runner, imported
+        self.result: ImportResult | None = None
+        self.result_dialog: ImportResultDialog | None = None
+        self.setWindowTitle("导入注册条件证明材料")
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("evidence_kind")
+        for key, label in KIND_LABELS.items():
+            self.kind_box.addItem(label, key)
+        self.kind_box.setCurrentIndex(max(self.kind_box.findData(kind), 0))
+        self.file_edit = QLineEdit(placeholderText=".xlsx / .xls / .csv")
+        browse = QPushButton("选择文件…")
+        browse.clicked.connect(self._choose)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("材料类型", self.kind_box)
+        form.addRow("文件", file_row)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.kind_box.currentIndexChanged.connect(lambda _i: self.hint.setText(HINTS[self.kind()]))
+        self.hint.setText(HINTS[self.kind()])
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok | cancel)
+        buttons.button(ok).setText("开始导入")
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(buttons)
+        self.resize(640, 200)
+
+    def kind(self) -> str:
+        return str(self.kind_box.currentData())
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"选择{KIND_LABELS[self.kind()]}文件", "", SHEET_FILTER)
+        if path:
+            self.file_edit.setText(path)
+
+    def start(self) -> None:
+        text = self.file_edit.text().strip()
+        path = Path(text)
+        if not text or not path.is_file():
+            show_error(self, "请选择要导入的文件。")
+            return
+        kind = self.kind()
+
+        def done(result: ImportResult) -> None:
+            self.result = result
+            self.accept()
+            self.result_dialog = ImportResultDialog(result, self.parentWidget())
+            self.result_dialog.setWindowTitle(f"{KIND_LABELS[kind]}导入结果 — {result.file}")
+            self.result_dialog.open()
+            if self.imported is not None:
+                self.imported(result)
+
+        self.runner.run(f"正在导入 {path.name}", import_evidence_job(self.store, kind, path, self.operator), done)
