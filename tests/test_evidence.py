@@ -227,3 +227,16 @@ def test_cli_import_and_show_json(people, db_url: str, tmp_path: Path, capsys) -
     assert main(["--db", db_url, "show", "2026330000001"]) == 0
     assert "建议结论：暂缓（学时不足）" in capsys.readouterr().out
     assert main(["--db", db_url, "evidence", "import", "hours", str(tmp_path / "none.xlsx")]) == 2
+
+
+def test_printed_form_carries_the_evidence(people, tmp_path: Path) -> None:
+    from confirm_desk.services.printing import write_pdf
+    from tests.printing_helpers import pdftotext
+
+    write = write_xlsx(tmp_path / "h.xlsx", [["身份证号码", "年度", "学时"], [A, 2023, 312]])
+    import_evidence(people, "hours", write)
+    with people.session() as session:
+        ids = dict(session.execute(__import__("sqlalchemy").text("select id_number, id from applicant")).all())
+        write_pdf(session, [ids[A]], "form", tmp_path / "form.pdf")
+    text = pdftotext(tmp_path / "form.pdf", "-f", "1", "-l", "1")
+    assert "培训学时 312/360" in text and "差 48 学时" in text

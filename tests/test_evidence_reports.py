@@ -9,13 +9,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from confirm_desk.domain.statuses import Status
+from confirm_desk.services.applicants.listing import resolve
+from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
 from confirm_desk.services.coverage.staff import import_staff
 from confirm_desk.services.evidence.importing import import_evidence
 from confirm_desk.services.reports.roster import write_roster
 from confirm_desk.services.reports.statistics import write_statistics
 from confirm_desk.store.models import Operator, applicant_table
 from tests.evidence_helpers import applicant_row, id_number, import_applicants_file, write_xlsx
-from tests.test_batch_export import decide
 
 TODAY = dt.date(2026, 11, 20)
 A, B, C, D, E, F, G = (id_number(n) for n in range(11, 18))
@@ -82,7 +83,10 @@ def test_statistics_from_staff_list_and_suggestions(store, tmp_path: Path) -> No
 
 def test_roster_opinion_filler_date_and_category(store, tmp_path: Path) -> None:
     build(store, tmp_path)
-    decide(store, "2026330000014", Status.REJECTED)
+    with store.session() as session:  # refused at the desk, conditions left as the evidence shows them
+        state = load_check(session, resolve(session, "2026330000014"))
+        save_check(session, state.applicant_id, CheckInput(outcome=Status.REJECTED, reason="原件不符"), "clerk",
+                   state.version)
     with store.session() as session:
         session.add(Operator(username="clerk", display_name="王老师", password_hash="x"))
     with store.session() as session:

@@ -151,9 +151,9 @@ def cycle_window(e: Evidence, rules: RuleSet, today: dt.date) -> tuple[dt.date |
         return e.last_registered_on, f"自上次注册 {e.last_registered_on.isoformat()}"
     if e.valid_until:
         start = add_months(e.valid_until, -12 * rules.cycle_years)
-        return start, f"自 {start.isoformat()}（注册有效期至 {e.valid_until.isoformat()} 前推 {rules.cycle_years} 年）"
+        return start, f"自 {start.isoformat()}"  # 注册有效期至 minus the cycle
     start = add_months(today, -12 * rules.cycle_years)
-    return start, f"上次注册日期未知，按近 {rules.cycle_years} 年（自 {start.isoformat()}）"
+    return start, f"近 {rules.cycle_years} 年"  # the last registration is not known
 
 
 def hours_in(training: Sequence[Training], start: dt.date | None, end: dt.date) -> float:
@@ -269,7 +269,7 @@ def condition_contract(e: Evidence, rules: RuleSet, today: dt.date) -> Condition
 def condition_on_post(e: Evidence) -> ConditionResult:
     """COND-6 from the staff list's 在岗 (Zhoushan 三(四)4)."""
     if e.on_post is None:
-        return ConditionResult(6, None, "不在教职工名单中，在岗情况待核")
+        return ConditionResult(6, None, "不在教职工名单中")
     if e.on_post:
         return ConditionResult(6, True, "教职工名单：在岗")
     why = f"（{e.off_post_reason}）" if e.off_post_reason else ""
