@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.domain.evidence_fields import KIND_LABELS
 from confirm_desk.services.importing.applicants import ImportResult
-from confirm_desk.store.db import Store
 from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops.evidence import import_evidence_job
 from confirm_desk.ui.widgets.messages import show_error
+
+if TYPE_CHECKING:  # widgets never reach the store themselves: the job from ui/ops does
+    from confirm_desk.store.db import Store
 
 SHEET_FILTER = "表格 (*.xlsx *.xls *.csv);;所有文件 (*)"
 HINTS = {
