@@ -240,3 +240,35 @@ def test_printed_form_carries_the_evidence(people, tmp_path: Path) -> None:
         write_pdf(session, [ids[A]], "form", tmp_path / "form.pdf")
     text = pdftotext(tmp_path / "form.pdf", "-f", "1", "-l", "1")
     assert "培训学时 312/360" in text and "差 48 学时" in text
+
+
+def test_wide_layouts_year_spans_and_contract_lengths(people, tmp_path: Path) -> None:
+    """Layouts schools keep: one column per year, a five-year total, a contract written as “3年”."""
+    assess = write_xlsx(tmp_path / "考核汇总.xlsx", [
+        ["序号", "姓名", "身份证号", "2021年度考核", "2022年度考核结果", "2023年", "2024年度", "2025年度等次"],
+        [1, "张三", A, "合格", "优秀", "合格", "合格", "称职"],
+        [2, "李四", B, "", "", "", "", "合格"],
+        [3, "王五", C, "合格", "良", "不合格", "不合格", ""],
+    ], title_rows=1)
+    result = import_evidence(people, "assessments", assess)
+    assert result.imported == 5 + 1 + 3
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(5, "2022年度考核结果", "良")]
+    hours = write_xlsx(tmp_path / "学分汇总.xlsx", [
+        ["身份证号码", "2022年学分", "2023年学分", "2024年学分"], [A, 100, 100, 112], [C, 10, "", "x"]])
+    result = import_evidence(people, "hours", hours)
+    assert result.imported == 4 and [(e.row, e.column) for e in result.errors] == [(3, "2024年学分")]
+    total = write_xlsx(tmp_path / "周期学时.xlsx", [["身份证号码", "周期", "累计学时"], [B, "2021-2025", 200]])
+    assert import_evidence(people, "hours", total).imported == 1
+    contracts = write_xlsx(tmp_path / "合同.xlsx", [["身份证号码", "聘用起始日期", "合同期限"],
+                                                  [A, "2024-09-01", "3年"]])
+    assert import_evidence(people, "contracts", contracts).imported == 1
+    with people.session() as session:
+        ids = dict(session.execute(__import__("sqlalchemy").text("select id_number, id from applicant")).all())
+        got = conditions_for(session, [ids[A], ids[B], ids[C]], TODAY)
+    a, b, c = got[ids[A]], got[ids[B]], got[ids[C]]
+    assert a.evidence[3].met is True and a.evidence[3].reason.startswith("2021–2025 年度考核 合格、优秀")
+    assert a.evidence[4].reason.startswith("培训学时 312/360，差 48 学时")
+    assert a.evidence[1].reason == "聘用合同 2024-09-01 至 2027-08-31，聘期 3 年（≥3 年）"
+    assert b.evidence[4].met is True and b.evidence[4].reason.startswith("培训学时 200/180（首次注册")
+    assert c.evidence[3].reason == "2023 年度考核 不合格；2024 年度考核 不合格"
+    assert (c.suggestion.conclusion, c.suggestion.category) == ("不合格", "连续两年及以上考核不合格")

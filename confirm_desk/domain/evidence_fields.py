@@ -22,7 +22,8 @@ _NAME = EvidenceField("name", "姓名", aliases=("教师姓名", "职工姓名",
 
 TRAINING_FIELDS: tuple[EvidenceField, ...] = (
     _ID, _NAME,
-    EvidenceField("year", "年度", aliases=("培训年度", "学年", "年份", "培训年份", "学年度", "登记年度")),
+    EvidenceField("year", "年度", aliases=("培训年度", "学年", "年份", "培训年份", "学年度", "登记年度", "周期",
+                                         "注册周期", "培训周期", "统计周期", "起止年度")),
     EvidenceField("on", "培训日期", Kind.DATE,
                   ("培训时间", "日期", "完成日期", "结业日期", "获得时间", "登记日期", "完成时间", "认定日期")),
     EvidenceField("hours", "学时", aliases=("培训学时", "学时数", "继续教育学时", "完成学时", "课时", "获得学时")),
@@ -54,7 +55,7 @@ _MEANINGS: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] =
         ("id_number", ("身份",), ()), ("id_number", ("证件", "号"), ()),
         ("credits", ("学分",), ()), ("hours", ("学时",), ()),
         ("on", ("日期",), ()), ("on", ("时间",), ("学时",)),
-        ("year", ("年度",), ()), ("year", ("年份",), ()),
+        ("year", ("年度",), ()), ("year", ("年份",), ()), ("year", ("周期",), ()),
         ("course", ("项目",), ()), ("course", ("课程",), ()), ("name", ("姓名",), ()),
     ),
     "assessments": (
@@ -118,14 +119,55 @@ OPEN_ENDED_WORDS = ("无固定期限", "长期", "无期限")
 MAX_HOURS = 2000
 
 
-def parse_year(text: str) -> int | None:
-    """A year as 2023, 2023年, 2023年度, 2023.0; None otherwise."""
+_YEAR = r"(\d{4})(?:\.0+)?\s*(?:年度?|学年度?)?"
+_YEAR_RANGE = re.compile(rf"{_YEAR}(?:\s*(?:-|—|–|~|\uff5e|至|到)\s*{_YEAR})?")
+
+
+def parse_year_range(text: str) -> tuple[int, int] | None:
+    """2023 / 2023年度 → (2023, 2023); 2021-2025 / 2022—2023学年 → (2021, 2025); None otherwise."""
     value = to_halfwidth(str(text or "")).strip()
-    m = re.fullmatch(r"(\d{4})(?:\.0+)?\s*(?:年度?|学年度?)?", value)
+    m = _YEAR_RANGE.fullmatch(value)
     if m is None:
         return None
-    year = int(m[1])
-    return year if 1980 <= year <= 2100 else None
+    start = int(m[1])
+    end = int(m[2]) if m[2] else start
+    if not (1980 <= start <= end <= 2100):
+        return None
+    return start, end
+
+
+def parse_year(text: str) -> int | None:
+    """A single year as 2023, 2023年, 2023年度, 2023.0; None otherwise."""
+    found = parse_year_range(text)
+    return found[0] if found is not None and found[0] == found[1] else None
+
+
+_WIDE = re.compile(r"(\d{4})(?:年度?|学年度?)?(.*)")
+
+
+def wide_field(kind: str, header: str) -> EvidenceField | None:
+    """A column named by a year (“2023年度考核”, “2022年学时”, “2024学分”): one value per person and year, the
+    wide layout schools often keep. None for any other header."""
+    text = re.sub(r"[（(].*?[）)]", "", normalize_header(header))
+    m = _WIDE.fullmatch(text)
+    if m is None or not 1980 <= int(m[1]) <= 2100:
+        return None
+    rest = m[2]
+    if kind == "assessments" and (not rest or any(w in rest for w in ("考核", "结果", "等次", "等级"))):
+        key = "result"
+    elif kind == "hours" and "学分" in rest:
+        key = "credits"
+    elif kind == "hours" and (not rest or any(w in rest for w in ("学时", "培训", "继续教育"))):
+        key = "hours"
+    else:
+        return None
+    return EvidenceField(f"wide:{m[1]}:{key}", header)
+
+
+def parse_duration_years(text: str) -> int | None:
+    """A contract term written as a length: 3年, 5 年 → 3, 5."""
+    m = re.fullmatch(r"(\d{1,2})\s*年", to_halfwidth(str(text or "")).strip())
+    return int(m[1]) if m else None
 
 
 def parse_amount(text: str) -> float | None:

@@ -8,6 +8,7 @@ year; ID number). A contract file may be the staff list itself when it carries c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -26,9 +27,13 @@ from confirm_desk.domain.evidence_fields import (
     header_lookup,
     normalize_result,
     parse_amount,
+    parse_duration_years,
     parse_year,
+    parse_year_range,
     split_term,
+    wide_field,
 )
+from confirm_desk.domain.retirement import add_months
 from confirm_desk.domain.text import clean_text, parse_date
 from confirm_desk.services import audit
 from confirm_desk.services.importing.applicants import ImportResult
@@ -67,14 +72,15 @@ def locate_header(kind: str, rows: list[list[object]], file_name: str) -> Header
         columns: dict[int, EvidenceField] = {}
         labels: dict[int, str] = {}
         for col, cell in enumerate(row):
-            f = lookup(clean_text(cell))
+            f = wide_field(kind, clean_text(cell)) or lookup(clean_text(cell))
             if f is not None and f not in columns.values():
                 columns[col], labels[col] = f, clean_text(cell)
         present = {f.key for f in columns.values()}
         if "id_number" not in present:
             continue
         header = HeaderMap(index, columns, labels)
-        if all(present & set(group) for group in REQUIRED_ANY[kind]):
+        wide = any(k.startswith("wide:") for k in present)
+        if wide or all(present & set(group) for group in REQUIRED_ANY[kind]):
             return header
         best = best or (index, header)
     if best is not None:
@@ -95,13 +101,15 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
     n = len(table.kept)
     keys = [f.key for f in KINDS[kind]]
     columns = {k: table.values.get(k, [""] * n) for k in keys}
+    wide = {col: f.key for col, f in header.columns.items() if f.key.startswith("wide:")}
+    make_row = {"hours": _hours_row, "assessments": _assessment_row, "contracts": _contract_row}[kind]
     seen: dict[tuple, int] = {}
     parsed: list[dict] = []
     for pos in range(n):
         values = {k: columns[k][pos] for k in keys}
 
-        def note(key: str, message: str, pos: int = pos, values: dict = values) -> None:
-            col = header.col_of(key)
+        def note(key: str, message: str, pos: int = pos, values: dict = values, at: dict | None = None) -> None:
+            col = (at or {}).get(key, header.col_of(key))
             if col is None:  # a group's column the file lacks: name the first one it has
                 col = next(iter(header.columns))
             table.note(pos, col, str(values.get(key, "")), message)
@@ -112,22 +120,47 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
                 note("id_number", "“身份证号码”不能为空")
         elif not idnumbers.has_valid_shape(id_number):
             note("id_number", "身份证号码应为18位：17位数字加1位校验码（数字或X）")
-        row = {"id_number": id_number, "name": values.get("name", "")}
-        {"hours": _hours_row, "assessments": _assessment_row, "contracts": _contract_row}[kind](values, row, note)
+        row_failed = _has_error(table, pos, 0)
+        records = []
+        for variant, at in _variants(values, wide, table.values, pos):
+            mark = len(table.notes.get(pos, ()))
+            row = {"id_number": id_number, "name": values.get("name", "")}
+            make_row(variant, row, lambda key, message, v=variant, a=at: note(key, message, values=v, at=a))
+            if not _has_error(table, pos, mark):
+                records.append(row)
         problems = table.problems(pos, header, file_name) if pos in table.notes else []
         result.warnings += [p for p in problems if p.level != "error"]
-        errors = [p for p in problems if p.level == "error"]
-        row_number = table.kept[pos][0]
-        key = tuple(row[k] for k in _KEYS[kind])
-        if not errors and key in seen:
-            errors.append(RowError(file_name, row_number, header.labels[header.col_of("id_number")], id_number,
-                                   f"与第 {seen[key]} 行重复（同一人、同一{_same_what(kind)}），本行未导入"))
-        if errors:
-            result.errors += errors
+        result.errors += [p for p in problems if p.level == "error"]
+        if row_failed:
             continue
-        seen[key] = row_number
-        parsed.append(row)
+        row_number = table.kept[pos][0]
+        for row in records:
+            key = tuple(row[k] for k in _KEYS[kind])
+            if key in seen:
+                result.errors.append(RowError(
+                    file_name, row_number, header.labels[header.col_of("id_number")], id_number,
+                    f"与第 {seen[key]} 行重复（同一人、同一{_same_what(kind)}），本行未导入"))
+                continue
+            seen[key] = row_number
+            parsed.append(row)
     return parsed, result
+
+
+def _has_error(table, pos: int, since: int) -> bool:
+    return any(level == "error" for *_, level in table.notes.get(pos, ())[since:])
+
+
+def _variants(values: dict, wide: dict[int, str], columns: dict[str, list[str]], pos: int):
+    """One record per line; in the wide layout one per year column that has a value (“2023年度考核”: 合格)."""
+    if not wide:
+        yield values, {}
+        return
+    for col, key in wide.items():
+        cell = columns[key][pos]
+        if not cell:
+            continue
+        _, year, field_key = key.split(":")
+        yield {**values, "year": year, field_key: cell}, {"year": col, field_key: col}
 
 
 def _same_what(kind: str) -> str:
@@ -136,17 +169,18 @@ def _same_what(kind: str) -> str:
 
 def _hours_row(values: dict, row: dict, note) -> None:
     year_text, day_text = values.get("year", ""), values.get("on", "")
-    year = parse_year(year_text) if year_text else None
+    span = parse_year_range(year_text) if year_text else None
+    year = span[1] if span else None  # a span (2021-2025 累计) counts in its last year
     day = parse_date(day_text) if day_text else None
     if year_text and year is None:
-        note("year", f"年度“{year_text}”应为一个年份（如 2023）")
+        note("year", f"年度“{year_text}”应为一个年份（如 2023，或 2021-2025）")
     elif day_text and day is None and year is None:
         note("on", f"培训日期“{day_text}”无法识别，又没有年度：无法判断是否在注册周期内")
     elif not year_text and not day_text:
         note("on" if "on" in values else "year", "年度和培训日期都为空：无法判断是否在注册周期内")
     row["year"] = year or (day.year if day else 0)
     row["on_date"] = day.isoformat() if day else ""
-    row["course"] = values.get("course", "")
+    row["course"] = values.get("course", "") or (f"{span[0]}–{span[1]} 合计" if span and span[0] != span[1] else "")
     hours_text, credits_text = values.get("hours", ""), values.get("credits", "")
     hours = parse_amount(hours_text) if hours_text else None
     credits = parse_amount(credits_text) if credits_text else None
@@ -183,6 +217,9 @@ def _contract_row(values: dict, row: dict, note) -> None:
     if start is None:
         key = "start" if "start" in values else "term"
         note(key, f"合同起始日期“{start_text}”无法识别" if start_text else "合同起始日期为空")
+    length = parse_duration_years(end_text or values.get("term", ""))
+    if start and length:  # 合同期限 “3年”: the day before the same date that many years on
+        end_text = (add_months(start, 12 * length) - dt.timedelta(days=1)).isoformat()
     open_ended = any(w in end_text for w in OPEN_ENDED_WORDS)
     end = None if open_ended or not end_text else parse_date(end_text)
     if end_text and not open_ended and end is None:
