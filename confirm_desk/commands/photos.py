@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from confirm_desk.commands.common import add_format, store_from
-
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
+from confirm_desk.services.photos.sources import PHOTO_SUFFIXES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -354,6 +354,7 @@ CASES: tuple[OfficeFile, ...] = (
                checks={"phone": "13800000000"}),
     OfficeFile("xlsx_error_cells.xlsx", 1, xlsx_error_cells, says=("#N/A", "#DIV/0!", "#REF!"), errors=3),
     OfficeFile("xlsx_styled_far_rows.xlsx", 4, xlsx_styled_far_rows),
+    OfficeFile("xls_error_cells.xls", 3, lambda p: xls_error_cells(p), says=("#N/A",), errors=1),
 )
 REFUSED: tuple[tuple[str, Callable[[Path], None], str], ...] = (
     ("ssml_entity_bomb.xls", ssml_entity_bomb, "实体"),
@@ -375,3 +376,73 @@ def build_corpus(folder: Path) -> Path:
 if __name__ == "__main__":
     out = build_corpus(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "office")
     print(f"{len(CASES) + len(REFUSED)} office files written to {out}")
+
+
+# ---- photos as they arrive ---------------------------------------------------------------------------------
+
+def photo_bytes(fmt: str = "JPEG", size: tuple[int, int] = (300, 410), seed: int = 1) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (230, 235, 240))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((size[0] // 4, size[1] // 5, size[0] * 3 // 4, size[1] * 3 // 5), fill=(200 - seed * 20, 160, 140))
+    out = io.BytesIO()
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def gbk_zip(path: Path, members: dict[str, bytes]) -> None:
+    """A zip as Chinese Windows zip tools write it: names in GBK bytes, no UTF-8 flag. The zip module would
+    flag any non-ASCII name as UTF-8, so each is written under an ASCII stand-in of the same byte length
+    and the bytes are swapped afterwards (names are not covered by the CRC)."""
+    swaps: list[tuple[bytes, bytes]] = []
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, (name, data) in enumerate(members.items()):
+            raw = name.encode("gbk")
+            stand_in = f"~{i:03d}~".encode().ljust(len(raw), b"_")
+            assert len(stand_in) == len(raw)
+            swaps.append((stand_in, raw))
+            archive.writestr(stand_in.decode(), data)
+    data = buf.getvalue()
+    for stand_in, raw in swaps:
+        assert data.count(stand_in) == 2  # the local header and the central directory
+        data = data.replace(stand_in, raw)
+    path.write_bytes(data)
+
+
+def big_phone_jpeg(path: Path, size: tuple[int, int] = (12_000, 9_000)) -> None:
+    """A 108-megapixel photo as a phone's main camera takes it (grey, so it is small on disk)."""
+    from PIL import Image
+
+    image = Image.new("L", size, 150)
+    image.paste(90, (size[0] // 3, size[1] // 4, size[0] * 2 // 3, size[1] * 3 // 4))
+    image.save(path, "JPEG", quality=60)
+
+
+def jpeg_bomb(path: Path, side: int = 60_000) -> None:
+    """A tiny JPEG whose header claims side × side pixels (3.6 gigapixels): a real bomb, refused."""
+    data = bytearray(photo_bytes("JPEG", (16, 16)))
+    at = data.index(b"\xff\xc0")  # SOF0: length(2) precision(1) height(2) width(2)
+    data[at + 5:at + 9] = side.to_bytes(2, "big") * 2
+    path.write_bytes(bytes(data))
+
+
+def xls_error_cells(path: Path) -> None:
+    """A legacy .xls (xlwt) with an error cell where the ID number should be."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("申请人")
+    for c, h in enumerate(HEADERS):
+        sheet.write(0, c, h)
+    for r, row in enumerate(values(), start=1):
+        for c, v in enumerate(row):
+            if (r, c) != (2, 4):
+                sheet.write(r, c, v)
+    sheet.row(2).set_cell_error(4, 0x2A)  # #N/A (xlwt knows it by code only)
+    book.save(str(path))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.text import compact_code
 from confirm_desk.services import audit
 from confirm_desk.services.photos.probe import probe_photo
 from confirm_desk.services.photos.sources import PhotoFile
@@ -31,6 +32,12 @@ class PhotoImportResult:
     warnings: list[PhotoError] = field(default_factory=list)
 
 
+def photo_key(stem: str) -> str:
+    """What a file name says about its applicant: full-width digits and letters made half-width (a name
+    typed with a Chinese input method), spaces and dashes dropped, upper case (330902…x)."""
+    return compact_code(stem)
+
+
 def attach_photo_files(
     session: Session,
     files: Sequence[PhotoFile],
@@ -41,8 +48,10 @@ def attach_photo_files(
     result = PhotoImportResult()
     t = applicant_table
     by_key: dict[str, tuple[int, str]] = {}
+    numbers: dict[int, str] = {}
     for row in session.execute(select(t.c.id, t.c.id_number, t.c.application_no)):
         by_key[row.application_no.upper()] = (row.id, row.application_no)
+        numbers[row.id] = row.application_no
         if row.id_number:
             by_key[row.id_number.upper()] = (row.id, row.application_no)
     # Only the digests: loading every stored photo's bytes (or one bind variable per applicant, past
@@ -51,17 +60,28 @@ def attach_photo_files(
         aid: digest for aid, digest in session.execute(select(Photo.applicant_id, Photo.original_sha256))
     }
     total = len(files)
-    for index, pf in enumerate(files):
-        if index % 50 == 0:
-            progress(index, total, f"正在处理照片 {index} / {total}")
+    groups: dict[int, list[PhotoFile]] = {}  # applicant -> the files naming it, in the order supplied
+    for pf in files:
         if pf.data is None:
             result.errors.append(PhotoError(pf.name, pf.problem))
             continue
-        match = by_key.get(pf.stem.strip().upper())
+        match = by_key.get(photo_key(pf.stem))
         if match is None:
             result.unmatched.append(pf.name)
             continue
-        applicant_id, application_no = match
+        groups.setdefault(match[0], []).append(pf)
+    for index, (applicant_id, group) in enumerate(groups.items()):
+        if index % 50 == 0:
+            progress(index, len(groups), f"正在处理照片 {index} / {len(groups)}")
+        application_no = numbers[applicant_id]
+        if len({hashlib.sha256(pf.data).digest() for pf in group}) > 1:  # the same file twice is no conflict
+            names = "、".join(pf.name for pf in group)
+            for pf in group:
+                result.errors.append(PhotoError(
+                    pf.name, f"报名号 {application_no} 的申请人有 {len(group)} 张不同的照片（{names}），"
+                             "均未关联：请只保留要用的一张后重新导入"))
+            continue
+        pf = group[0]
         probe = probe_photo(pf.data)
         if not probe.ok:
             result.errors.append(PhotoError(pf.name, probe.problem))

@@ -26,6 +26,7 @@ from confirm_desk.domain.photo_frame import (
     normal_rotation,
     whole_frame,
 )
+from confirm_desk.services.photos.decoding import HEIF_MISSING, SUPPORTED_FORMATS, SUPPORTED_TEXT, open_image
 
 TARGET = (TARGET_W, TARGET_H)
 DEFAULT_MAX_BYTES = 60 * 1024
@@ -63,22 +64,20 @@ def _refusals() -> Iterator[None]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoRefused(BOMB_MESSAGE) from exc
     except Image.UnidentifiedImageError as exc:
-        raise PhotoRefused("不是可识别的图片文件（支持 JPEG、PNG、BMP）") from exc
+        raise PhotoRefused(str(exc) if HEIF_MISSING in str(exc) else f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）"
+                           ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise PhotoRefused(f"图片文件已损坏或不完整（{exc}）") from exc
 
 
 def _open(data: bytes):
     """The image (header read only) and the transpose steps that make it upright."""
-    from PIL import Image
-
     if not data:
         raise PhotoRefused("照片文件为空（0 字节）")
-    image = Image.open(io.BytesIO(data))
-    if Image.MAX_IMAGE_PIXELS and image.width * image.height > Image.MAX_IMAGE_PIXELS:
-        raise PhotoRefused(BOMB_MESSAGE)
-    if image.format not in ("JPEG", "MPO", "PNG", "BMP"):
-        raise PhotoRefused(f"不支持的图片格式 {image.format}（支持 JPEG、PNG、BMP）")
+    image = open_image(data)  # decoding.py: a phone's 108 MP JPEG opens (decoded reduced), bombs do not
+    if image.format not in SUPPORTED_FORMATS:
+        image.close()
+        raise PhotoRefused(f"不支持的图片格式 {image.format}（支持 {SUPPORTED_TEXT}）")
     try:
         orientation = int(image.getexif().get(0x0112, 1) or 1)
     except Exception:  # a broken EXIF block is not a broken photo

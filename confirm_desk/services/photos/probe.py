@@ -1,10 +1,11 @@
-"""Is a photo usable? A fast decode (JPEG draft mode) that catches corrupt and truncated files."""
+"""Is a photo usable? A fast decode (JPEG draft mode) that catches corrupt and truncated files, with the same
+opener the normaliser uses (decoding.py): what is accepted here can be normalised later."""
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
+
+from confirm_desk.services.photos.decoding import HEIF_MISSING, SUPPORTED_FORMATS, SUPPORTED_TEXT, open_image
 
 TARGET_SIZE = (114, 156)  # CONF-7
 
@@ -24,20 +25,22 @@ def probe_photo(data: bytes) -> ProbeResult:
     if not data:
         return ProbeResult(False, problem="照片文件为空（0 字节）")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                fmt = image.format or ""
-                size = image.size
-                if _orientation(image) in (5, 6, 7, 8):  # stored sideways: upright it is the other way
-                    size = (size[1], size[0])
-                image.draft("RGB", TARGET_SIZE)
-                image.load()
+        with open_image(data) as image:  # decoding.py: the normaliser's own opener
+            fmt = image.format or ""
+            if fmt not in SUPPORTED_FORMATS:
+                return ProbeResult(False, format=fmt, problem=f"不支持的图片格式 {fmt}（支持 {SUPPORTED_TEXT}）")
+            size = image.size
+            if _orientation(image) in (5, 6, 7, 8):  # stored sideways: upright it is the other way
+                size = (size[1], size[0])
+            image.draft("RGB", TARGET_SIZE)  # JPEG: decoded at 1/8 scale (a 108 MP photo costs ~2 MP)
+            image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return ProbeResult(False, problem="图片像素过多（疑似“解压炸弹”），已拒绝")
-    except Image.UnidentifiedImageError:
-        return ProbeResult(False, problem="不是可识别的图片文件")
-    except (OSError, SyntaxError, ValueError) as exc:
+    except Image.UnidentifiedImageError as exc:
+        if HEIF_MISSING in str(exc):
+            return ProbeResult(False, format="HEIF", problem=HEIF_MISSING)
+        return ProbeResult(False, problem=f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）")
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return ProbeResult(False, problem=f"图片文件已损坏或不完整（{exc}）")
     width, height = size
     problem = ""

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from confirm_desk.domain.errors import FileRefused
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jfif", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif"}
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # a phone photo is < 15 MB; more is not a photo we want in the store
 # Photos hardly compress (JPEG ~1:1, a plain BMP ~1:20): many members inflating 1000:1 would fill memory.
 MAX_RATIO = 100
@@ -71,8 +71,28 @@ def _from_folder(folder: Path) -> Iterator[PhotoFile]:
         yield _read_file(path, str(path.relative_to(folder)))
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's real name. Without the UTF-8 flag (bit 11) the zip module decodes names as cp437, but
+    zip tools on Chinese Windows (the built-in one, WinRAR, 360压缩, 好压) write them in GBK: undo cp437 and
+    read the bytes as UTF-8 (tools that omit the flag) or else GB18030."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:
+            raw = b""
+        if raw and not raw.isascii():
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    name = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+    return name.replace("\\", "/")
+
+
 def _unsafe_member(info: zipfile.ZipInfo) -> str:
-    name = info.filename.replace("\\", "/")
+    name = member_name(info)
     parts = PurePosixPath(name).parts
     if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts:
         return "路径越出压缩包（含 ../ 或绝对路径），已拒绝"
@@ -92,10 +112,10 @@ def _from_zip(path: Path) -> Iterator[PhotoFile]:
         raise FileRefused(f"无法打开压缩包“{path.name}”：文件已损坏或不是 zip 格式") from exc
     with archive:
         members = [i for i in archive.infolist() if not i.is_dir()
-                   and PurePosixPath(i.filename.replace("\\", "/")).suffix.lower() in PHOTO_SUFFIXES]
+                   and PurePosixPath(member_name(i)).suffix.lower() in PHOTO_SUFFIXES]
         _refuse_too_much(path, [i.file_size for i in members if not _unsafe_member(i)])
         for info in members:
-            name = info.filename.replace("\\", "/")
+            name = member_name(info)
             stem = PurePosixPath(name).stem
             problem = _unsafe_member(info)
             if problem:

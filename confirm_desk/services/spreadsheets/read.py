@@ -164,6 +164,8 @@ def _read_workbook(path: Path, kind: str) -> Rows:
             raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
         rows = Rows(sheet.to_python(skip_empty_area=False), kind=kind)
         merges = sheet.merged_cell_ranges or []
+        if kind == "xls":
+            errors = _xls_error_cells(path, sheet.name)
     except FileRefused:
         raise
     except Exception as exc:  # calamine raises its own error types for every broken-file case
@@ -176,6 +178,31 @@ def _read_workbook(path: Path, kind: str) -> Rows:
     for (r0, c0), (r1, c1) in merges[:100_000]:
         _apply_merge(rows, r0, c0, r1, c1)
     return rows
+
+
+def _xls_error_cells(path: Path, sheet_name: str) -> list[tuple[int, int, str]]:
+    """Error cells of a legacy .xls sheet (calamine gives them as ""), read with xlrd; [] when it cannot."""
+    if path.stat().st_size > 40 * 1024 * 1024:
+        return []
+    try:
+        import xlrd
+        from xlrd.biffh import XL_CELL_ERROR, error_text_from_code
+
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            sheet = book.sheet_by_name(sheet_name)
+            found = []
+            for r in range(sheet.nrows):
+                types = sheet.row_types(r)
+                if XL_CELL_ERROR in types:
+                    values = sheet.row_values(r)
+                    found += [(r, c, error_text_from_code.get(values[c], "#VALUE!"))
+                              for c, t in enumerate(types) if t == XL_CELL_ERROR]
+            return found
+        finally:
+            book.release_resources()
+    except Exception:  # xlrd is only a second look: calamine has read the file
+        return []
 
 
 def _apply_merge(rows: Rows, r0: int, c0: int, r1: int, c1: int) -> None:
