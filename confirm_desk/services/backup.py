@@ -17,12 +17,14 @@ from sqlalchemy import make_url
 from confirm_desk.domain.errors import FileRefused, KnownError
 from confirm_desk.paths import migrations_dir
 from confirm_desk.services.output_files import atomic_output, private_dir
+from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.store.db import Store
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Tables every store has had since the first revision; later ones are added by migrating after a restore.
 CORE_TABLES = frozenset({"alembic_version", "applicant", "photo", "audit_event", "batch"})
+BACKUP_STEP_PAGES = 2048  # pages copied per step (8 MB at 4 KB pages): progress, and other seats get a turn
 DAILY_NAME = re.compile(r"^confirm_desk-(\d{4}-\d{2}-\d{2})\.sqlite3$")
 
 
@@ -67,19 +69,24 @@ def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connect
         yield conn
 
 
-def _online_copy(source: Path, target: Path) -> None:
+def _pages(progress: ProgressFn, text: str):
+    """SQLite's backup progress (status, remaining, total pages) as our progress callback."""
+    return lambda _status, remaining, total: progress(total - remaining, total, text)
+
+
+def _online_copy(source: Path, target: Path, progress: ProgressFn = no_progress) -> None:
     """SQLite's backup API: one consistent snapshot even while other connections write (WAL)."""
     # Never a half-written file under the real name (output_files.atomic_output: temp beside it, fsync, rename).
     with atomic_output(target, make_parents=True) as partial:
         try:
             with _connect(source) as src, _connect(partial) as dst:
-                src.backup(dst)
+                src.backup(dst, pages=BACKUP_STEP_PAGES, progress=_pages(progress, "正在复制数据库…"))
                 dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
         finally:
             partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
 
 
-def backup(store: Store, out_path: Path | str) -> BackupInfo:
+def backup(store: Store, out_path: Path | str, progress: ProgressFn = no_progress) -> BackupInfo:
     """Copy the running store to `out_path` (a folder gets a dated file name; a name ending in a path
     separator is a folder, created when missing); user-only permissions."""
     source = sqlite_file(store.url)
@@ -89,7 +96,7 @@ def backup(store: Store, out_path: Path | str) -> BackupInfo:
     if out.is_dir():
         out = out / f"confirm_desk-{dt.datetime.now():%Y-%m-%d-%H%M%S}.sqlite3"
     try:
-        _online_copy(source, out)
+        _online_copy(source, out, progress)
     except (sqlite3.Error, OSError) as exc:
         log.exception("backup to %s failed", out)
         raise KnownError(f"备份失败（{out}）：{_plain(exc)}") from exc
@@ -131,13 +138,15 @@ def inspect_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, path.stat().st_size, applicants, photos, revision[0])
 
 
-def restore(store_url: str, in_path: Path, *, safety_folder: Path | None = None) -> RestoreInfo:
+def restore(store_url: str, in_path: Path, *, safety_folder: Path | None = None,
+            progress: ProgressFn = no_progress) -> RestoreInfo:
     """Replace the store with a backup: check the backup, keep a safety copy of the store, then copy in.
 
     The copy goes through SQLite's backup API into the store file, so it is one transaction: another
     program with the store open waits for it (busy timeout) instead of reading half a store.
     """
     target = sqlite_file(store_url)
+    progress(0, 0, "正在检查备份文件…")
     restored = inspect_backup(Path(in_path))  # refused here: nothing has been touched yet
     if restored.path.resolve() == target.resolve():
         raise FileRefused("不能用数据库文件本身来恢复它自己")
@@ -153,6 +162,7 @@ def restore(store_url: str, in_path: Path, *, safety_folder: Path | None = None)
         _private_file(target)
     try:
         with _connect(restored.path, read_only=True) as src, _connect(target) as dst:
+            progress(0, 0, "正在恢复数据库…")  # one step: the store is never seen half restored
             src.backup(dst)
     except (sqlite3.Error, OSError) as exc:
         log.exception("restore from %s failed", in_path)

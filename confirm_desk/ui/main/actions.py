@@ -52,6 +52,9 @@ def build_actions(self: MainWindow) -> None:
     self.act_normalize_all = action("规范全部照片…", lambda: self.normalize(None))
     self.act_full_ids = action("显示完整证件号码", self._toggle_full_ids)
     self.act_full_ids.setCheckable(True)
+    self.act_backup = action("备份数据…", lambda: self.backup_data())
+    self.act_restore = action("从备份恢复…（管理员）", lambda: self.restore_data())
+    self.act_restore.setEnabled(bool(self.account and self.account.is_admin))
     self.act_quit = action("退出", self.close, QKeySequence.StandardKey.Quit)
     self.act_prefs = action("首选项…", self.edit_preferences, "Ctrl+,")
     self.act_help = action("使用说明", self.show_help, QKeySequence.StandardKey.HelpContents)
@@ -64,6 +67,9 @@ def build_actions(self: MainWindow) -> None:
     for act in (self.act_export_batch, self.act_export_roster, self.act_export_stats, self.act_export_day):
         menu.addAction(act)
     self.file_menu = menu
+    menu.addSeparator()
+    menu.addAction(self.act_backup)
+    menu.addAction(self.act_restore)
     menu.addSeparator()
     menu.addAction(self.act_quit)
     self.edit_menu = self.menuBar().addMenu("编辑(&E)")

@@ -281,6 +281,17 @@ class MainWindow(WorkflowMixin, QMainWindow):
 
         self.runner.run(f"正在导入 {file.name}", work, done)
 
+    # --- backup and restore --------------------------------------------------------------
+    def backup_data(self, out=None) -> None:
+        from confirm_desk.ui.backup.actions import backup_now
+
+        backup_now(self, self.store, self.account, self.runner, self.preferences.value("backup_folder"), out)
+
+    def restore_data(self, path=None) -> None:
+        from confirm_desk.ui.backup.actions import restore_from
+
+        restore_from(self, self.store, self.account, self.runner, path, on_restored=self.reload)
+
     # --- preferences and help ------------------------------------------------------------
     def edit_preferences(self) -> None:
         from confirm_desk.ui.settings.preferences_dialog import PreferencesDialog
