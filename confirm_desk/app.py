@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.excepthook = excepthook
     try:
-        store = open_demo_ready_store()
+        store = open_store_for_start()
     except KnownError as err:
         show_error(None, err.message, "无法启动")
         return 2
@@ -68,7 +68,9 @@ def log_in_and_open(store):
         FirstRunDialog(store, login.account).exec()  # 以后再说 is allowed: asked again next start
     preferences = PreferencesStore(store)
     daily_backup(store, preferences.value("backup_folder"), preferences.value("backup_keep"))
-    return MainWindow(store, login.account, idle_minutes=preferences.value("idle_lock_minutes"))
+    demo = open_demo_store(store)  # accounts and preferences stay in the real store
+    return MainWindow(demo or store, login.account, idle_minutes=preferences.value("idle_lock_minutes"),
+                      home=store)
 
 
 def daily_backup(store, folder: str, keep: int):
@@ -87,25 +89,37 @@ def daily_backup(store, folder: str, keep: int):
 
 
 def build_main_window(account=None):
-    """The main window over the default store (benchmarks and screenshots skip the log-in)."""
+    """The main window over the default store, or the demo store before real work started (benchmarks and
+    screenshots skip the log-in)."""
     from confirm_desk.ui.main.window import MainWindow
 
-    return MainWindow(open_demo_ready_store(), account)
+    store = open_store_for_start()
+    return MainWindow(open_demo_store(store) or store, account, home=store)
 
 
-def open_demo_ready_store():
-    """Open the store (filled with the demo set when empty)."""
-    from confirm_desk.services.applicants.demo import fill_demo
-    from confirm_desk.services.applicants.listing import count_all
+def open_store_for_start():
+    """The real store (migrated); the demo data never goes into it."""
     from confirm_desk.store.db import open_store
 
-    store = open_store()
-    with store.session() as session:
-        empty = count_all(session) == 0
-    if empty and store.is_sqlite:  # a shared server's store is real from the start: no demo data there
-        log.info("empty store: filling the demo data set")
-        fill_demo(store, DEMO_COUNT)
-    return store
+    return open_store()
+
+
+def open_demo_store(real):
+    """The demo store (filled on first use) while the real SQLite store has seen no real work; else None.
+    A shared server's store is real from the start: no demo there."""
+    from confirm_desk.paths import demo_db_url
+    from confirm_desk.services.applicants.demo import fill_demo, real_work_started
+    from confirm_desk.store.db import open_store
+
+    if not real.is_sqlite:
+        return None
+    with real.session() as session:
+        if real_work_started(session):
+            return None
+    demo = open_store(demo_db_url())
+    if fill_demo(demo, DEMO_COUNT) is not None:
+        log.info("demo store filled with the demo data set")
+    return demo
 
 
 if __name__ == "__main__":

@@ -38,6 +38,11 @@ def default_db_url() -> str:
     return os.environ.get("CONFIRM_DESK_DB") or f"sqlite:///{data_dir() / 'confirm_desk.sqlite3'}"
 
 
+def demo_db_url() -> str:
+    """The demo data's own store beside the real one: demo people never mix with real work."""
+    return f"sqlite:///{data_dir() / 'demo.sqlite3'}"
+
+
 def bundle_root() -> Path:
     """The folder holding `resources/`, `forms/` and `confirm_desk/`: the checkout, or PyInstaller's
     `_internal` folder (`sys._MEIPASS`) in the frozen build. Never the current directory."""

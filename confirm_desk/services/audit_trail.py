@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "photo_attach": "附加照片",
     "photo_normalize": "规范照片",
     "demo": "生成演示数据",
+    "real_work": "开始正式工作",
     "backup": "备份",
     "restore": "恢复备份",
     "override": "越过检查确认",

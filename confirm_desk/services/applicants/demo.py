@@ -1,6 +1,9 @@
 """Our own generator of realistic, fictional applicants (valid ID numbers, photos drawn here).
 
 It never reads ../shared: the demo must work on a machine that has only this repository.
+
+The demo data lives in its own store (paths.demo_db_url), never in the real one. The desk shows it until
+real work starts: the first real import, or 开始正式工作 (`start_real_work`, a mark in the real store).
 """
 
 from __future__ import annotations
@@ -175,3 +178,27 @@ def fill_demo(store: Store, count: int = 200, progress: ProgressFn = no_progress
         batch.row_count = result.imported
         audit.record(session, "demo", "demo", detail=result.summary())
     return result
+
+
+REAL_WORK_KEY = "real_work_started"  # a row of the real store's setting table (not a preference)
+
+
+def real_work_started(session) -> bool:
+    """The real store is in use: it holds applicants, or the clerk chose 开始正式工作."""
+    from sqlalchemy import func, select
+
+    from confirm_desk.store.models import Setting, applicant_table
+
+    if session.get(Setting, REAL_WORK_KEY) is not None:
+        return True
+    return bool(session.scalar(select(func.count()).select_from(applicant_table)))
+
+
+def start_real_work(session, operator: str) -> None:
+    """From now on the desk opens the real store (audited once)."""
+    from confirm_desk.services import audit
+    from confirm_desk.store.models import Setting, utcnow
+
+    if session.get(Setting, REAL_WORK_KEY) is None:
+        session.add(Setting(key=REAL_WORK_KEY, value=utcnow().isoformat()))
+        audit.record(session, "real_work", operator, detail="不再显示演示数据")

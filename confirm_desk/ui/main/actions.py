@@ -37,8 +37,11 @@ def build_actions(self: MainWindow) -> None:
     self.act_conflicts = action("处理导入冲突…", self.review_conflicts)
     self.act_export_roster = action("导出花名册…", lambda: self.export_sheet("roster"))
     self.act_export_stats = action("导出统计表…", lambda: self.export_sheet("stats"))
-    self.act_import_staff = action("导入教职工名单…", self.import_staff)
-    self.act_import_evidence = action("导入证明材料（学时、考核、合同）…", self.import_evidence)
+    self.act_import_staff = action("导入教职工名单…", lambda: self.in_real_store(lambda w: w.import_staff()))
+    self.act_import_evidence = action("导入证明材料（学时、考核、合同）…",
+                                      lambda: self.in_real_store(lambda w: w.import_evidence()))
+    self.act_start_real = action("开始正式工作…", lambda: self.start_real_work())
+    self.act_start_real.setVisible(False)  # shown in demo mode only
     self.act_export_day = action("导出当日工作包…", self.export_day)
     self.act_coverage = action("应注册情况…", self.show_coverage)
     self.act_follow_up = action("补正跟进…", self.show_follow_up)
@@ -61,7 +64,8 @@ def build_actions(self: MainWindow) -> None:
     self.act_about = action("关于", self._about)
 
     menu = self.menuBar().addMenu("文件(&F)")
-    for act in (self.act_import, self.act_import_staff, self.act_import_evidence, self.act_conflicts):
+    for act in (self.act_import, self.act_import_staff, self.act_import_evidence, self.act_conflicts,
+                self.act_start_real):
         menu.addAction(act)
     menu.addSeparator()
     for act in (self.act_export_batch, self.act_export_roster, self.act_export_stats, self.act_export_day):

@@ -30,16 +30,23 @@ from confirm_desk.ui.widgets.messages import ask
 
 class MainWindow(WorkflowMixin, QMainWindow):
     def __init__(self, store: Store, account: Account | None = None, runner: JobRunner | None = None,
-                 idle_minutes: float = 0) -> None:
+                 idle_minutes: float = 0, home: Store | None = None) -> None:
+        """`store` holds the applicants shown; `home` is the real store (accounts, preferences, backups) when
+        `store` is the demo store (demo mode until real work starts)."""
         super().__init__()
         self.store = store
+        self.home = home or store
+        self.in_demo = self.home is not store
+        self.successor: MainWindow | None = None  # the real store's window after 开始正式工作
+        self.idle_minutes = idle_minutes
         self.account = account
         self.operator = account.username if account else ""
         self.runner = runner or JobRunner(self)
         self.open_dialogs: list[QWidget] = []
-        self.preferences = PreferencesStore(store, parent=self)
+        self.preferences = PreferencesStore(self.home, parent=self)
         self.preferences.changed.connect(self._preferences_changed)
-        self.setWindowTitle(f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
+        title = f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认"
+        self.setWindowTitle(f"【演示数据】{title}" if self.in_demo else title)
         self.resize(1280, 760)
 
         self.model = ApplicantListModel(store, self)
@@ -69,6 +76,8 @@ class MainWindow(WorkflowMixin, QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         build_actions(self)
+        if self.in_demo:
+            self._mark_demo()
         self.install_dashboard()
         self.reload()
         self.size_columns()
@@ -81,7 +90,50 @@ class MainWindow(WorkflowMixin, QMainWindow):
             self.statusBar().showMessage(f"当前操作员：{who}（{'管理员' if account.is_admin else '确认员'}）")
             from confirm_desk.ui.main.idle_lock import IdleLock
 
-            self.idle_lock = IdleLock(self, store, account, idle_minutes)
+            self.idle_lock = IdleLock(self, self.home, account, idle_minutes)
+
+    # --- demo data --------------------------------------------------------------------------
+    def _mark_demo(self) -> None:
+        """Demo mode: marked in the status bar, nothing to hand in (exports off), a way out in the 文件 menu."""
+        badge = QLabel("　演示数据：虚构的申请人，仅供练习　")
+        badge.setObjectName("demo_badge")
+        badge.setStyleSheet("background:#b26a00; color:white; font-weight:bold; border-radius:3px;")
+        self.statusBar().addPermanentWidget(badge)
+        for act in (self.act_export_batch, self.act_export_roster, self.act_export_stats, self.act_export_day):
+            act.setEnabled(False)
+            act.setStatusTip("演示数据不能导出上报材料；请先点“文件 → 开始正式工作”或导入正式名单")
+        self.act_start_real.setVisible(True)
+
+    def in_real_store(self, work) -> None:
+        """Real data (an import, a staff list) goes into the real store: from the demo, switch first."""
+        if self.in_demo:
+            self.start_real_work(then=work)
+        else:
+            work(self)
+
+    def start_real_work(self, then=None) -> None:
+        """Leave the demo: mark the real store as in use and open its window in place of this one."""
+        if not self.in_demo or self.successor is not None:
+            return
+        if then is None and not ask(self, "开始正式工作后不再显示演示数据（演示中的操作不会带入正式数据）。继续吗？"):
+            return
+        from confirm_desk.ui.ops import demo as demo_ops
+
+        def opened(_none: object) -> None:
+            runner = JobRunner(None, synchronous=True) if self.runner.synchronous else None
+            successor = MainWindow(self.home, self.account, runner=runner, idle_minutes=self.idle_minutes)
+            successor.setGeometry(self.geometry())
+            successor.show()
+            self.successor = successor
+            self.refresher.timer.stop()
+            if hasattr(self, "idle_lock"):
+                self.idle_lock.stop()
+            self.hide()
+            if then is not None:
+                then(successor)
+
+        self.runner.run("正在切换到正式数据", lambda progress: demo_ops.start_real_work(self.home, self.operator,
+                                                                                    progress), opened)
 
     # --- list ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -199,7 +251,7 @@ class MainWindow(WorkflowMixin, QMainWindow):
             return
         from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
 
-        self._show_dialog(UserAdminDialog(self.store, self.account, self))
+        self._show_dialog(UserAdminDialog(self.home, self.account, self))
 
     def _show_dialog(self, dialog: QWidget) -> None:
         """Open without blocking (tests drive open dialogs); keep a reference until it closes."""
@@ -264,6 +316,9 @@ class MainWindow(WorkflowMixin, QMainWindow):
         self._show_dialog(dialog)
 
     def run_import(self, file, photos=None) -> None:
+        if self.in_demo:  # the first real import leaves the demo: it goes into the real store
+            self.start_real_work(then=lambda window: window.run_import(file, photos))
+            return
         from confirm_desk.services.importing.applicants import import_applicants
         from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 
@@ -285,12 +340,12 @@ class MainWindow(WorkflowMixin, QMainWindow):
     def backup_data(self, out=None) -> None:
         from confirm_desk.ui.backup.actions import backup_now
 
-        backup_now(self, self.store, self.account, self.runner, self.preferences.value("backup_folder"), out)
+        backup_now(self, self.home, self.account, self.runner, self.preferences.value("backup_folder"), out)
 
     def restore_data(self, path=None) -> None:
         from confirm_desk.ui.backup.actions import restore_from
 
-        restore_from(self, self.store, self.account, self.runner, path, on_restored=self.reload)
+        restore_from(self, self.home, self.account, self.runner, path, on_restored=self.reload)
 
     # --- preferences and help ------------------------------------------------------------
     def edit_preferences(self) -> None:
