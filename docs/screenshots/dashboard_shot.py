@@ -29,7 +29,8 @@ def _decide(store) -> None:
             state = load_check(session, applicant_id)
             save_check(session, applicant_id, CheckInput(
                 outcome=outcome, reason="证书与任教学段不符" if outcome is Status.REJECTED else "",
-                missing=["培训学时证明"] if outcome is Status.INCOMPLETE else []), who, state.version)
+                missing=["培训学时证明"] if outcome is Status.INCOMPLETE else [],
+                override_reason="截图用演示" if outcome is Status.CONFIRMED else ""), who, state.version)
         record_printed(session, ids[:10], "form", "wang")
         record_printed(session, ids[:6], "receipt", "wang")
         session.execute(update(t).where(t.c.id.in_(ids[3:5])).values(reprint_needed=True))
