@@ -17,6 +17,8 @@ from confirm_desk.domain.retirement import add_months
 
 FIRST, PERIODIC = "首次注册", "定期注册"
 PENDING_LABEL = "待核"
+# Finding codes of domain.checks that make COND-1 不具备 (证岗不相适).
+MISMATCH_FINDINGS = ("stage_mismatch", "practice_cert_post")
 # Conclusions and their 统计表 categories (附件5 表二–表四), in the form's column order.
 QUALIFIED, DEFERRED, FAILED, UNDECIDED = "合格", "暂缓", "不合格", "待核"
 QUALIFIED_CATEGORIES = ("同段", "高证低聘")
@@ -102,6 +104,9 @@ class Evidence:
     contract: Contract | None = None
     on_post: bool | None = None  # None: not on the staff list
     off_post_reason: str = ""
+    # The automatic checks' findings on certificate and post (domain.checks): code -> message. When given,
+    # COND-1 follows them, so every stage rule the checks know (九年一贯制, 实习指导) is applied once.
+    findings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -280,6 +285,9 @@ def condition_certificate(e: Evidence) -> ConditionResult:
     """COND-1 证岗相适 from the certificate and the post (Zhoushan 四(二)(三))."""
     if not e.cert_number and not e.cert_type:
         return ConditionResult(1, False, "无教师资格证书")
+    for code in MISMATCH_FINDINGS:
+        if code in e.findings:
+            return ConditionResult(1, False, e.findings[code])
     match = stage_matches(e.cert_type, e.teaching_stage)
     if match is None:
         return ConditionResult(1, None, "资格种类或现任教学段未知")
@@ -290,6 +298,8 @@ def condition_certificate(e: Evidence) -> ConditionResult:
 
 def stage_relation(e: Evidence) -> str:
     """同段 or 高证低聘 (中职 and 高中 count as one stage)."""
+    if "higher_cert" in e.findings:
+        return "高证低聘"
     cert, post = stage_of(e.cert_type), stage_of(e.teaching_stage)
     if cert and post and STAGE_RANK[cert] > STAGE_RANK[post]:
         return "高证低聘"

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.checks import check_applicant
 from confirm_desk.domain.conditions import (
+    MISMATCH_FINDINGS,
     ConditionResult,
     Contract,
     Evidence,
@@ -21,6 +23,7 @@ from confirm_desk.domain.conditions import (
     with_marks,
 )
 from confirm_desk.domain.decisions import CONDITION_COUNT, ConditionMark
+from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.idnumbers import normalize_id
 from confirm_desk.domain.staff_fields import is_on_post
 from confirm_desk.domain.text import parse_date
@@ -36,8 +39,6 @@ from confirm_desk.store.models import (
 
 t = applicant_table
 CHUNK = 500
-_APPLICANT_COLUMNS = ("id_number", "registration_type", "cert_type", "teaching_stage", "cert_number", "hired_on",
-                      "work_started_on")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def load_evidence(session: Session, applicant_ids: Sequence[int], rules: RuleSet
     """Evidence per applicant id, in bulk (a few queries per 500 applicants)."""
     out: dict[int, Evidence] = {}
     for chunk in _chunks(list(applicant_ids)):
-        rows = session.execute(select(t.c.id, *[t.c[k] for k in _APPLICANT_COLUMNS]).where(t.c.id.in_(chunk))).all()
+        rows = session.execute(select(t.c.id, *[t.c[f.key] for f in FIELDS]).where(t.c.id.in_(chunk))).all()
         ids = {r.id: normalize_id(r.id_number) for r in rows}
         numbers = sorted({n for n in ids.values() if n})
         staff = {normalize_id(s.id_number): s for s in session.execute(
@@ -108,8 +109,16 @@ def load_evidence(session: Session, applicant_ids: Sequence[int], rules: RuleSet
                 contract=contracts.get(number),
                 on_post=is_on_post(s.on_post) if s is not None else None,
                 off_post_reason=(s.off_post_reason or "") if s is not None else "",
+                findings=_stage_findings(r),
             )
     return out
+
+
+def _stage_findings(row) -> dict[str, str]:
+    """The automatic checks' certificate/post findings for COND-1 and the 合格 category (code -> message)."""
+    values = {key: value or "" for key, value in row._mapping.items()}
+    wanted = (*MISMATCH_FINDINGS, "higher_cert")
+    return {f.code: f.message for f in check_applicant(values) if f.code in wanted}
 
 
 def load_marks(session: Session, applicant_ids: Sequence[int]) -> dict[int, list[ConditionMark]]:
