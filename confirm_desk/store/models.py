@@ -349,3 +349,24 @@ contract_table = Table(
     Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
     Index("uq_contract_record_id_number", "id_number", unique=True),
 )
+
+
+class KeyingRecord(Base):
+    """What was keyed into the national system for one applicant, by whom and when (issue 21).
+
+    `event_id` is the newest decision/edit audit event the keying covered: a later one makes the applicant
+    due again. `status` and `fields` (JSON {key: value}) are what was keyed. `settled` records how the
+    clerk settled a national status that disagreed with the desk (keep / take) and `settled_national` the
+    national status word it was settled against."""
+
+    __tablename__ = "keying_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), unique=True)
+    event_id: Mapped[int] = mapped_column(Integer, server_default="0")
+    applicant_version: Mapped[int] = mapped_column(Integer, server_default="0")
+    status: Mapped[str] = mapped_column(String(20), server_default="")
+    fields: Mapped[str] = mapped_column(Text, server_default="{}")
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    keyed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    settled: Mapped[str] = mapped_column(String(20), server_default="")
+    settled_national: Mapped[str] = mapped_column(String(200), server_default="")

@@ -46,6 +46,7 @@ class ImportResult:
     batch_id: int | None = None
     conflicts: list[FieldConflict] = field(default_factory=list)  # local values kept, incoming differ
     missing: list[str] = field(default_factory=list)  # 报名号 no longer in the export (flagged, kept)
+    national: dict[str, int] = field(default_factory=dict)  # 国家系统核对 counts after this import (keying.verify)
 
     @property
     def error_count(self) -> int:
@@ -74,6 +75,11 @@ class ImportResult:
             text += f"；{len(self.conflicts)} 处与本地修改冲突（已保留本地值，请核对）"
         if self.missing:
             text += f"；{len(self.missing)} 人不在新名单中（已标记，未删除）"
+        if any(self.national.values()):
+            from confirm_desk.services.keying.verify import CATEGORY_LABELS
+
+            found = "，".join(f"{CATEGORY_LABELS[c]} {n} 人" for c, n in self.national.items() if n)
+            text += f"；国家系统核对：{found}（查看 → 国家系统核对）"
         if self.photos:
             text += (
                 f"；照片：关联 {self.photos.attached} 张，未变 {self.photos.unchanged} 张，"
@@ -228,6 +234,9 @@ def import_applicants(
         if photo_files is not None:
             result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
         batch.row_count = result.imported + result.updated
+        from confirm_desk.services.keying.verify import national_report
+
+        result.national = national_report(session).counts()  # the newer export against the desk, every applicant
         batch.summary = result.summary()
         audit.record(session, "import", operator, detail=f"{path.name}: {result.summary()}")
         result.batch_id = batch.id

@@ -37,6 +37,7 @@ class DayPack:
     files: list[tuple[str, int, str]] = field(default_factory=list)  # (name, bytes, sha256)
     left_out: list[str] = field(default_factory=list)  # parts not in this pack, and why
     batch: int | None = None  # the synced batch exported into the pack
+    keying: dict[str, int] = field(default_factory=dict)  # 已决定 / 已录入 / 已核实 (and still due)
 
 
 def photo_problems(session: Session) -> list[tuple[str, ...]]:
@@ -77,9 +78,21 @@ def _write_parts(session: Session, folder: Path, pack: DayPack, operator: str, p
     headers = ("报名号", "姓名", "联系电话", "现任教学校", "仍缺材料", "确认日期", "补交期限", "逾期")
     _write_sheet(folder / "补正跟进.xlsx", "补正跟进", headers, rows, (1, 3))
     progress(3, 4, "花名册、统计表、当日审计记录")
+    _write_national(session, folder, pack)
     write_roster(session, folder / "花名册.xlsx", operator=operator, today=pack.day)
     write_statistics(session, folder / "统计表.xlsx", pack.day)
     export_audit(session, folder / "当日审计记录.xlsx", AuditFilter(since=pack.day, until=pack.day), operator)
+
+
+def _write_national(session: Session, folder: Path, pack: DayPack) -> None:
+    """国家系统核对: 已决定 / 已录入 / 已核实 and the four lists of the newest national export."""
+    from confirm_desk.services.keying.queue import keying_progress
+    from confirm_desk.services.keying.state import read_state
+    from confirm_desk.services.keying.verify import national_report, write_national_xlsx
+
+    state = read_state(session)
+    pack.keying = keying_progress(session, state).as_json()
+    write_national_xlsx(national_report(session, state), folder / "国家系统核对.xlsx")
 
 
 def _next_batch(store: Store, folder: Path, pack: DayPack, operator: str, progress: ProgressFn) -> None:
@@ -119,6 +132,7 @@ def _finish(session: Session, folder: Path, pack: DayPack, operator: str, progre
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
         "files": [{"name": n, "size": s, "sha256": h} for n, s, h in pack.files],
         "left_out": pack.left_out,
+        "keying": pack.keying,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     with atomic_output(pack.path, make_parents=True) as partial:

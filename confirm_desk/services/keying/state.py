@@ -1,0 +1,135 @@
+"""What the desk holds that the national system must show, per applicant: the decision taken here, the
+fields edited here, and what was keyed (read in bulk; shared by the queue and the verification)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services.confirming.local_edits import LocalEdit, local_edits
+from confirm_desk.store.models import AuditEvent, Batch, Decision, KeyingRecord, applicant_table
+
+t = applicant_table
+# The audit actions that change what the national system must show: after keying, one of these makes the
+# applicant due again (an import's own changes do not).
+KEYING_ACTIONS = ("decision", "edit", "reopen", "conflict_keep", "national_keep")
+_DECIDED = frozenset(s.value for s in Status if s.decided)
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    outcome: str
+    reason: str
+    missing: tuple[str, ...]
+    operator: str
+    decided_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A keying record as read."""
+
+    event_id: int
+    status: str  # the desk status keyed ("" when only fields were keyed)
+    fields: dict[str, str]
+    operator: str
+    keyed_at: dt.datetime | None
+    settled: str
+    settled_national: str
+
+
+@dataclass
+class DeskState:
+    """Everything the queue and the report need, read once."""
+
+    applicants: list  # Core rows: id, application_no, id_number, name, status, online_status, version, missing
+    decisions: dict[int, DecisionRow]
+    edits: dict[int, dict[str, LocalEdit]]
+    last_event: dict[int, int]
+    keyed: dict[int, Keyed]
+    last_import: dt.datetime | None
+
+    def decided_here(self, row) -> bool:
+        """Decided at this desk: a decided status that the newest decision taken here gave."""
+        decision = self.decisions.get(row.id)
+        return row.status in _DECIDED and decision is not None and decision.outcome == row.status
+
+    def keyed_current(self, applicant_id: int) -> bool:
+        record = self.keyed.get(applicant_id)
+        return record is not None and record.event_id > 0 and record.event_id >= self.last_event.get(applicant_id, 0)
+
+
+def read_state(session: Session, applicant_ids: Collection[int] | None = None) -> DeskState:
+    conn = session.connection()
+    cols = (t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.online_status, t.c.version,
+            t.c.missing_from_import)
+    if applicant_ids is None:
+        rows = conn.execute(select(*cols).order_by(t.c.id)).all()
+    else:
+        ids = sorted(set(applicant_ids))
+        rows = []
+        for start in range(0, len(ids), _CHUNK):
+            rows.extend(conn.execute(select(*cols).where(t.c.id.in_(ids[start:start + _CHUNK]))).all())
+        rows.sort(key=lambda r: r.id)
+    wanted = None if applicant_ids is None else {r.id for r in rows}
+    return DeskState(
+        applicants=rows,
+        decisions=_latest_decisions(session, wanted),
+        edits=local_edits(session, wanted),
+        last_event=_last_events(session, wanted),
+        keyed=_keyed(session, wanted),
+        last_import=session.scalar(select(func.max(Batch.created_at)).where(Batch.kind == "import")),
+    )
+
+
+def _in(column, ids: Collection[int] | None):
+    """`column IN ids` in chunks (None: everything)."""
+    if ids is None:
+        return [None]
+    ordered = sorted(ids)
+    return [column.in_(ordered[i:i + _CHUNK]) for i in range(0, len(ordered), _CHUNK)] or []
+
+
+def _latest_decisions(session: Session, ids: Collection[int] | None) -> dict[int, DecisionRow]:
+    out: dict[int, DecisionRow] = {}
+    for condition in _in(Decision.applicant_id, ids):
+        newest = select(func.max(Decision.id)).group_by(Decision.applicant_id)
+        if condition is not None:
+            newest = newest.where(condition)
+        stmt = select(Decision.applicant_id, Decision.outcome, Decision.reason, Decision.missing,
+                      Decision.operator, Decision.decided_at).where(Decision.id.in_(newest.scalar_subquery()))
+        for r in session.execute(stmt):
+            missing = tuple(json.loads(r.missing or "[]"))
+            out[r.applicant_id] = DecisionRow(r.outcome, r.reason, missing, r.operator, r.decided_at)
+    return out
+
+
+def _last_events(session: Session, ids: Collection[int] | None) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for condition in _in(AuditEvent.applicant_id, ids):
+        stmt = (select(AuditEvent.applicant_id, func.max(AuditEvent.id))
+                .where(AuditEvent.action.in_(KEYING_ACTIONS), AuditEvent.applicant_id.is_not(None))
+                .group_by(AuditEvent.applicant_id))
+        if condition is not None:
+            stmt = stmt.where(condition)
+        out.update((a, e) for a, e in session.execute(stmt))
+    return out
+
+
+def _keyed(session: Session, ids: Collection[int] | None) -> dict[int, Keyed]:
+    out: dict[int, Keyed] = {}
+    for condition in _in(KeyingRecord.applicant_id, ids):
+        stmt = select(KeyingRecord)
+        if condition is not None:
+            stmt = stmt.where(condition)
+        for r in session.scalars(stmt):
+            out[r.applicant_id] = Keyed(r.event_id, r.status, json.loads(r.fields or "{}"), r.operator,
+                                        r.keyed_at, r.settled, r.settled_national)
+    return out
