@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.batches",
     "confirm_desk.commands.coverage",
     "confirm_desk.commands.evidence",
+    "confirm_desk.commands.keying",
 )
 
 log = logging.getLogger("confirm_desk.cli")

@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--search", default="", help="姓名、证件号码或报名号")
     p.add_argument("--school", default="")
     add_format(p, ("table", "json", "csv"))
+    p.add_argument("--keys", action="store_true", help="csv 表头用字段键名（默认中文表头，可再导入）")
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("show", help="显示一位申请人（报名号或证件号码）")
@@ -62,8 +63,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     from confirm_desk.services.applicants.listing import ListCriteria, list_records
 
     store = store_from(args)
+    criteria = ListCriteria(text=args.search, status=args.status or "", school=args.school)
+    if args.format == "csv" and not args.keys:
+        from confirm_desk.services.applicants.list_export import ALL_KEYS, list_table, write_list_csv
+
+        with store.session() as session:
+            write_list_csv(ALL_KEYS, list_table(session, criteria, ALL_KEYS), sys.stdout)
+        return 0
     with store.session() as session:
-        records = list_records(session, ListCriteria(text=args.search, status=args.status or "", school=args.school))
+        records = list_records(session, criteria)
     if args.format == "json":
         from confirm_desk.cli import emit_json
 
