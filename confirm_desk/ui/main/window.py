@@ -76,6 +76,9 @@ class MainWindow(WorkflowMixin, QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         build_actions(self)
+        from confirm_desk.ui.keying.menu import install as install_keying
+
+        install_keying(self)  # 国家系统录入 / 国家系统核对 / 导出当前列表
         if self.in_demo:
             self._mark_demo()
         self.install_dashboard()
@@ -333,6 +336,10 @@ class MainWindow(WorkflowMixin, QMainWindow):
             self._show_dialog(ImportResultDialog(result, self))
             if result.conflicts and self.account is not None:
                 self.review_conflicts()  # local work kept: the clerk decides field by field
+            if any(result.national.values()):
+                from confirm_desk.ui.keying.menu import show_national
+
+                show_national(self)  # the newer export disagrees with the desk: never silently
 
         self.runner.run(f"正在导入 {file.name}", work, done)
 
