@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.services.keying.queue import FIELD, KeyingItem, KeyingProgress
+from confirm_desk.services.keying.queue import FIELD, MISSING, REASON, KeyingItem, KeyingProgress
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import keying as ops
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
@@ -224,4 +224,7 @@ class KeyingView(QDialog):
 def _queue_row(item: KeyingItem) -> tuple[str, ...]:
     fields = "、".join(s.label for s in item.steps if s.kind == FIELD)
     conclusion = item.status.label if item.decided_here else "—"
-    return (item.application_no, item.name, conclusion, fields or "—", "录入后又有改动" if item.keyed_before else "")
+    notes = [f"{s.label}：{s.value}" for s in item.steps if s.kind in (REASON, MISSING)]
+    if item.keyed_before:
+        notes.insert(0, "录入后又有改动")
+    return (item.application_no, item.name, conclusion, fields or "—", "；".join(notes))
