@@ -272,3 +272,26 @@ def test_wide_layouts_year_spans_and_contract_lengths(people, tmp_path: Path) ->
     assert b.evidence[4].met is True and b.evidence[4].reason.startswith("培训学时 200/180（首次注册")
     assert c.evidence[3].reason == "2023 年度考核 不合格；2024 年度考核 不合格"
     assert (c.suggestion.conclusion, c.suggestion.category) == ("不合格", "连续两年及以上考核不合格")
+
+
+def test_two_row_header_with_a_year_group(people, tmp_path: Path) -> None:
+    """A title block, then 年度考核 merged over one column per year."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["定海区第一小学教师年度考核汇总表"])
+    ws.append(["制表：教务处"])
+    ws.append(["序号", "姓名", "身份证号码", "年度考核", None, None])
+    ws.append([None, None, None, "2023", "2024", "2025"])
+    ws.append([1, "张三", A, "合格", "基本合格", "优秀"])
+    ws.merge_cells("D3:F3")
+    book.save(tmp_path / "两行表头.xlsx")
+    result = import_evidence(people, "assessments", tmp_path / "两行表头.xlsx")
+    assert (result.imported, result.errors) == (3, [])
+    from sqlalchemy import select
+
+    from confirm_desk.store.models import assessment_table as at
+    with people.session() as session:
+        assert dict(session.execute(select(at.c.year, at.c.result)).all()) == {2023: "合格", 2024: "基本合格",
+                                                                                 2025: "优秀"}

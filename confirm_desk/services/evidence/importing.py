@@ -34,11 +34,12 @@ from confirm_desk.domain.evidence_fields import (
     wide_field,
 )
 from confirm_desk.domain.retirement import add_months
-from confirm_desk.domain.text import clean_text, parse_date
+from confirm_desk.domain.text import compact_code, parse_date
 from confirm_desk.services import audit
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.services.spreadsheets.columns import HEADER_SCAN_ROWS, HeaderMap, RowError, read_columns
+from confirm_desk.services.spreadsheets.columns import HeaderMap, RowError, read_columns
+from confirm_desk.services.spreadsheets.headers import HEADER_SCAN_ROWS, header_labels
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store
@@ -62,32 +63,51 @@ def _check_kind(kind: str) -> None:
         raise KnownError(f"未知的证明材料类型“{kind}”（可选：{'、'.join(KIND_NAMES)}）")
 
 
+def _match(kind: str, rows: list[list[object]], top: int, bottom: int | None, lookup) -> HeaderMap:
+    """Columns of a header in rows[top] (and a second header row below it): per column the first of its
+    candidate texts that names a year column (2023年度考核) or a field."""
+    columns: dict[int, EvidenceField] = {}
+    labels: dict[int, str] = {}
+    for col, texts in enumerate(header_labels(rows, top, bottom)):
+        for text in texts:
+            f = (wide_field(kind, text) or lookup(text)) if text else None
+            if f is not None:
+                if f not in columns.values():
+                    columns[col], labels[col] = f, text
+                break
+    return HeaderMap(top if bottom is None else bottom, columns, labels)
+
+
+def _has_id_number(row: list[object]) -> bool:
+    """A data row, not a second header row: it carries an ID number."""
+    return any(idnumbers.has_valid_shape(compact_code(cell)) for cell in row if cell is not None)
+
+
 def locate_header(kind: str, rows: list[list[object]], file_name: str) -> HeaderMap:
     """The first of the first rows naming the ID number and one column of each required group (an evidence
-    file may have only two columns, so this asks for what it needs rather than a count of matches)."""
+    file may have only two columns, so this asks for what it needs rather than a count of matches); a
+    second header row below (a group cell such as 年度考核 over 2021 / 2022) is read with it."""
     fields = {f.key: f for f in KINDS[kind]}
     lookup = header_lookup(kind)
-    best: tuple[int, HeaderMap] | None = None
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        columns: dict[int, EvidenceField] = {}
-        labels: dict[int, str] = {}
-        for col, cell in enumerate(row):
-            f = wide_field(kind, clean_text(cell)) or lookup(clean_text(cell))
-            if f is not None and f not in columns.values():
-                columns[col], labels[col] = f, clean_text(cell)
-        present = {f.key for f in columns.values()}
+    best: HeaderMap | None = None
+    for index in range(min(len(rows), HEADER_SCAN_ROWS)):
+        header = _match(kind, rows, index, None, lookup)
+        if index + 1 < len(rows) and header.columns and not _has_id_number(rows[index + 1]):
+            two = _match(kind, rows, index, index + 1, lookup)
+            if len(two.columns) > len(header.columns):
+                header = two
+        present = {f.key for f in header.columns.values()}
         if "id_number" not in present:
             continue
-        header = HeaderMap(index, columns, labels)
         wide = any(k.startswith("wide:") for k in present)
         if wide or all(present & set(group) for group in REQUIRED_ANY[kind]):
             return header
-        best = best or (index, header)
+        best = best or header
     if best is not None:
-        present = {f.key for f in best[1].columns.values()}
+        present = {f.key for f in best.columns.values()}
         missing = ["或".join(f"“{fields[k].label}”" for k in group)
                    for group in REQUIRED_ANY[kind] if not present & set(group)]
-        raise FileRefused(f"“{file_name}”第 {best[0] + 1} 行是表头，但缺少必需的列：{'；'.join(missing)}")
+        raise FileRefused(f"“{file_name}”第 {best.row_index + 1} 行是表头，但缺少必需的列：{'；'.join(missing)}")
     raise FileRefused(f"“{file_name}”的前 {HEADER_SCAN_ROWS} 行中没有找到表头：{_HINTS[kind]}"
                       f"请确认这是{KIND_LABELS[kind]}名单。")
 
