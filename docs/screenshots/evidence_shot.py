@@ -38,7 +38,8 @@ def main() -> None:
     import_evidence(store, "hours", _xlsx(folder / "学时.xlsx", [["身份证号码", "2023年学时", "2024年学时"],
                                                                  [ident, 200, 112]]))
     results = [[ident, y, "基本合格" if y == 2023 else "合格"] for y in range(2021, 2026)]
-    import_evidence(store, "assessments", _xlsx(folder / "考核.xlsx", [["身份证号码", "考核年度", "考核结果"], *results]))
+    header = ["身份证号码", "考核年度", "考核结果"]
+    import_evidence(store, "assessments", _xlsx(folder / "考核.xlsx", [header, *results]))
     term = [["身份证号码", "聘期"], [ident, "2021.09.01-2027.08.31"]]
     import_evidence(store, "contracts", _xlsx(folder / "合同.xlsx", term))
     dialog = CheckDialog(store, applicant_id, admin)
