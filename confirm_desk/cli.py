@@ -87,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, no permission: the writes are atomic, so nothing is half-written
+        from confirm_desk.services.output_files import describe_write_error
+
+        log.warning("%s failed: %s (errno %s)", args.command, exc.__class__.__name__, exc.errno)
+        print(f"错误：{describe_write_error(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: log the details, tell the user plainly
         log.exception("unexpected error in %s", args.command)
         print(f"程序内部错误（{exc.__class__.__name__}），详情已写入日志。", file=sys.stderr)

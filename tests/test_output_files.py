@@ -147,3 +147,38 @@ def test_data_folder_and_log_are_private(tmp_path: Path, monkeypatch: pytest.Mon
     assert _mode(home / "logs") == 0o700
     assert _mode(home / "logs" / "confirm_desk.log") == 0o600
     assert _mode(home / "confirm_desk.sqlite3") == 0o600
+
+
+def test_cli_export_on_a_full_disk_says_so(demo_url: str, tmp_path: Path, isolated_home: Path) -> None:
+    """`export roster` starved of disk space: a plain message naming the file, exit 2, nothing written."""
+    import resource
+
+    from confirm_desk.services import accounts
+    from confirm_desk.store.db import open_store
+
+    store = open_store(demo_url)
+    with store.session() as session:
+        accounts.create_first_admin(session, "admin", "管理员甲", "Admin#2026")
+    store.dispose()
+    out = tmp_path / "花名册.xlsx"
+
+    def starve() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, resource.RLIM_INFINITY))
+
+    done = subprocess.run([sys.executable, "-m", "confirm_desk", "--db", demo_url, "export", "roster", str(out),
+                           "--user", "admin"], env={**_env(isolated_home), "CONFIRM_DESK_PASSWORD": "Admin#2026"},
+                          capture_output=True, text=True, preexec_fn=starve)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    # Whichever write meets the limit first (the file, or the store's audit event) says so plainly.
+    assert "磁盘" in done.stderr and "程序内部错误" not in done.stderr
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+def test_a_failed_write_names_the_real_file() -> None:
+    import errno
+
+    from confirm_desk.services.output_files import describe_write_error
+
+    text = describe_write_error(OSError(errno.EFBIG, "File too large", "/exports/.花名册.xlsx.a1b2c3.part"))
+    assert "“/exports/花名册.xlsx”" in text and "磁盘空间已满" in text
+    assert "没有写入权限" in describe_write_error(PermissionError(errno.EACCES, "denied", "/x/a.pdf"))

@@ -228,19 +228,26 @@ def _owned_by_running_write(path: Path) -> bool:
     return False
 
 
-def describe_write_error(path: Path, exc: OSError) -> str:
-    """A plain Chinese message for a failed write (the target was left as it was)."""
+def describe_write_error(exc: OSError) -> str:
+    """A plain Chinese message for a failed file operation, naming the file as the user knows it (the target,
+    not our temporary name)."""
     import errno
+    import re
 
     if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
         why = "磁盘空间已满或超出文件大小限制"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "没有写入权限"
     elif exc.errno == errno.ENOENT:
-        why = "文件夹不存在"
+        why = "文件或文件夹不存在"
     else:
         why = exc.strerror or exc.__class__.__name__
-    return f"无法写入“{path}”：{why}。未留下不完整的文件"
+    name = ""
+    if exc.filename:
+        path = Path(str(exc.filename))
+        shown = re.fullmatch(r"\.(.+)\.[0-9a-f]{6}" + re.escape(PART_SUFFIX), path.name)
+        name = f"“{path.with_name(shown[1]) if shown else path}”"
+    return f"文件操作失败{name}：{why}。未保存的文件不会以不完整的内容留下"
 
 
 __all__ = ["atomic_output", "clean_stale_outputs", "describe_write_error", "make_private", "private_dir",

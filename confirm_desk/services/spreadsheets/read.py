@@ -20,6 +20,9 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 MARKUP_SUFFIXES = {".htm", ".html", ".xml"}
 KNOWN_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES | MARKUP_SUFFIXES
+# For file dialogs: every name a table may come under (the content decides what it is).
+OPEN_PATTERNS = " ".join(f"*{s}" for s in (".xlsx", ".xls", ".csv", ".xlsm", ".et", ".ods", ".txt", ".tsv", ".htm",
+                                             ".html", ".xml"))
 MAX_CELL_CHARS = 10_000
 # The reader allocates the whole rectangle up to the last cell with content (32 bytes a cell): one stray
 # value in XFD1048576 would ask for 550 GB and abort the process. Far beyond any export, well within memory.

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.domain.evidence_fields import KIND_LABELS
 from confirm_desk.services.importing.applicants import ImportResult
+from confirm_desk.services.spreadsheets.read import OPEN_PATTERNS
 from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops.evidence import import_evidence_job
@@ -30,7 +31,7 @@ from confirm_desk.ui.widgets.messages import show_error
 if TYPE_CHECKING:  # widgets never reach the store themselves: the job from ui/ops does
     from confirm_desk.store.db import Store
 
-SHEET_FILTER = "表格 (*.xlsx *.xls *.csv);;所有文件 (*)"
+SHEET_FILTER = f"表格 ({OPEN_PATTERNS});;所有文件 (*)"
 HINTS = {
     "hours": "需要的列：身份证号码；年度或培训日期；学时或学分（学分按“首选项 → 规则”中的折算换成学时）；"
              "可有姓名、培训项目。同一人同一年度/日期和项目再次导入会更新。",

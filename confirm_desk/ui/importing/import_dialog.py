@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.services.spreadsheets.read import OPEN_PATTERNS
 from confirm_desk.ui.widgets.messages import show_error
 
-SHEET_FILTER = "申请人名单 (*.xlsx *.xls *.csv);;所有文件 (*)"
+SHEET_FILTER = f"申请人名单 ({OPEN_PATTERNS});;所有文件 (*)"
 
 
 class ImportDialog(QDialog):
