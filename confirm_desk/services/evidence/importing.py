@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Table, select
@@ -46,6 +47,15 @@ from confirm_desk.store.db import Store
 from confirm_desk.store.models import assessment_table, contract_table, training_table, utcnow
 
 KIND_NAMES = tuple(KINDS)
+
+
+@dataclass
+class EvidenceImportResult(ImportResult):
+    """An import's counts: records (a person may have several), not people."""
+
+    def summary_zh(self) -> str:
+        return (f"新增 {self.imported} 条，更新 {self.updated} 条，未变 {self.unchanged} 条，"
+                f"错误 {len(self.errors)} 行，警告 {len(self.warnings)} 条")
 _HINTS = {
     "hours": "应有“身份证号码”“年度”或“培训日期”、“学时”或“学分”等列。",
     "assessments": "应有“身份证号码”“考核年度”“考核结果”等列。",
@@ -117,7 +127,7 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
     _check_kind(kind)
     header = locate_header(kind, rows, file_name)
     table = read_columns(rows[header.row_index + 1:], header)
-    result = ImportResult(file=file_name)
+    result = EvidenceImportResult(file=file_name)
     n = len(table.kept)
     keys = [f.key for f in KINDS[kind]]
     columns = {k: table.values.get(k, [""] * n) for k in keys}
