@@ -301,3 +301,13 @@ def test_counts_are_records_not_people(people, tmp_path: Path, db_url: str, caps
     hours = write_xlsx(tmp_path / "h.xlsx", [["身份证号码", "年度", "学时"], [A, 2023, 100], [A, 2024, 100]])
     assert main(["--db", db_url, "evidence", "import", "hours", str(hours)]) == 0
     assert "新增 2 条" in capsys.readouterr().out
+
+
+def test_gbk_csv_with_full_width_numbers(people, tmp_path: Path) -> None:
+    path = tmp_path / "学时.csv"
+    path.write_bytes(f"身份证号,学年,培训学时,培训项目\n{A},２０２３,１２０学时,国培\n{A},2024年度,48.5,校本\n".encode("gbk"))
+    result = import_evidence(people, "hours", path)
+    assert (result.imported, result.errors) == (2, [])
+    with people.session() as session:
+        ids = dict(session.execute(__import__("sqlalchemy").text("select id_number, id from applicant")).all())
+        assert conditions_for(session, [ids[A]], TODAY)[ids[A]].evidence[4].reason.startswith("培训学时 168.5/360")
