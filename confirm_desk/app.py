@@ -49,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     window = log_in_and_open(store)
     if window is None:
         return 0
-    window.show()
+    area = window.screen().availableGeometry()
+    if area.width() < 1500 or area.height() < 900:
+        window.showMaximized()  # a school laptop (1366×768, 1280×720): use all of it
+    else:
+        window.show()
     return app.exec()
 
 

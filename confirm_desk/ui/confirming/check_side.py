@@ -47,12 +47,12 @@ class MaterialsBox(QGroupBox):
         self.required = list(materials) if required is None else [m for m in materials if m in required]
         self.boxes: dict[str, QCheckBox] = {}
         for i, (label, present) in enumerate(materials.items(), start=1):
-            box = ChecklistBox(f"{i}. {label}" + ("" if label in self.required else "　（本地认定，不需要）"))
+            box = ChecklistBox(f"{i}. {label}" + ("" if label in self.required else "　（本申请人不需要）"))
             box.setObjectName(f"material_{i}")
             box.setChecked(present)
             if label not in self.required:
                 box.setStyleSheet("color:#777;")
-                box.setToolTip("证书由本地认定机构认定（首选项“本地认定机构”），不需要交此材料")
+                box.setToolTip("证书由本地认定机构认定，或本确认点尚未在首选项中填写“本地认定机构”：不要求交此材料")
             box.toggled.connect(lambda _c: self.changed.emit())
             layout.addWidget(box)
             self.boxes[label] = box

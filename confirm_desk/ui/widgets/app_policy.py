@@ -47,7 +47,7 @@ def fit_to_screen(window: QWidget) -> None:
     """Shrink a window that is larger than the screen it opens on (a 1360×860 dialog on a 1366×768 laptop)
     and move it fully into view. Its minimum size still wins (layouts keep it usable)."""
     screen = window.screen() or QApplication.primaryScreen()
-    if screen is None:
+    if screen is None or window.isMaximized() or window.isFullScreen():
         return
     area = screen.availableGeometry()
     width = min(window.width(), area.width() - FRAME_ALLOWANCE.width())
