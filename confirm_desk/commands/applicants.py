@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from pathlib import Path
 
@@ -40,8 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from confirm_desk.paths import demo_db_url
     from confirm_desk.services.applicants.demo import fill_demo
 
+    # Without --db the demo goes to its own store (the one the GUI shows until real work starts), never
+    # into the real one.
+    if not (getattr(args, "db", None) or os.environ.get("CONFIRM_DESK_DB")):
+        args.db = demo_db_url()
     store = store_from(args)
     result = fill_demo(store, count=args.count)
     if result is None:

@@ -99,3 +99,16 @@ def test_start_real_work_from_the_menu_even_before_an_import(qtbot, real) -> Non
     with reopened.session() as session:
         assert count_all(session) == 0
     reopened.dispose()
+
+
+def test_the_demo_command_fills_the_demo_store_not_the_real_one(real, isolated_home, capsys) -> None:
+    from confirm_desk.cli import main
+
+    assert main(["demo", "--count", "5"]) == 0
+    assert "已生成演示数据" in capsys.readouterr().out
+    with real.session() as session:
+        assert count_all(session) == 0
+    demo = open_store(f"sqlite:///{isolated_home / 'demo.sqlite3'}")
+    with demo.session() as session:
+        assert count_all(session) == 5
+    demo.dispose()
