@@ -63,6 +63,13 @@ def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_
     assert load_workbook(out)["结论不一致"]["A2"].value == WAITING
     assert cli("report", "national") == 0
     assert "【结论不一致】1 人" in capsys.readouterr().out
+    assert cli("keying", "settle", KEYED, "--choice", "take", "--user", "li", password=LI_PW) == 2  # no conflict
+    assert cli("keying", "settle", WAITING, "--choice", "take", "--user", "li", password=LI_PW) == 0
+    assert "采用国家系统结论" in capsys.readouterr().out
+    assert cli("report", "national", "--format", "json") == 0
+    assert _json(capsys)["status_conflict"] == []
+    assert cli("show", WAITING, "--format", "json") == 0
+    assert _json(capsys)["status"] == "confirmed"
 
 
 def test_list_csv_has_chinese_headers_that_import_back(imported_store, tmp_path, capsys) -> None:

@@ -21,6 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user", required=True, help="操作员用户名")
     p.set_defaults(handler=cmd_keying_done)
 
+    p = keying.add_parser("settle", help="国家系统状态与本机结论不一致时的处理（记入审计）："
+                                         "keep=保留本机结论（重新录入），take=采用国家系统结论")
+    p.add_argument("number", metavar="NO", help="报名号或证件号码")
+    p.add_argument("--choice", required=True, choices=("keep", "take"))
+    p.add_argument("--user", required=True, help="操作员用户名")
+    p.set_defaults(handler=cmd_keying_settle)
+
     report = subcommand_group(sub, "report", "报表：coverage、national")
     p = report.add_parser("national", help="国家系统核对：已录入未生效、结论不一致、修改未录入、"
                                            "国家系统已确认本机未确认")
@@ -62,6 +69,20 @@ def cmd_keying_done(args: argparse.Namespace) -> int:
     print(result.summary_zh())
     if result.unknown:
         return 1 if result.marked else 2
+    return 0
+
+
+def cmd_keying_settle(args: argparse.Namespace) -> int:
+    from confirm_desk.services.applicants.listing import resolve
+    from confirm_desk.services.keying.verify import Settle, settle_conflict
+
+    store = store_from(args)
+    account = login_from(store, args.user)
+    choice = Settle(args.choice)
+    with store.session() as session:
+        finding = settle_conflict(session, resolve(session, args.number), choice, account)
+    print(f"{finding.application_no} {finding.name}：本机“{finding.desk}”，国家系统“{finding.national}”"
+          f" → {choice.label}")
     return 0
 
 
