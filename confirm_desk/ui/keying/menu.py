@@ -25,12 +25,15 @@ def install(window: MainWindow) -> None:
     window.act_keying = action("国家系统录入…", lambda: show_keying(window), "Ctrl+K")
     window.act_national = action("国家系统核对…", lambda: show_national(window), "Ctrl+Shift+K")
     window.act_export_list = action("导出当前列表…", lambda: export_list(window), "Ctrl+Shift+X")
-    window.view_menu.insertSeparator(window.act_full_ids)
     window.view_menu.insertAction(window.act_full_ids, window.act_keying)
     window.view_menu.insertAction(window.act_full_ids, window.act_national)
     window.view_menu.insertSeparator(window.act_full_ids)
-    window.file_menu.insertAction(window.act_quit, window.act_export_list)
-    window.file_menu.insertSeparator(window.act_quit)
+    actions = window.file_menu.actions()  # after the other exports (the 导出 group), before what follows them
+    after = actions.index(window.act_export_day) + 1 if window.act_export_day in actions else len(actions)
+    if after < len(actions):
+        window.file_menu.insertAction(actions[after], window.act_export_list)
+    else:
+        window.file_menu.addAction(window.act_export_list)
     window.toolbar.addAction(window.act_keying)
 
 
