@@ -34,7 +34,9 @@ def open_every_window(window) -> list[QWidget]:
     for act in (window.act_open, window.act_detail, window.act_audit, window.act_users, window.act_crop,
                 window.act_export_batch, window.act_conflicts, window.act_import_staff, window.act_coverage,
                 window.act_follow_up, window.act_photo_review, window.act_prefs, window.act_help, window.act_about,
-                window.act_import, window.act_print_receipt):
+                window.act_import, window.act_print_receipt,
+                *(getattr(window, name) for name in ("act_keying", "act_national", "act_import_evidence")
+                  if hasattr(window, name))):
         act.trigger()
     return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()
             and w.windowType().name in ("Window", "Dialog")]
