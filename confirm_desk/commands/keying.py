@@ -103,7 +103,9 @@ def cmd_report_national(args: argparse.Namespace) -> int:
 
         text = json.dumps(report.as_json(), ensure_ascii=False, indent=1)
         if args.output:
-            args.output.write_text(text + "\n", encoding="utf-8")
+            from confirm_desk.services.output_files import write_text
+
+            write_text(args.output, text + "\n")
         else:
             print(text)
         return 0

@@ -16,6 +16,7 @@ from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import sync_text
 from confirm_desk.services.applicants.listing import ListCriteria, filtered, photo_redone_since_sync
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import applicant_table
 
@@ -68,9 +69,8 @@ def write_list_xlsx(keys: Sequence[str], rows: Sequence[Sequence[str]], path: Pa
         sheet.append([safe_cell(v) for v in row])
         for col in text_cols:
             sheet.cell(row=n, column=col).number_format = "@"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_output(Path(path), make_parents=True) as temp:  # whole or absent, user-only
+        book.save(temp)
     return len(rows)
 
 

@@ -22,6 +22,7 @@ from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
 from confirm_desk.services.keying.state import DeskState, read_state
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import Applicant, Decision, ImportConflict, KeyingRecord, utcnow
 
@@ -246,7 +247,6 @@ def write_national_xlsx(report: NationalReport, path: Path | str) -> int:
         for column, width in zip("ABCDEF", (16, 22, 10, 20, 20, 40), strict=True):
             sheet.column_dimensions[column].width = width
     summary.column_dimensions["A"].width = 28
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_output(Path(path), make_parents=True) as temp:  # whole or absent, user-only
+        book.save(temp)
     return written
