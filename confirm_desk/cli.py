@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.coverage",
     "confirm_desk.commands.evidence",
     "confirm_desk.commands.keying",
+    "confirm_desk.commands.papers",
 )
 
 log = logging.getLogger("confirm_desk.cli")

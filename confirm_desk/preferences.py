@@ -104,6 +104,9 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("local_cert_issuers", Kind.TEXT, "", "本地认定机构", POINT, S,
                help="证书由这些机构认定的申请人不必交“认定申请表复印件”；多个用顿号或逗号分隔，"
                     "如：杭州市上城区教育局、杭州市教育局"),
+    Preference("bag_number_pattern", Kind.TEXT, "{year}{point_code}{seq:04d}", "档案袋编号规则", POINT, S,
+               help="新注册人员的档案袋编号；{year} 年份，{point_code} 确认点代码，{seq:04d} 四位顺序号。"
+                    "再次注册的教师沿用原编号（可导入或录入）"),
     Preference("incomplete_deadline_days", Kind.INT, 5, "补交材料期限", POINT, S,
                minimum=1, maximum=60, suffix=" 天", help="材料不全时，申请人须在这么多天内补齐"),
     Preference("rule_province", Kind.CHOICE, "浙江省", "省份规则集", RULES, S,

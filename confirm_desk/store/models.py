@@ -370,3 +370,18 @@ class KeyingRecord(Base):
     keyed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     settled: Mapped[str] = mapped_column(String(20), server_default="")
     settled_national: Mapped[str] = mapped_column(String(200), server_default="")
+
+
+# 档案袋编号 (manual 001 item 10): a second registration keeps the bag number of the first, kept per ID number;
+# new applicants get the next number of the point's pattern. `source`: assigned / imported / typed.
+archive_bag_table = Table(
+    "archive_bag",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("id_number", String(40), nullable=False),
+    Column("number", String(60), nullable=False),
+    Column("source", String(20), nullable=False, server_default="assigned"),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Index("uq_archive_bag_id_number", "id_number", unique=True),
+    Index("uq_archive_bag_number", "number", unique=True),
+)

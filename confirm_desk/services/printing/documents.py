@@ -38,7 +38,14 @@ KINDS = {
     # The rule (Zhoushan 六(一)2) asks for the form 一式2份, both signed: two copies by default.
     "form": PaperKind("form", "application_form", "申请表", "print_form", 2),
     "notice": PaperKind("notice", "notice", "补正通知单", "print_notice", 1),
+    # The school's papers (Qianjiang materials 5–7, Zhoushan 四(一)(4)): printed with the teacher's data for
+    # the school to judge, sign and seal; teachers need them before they come, so drafts get them too.
+    "ethics": PaperKind("ethics", "ethics", "师德表现证明", "print_ethics", 1),
+    "assessment": PaperKind("assessment", "assessment", "年度考核证明", "print_assessment", 1),
+    "health": PaperKind("health", "health", "身心健康证明", "print_health", 1),
+    "bag": PaperKind("bag", "bag", "档案袋封面", "print_bag", 1),
 }
+SCHOOL_PAPERS = frozenset({"ethics", "assessment", "health"})
 
 
 def paper_kind(key: str) -> PaperKind:
@@ -50,6 +57,10 @@ def paper_kind(key: str) -> PaperKind:
 
 def refusal(kind: PaperKind, status: Status) -> str:
     """Why this applicant cannot get this paper now ('' when they can)."""
+    if kind.key in SCHOOL_PAPERS:
+        return ""
+    if kind.key == "bag" and status is not Status.CONFIRMED:
+        return f"当前为“{status.label}”，只有“确认已通过”的申请人才建档案袋"
     if not status.operable:
         return "网报未完成，不能打印"
     if kind.key == "receipt" and not status.decided:
@@ -122,8 +133,11 @@ def write_pdf(
     out: Path,
     copies: int | None = None,
     progress: ProgressFn = no_progress,
+    operator: str = "",
 ) -> PdfResult:
     """The applicants that may get this paper, into one PDF; the others are listed as skipped."""
+    from confirm_desk.services.printing.school_papers import add_context
+
     kind = paper_kind(kind_key)
     result = PdfResult(Path(out), kind.key)
     records = []
@@ -136,6 +150,7 @@ def write_pdf(
     if not records:
         reasons = "；".join(f"{no} {why}" for no, why in result.skipped[:5])
         raise RuleViolation(f"没有可打印的申请人：{reasons}")
+    add_context(session, kind.key, records, operator)
     layout = load_layout(kind.layout)
     result.pages = render_pdf(layout, records, result.path, copies or kind.default_copies, progress)
     result.printed_ids = [r.applicant_id for r in records]

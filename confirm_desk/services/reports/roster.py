@@ -30,11 +30,13 @@ class RosterResult:
     people: int
 
 
-@lru_cache(maxsize=1)
-def layout() -> dict:
+@lru_cache(maxsize=8)
+def layout(name: str = "roster_xlsx") -> dict:
+    """An .xlsx list layout of forms/print: the 花名册 (附件3), the county's 初审花名册 (附件4), the 持证情况汇总表
+    (附件1)."""
     from confirm_desk.paths import forms_dir
 
-    return json.loads((forms_dir() / "print" / "roster_xlsx.json").read_text(encoding="utf-8"))
+    return json.loads((forms_dir() / "print" / f"{name}.json").read_text(encoding="utf-8"))
 
 
 # 学校类别 as the forms name them (附件1/4: 按普通中小学、幼儿园、中职学校分类填写).
@@ -113,34 +115,40 @@ def operator_name(session: Session, username: str) -> str:
 def write_roster(
     session: Session, path: Path, school: str = "", *, operator: str = "", today: dt.date | None = None
 ) -> RosterResult:
-    from openpyxl import Workbook
-
     today = today or dt.date.today()
     people = roster_people(session, school, today)
     filler = {"operator": operator_name(session, operator), "year": today.year, "month": today.month,
               "day": today.day}
+    sheets = {name: people[name] for name in sorted(people)} or {school or "": []}
+    write_sheets(path, sheets, layout(), filler)
+    return RosterResult(len(people), sum(len(p) for p in people.values()))
+
+
+def write_sheets(path: Path, sheets: dict[str, list[dict[str, object]]], spec: dict,
+                 filler: dict[str, object]) -> None:
+    """One sheet per entry (its name fills `{school}` of the subtitle), laid out by `spec`, written whole or not
+    at all."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    for name in sorted(people):
-        _sheet(book.create_sheet(_sheet_title(name, used)), name, people[name], filler)
-    if not people:
-        _sheet(book.create_sheet("花名册"), school or "", [], filler)
+    for name, people in sheets.items():
+        _sheet(book.create_sheet(_sheet_title(name or spec.get("sheet", "花名册"), used)), name, people, filler,
+               spec)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as temp:
         book.save(temp)
-    return RosterResult(len(people), sum(len(p) for p in people.values()))
 
 
-def _sheet(ws, school: str, people: list[dict[str, object]], filler: dict[str, object]) -> None:
+def _sheet(ws, school: str, people: list[dict[str, object]], filler: dict[str, object], spec: dict) -> None:
     from confirm_desk.services.spreadsheets import style
 
-    spec = layout()
     columns = spec["columns"]
     last = len(columns)
     size = spec["size"]
-    natures = Counter(str(p["school_nature"]) for p in people if p["school_nature"])
+    natures = Counter(str(p.get("school_nature")) for p in people if p.get("school_nature"))
     nature = natures.most_common(1)[0][0] if natures else ""
     style.banner(ws, 1, spec["title"], last, spec["title_size"], bold=True, align=style.CENTER, height=30)
     subtitle = spec["subtitle"].format(school=school, school_nature=nature, school_category=school_category(nature),
