@@ -89,3 +89,24 @@ def test_undecided_applicants_are_reported_not_printed(qtbot, imported_store) ->
     assert dialog.page_count() == 1
     kind, text = messages.shown[-1]
     assert kind == "info" and "尚未作出确认决定" in text
+
+
+def test_the_print_menu_makes_the_publicity_list_and_school_papers(qtbot, imported_store, tmp_path: Path) -> None:
+    """打印 → 学校证明、档案袋与名单: the list of everyone decided and the selection's ethics certificates."""
+    from confirm_desk.ui.jobs import JobRunner
+    from confirm_desk.ui.printing.print_ops import print_list
+
+    ids = decide_all(imported_store, photos=False)
+    opened = []
+    print_list(None, imported_store, "publicity", "预览员", JobRunner(None, synchronous=True),
+               on_preview=opened.append)
+    assert len(opened) == 1
+    qtbot.addWidget(opened[0])
+    text = pdftotext(opened[0].pdf_path)
+    assert "公示名单" in text and text.count("确认已通过") == len(ids)
+    with imported_store.session() as session:
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "print_publicity")) == 1
+    opened[0].reject()
+    ethics = _open_preview(qtbot, imported_store, ids[:2], "ethics")
+    assert ethics.page_count() == 2 and "师德表现证明" in pdftotext(ethics.pdf_path)
+    ethics.reject()

@@ -279,6 +279,11 @@ class MainWindow(WorkflowMixin, QMainWindow):
         print_ops.print_all_unprinted(self, self.store, kind, self.operator, self.runner,
                                       on_recorded=lambda _n: self.model.refresh(), on_preview=self.open_dialogs.append)
 
+    def print_list(self, kind: str) -> None:
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_list(self, self.store, kind, self.operator, self.runner, on_preview=self.open_dialogs.append)
+
     # --- photos ----------------------------------------------------------------------------
     def crop_photo(self) -> None:
         applicant_id = self.current_id()
