@@ -104,3 +104,14 @@ def test_results_xlsx_keeps_a_reason_starting_with_a_dash(tmp_path: Path) -> Non
     book.save(tmp_path / "r.xlsx")
     a, b = next(load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
     assert a == "-缺少学历证书原件" and b == "'=1+1"
+
+
+def test_import_says_which_column_it_used(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.data.make_office_files import xlsx_two_id_columns
+
+    path = tmp_path / "two_ids.xlsx"
+    xlsx_two_id_columns(path)
+    assert cli(["--db", db_url, "import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "注意：two_ids.xlsx 第1行 [证件号码] “证件号码”可由多列提供：使用了 D 列“证件号码”" in out
+    assert "未使用 C 列“身份证号”" in out

@@ -116,6 +116,10 @@ def report_import(args: argparse.Namespace, result) -> int:
             print(terminal_text(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}"))
         if len(result.errors) > 50:
             print(f"  ……另有 {len(result.errors) - 50} 行错误（用 --report 导出全部）")
+        for w in result.warnings[:20]:  # e.g. which of two columns fed a field, and why
+            print(terminal_text(f"  注意：{w.file} 第{w.row}行 [{w.column}] {w.message}"))
+        if len(result.warnings) > 20:
+            print(f"  ……另有 {len(result.warnings) - 20} 条警告（用 --report 导出全部）")
         if result.photos:
             for pe in result.photos.errors:
                 print(terminal_text(f"  照片 {pe.file}：{pe.message}"))
