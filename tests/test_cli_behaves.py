@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,35 @@ def test_import_says_which_column_it_used(db_url: str, tmp_path: Path, capsys: p
     out = capsys.readouterr().out
     assert "注意：two_ids.xlsx 第1行 [证件号码] “证件号码”可由多列提供：使用了 D 列“证件号码”" in out
     assert "未使用 C 列“身份证号”" in out
+
+
+def test_batch_results_keep_a_reason_that_starts_with_a_dash(imported_store, tmp_path: Path) -> None:
+    """The national system receives the reason as typed: no apostrophe before “-缺少…”; a formula is escaped."""
+    from python_calamine import CalamineWorkbook
+    from sqlalchemy import select
+
+    from confirm_desk.domain.decisions import ConditionMark
+    from confirm_desk.domain.statuses import Status
+    from confirm_desk.services.applicants.listing import resolve
+    from confirm_desk.services.batches.export import export_batch
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, material_labels, save_check
+
+    with imported_store.session() as session:
+        numbers = list(session.scalars(select(applicant_table.c.application_no)
+                                       .where(applicant_table.c.status == "pending")
+                                       .order_by(applicant_table.c.id).limit(2)))
+    reasons = {numbers[0]: "-缺少学历证书原件", numbers[1]: "=HYPERLINK(\"http://x\",\"点我\")"}
+    for number, reason in reasons.items():
+        with imported_store.session() as session:
+            state = load_check(session, resolve(session, number))
+            data = CheckInput(materials={m: True for m in material_labels()}, conditions=[ConditionMark(True)] * 7,
+                              outcome=Status.REJECTED, reason=reason)
+            save_check(session, state.applicant_id, data, "clerk", state.version)
+    out = tmp_path / "batch.zip"
+    export_batch(imported_store, out, "clerk")
+    with zipfile.ZipFile(out) as bundle:
+        (tmp_path / "results.xlsx").write_bytes(bundle.read("results.xlsx"))
+    cells = [str(c) for row in CalamineWorkbook.from_path(str(tmp_path / "results.xlsx"))
+             .get_sheet_by_index(0).to_python() for c in row]
+    assert "-缺少学历证书原件" in cells and "'-缺少学历证书原件" not in cells
+    assert "'=HYPERLINK(\"http://x\",\"点我\")" in cells
