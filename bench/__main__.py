@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import platform
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from bench.data import export_xlsx, store_with
 from bench.timing import run_child
@@ -31,15 +33,103 @@ def row(work: str, ours: float, floor: float, goal_ratio: float | None = None, u
             "unit": unit, "note": note}
 
 
+BENCH_USER, BENCH_PASSWORD = "bench", "Bench-2026!pw"
+
+
+def import_plan(template: Path, xlsx: Path, folder: Path) -> Path:
+    """The floor's plan: our applicant table's DDL with 3 indexes, and which column feeds which field."""
+    import sqlite3
+
+    from python_calamine import CalamineWorkbook
+
+    from confirm_desk.domain.fields import field_for_header
+
+    conn = sqlite3.connect(template)
+    table = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='applicant'").fetchone()[0]
+    conn.close()
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).iter_rows()
+    header_row, header = next((n, r) for n, r in enumerate(rows) if sum(1 for v in r if v) > 5)
+    fields = [(pos, field_for_header(str(h))) for pos, h in enumerate(header)]
+    fields = [(pos, f.key) for pos, f in fields if f is not None]
+    cols = ", ".join(key for _pos, key in fields)
+    plan = {
+        "schema": [table,
+                   "CREATE UNIQUE INDEX uq_applicant_application_no ON applicant (application_no)",
+                   "CREATE INDEX ix_applicant_id_number ON applicant (id_number)",
+                   "CREATE INDEX ix_applicant_name ON applicant (name)"],
+        "insert": f"INSERT INTO applicant ({cols}, created_at, updated_at) VALUES "
+                  f"({', '.join('?' for _ in fields)}, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "positions": [pos for pos, _key in fields],
+        "header_row": header_row,
+    }
+    path = folder / "floor_plan.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def empty_store(folder: Path) -> Path:
+    """A migrated empty store with the benchmark's operator, made once; each run imports into a copy."""
+    from confirm_desk.services import accounts
+    from confirm_desk.store.db import open_store
+
+    path = folder / "empty.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    with store.session() as session:
+        accounts.create_first_admin(session, BENCH_USER, "基准", BENCH_PASSWORD)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    return path
+
+
 def bench_import(count: int, repeat: int) -> list[dict]:
+    """Ours = `confirm-desk import` as a whole process (interpreter, imports, log-in, parser, store open);
+    floor = bench/import_floor.py as a whole process; alternated, median of `repeat`."""
+    import shutil
+    import tempfile
+
+    from bench.proc import alternate, med, run_process
+
     xlsx = export_xlsx(count)
-    ours = [run_child("bench.import_child", "ours", str(xlsx)) for _ in range(repeat)]
-    floor = [run_child("bench.import_child", "floor", str(xlsx)) for _ in range(repeat)]
-    med = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
-    rows = [row(f"import {count:,}-row xlsx (CPU s)", med(ours, "seconds"), med(floor, "seconds"), 1.5)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        template = empty_store(folder)
+        plan = import_plan(template, xlsx, folder)
+        env = {"CONFIRM_DESK_HOME": str(folder / "home"), "CONFIRM_DESK_USER": BENCH_USER,
+               "CONFIRM_DESK_PASSWORD": BENCH_PASSWORD}
+        runs = {"n": 0}
+
+        def fresh(name: str, copy: bool) -> Path:
+            runs["n"] += 1
+            db = folder / f"{name}-{runs['n']}.sqlite3"
+            if copy:
+                shutil.copy(template, db)
+            return db
+
+        def ours():
+            db = fresh("ours", True)
+            return run_process("confirm_desk", ["--db", f"sqlite:///{db}", "import", str(xlsx),
+                                                "--user", BENCH_USER], env)
+
+        def floor():
+            return run_process("bench.import_floor", [str(plan), str(xlsx), str(fresh("floor", False))], env)
+
+        a, b = alternate(ours, floor, repeat)
+    note = f"wall {med(a, 'wall'):.2f} s vs {med(b, 'wall'):.2f} s"
+    rows = [row(f"import {count:,}-row xlsx, process (CPU s)", med(a, "cpu"), med(b, "cpu"), 1.5, note=note)]
     if count >= 100_000:
-        rows.append(row(f"import {count:,} peak RSS", med(ours, "rss_mb"), med(floor, "rss_mb"), 1.2, "MB"))
+        rows.append(row(f"import {count:,} peak RSS (VmHWM)", med(a, "rss_mb"), med(b, "rss_mb"), 1.3, "MB"))
     return rows
+
+
+def bench_cli_startup(repeat: int) -> list[dict]:
+    """`confirm-desk --version` against the interpreter + sqlite3 + an argument parser, alternated."""
+    from bench.proc import alternate, med, run_process
+
+    a, b = alternate(lambda: run_process("confirm_desk", ["--version"]),
+                     lambda: run_process("bench.startup_floor", []), repeat)
+    return [row("CLI start-up --version, process (CPU s)", med(a, "cpu"), med(b, "cpu"), 2.0,
+                note=f"wall {med(a, 'wall'):.2f} s vs {med(b, 'wall'):.2f} s")]
 
 
 def bench_search(count: int) -> list[dict]:
@@ -80,13 +170,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quick = args.quick
     rows: list[dict] = []
+    from bench.proc import compile_package, load_avg
+
+    compile_package()
+    print(f"machine: {load_avg()} at the start", flush=True)
     steps = [
+        lambda: bench_cli_startup(3 if quick else 5),
         lambda: bench_import(2_000 if quick else 20_000, 1 if quick else 3),
         lambda: bench_search(5_000 if quick else 100_000),
         lambda: bench_gui(5_000 if quick else 100_000, 1 if quick else 3),
     ]
     if not quick:
-        steps.insert(1, lambda: bench_import(100_000, 1))
+        steps.insert(2, lambda: bench_import(100_000, 3))
     for name in EXTRA_MODULES:
         try:
             module = importlib.import_module(name)
@@ -101,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"work": getattr(step, "__name__", "?"), "ours": float("nan"), "floor": float("nan"),
                          "ratio": float("nan"), "goal": "", "ok": False, "unit": "", "note": str(exc)[:60]})
     print_table(rows)
+    print(f"machine: {load_avg()} at the end")
     return 0
 
 

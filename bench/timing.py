@@ -38,6 +38,12 @@ def run_child(module: str, *args: str, env: dict[str, str] | None = None) -> dic
 
 
 def peak_rss_mb() -> float:
-    import resource
+    """This process's own peak resident set. VmHWM belongs to the address space, which exec replaces;
+    ru_maxrss survives exec and would report the forking parent's peak (the benchmark driver's)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

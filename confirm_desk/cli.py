@@ -58,10 +58,10 @@ def emit_json(data: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # --version and --help end here, before logging is set up
     from confirm_desk.logs import setup_logging
 
     setup_logging(console=False)
-    args = build_parser().parse_args(argv)
     _clean_stale_outputs()
     if args.db:
         os.environ["CONFIRM_DESK_DB"] = args.db

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from typing import TYPE_CHECKING
 
-from confirm_desk.store.db import Store, open_store
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command opens it, not for `--help`/`--version`
+    from confirm_desk.store.db import Store
 
 _opened: list[Store] = []
 
 
 def store_from(args: argparse.Namespace) -> Store:
+    from confirm_desk.store.db import open_store
+
     store = open_store(getattr(args, "db", None) or os.environ.get("CONFIRM_DESK_DB"))
     _opened.append(store)
     return store

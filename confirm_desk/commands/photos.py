@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from confirm_desk.commands.common import add_format, store_from
-from confirm_desk.services.photos.sources import PHOTO_SUFFIXES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,6 +79,8 @@ def _photo_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
+            from confirm_desk.services.photos.sources import PHOTO_SUFFIXES
+
             files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
         else:
             files.append(path)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from confirm_desk.commands.common import add_format, login_from, print_table, read_password, store_from
-from confirm_desk.services import accounts
 
 ADMIN_ENV = "CONFIRM_DESK_ADMIN_PASSWORD"
+
+
+if TYPE_CHECKING:
+    from confirm_desk.services.accounts import Account
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = users.add_parser("add", help="新增操作员（首次运行时创建管理员）")
     q.add_argument("username")
     q.add_argument("--display-name", default="", help="显示的姓名")
-    q.add_argument("--role", choices=tuple(accounts.ROLES), default="confirmer")
+    q.add_argument("--role", choices=("confirmer", "admin"), default="confirmer")  # services.accounts.ROLES
     q.add_argument("--admin", help=f"执行操作的管理员（密码从提示或 {ADMIN_ENV} 读取）")
     q.set_defaults(handler=cmd_add)
 
@@ -37,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_list)
 
 
-def _admin(store, name: str | None) -> accounts.Account:
+def _admin(store, name: str | None) -> Account:
     from confirm_desk.domain.errors import RuleViolation
 
     if not name:
@@ -46,6 +50,8 @@ def _admin(store, name: str | None) -> accounts.Account:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from confirm_desk.services import accounts
+
     store = store_from(args)
     with store.session() as session:
         first = accounts.needs_first_admin(session)
@@ -61,6 +67,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    from confirm_desk.services import accounts
+
     store = store_from(args)
     if args.admin:
         actor = _admin(store, args.admin)
@@ -79,6 +87,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
+    from confirm_desk.services import accounts
+
     store = store_from(args)
     actor = _admin(store, args.admin)
     with store.session() as session:
@@ -88,6 +98,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from confirm_desk.services import accounts
+
     store = store_from(args)
     with store.session() as session:
         rows = accounts.list_accounts(session)
