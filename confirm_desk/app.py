@@ -71,10 +71,22 @@ def log_in_and_open(store):
     if login.account.is_admin and needs_first_run(store):
         FirstRunDialog(store, login.account).exec()  # 以后再说 is allowed: asked again next start
     preferences = PreferencesStore(store)
-    daily_backup(store, preferences.value("backup_folder"), preferences.value("backup_keep"))
     demo = open_demo_store(store)  # accounts and preferences stay in the real store
-    return MainWindow(demo or store, login.account, idle_minutes=preferences.value("idle_lock_minutes"),
-                      home=store)
+    window = MainWindow(demo or store, login.account, idle_minutes=preferences.value("idle_lock_minutes"),
+                        home=store)
+    start_daily_backup(store, preferences.value("backup_folder"), preferences.value("backup_keep"))
+    return window
+
+
+def start_daily_backup(store, folder: str, keep: int):
+    """The daily backup on a thread of its own, so it never delays the first window (a big store takes
+    seconds to copy). SQLite's online backup is consistent while the window writes; the thread is not a
+    daemon, so quitting waits for it and the atomic copy is never cut short. Returns the thread."""
+    import threading
+
+    thread = threading.Thread(target=daily_backup, args=(store, folder, keep), name="daily-backup")
+    thread.start()
+    return thread
 
 
 def daily_backup(store, folder: str, keep: int):

@@ -195,3 +195,14 @@ def test_daily_backup_at_start_runs_once_a_day_and_never_blocks(store, tmp_path)
     blocked = tmp_path / "a-file"
     blocked.write_text("x")
     assert daily_backup(store, str(blocked / "sub"), 3) is None  # cannot create: logged, no exception
+
+
+def test_daily_backup_runs_after_the_window_on_its_own_thread(store, tmp_path) -> None:
+    """It never delays the first window: a thread of its own, not a daemon (quitting waits for the copy)."""
+    from confirm_desk.app import start_daily_backup
+
+    folder = tmp_path / "daily"
+    thread = start_daily_backup(store, str(folder), 3)
+    assert thread.name == "daily-backup" and not thread.daemon
+    thread.join()
+    assert len(list(folder.glob("confirm_desk-*.sqlite3"))) == 1

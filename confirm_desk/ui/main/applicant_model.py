@@ -64,7 +64,9 @@ class ApplicantListModel(QAbstractTableModel):
             matching = applicants.count_matching(session, self.criteria)
             if recount_total or not self.total:
                 self.total = applicants.count_all(session)
-            self._mark = applicants.change_mark(session)
+                # A whole-table sum: once per reload, never per keystroke (a criteria change does not change
+                # the store; a change by another seat meanwhile shows at the refresher's next look).
+                self._mark = applicants.change_mark(session)
         self.beginResetModel()
         self._ids = page
         self._last_key = page[-1] if page else None
