@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "confirm_desk.commands.evidence",
     "confirm_desk.commands.keying",
     "confirm_desk.commands.papers",
+    "confirm_desk.commands.scanning",
 )
 
 log = logging.getLogger("confirm_desk.cli")

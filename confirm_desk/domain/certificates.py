@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,21 @@ def cert_problems(cert_number: str) -> list[CertProblem]:
             )
         ]
     return [CertProblem("cert_format", f"证书号码应为17位数字，现为{len(cert_number)}位“{cert_number}”")]
+
+
+def layout_problem(number: str, today: dt.date | None = None) -> str:
+    """CERT-4 for a 17-digit number: year (1993 to this year) · province code (11–82) · issuing authority (3)
+    · kind (1–7) · sex · serial. '' when it fits; a number read by a scan must fit before it can match."""
+    if not re.fullmatch(r"\d{17}", number):
+        return "证书号码应为17位数字"
+    year, province, kind = int(number[:4]), int(number[4:6]), int(number[9])
+    if not 1993 <= year <= (today or dt.date.today()).year:
+        return f"证书号码年份“{year}”不合理"
+    if not 11 <= province <= 82:
+        return f"证书号码省份代码“{number[4:6]}”不存在"
+    if not 1 <= kind <= 7:
+        return f"证书号码资格种类位“{kind}”不存在"
+    return ""
 
 
 # Stage order for 证岗相适 (rules.md, Stage matching). 中职 and 高中 are interchangeable.

@@ -385,3 +385,21 @@ archive_bag_table = Table(
     Index("uq_archive_bag_id_number", "id_number", unique=True),
     Index("uq_archive_bag_number", "number", unique=True),
 )
+
+
+class ScanImage(Base):
+    """A captured picture of an original (教师资格证书, 居民身份证) kept as evidence of the check: a compressed
+    JPEG, what the scan read from it (JSON), who captured it and when. In backups; never in synced batches."""
+
+    __tablename__ = "scan_image"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), server_default="")  # certificate / id_card / "" (not read)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer, server_default="0")
+    height: Mapped[int] = mapped_column(Integer, server_default="0")
+    source_name: Mapped[str] = mapped_column(String(260), server_default="")
+    sha256: Mapped[str] = mapped_column(String(64), server_default="")  # of the stored JPEG
+    reading: Mapped[str] = mapped_column(Text, server_default="")  # JSON: fields with value/confidence/result
+    operator: Mapped[str] = mapped_column(String(60), server_default="")
+    captured_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
