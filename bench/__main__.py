@@ -20,7 +20,7 @@ from bench.timing import run_child
 
 # Benchmarks added by other capabilities: module name -> function returning rows (see Row below).
 EXTRA_MODULES = ("bench.photo_normalize", "bench.face_crop", "bench.print_forms", "bench.export_batch",
-                 "bench.coverage")
+                 "bench.coverage", "bench.scanning")
 
 
 def row(work: str, ours: float, floor: float, goal_ratio: float | None = None, unit: str = "s",

@@ -85,7 +85,7 @@ class Preference:
         return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-POINT, RULES, PHOTO, SEAT, PRINT = "确认点", "规则", "照片", "本机", "打印"
+POINT, RULES, PHOTO, SEAT, PRINT, SCAN = "确认点", "规则", "照片", "本机", "打印", "扫描"
 PROVINCES = ("浙江省", "江苏省", "重庆市", "其他")
 PAPERS = ("A4", "A5", "B5", "Letter")
 
@@ -124,6 +124,10 @@ PREFERENCES: tuple[Preference, ...] = (
                minimum=0, maximum=240, suffix=" 分钟", help="0 表示不锁屏"),
     Preference("backup_folder", Kind.FOLDER, "", "备份文件夹", SEAT, H, help="建议选择 U 盘或另一块硬盘"),
     Preference("backup_keep", Kind.INT, 10, "保留备份份数", SEAT, H, minimum=1, maximum=100, suffix=" 份"),
+    Preference("scan_folder", Kind.FOLDER, "", "高拍仪图像文件夹", SCAN, H,
+               help="高拍仪或扫描仪软件保存图像的文件夹；核对对话框打开时，新保存的证件图像自动识别比对"),
+    Preference("scan_camera", Kind.INT, -1, "文档摄像头编号", SCAN, H, minimum=-1, maximum=9,
+               help="-1 表示不用摄像头；0 为第一个摄像头（核对对话框中出现“拍照”按钮）"),
     Preference("printer_name", Kind.PRINTER, "", "打印机", PRINT, H, help="留空则使用系统默认打印机"),
     Preference("paper_size", Kind.CHOICE, "A4", "纸张", PRINT, H, choices=PAPERS),
 )

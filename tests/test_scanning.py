@@ -137,7 +137,7 @@ def _add_applicant(store, values: dict[str, str]) -> str:
     return row["application_no"]
 
 
-def test_cli_compare_and_attach(store, docs, capsys) -> None:
+def test_cli_compare_and_attach(store, docs, capsys, tmp_path) -> None:
     doc, cert, _r = docs["cert_changed"]
     id_doc = docs["id_same"][0]
     values = dict(doc.desk)
@@ -173,3 +173,10 @@ def test_cli_compare_and_attach(store, docs, capsys) -> None:
         scan_marks = session.scalars(select(AuditEvent).where(AuditEvent.action == "scan_mark")).all()
         assert {e.field for e in scan_marks} == set(attached["marked"])
         assert all("置信度" in e.detail for e in scan_marks)
+
+    out = tmp_path / "evidence.pdf"
+    assert main(["--db", store.url, "scan", "evidence", number, "-o", str(out), "--user", "clerk"]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "证件原件核验留证" in text and values["name"] in text and "教师资格证书" in text
+    assert "不一致" in text and "置信度" not in text  # results and confidences, not the audit wording
+    assert main(["--db", store.url, "scan", "evidence", "2025000000000", "-o", str(out)]) == 2

@@ -28,6 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_format(q)
     q.set_defaults(handler=cmd_compare)
 
+    e = scan.add_parser("evidence", help="把申请人保存的证件图像打印为核验留证 PDF（供复核）")
+    e.add_argument("number", help="报名号或证件号码")
+    e.add_argument("-o", "--output", type=Path, required=True, help="输出 PDF 文件")
+    e.add_argument("--user", default="", help="操作员（写入审计记录）")
+    e.set_defaults(handler=cmd_evidence)
+
 
 def cmd_read(args: argparse.Namespace) -> int:
     from confirm_desk.cli import emit_json
@@ -86,4 +92,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
                      for c in results.values()])
         if attached is not None:
             print(attached.summary_zh())
+    return 0
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    from confirm_desk.services.applicants.listing import resolve
+    from confirm_desk.services.scanning.evidence_pdf import write_evidence_pdf
+
+    store = store_from(args)
+    with store.session() as session:
+        out = write_evidence_pdf(session, resolve(session, args.number), args.output, args.user)
+    print(f"已生成核验留证：{out}")
     return 0

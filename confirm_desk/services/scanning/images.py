@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.decisions import CompareMark
@@ -155,14 +155,14 @@ def list_scans(session: Session, applicant_id: int) -> list[ScanInfo]:
     kinds = document_kinds()
     rows = session.execute(
         select(ScanImage.id, ScanImage.kind, ScanImage.source_name, ScanImage.width, ScanImage.height,
-               ScanImage.operator, ScanImage.captured_at, ScanImage.reading, ScanImage.image)
+               ScanImage.operator, ScanImage.captured_at, ScanImage.reading, func.length(ScanImage.image).label("size"))
         .where(ScanImage.applicant_id == applicant_id).order_by(ScanImage.id)
     ).all()
     out = []
     for r in rows:
         record = json.loads(r.reading) if r.reading else {}
         out.append(ScanInfo(r.id, r.kind, kinds[r.kind].label if r.kind in kinds else "未识别", r.source_name,
-                            len(r.image) // 1024, r.width, r.height, r.operator, r.captured_at,
+                            (r.size or 0) // 1024, r.width, r.height, r.operator, r.captured_at,
                             record.get("fields", {})))
     return out
 

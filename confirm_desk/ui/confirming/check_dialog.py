@@ -37,6 +37,7 @@ from confirm_desk.ui.confirming.check_fields import FieldsPanel
 from confirm_desk.ui.confirming.check_parts import findings_summary, photo_and_keys, scrolled
 from confirm_desk.ui.confirming.check_seats import KeptInputBar, SeatBanner, apply_input
 from confirm_desk.ui.confirming.check_side import ConditionsBox, DecisionBox, MaterialsBox
+from confirm_desk.ui.confirming.scan_panel import make_scan_bar
 from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
 
@@ -70,6 +71,8 @@ class CheckDialog(QDialog):
         self.kept_bar.reapply.connect(self.reapply_kept)
         self.layout_.addWidget(self.seat_banner)
         self.layout_.addWidget(self.kept_bar)
+        self.scan_bar = make_scan_bar(self)  # scanning the originals (ui/confirming/scan_panel.py)
+        self.layout_.addWidget(self.scan_bar)
         self.finished.connect(lambda _r: self.seat_banner.release())
         self._load()
         if self.state.needs_reopen_reason and not self.reopen_reason:
@@ -263,6 +266,7 @@ class CheckDialog(QDialog):
             messages.show_error(self, err.message)
             return False
         self.kept_bar.clear()
+        self.scan_bar.after_save(data.compares)
         self.saved.emit(self.applicant_id)
         if data.outcome is not None:
             self.initial = data
