@@ -60,16 +60,38 @@ class FieldComparison:
 
 
 def read_document(image: bytes | str | Path, kind: str | None = None) -> Reading:
-    """OCR one image and read the fields of its kind (given, or recognised from the text)."""
-    lines = engine.read_lines(image)
-    text = "".join(line.text for line in lines)
-    chosen = kind_named(kind) if kind else recognise(to_halfwidth(text))
-    if chosen is None:
+    """OCR one image and read the fields of its kind (given, or recognised from the text). When the first
+    pass finds the kind or fewer than half its fields (small text: an ID card in a large picture), the
+    detection runs again at twice the resolution and the better reading is kept."""
+    pixels = engine.decode(image)
+    reading = _read(engine.read_lines(pixels), kind)
+    if _poor(reading) and max(pixels.shape[:2]) > FINE_MIN_SIDE:
+        again = _read(engine.read_lines(pixels, fine=True), kind)
+        if _score(again) > _score(reading):
+            reading = again
+    if reading.kind is None:
         raise KnownError(
             "无法识别证件类型：图像中没有读到教师资格证书或居民身份证的栏目名称。"
             "请把证件放正、拍清楚后重试，或指定证件类型。"
         )
-    return Reading(chosen, read_fields(chosen, lines), lines)
+    return reading
+
+
+FINE_MIN_SIDE = 1200  # pixels: below this the normal pass already sees the text at full size
+
+
+def _read(lines: list[engine.Line], kind: str | None) -> Reading:
+    text = "".join(line.text for line in lines)
+    chosen = kind_named(kind) if kind else recognise(to_halfwidth(text))
+    return Reading(chosen, read_fields(chosen, lines) if chosen else {}, lines)  # type: ignore[arg-type]
+
+
+def _score(reading: Reading) -> int:
+    return -1 if reading.kind is None else sum(1 for f in reading.fields.values() if f.read)
+
+
+def _poor(reading: Reading) -> bool:
+    return reading.kind is None or 2 * _score(reading) < len(reading.kind.fields)
 
 
 def normalise(value: str, value_type: str) -> str:
