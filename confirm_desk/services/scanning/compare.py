@@ -104,6 +104,8 @@ def normalise(value: str, value_type: str) -> str:
         return compact_code(text)
     if value_type == "ethnicity":
         return "".join(text.split()).removesuffix("族")
+    if value_type == "cert_type":  # 高级中学 as printed on some certificates = 高级中学教师资格 in the system
+        return "".join(text.split()).removesuffix("教师资格")
     return re.sub(r"\s+", "", text).strip("。.")
 
 

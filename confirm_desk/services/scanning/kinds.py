@@ -11,7 +11,7 @@ from confirm_desk.domain.errors import KnownError
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.paths import resources_dir
 
-VALUE_TYPES = ("text", "gender", "ethnicity", "date", "id_number", "cert_number")
+VALUE_TYPES = ("text", "gender", "ethnicity", "cert_type", "date", "id_number", "cert_number")
 
 
 @dataclass(frozen=True)
