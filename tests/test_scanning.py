@@ -4,8 +4,10 @@ application (match / differs / unread, never a wrong 一致), kept as evidence, 
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from sqlalchemy import insert, select
 
 from bench.scan_docs import fonts, make_document
 from confirm_desk.cli import main
+from confirm_desk.services.backup import backup
 from confirm_desk.services.scanning import compare as cmp
 from confirm_desk.services.scanning.engine import MODEL_FILES, models_dir
 from confirm_desk.services.scanning.kinds import document_kinds
@@ -180,3 +183,7 @@ def test_cli_compare_and_attach(store, docs, capsys, tmp_path) -> None:
     assert "证件原件核验留证" in text and values["name"] in text and "教师资格证书" in text
     assert "不一致" in text and "置信度" not in text  # results and confidences, not the audit wording
     assert main(["--db", store.url, "scan", "evidence", "2025000000000", "-o", str(out)]) == 2
+
+    info = backup(store, tmp_path / "backup.sqlite3")
+    with closing(sqlite3.connect(info.path)) as conn:  # the pictures travel with every backup
+        assert conn.execute("SELECT count(*) FROM scan_image").fetchone()[0] == 1
