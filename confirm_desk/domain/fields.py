@@ -86,7 +86,7 @@ FIELDS: tuple[Field, ...] = (
     Field("registration_type", "注册类型", _P, Kind.CHOICE, code_list="registration_type"),
     Field("registration_authority", "注册机构", _P),
     Field("confirmation_point", "确认点", _P, aliases=("确认点名称",), editable=_ME),
-    Field("online_status", "网报状态", _P, aliases=("状态", "申请状态", "确认状态")),
+    Field("online_status", "网报状态", _P, aliases=("状态", "申请状态")),
     Field("school", "现任教学校", _W, aliases=("任教学校", "工作单位"), editable=_ME),
     Field("school_nature", "学校性质", _W, Kind.CHOICE, code_list="school_nature", editable=_ME),
     Field(

@@ -139,4 +139,4 @@ def test_main_window_menu_opens_views_and_exports_the_list(qtbot, make_window, i
     id_col = list(HEADERS).index("证件号码")
     assert all(len(r[id_col]) == 18 for r in rows[1:])  # in full, not masked
     header = locate_header(read_rows(out), out.name)  # the importer reads it back
-    assert {f.key for f in header.columns.values()} >= {"application_no", "name", "id_number", "online_status"}
+    assert {f.key for f in header.columns.values()} >= {"application_no", "name", "id_number", "school"}

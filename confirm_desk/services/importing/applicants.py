@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,11 +108,14 @@ def store_rows(
     *,
     operator: str = "",
     batch_id: int | None = None,
+    present: Collection[str] | None = None,
 ) -> None:
     """Insert new applicants and update changed ones in bulk (Core executemany, no ORM objects).
 
     Fields changed here are kept and each disagreement is reported (reconcile.py); applicants of the
-    file's confirmation points that the file no longer holds are flagged."""
+    file's confirmation points that the file no longer holds are flagged. `present`: the field keys the
+    file has columns for; a stored applicant keeps every other field (a file of a few columns, such as
+    the list's own 导出, never blanks the rest)."""
     table = applicant_table
     existing = {
         row.application_no: row
@@ -125,9 +128,15 @@ def store_rows(
     inserts: list[dict] = []
     updates: list[dict] = []
     events: list[dict] = []
+    absent = [k for k in ALL_KEYS if k not in present] if present is not None else []
     for row_number, values in parsed:
-        digest = row_hash(values)
         old = existing.get(values["application_no"])
+        if old is not None and absent:
+            # What the national system holds for the fields the file leaves out: the stored value, or an
+            # edit's base (so an applicant whose present columns did not move stays `unchanged`).
+            edited = reconciler.edits.get(old.id, {})
+            values = {**values, **{k: edited[k].base if k in edited else getattr(old, k) or "" for k in absent}}
+        digest = row_hash(values)
         if old is not None and _another_person(old, values):
             # The same 报名号 now names another ID number: never applied, never carrying the decision over.
             result.errors.append(_identity_error(result.file, row_number, old, values))
@@ -147,7 +156,11 @@ def store_rows(
             status = Status(old.status)
             if not status.decided:  # a decision made here is never undone by a re-import
                 status = status_for(values)
-            values = reconciler.merge(old, values)
+            if absent:
+                merged = reconciler.merge(old, {k: v for k, v in values.items() if k not in absent})
+                values = {**{k: getattr(old, k) or "" for k in absent}, **merged}
+            else:
+                values = reconciler.merge(old, values)
             updates.append({
                 **values, "status": status.value, "flags": flags_for(values),
                 "import_hash": digest, "import_batch_id": batch_id, "id": old.id,
@@ -230,7 +243,8 @@ def import_applicants(
         batch = Batch(kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator)
         session.add(batch)
         session.flush()
-        store_rows(session, parsed, result, operator=operator, batch_id=batch.id)
+        store_rows(session, parsed, result, operator=operator, batch_id=batch.id,
+                   present={f.key for f in header.columns.values()})
         if photo_files is not None:
             result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
         batch.row_count = result.imported + result.updated
