@@ -62,8 +62,8 @@ def log_in_and_open(store):
     window with this seat's idle-lock minutes. None when the user cancels the log-in."""
     from confirm_desk.ui.accounts.login_dialog import LoginDialog
     from confirm_desk.ui.main.window import MainWindow
-    from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog, needs_first_run
-    from confirm_desk.ui.settings.preferences_store import PreferencesStore
+    from confirm_desk.ui.ops.settings import PreferencesStore, needs_first_run
+    from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
 
     login = LoginDialog(store)
     if login.exec() != LoginDialog.DialogCode.Accepted or login.account is None:

@@ -17,9 +17,14 @@ from confirm_desk.ui.widgets.messages import show_bug, show_error
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SHOW_AFTER_MS = 500
+# A runner made without saying runs its jobs on the pool; the widget tests set this to True (tests/ui/conftest.py)
+# so that a job's result is there when the call returns. Tests of the machinery itself pass synchronous=False.
+SYNCHRONOUS_DEFAULT = False
 
 
 class _Signals(QObject):
+    """Carries a job's progress and outcome back to the GUI thread (queued: it lives there)."""
+
     progress = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(object)
@@ -37,23 +42,30 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self._progress)
-        except BaseException as exc:  # handed to the GUI thread, which decides how to show it
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+            try:
+                result = self.work(self._progress)
+            except BaseException as exc:  # handed to the GUI thread, which decides how to show it
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.finished.emit(result)
+        except RuntimeError:  # the widget that asked went away meanwhile: nobody is waiting for the answer
+            log.info("job finished after its owner closed")
 
 
 class JobRunner(QObject):
-    """Runs service calls for one window. `synchronous=True` (tests) runs them inline."""
+    """Runs `ui/ops` calls for one window or dialog, off the GUI thread, and hands each result back on it.
 
-    def __init__(self, parent: QWidget | None = None, synchronous: bool = False,
+    `run()` is for long work (a progress dialog after half a second, Cancel rolls back); `fetch()` for a short
+    read or save (no dialog: the widget shows its result when it arrives). `synchronous=True` runs them inline.
+    """
+
+    def __init__(self, parent: QWidget | None = None, synchronous: bool | None = None,
                  pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self.parent_widget = parent
-        self.synchronous = synchronous
+        self.synchronous = SYNCHRONOUS_DEFAULT if synchronous is None else synchronous
         self.pool = pool or QThreadPool.globalInstance()
         self._active: list[tuple[_Signals, QProgressDialog]] = []
+        self._pending = 0  # fetches not yet answered
 
     def run(
         self,
@@ -108,12 +120,54 @@ class JobRunner(QObject):
         signals.failed.connect(failed)
         QTimer.singleShot(0, lambda: self.pool.start(_Job(work, signals, cancel)))
 
+    @property
+    def parent_widget(self) -> QWidget | None:
+        """The widget that owns this runner (dialogs and messages open over it). Asked of Qt each time: a
+        Python reference back to the owner would make a cycle that the garbage collector tears down at a
+        random moment, deleting the C++ objects twice."""
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
+
+    def fetch(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """A short database call (e.g. `lambda: ops.coverage.load(store)`) off the GUI thread, without a
+        progress dialog; `on_done(result)` runs on the GUI thread unless this runner's owner closed first."""
+        if self.synchronous:
+            try:
+                result = work()
+            except BaseException as exc:
+                self._failed(exc, on_error)
+            else:
+                on_done(result)
+            return
+        signals = _Signals(self)  # a child: when the owner is deleted the answer is dropped, not delivered
+        self._pending += 1
+
+        def done(result: object) -> None:
+            self._pending -= 1
+            signals.deleteLater()
+            on_done(result)  # type: ignore[arg-type]
+
+        def failed(exc: object) -> None:
+            self._pending -= 1
+            signals.deleteLater()
+            self._failed(exc, on_error)  # type: ignore[arg-type]
+
+        signals.finished.connect(done)
+        signals.failed.connect(failed)
+        self.pool.start(_Job(lambda _progress: work(), signals, threading.Event()))
+
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         return self.pool.waitForDone(timeout_ms)
 
     @property
     def busy(self) -> bool:
-        return bool(self._active)
+        """A job or a fetch has not yet handed back its result."""
+        return bool(self._active) or self._pending > 0
 
     def _failed(self, exc: BaseException, on_error: Callable[[BaseException], None] | None) -> None:
         if isinstance(exc, Cancelled):

@@ -23,10 +23,10 @@ def main() -> None:
     from confirm_desk.services import accounts
     from confirm_desk.services.applicants.demo import fill_demo
     from confirm_desk.store.db import open_store
+    from confirm_desk.ui.ops.settings import PreferencesStore
     from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
     from confirm_desk.ui.settings.help_dialog import AboutDialog, HelpDialog
     from confirm_desk.ui.settings.preferences_dialog import PreferencesDialog
-    from confirm_desk.ui.settings.preferences_store import PreferencesStore
     from confirm_desk.ui.widgets.fonts import install_cjk_font
 
     app = QApplication([])

@@ -6,6 +6,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _jobs_inline(monkeypatch):
+    """Widgets made here run their ops calls inline (a fake pool): the result is there when the call returns.
+    The job-machinery tests (test_jobs.py) pass synchronous=False and wait for the real pool."""
+    from confirm_desk.ui import jobs
+
+    monkeypatch.setattr(jobs, "SYNCHRONOUS_DEFAULT", True)
+
+
+@pytest.fixture(autouse=True)
 def _reset_messages():
     from confirm_desk.ui.widgets import messages
 

@@ -10,8 +10,8 @@ from confirm_desk.services import accounts, settings
 from confirm_desk.services.applicants.demo import fill_demo
 from confirm_desk.ui.accounts.login_dialog import LoginDialog
 from confirm_desk.ui.main.window import MainWindow
+from confirm_desk.ui.ops.settings import PreferencesStore
 from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
-from confirm_desk.ui.settings.preferences_store import PreferencesStore
 from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 

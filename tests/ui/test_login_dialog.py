@@ -81,13 +81,15 @@ def test_admin_unlocks_from_the_admin_screen(qtbot, store) -> None:
     row = [r.username for r in screen.rows].index("clerk")
     assert screen.table.item(row, 3).text() == "已锁定"
     screen.table.selectRow(row)
-    assert screen.unlock_selected()
+    screen.unlock_selected()
     assert screen.table.item(row, 3).text() == "启用"
     prompts.text_answers.append("Reset#2026")
-    assert screen.reset_selected()
+    screen.reset_selected()
+    assert messages.shown[-1] == ("info", "已重置 clerk 的密码并解锁")
     type_text(screen.new_username, "zhao")
     type_text(screen.new_password, "Zhao#2026")
-    assert screen.add_user() and "zhao" in [r.username for r in screen.rows]
+    screen.add_user()
+    assert "zhao" in [r.username for r in screen.rows] and screen.new_username.text() == ""
     with store.session() as session:
         assert accounts.login(session, "clerk", "Reset#2026").ok
         assert accounts.login(session, "zhao", "Zhao#2026").account.role == "confirmer"

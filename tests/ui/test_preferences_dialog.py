@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, Q
 
 from confirm_desk.preferences import TABS
 from confirm_desk.services import settings
+from confirm_desk.ui.ops.settings import PreferencesStore, settings_path
 from confirm_desk.ui.settings.preferences_dialog import PreferencesDialog
-from confirm_desk.ui.settings.preferences_store import PreferencesStore, settings_path
 from tests.accounts_helpers import fast_hasher, make_operators  # noqa: F401
 from tests.ui.helpers import type_text
 

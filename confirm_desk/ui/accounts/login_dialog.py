@@ -20,17 +20,19 @@ from PySide6.QtWidgets import (
 
 from confirm_desk import APP_NAME_ZH
 from confirm_desk.domain.errors import KnownError
-from confirm_desk.services import accounts
-from confirm_desk.services.accounts import Account
-from confirm_desk.store.db import Store
-from confirm_desk.store.models import utcnow
+from confirm_desk.services.accounts import Account, LoginResult
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import accounts as ops
+from confirm_desk.ui.widgets import messages
 
 PASSWORD_RULE = "密码至少 8 位，须包含大写字母、小写字母、数字、符号中的至少三类。"
 
 
 class LoginDialog(QDialog):
     """After `exec()`/`accepted`, `account` holds who logged in. With `lock_account` it is a lock screen:
-    only that operator's password closes it."""
+    only that operator's password closes it. Whether this is the first run (no administrator yet: the
+    dialog creates one) is asked through the runner; `first_run` may be given when the caller knows."""
 
     def __init__(
         self,
@@ -38,20 +40,20 @@ class LoginDialog(QDialog):
         parent: QWidget | None = None,
         *,
         lock_account: Account | None = None,
-        now: Callable = utcnow,
+        now: Callable = ops.now,
+        runner: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.lock_account, self.now = store, lock_account, now
+        self.runner = runner or JobRunner(self)
         self.account: Account | None = None
-        with store.session() as session:
-            self.first_run = lock_account is None and accounts.needs_first_admin(session)
-        self.setWindowTitle(self._title())
+        self.first_run = False
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        intro = QLabel(self._intro())
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.form = form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.display_name = QLineEdit()
@@ -63,11 +65,9 @@ class LoginDialog(QDialog):
         self.confirm.setObjectName("confirm")
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("用户名", self.username)
-        if self.first_run:
-            form.addRow("姓名", self.display_name)
+        form.addRow("姓名", self.display_name)
         form.addRow("密码", self.password)
-        if self.first_run:
-            form.addRow("再输入一次", self.confirm)
+        form.addRow("再输入一次", self.confirm)
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("login_error")
@@ -76,7 +76,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.ok_button = QPushButton("创建并登录" if self.first_run else ("解锁" if lock_account else "登录"))
+        self.ok_button = QPushButton()
         self.ok_button.setObjectName("login")
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.submit)
@@ -90,6 +90,18 @@ class LoginDialog(QDialog):
             self.username.setText(lock_account.username)
             self.username.setReadOnly(True)
             self.password.setFocus()
+        self._set_mode(False)
+        if lock_account is None:
+            self.runner.fetch(lambda: ops.needs_first_admin(store), self._set_mode)
+
+    def _set_mode(self, first_run: bool) -> None:
+        """Log-in, or (no administrator yet) create the administrator: the name and repeat rows show."""
+        self.first_run = first_run
+        self.setWindowTitle(self._title())
+        self.intro.setText(self._intro())
+        self.ok_button.setText("创建并登录" if first_run else ("解锁" if self.lock_account else "登录"))
+        self.form.setRowVisible(self.display_name, first_run)
+        self.form.setRowVisible(self.confirm, first_run)
 
     def _title(self) -> str:
         if self.lock_account is not None:
@@ -105,21 +117,25 @@ class LoginDialog(QDialog):
 
     def submit(self) -> None:
         self.error.clear()
-        try:
-            with self.store.session() as session:
-                if self.first_run:
-                    if self.password.text() != self.confirm.text():
-                        raise KnownError("两次输入的密码不一致")
-                    account = accounts.create_first_admin(
-                        session, self.username.text(), self.display_name.text(), self.password.text()
-                    )
-                    accounts.login(session, account.username, self.password.text(), now=self.now)
-                    result = accounts.LoginResult(account)
-                else:
-                    result = accounts.login(session, self.username.text(), self.password.text(), now=self.now)
-        except KnownError as err:
+        store, now = self.store, self.now
+        name, password = self.username.text(), self.password.text()
+        self.ok_button.setEnabled(False)  # one answer at a time
+        if self.first_run:
+            display, confirm = self.display_name.text(), self.confirm.text()
+            self.runner.fetch(lambda: ops.create_first_admin(store, name, display, password, confirm, now),
+                              self._answered, self._refused)
+        else:
+            self.runner.fetch(lambda: ops.log_in(store, name, password, now), self._answered, self._refused)
+
+    def _refused(self, err: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if isinstance(err, KnownError):
             self.error.setText(err.message)
-            return
+        else:
+            messages.show_bug(self, err)
+
+    def _answered(self, result: LoginResult) -> None:
+        self.ok_button.setEnabled(True)
         if result.account is None:
             self.error.setText(result.message)
             self.password.clear()

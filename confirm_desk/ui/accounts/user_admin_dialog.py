@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,13 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.domain.errors import KnownError
-from confirm_desk.services import accounts
-from confirm_desk.services.accounts import Account
+from confirm_desk.services.accounts import ROLES, Account, AccountRow
 from confirm_desk.services.audit_trail import local_time
-from confirm_desk.store.db import Store
-from confirm_desk.store.models import utcnow
 from confirm_desk.ui.accounts.login_dialog import PASSWORD_RULE
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import accounts as ops
 from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
 
@@ -35,9 +36,12 @@ HEADERS = ("用户名", "姓名", "角色", "状态", "锁定至")
 class UserAdminDialog(QDialog):
     """`UserAdminDialog(store, admin_account)`; only administrators get it (the services check again)."""
 
-    def __init__(self, store: Store, admin: Account, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, admin: Account, parent: QWidget | None = None,
+                 runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store, self.admin = store, admin
+        self.runner = runner or JobRunner(self)
+        self.rows: list[AccountRow] = []
         self.setWindowTitle("操作员管理")
         self.resize(720, 520)
         # A handful of operators: a small QTableWidget is enough here (not the big applicant list).
@@ -71,7 +75,7 @@ class UserAdminDialog(QDialog):
         self.new_password = QLineEdit()
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_role = QComboBox()
-        for key, label in accounts.ROLES.items():
+        for key, label in ROLES.items():
             self.new_role.addItem(label, key)
         add = QPushButton("新增")
         add.setAutoDefault(False)
@@ -84,16 +88,19 @@ class UserAdminDialog(QDialog):
         return box
 
     def reload(self) -> None:
-        with self.store.session() as session:
-            self.rows = accounts.list_accounts(session)
-        now = utcnow()
+        store = self.store
+        self.runner.fetch(lambda: ops.list_accounts(store), self._show_rows)
+
+    def _show_rows(self, rows: list[AccountRow]) -> None:
+        self.rows = rows
+        now = ops.now()
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             locked = row.locked_until is not None and row.locked_until > now
             cells = (
                 row.username,
                 row.display_name,
-                accounts.ROLES.get(row.role, row.role),
+                ROLES.get(row.role, row.role),
                 ("已锁定" if locked else "启用") if row.active else "停用",
                 f"{local_time(row.locked_until):%H:%M}" if locked else "",
             )
@@ -104,56 +111,46 @@ class UserAdminDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()].username if rows else None
 
-    def _run(self, action, done: str) -> bool:
-        try:
-            with self.store.session() as session:
-                action(session)
-        except KnownError as err:
-            messages.show_error(self, err.message)
-            return False
-        self.reload()
-        messages.show_info(self, done)
-        return True
+    def _run(self, action: Callable[[], None], done: str, then: Callable[[], None] | None = None) -> None:
+        """One administrator action through the runner; the list reloads and `done` is shown after it."""
 
-    def add_user(self) -> bool:
-        username = self.new_username.text().strip()
-        ok = self._run(
-            lambda s: accounts.add_user(
-                s,
-                self.admin,
-                username,
-                self.new_display.text(),
-                self.new_password.text(),
-                self.new_role.currentData(),
-            ),
-            f"已新增操作员 {username}",
-        )
-        if ok:
+        def finished(_result: None) -> None:
+            self.reload()
+            messages.show_info(self, done)
+            if then is not None:
+                then()
+
+        self.runner.fetch(action, finished)  # a refusal: the runner shows its plain message
+
+    def add_user(self) -> None:
+        store, admin = self.store, self.admin
+        username, display = self.new_username.text().strip(), self.new_display.text()
+        password, role = self.new_password.text(), self.new_role.currentData()
+
+        def clear() -> None:
             for edit in (self.new_username, self.new_display, self.new_password):
                 edit.clear()
-        return ok
 
-    def unlock_selected(self) -> bool:
-        name = self.selected_username()
-        return bool(name) and self._run(lambda s: accounts.unlock(s, self.admin, name), f"已解锁 {name}")
+        self._run(lambda: ops.add_user(store, admin, username, display, password, role),
+                  f"已新增操作员 {username}", clear)
 
-    def reset_selected(self) -> bool:
-        name = self.selected_username()
+    def unlock_selected(self) -> None:
+        name, store, admin = self.selected_username(), self.store, self.admin
+        if name:
+            self._run(lambda: ops.unlock(store, admin, name), f"已解锁 {name}")
+
+    def reset_selected(self) -> None:
+        name, store, admin = self.selected_username(), self.store, self.admin
         if not name:
-            return False
+            return
         password = ask_text(self, "重置密码", f"{name} 的新密码（{PASSWORD_RULE}）：")
         if password is None:
-            return False
-        return self._run(
-            lambda s: accounts.reset_password(s, self.admin, name, password), f"已重置 {name} 的密码并解锁"
-        )
+            return
+        self._run(lambda: ops.reset_password(store, admin, name, password), f"已重置 {name} 的密码并解锁")
 
-    def toggle_selected(self) -> bool:
-        name = self.selected_username()
+    def toggle_selected(self) -> None:
+        name, store, admin = self.selected_username(), self.store, self.admin
         if not name:
-            return False
+            return
         active = next(r.active for r in self.rows if r.username == name)
-        return self._run(
-            lambda s: accounts.set_active(s, self.admin, name, not active),
-            f"已{'停用' if active else '启用'} {name}",
-        )
+        self._run(lambda: ops.set_active(store, admin, name, not active), f"已{'停用' if active else '启用'} {name}")

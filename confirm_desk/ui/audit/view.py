@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.services import audit_trail as audit_log
 from confirm_desk.services.audit_trail import ACTION_LABELS, AuditFilter, AuditRow, local_time
-from confirm_desk.store.db import Store
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.widgets import messages
 
 VIEW_LIMIT = 5000  # the newest events shown; the export has them all

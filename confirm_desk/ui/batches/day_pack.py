@@ -7,8 +7,8 @@ import datetime as dt
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from confirm_desk.services.reports.day_pack import DayPack
-from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.widgets.messages import show_info
 
 

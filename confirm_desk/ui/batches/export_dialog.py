@@ -26,8 +26,8 @@ from confirm_desk.services.audit_trail import local_time
 from confirm_desk.services.batches import export as batch_export
 from confirm_desk.services.batches.rows import BatchPlan
 from confirm_desk.services.importing.conflicts import pending_count
-from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.widgets.messages import show_error, show_info
 
 ZIP_FILTER = "批次压缩包 (*.zip)"

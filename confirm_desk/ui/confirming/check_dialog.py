@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -23,21 +24,22 @@ from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.errors import KnownError, StaleRecord
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants.listing import distinct_values
 from confirm_desk.services.audit_trail import local_time
 from confirm_desk.services.confirming.confirmation import (
     CheckInput,
+    CheckState,
+    SaveResult,
     condition_labels,
-    load_check,
     material_labels,
-    save_check,
 )
-from confirm_desk.store.db import Store
 from confirm_desk.ui.confirming.check_fields import FieldsPanel
 from confirm_desk.ui.confirming.check_parts import findings_summary, photo_and_keys, scrolled
 from confirm_desk.ui.confirming.check_seats import KeptInputBar, SeatBanner, apply_input
 from confirm_desk.ui.confirming.check_side import ConditionsBox, DecisionBox, MaterialsBox
 from confirm_desk.ui.confirming.scan_panel import make_scan_bar
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import confirming as ops
 from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
 
@@ -58,15 +60,20 @@ class CheckDialog(QDialog):
         parent: QWidget | None = None,
         *,
         reopen_reason: str | None = None,
+        runner: JobRunner | None = None,
+        loaded: tuple[CheckState, list[str]] | None = None,
     ) -> None:
+        """`loaded` is `ops.confirming.load_for_check(...)` when the caller read it before opening (the main
+        window does, through its runner); without it the dialog reads it itself (synchronously, via ops)."""
         super().__init__(parent)
         self.store, self.applicant_id, self.operator = store, applicant_id, operator
+        self.runner = runner or JobRunner(self)
         self.reopen_reason = reopen_reason or ""
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1360, 860)
         self.layout_ = QVBoxLayout(self)
         # Above the rebuilt body: other seats with this applicant open, and a refused save's kept input.
-        self.seat_banner = SeatBanner(store, applicant_id, operator, self)
+        self.seat_banner = SeatBanner(store, applicant_id, operator, self, runner=self.runner)
         self.kept_bar = KeptInputBar(self)
         self.kept_bar.reapply.connect(self.reapply_kept)
         self.layout_.addWidget(self.seat_banner)
@@ -74,7 +81,7 @@ class CheckDialog(QDialog):
         self.scan_bar = make_scan_bar(self)  # scanning the originals (ui/confirming/scan_panel.py)
         self.layout_.addWidget(self.scan_bar)
         self.finished.connect(lambda _r: self.seat_banner.release())
-        self._load()
+        self._build(*(loaded or ops.load_for_check(store, applicant_id)))
         if self.state.needs_reopen_reason and not self.reopen_reason:
             self.ask_reopen()
         for keys in MARK_ALL_KEYS:
@@ -82,10 +89,19 @@ class CheckDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
     # --- building ----------------------------------------------------------------------------
-    def _load(self) -> None:
-        with self.store.session() as session:
-            self.state = load_check(session, self.applicant_id)
-            points = distinct_values(session, "confirmation_point")
+    def _load(self, then: Callable[[], None] | None = None) -> None:
+        """Rebuild the form from what is stored now (after a save, or when another seat saved first)."""
+        store, applicant_id = self.store, self.applicant_id
+
+        def loaded(result: tuple[CheckState, list[str]]) -> None:
+            self._build(*result)
+            if then is not None:
+                then()
+
+        self.runner.fetch(lambda: ops.load_for_check(store, applicant_id), loaded)
+
+    def _build(self, state: CheckState, points: list[str]) -> None:
+        self.state = state
         old = getattr(self, "body", None)
         if old is not None:  # after a save the whole form is rebuilt from the store
             self.layout_.removeWidget(old)
@@ -240,6 +256,8 @@ class CheckDialog(QDialog):
         return True
 
     def save(self) -> bool:
+        """Save through the runner. False when refused: at once (read-only, a missing reason), or by the store
+        when the runner answered before returning (inline); the outcome otherwise arrives in `saved`."""
         if self.read_only:
             messages.show_error(
                 self, "当前记录不能修改" if self.state.status.operable else "网报未完成的记录不能进行现场确认"
@@ -252,30 +270,37 @@ class CheckDialog(QDialog):
                 self.status_note.setText("未确认：请先处理列出的问题")
                 return False
             data = replace(data, override_reason=override)
-        try:
-            with self.store.session() as session:
-                result = save_check(session, self.applicant_id, data, self.operator, self.state.version)
-        except StaleRecord as err:
-            # Another seat saved first: show what is stored now, keep this clerk's input to put back.
-            self._load()
-            self.kept_bar.keep(data, err.message)
-            self.saved.emit(self.applicant_id)
-            messages.show_error(self, self.kept_bar.label.text())
-            return False
-        except KnownError as err:
-            messages.show_error(self, err.message)
-            return False
+        store, applicant_id, operator, version = self.store, self.applicant_id, self.operator, self.state.version
+        self.refused = False
+        self.runner.fetch(lambda: ops.save(store, applicant_id, data, operator, version),
+                          lambda result: self._saved(data, result), lambda err: self._refused(data, err))
+        return not self.refused
+
+    def _saved(self, data: CheckInput, result: SaveResult) -> None:
         self.kept_bar.clear()
         self.scan_bar.after_save(data.compares)
         self.saved.emit(self.applicant_id)
         if data.outcome is not None:
             self.initial = data
             self.accept()
-            return True
+            return
         self.reopen_reason = "" if result.status is Status.PENDING else self.reopen_reason
-        self._load()
-        self.status_note.setText(f"已保存（{result.changes} 项变更）")
-        return True
+        self._load(lambda: self.status_note.setText(f"已保存（{result.changes} 项变更）"))
+
+    def _refused(self, data: CheckInput, err: BaseException) -> None:
+        self.refused = True
+        if isinstance(err, StaleRecord):
+            # Another seat saved first: show what is stored now, keep this clerk's input to put back.
+            def reloaded() -> None:
+                self.kept_bar.keep(data, err.message)
+                self.saved.emit(self.applicant_id)
+                messages.show_error(self, self.kept_bar.label.text())
+
+            self._load(reloaded)
+        elif isinstance(err, KnownError):
+            messages.show_error(self, err.message)
+        else:
+            messages.show_bug(self, err)
 
     def reapply_kept(self) -> None:
         if self.kept_bar.kept is not None:

@@ -6,13 +6,13 @@ import logging
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
-from confirm_desk.domain.errors import KnownError
 from confirm_desk.services.audit_trail import local_time
 from confirm_desk.services.confirming import seats
 from confirm_desk.services.confirming.confirmation import CheckInput
-from confirm_desk.store.db import Store
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import confirming as ops
 
 log = logging.getLogger(__name__)
 WARN_STYLE = "background:#fff4ce; color:#5c4400; padding:4px 8px; border:1px solid #e0c060;"
@@ -24,10 +24,11 @@ class SeatBanner(QLabel):
 
     def __init__(
         self, store: Store, applicant_id: int, operator: object, parent: QWidget | None = None,
-        *, renew_seconds: int = seats.RENEW_SECONDS,
+        *, renew_seconds: int = seats.RENEW_SECONDS, runner: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.applicant_id, self.operator = store, applicant_id, operator
+        self.runner = runner or JobRunner(self)
         self.setObjectName("seat_banner")
         self.setWordWrap(True)
         self.setStyleSheet(WARN_STYLE)
@@ -39,14 +40,13 @@ class SeatBanner(QLabel):
         self.timer.start()
 
     def renew(self) -> None:
-        try:
-            with self.store.session() as session:
-                self.others = seats.claim(session, self.applicant_id, self.operator)
-        except (KnownError, SQLAlchemyError):
-            # A claim is advice to the clerks, never a reason to stop checking: log and carry on.
-            log.warning("could not renew the claim on applicant %s", self.applicant_id, exc_info=True)
-            return
-        self._show()
+        store, applicant_id, operator = self.store, self.applicant_id, self.operator
+        self.runner.fetch(lambda: ops.claim_seat(store, applicant_id, operator), self._claimed)
+
+    def _claimed(self, others: list[seats.Holder] | None) -> None:
+        if others is not None:  # None: not renewed this time (logged); the banner stays as it was
+            self.others = others
+            self._show()
 
     def _show(self) -> None:
         if not self.others:
@@ -60,11 +60,10 @@ class SeatBanner(QLabel):
 
     def release(self) -> None:
         self.timer.stop()
-        try:
-            with self.store.session() as session:
-                seats.release(session, self.applicant_id, self.operator)
-        except (KnownError, SQLAlchemyError):
-            log.warning("could not release the claim on applicant %s", self.applicant_id, exc_info=True)
+        store, applicant_id, operator = self.store, self.applicant_id, self.operator
+        # Not this banner's runner: the dialog is closing, and the release must happen after it is gone.
+        JobRunner(None, synchronous=self.runner.synchronous).fetch(
+            lambda: ops.release_seat(store, applicant_id, operator), lambda _r: None)
 
 
 class KeptInputBar(QWidget):

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.domain.checks import Severity
 from confirm_desk.domain.fields import GROUPS, fields_in
-from confirm_desk.services.applicants.listing import ApplicantDetail, get_detail
-from confirm_desk.store.db import Store
+from confirm_desk.services.applicants.listing import ApplicantDetail
 from confirm_desk.ui.widgets.photo_pixmap import pixmap_from_bytes
 
 SEVERITY_STYLE = {
@@ -30,10 +29,11 @@ SEVERITY_STYLE = {
 
 
 class DetailDialog(QDialog):
-    def __init__(self, store: Store, applicant_id: int, parent: QWidget | None = None) -> None:
+    """`DetailDialog(ops.confirming.load_detail(store, id))`: the read-only view of what was loaded."""
+
+    def __init__(self, detail: ApplicantDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        with store.session() as session:
-            self.detail = get_detail(session, applicant_id)
+        self.detail = detail
         d = self.detail
         self.setWindowTitle(f"申请人详情 — {d.values['name']}（{d.values['application_no']}）")
         self.resize(900, 700)

@@ -15,21 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.domain.errors import KnownError
 from confirm_desk.preferences import preference
-from confirm_desk.services import settings
 from confirm_desk.services.accounts import Account
-from confirm_desk.services.confirming.follow_up import (
-    DEADLINE_DAYS,
-    FollowUpRow,
-    deadline_days,
-    incomplete_applicants,
-    materials_arrived,
-)
-from confirm_desk.store.db import Store
+from confirm_desk.services.confirming.follow_up import DEADLINE_DAYS, FollowUpRow
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import confirming as ops
 from confirm_desk.ui.widgets.checklist import ChecklistBox
-from confirm_desk.ui.widgets.messages import ask, show_error
+from confirm_desk.ui.widgets.messages import ask
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 HEADERS = ("报名号", "姓名", "联系电话", "现任教学校", "仍缺材料", "确认日期", "补交期限", "情况")
@@ -77,8 +70,8 @@ class FollowUpView(QDialog):
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         pref = preference(DEADLINE_DAYS)
         self.days = QSpinBox(minimum=pref.minimum, maximum=pref.maximum, suffix=pref.suffix)
-        with store.session() as session:
-            self.days.setValue(deadline_days(session))
+        self.days.setEnabled(False)  # until the stored value is here
+        self.runner.fetch(lambda: ops.follow_up_days(store), self._show_days)
         self.days.editingFinished.connect(self._save_days)
         self.summary = QLabel()
         notice = QPushButton("打印补正通知单…")
@@ -98,9 +91,16 @@ class FollowUpView(QDialog):
         layout.addWidget(self.table, 1)
         self.refresh()
 
+    def _show_days(self, days: int) -> None:
+        self.days.setValue(days)
+        self.days.setEnabled(True)
+
     def refresh(self) -> None:
-        with self.store.session() as session:
-            self.rows = incomplete_applicants(session)
+        store = self.store
+        self.runner.fetch(lambda: ops.follow_up_rows(store), self._show_rows)
+
+    def _show_rows(self, rows: list[FollowUpRow]) -> None:
+        self.rows = rows
         self.model.set_rows(
             [(r.application_no, r.name, r.phone, r.school, "、".join(r.missing) or "—", r.since, r.deadline,
               state_of(r)) for r in self.rows],
@@ -112,10 +112,9 @@ class FollowUpView(QDialog):
         self.table.resizeColumnsToContents()
 
     def _save_days(self) -> None:
-        with self.store.session() as session:
-            operator = self.account.username if self.account else ""
-            settings.save(session, {DEADLINE_DAYS: self.days.value()}, operator)
-        self.refresh()
+        store, days = self.store, self.days.value()
+        operator = self.account.username if self.account else ""
+        self.runner.fetch(lambda: ops.save_follow_up_days(store, days, operator), lambda _r: self.refresh())
 
     def _current_row(self) -> int:
         index = self.table.currentIndex()
@@ -153,16 +152,17 @@ class FollowUpView(QDialog):
             ticked = dialog.ticked()
         if not ticked:
             return
-        try:
-            with self.store.session() as session:
-                materials_arrived(session, row.applicant_id, ticked, self.account, row.version)
-        except KnownError as err:
-            show_error(self, err.message)
-            return
-        self.refresh()
-        question = f"{row.name} 的材料已补齐。现在打开核对确认，作出确认结论？"
-        if set(ticked) >= set(row.missing) and ask(self, question):
-            self._open_id(row.applicant_id)
+        store, account, chosen = self.store, self.account, list(ticked)
+
+        def recorded(_result: None) -> None:
+            self.refresh()
+            question = f"{row.name} 的材料已补齐。现在打开核对确认，作出确认结论？"
+            if set(chosen) >= set(row.missing) and ask(self, question):
+                self._open_id(row.applicant_id)
+
+        # A refusal (e.g. another seat saved first) is shown by the runner as its plain message.
+        self.runner.fetch(lambda: ops.record_materials(store, row.applicant_id, chosen, account, row.version),
+                          recorded)
 
     def _open_id(self, applicant_id: int) -> None:
         if self.open_applicant is not None:

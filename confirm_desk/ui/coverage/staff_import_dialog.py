@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.spreadsheets.read import OPEN_PATTERNS
-from confirm_desk.store.db import Store
 from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.widgets.messages import show_error
 
 SHEET_FILTER = f"教职工名单 ({OPEN_PATTERNS});;所有文件 (*)"

@@ -30,7 +30,7 @@ from confirm_desk.services.coverage.report import (
     write_coverage_xlsx,
 )
 from confirm_desk.services.coverage.staff import staff_count
-from confirm_desk.store.db import Store
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.widgets.messages import show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.services.importing import conflicts
 from confirm_desk.services.importing.conflicts import Choice, PendingConflict
-from confirm_desk.store.db import Store
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.widgets.messages import show_error, show_info
 
 HEADERS = ("报名号", "姓名", "字段", "本地值（确认点修改）", "导入值（新名单）", "处理")

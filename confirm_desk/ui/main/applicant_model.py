@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from confirm_desk.domain.checks import FINDING_LABELS
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants import listing as applicants
 from confirm_desk.services.applicants.listing import ListCriteria
-from confirm_desk.store.db import Store
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import applicants as ops
 
+log = logging.getLogger(__name__)
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200  # rows fetched per query as they are painted
 CHUNK = 1000  # ids loaded per step as the list scrolls (Qt's canFetchMore/fetchMore)
@@ -39,9 +43,19 @@ FLAGGED_BACKGROUND = QBrush(QColor("#fdecea"))
 
 
 class ApplicantListModel(QAbstractTableModel):
-    def __init__(self, store: Store, parent: Any = None) -> None:
+    """Everything it shows comes through `ui/ops/applicants.py` on the runner: ids and counts on `refresh()`
+    (then `loaded` is emitted), more ids as the view scrolls, rows a page at a time as they are painted
+    (an empty cell until the page arrives)."""
+
+    loaded = Signal()  # a refresh's ids and counts are in
+
+    def __init__(self, store: Store, parent: Any = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.runner = runner or JobRunner(None)
+        self._fetching = False  # more ids are on their way
+        self._pages_asked: set[int] = set()  # first rows of pages on their way
+        self._generation = 0  # bumped by each reset: late answers for an older list are dropped
         self.criteria = ListCriteria()
         self.mask_ids = True
         self._ids: list[int] = []
@@ -58,30 +72,41 @@ class ApplicantListModel(QAbstractTableModel):
         self.refresh(recount_total=False)
 
     def refresh(self, recount_total: bool = True) -> None:
-        """Load the first ids of the list (more come as it scrolls) and the counts."""
-        with self.store.session() as session:
-            page = applicants.query_page(session, self.criteria, None, CHUNK)
-            matching = applicants.count_matching(session, self.criteria)
-            if recount_total or not self.total:
-                self.total = applicants.count_all(session)
-                # A whole-table sum: once per reload, never per keystroke (a criteria change does not change
-                # the store; a change by another seat meanwhile shows at the refresher's next look).
-                self._mark = applicants.change_mark(session)
+        """Load the first ids of the list (more come as it scrolls) and the counts; `loaded` follows."""
+        store, criteria, with_total = self.store, self.criteria, recount_total or not self.total
+        self.runner.fetch(lambda: ops.first_page(store, criteria, CHUNK, with_total), self._reset)
+
+    def _reset(self, first: ops.FirstPage) -> None:
         self.beginResetModel()
-        self._ids = page
-        self._last_key = page[-1] if page else None
-        self._exhausted = len(page) < CHUNK
-        self._rows, self.matching = {}, matching
+        self._generation += 1
+        self._ids = list(first.ids)
+        self._last_key = first.ids[-1] if first.ids else None
+        self._exhausted = len(first.ids) < CHUNK
+        self._fetching = False
+        self._pages_asked.clear()
+        self._rows, self.matching = {}, first.matching
+        if first.total is not None:
+            self.total = first.total
+        if first.mark is not None:
+            self._mark = first.mark
         self.endResetModel()
+        self.loaded.emit()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._fetching
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
+        if parent.isValid() or self._exhausted or self._fetching:
             return
-        with self.store.session() as session:
-            page = applicants.query_page(session, self.criteria, self._last_key, CHUNK)
+        store, criteria, after, generation = self.store, self.criteria, self._last_key, self._generation
+        self._fetching = True
+        self.runner.fetch(lambda: ops.next_page(store, criteria, after, CHUNK),
+                          lambda page: self._append(page, generation))
+
+    def _append(self, page: list[int], generation: int) -> None:
+        if generation != self._generation:
+            return  # the list was reset meanwhile
+        self._fetching = False
         self._exhausted = len(page) < CHUNK
         if not page:
             return
@@ -98,17 +123,26 @@ class ApplicantListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
-    def refresh_changed(self) -> int:
-        """Repaints the rows other seats changed since the last look (cheap when nothing changed);
-        returns how many. New applicants join the end of the list as it scrolls."""
-        with self.store.session() as session:
-            mark = applicants.change_mark(session)
-            if mark == self._mark:
-                return 0
-            stored = applicants.versions(session, list(self._rows))
-            matching = applicants.count_matching(session, self.criteria)
+    def refresh_changed(self, on_done: Callable[[int], None] | None = None,
+                        on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Repaints the rows other seats changed since the last look (cheap when nothing changed), then
+        `on_done(how_many)`. New applicants join the end of the list as it scrolls."""
+        store, mark, cached, criteria = self.store, self._mark, list(self._rows), self.criteria
+
+        def done(changes: ops.Changes) -> None:
+            count = self._apply_changes(changes)
+            if on_done is not None:
+                on_done(count)
+
+        self.runner.fetch(lambda: ops.changes_since(store, mark, cached, criteria), done, on_error)
+
+    def _apply_changes(self, changes: ops.Changes) -> int:
+        if changes.versions is None:
+            return 0
+        mark, stored, matching = changes.mark, changes.versions, changes.matching
         self._mark = mark
-        changed = [i for i, version in stored.items() if self._rows[i].get("version") != version]
+        changed = [i for i, version in stored.items()
+                   if i in self._rows and self._rows[i].get("version") != version]
         for applicant_id in changed:
             self.invalidate(applicant_id)
         if mark[0] != self.total:
@@ -122,9 +156,29 @@ class ApplicantListModel(QAbstractTableModel):
         if cached is not None:
             return cached
         start = (row // PAGE) * PAGE
+        if start in self._pages_asked:
+            return None  # on its way
         page_ids = [i for i in self._ids[start:start + PAGE] if i not in self._rows]
-        with self.store.session() as session:
-            self._rows.update(applicants.fetch_rows(session, page_ids))
+        self._pages_asked.add(start)
+        store, generation, inside_call = self.store, self._generation, [True]
+
+        def arrived(rows: dict[int, dict[str, object]]) -> None:
+            if generation != self._generation:
+                return
+            self._pages_asked.discard(start)
+            self._rows.update(rows)
+            if not inside_call[0]:  # painted empty meanwhile: paint again
+                shown = [r for r in (self.row_of(i) for i in rows) if r is not None]
+                if shown:
+                    self.dataChanged.emit(self.index(min(shown), 0),
+                                          self.index(max(shown), self.columnCount() - 1))
+
+        def failed(_err: BaseException) -> None:  # the next paint asks again
+            self._pages_asked.discard(start)
+            log.warning("rows of the applicant list could not be read", exc_info=_err)
+
+        self.runner.fetch(lambda: ops.rows(store, page_ids), arrived, failed)
+        inside_call[0] = False
         return self._rows.get(applicant_id)
 
     # --- lookups -------------------------------------------------------------------------

@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.reports.day_summary import DaySummary, day_summary
-from confirm_desk.store.db import Store
+from confirm_desk.services.reports.day_summary import DaySummary
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import applicants as ops
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 QUEUE_SHOWN = 200  # the print queue lists the first ones; the counts are complete
@@ -25,9 +27,11 @@ class DashboardPanel(QWidget):
     open_applicant = Signal(int)
     follow_up_requested = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None, load_now: bool = True) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, load_now: bool = True,
+                 runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.runner = runner or JobRunner(self)
         self.summary: DaySummary | None = None
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -86,8 +90,12 @@ class DashboardPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        with self.store.session() as session:
-            self.summary = s = day_summary(session)
+        """Read the day's summary through the runner; the panel fills when it arrives."""
+        store = self.store
+        self.runner.fetch(lambda: ops.summary(store), self.show_summary)
+
+    def show_summary(self, s: DaySummary) -> None:
+        self.summary = s
         self.title.setText(f"今日概况 {s.day:%Y-%m-%d}：共 {s.total} 人，"
                            f"今日已作出确认 {s.decided_today_total} 人次")
         for status, label in self.status_labels.items():

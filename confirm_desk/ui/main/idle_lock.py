@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from confirm_desk.services.accounts import Account
-from confirm_desk.store.db import Store
+from confirm_desk.ui.ops import Store
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,

@@ -6,9 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
-from confirm_desk.domain.errors import KnownError
 from confirm_desk.ui.main.applicant_model import ApplicantListModel
 
 log = logging.getLogger(__name__)
@@ -35,12 +33,10 @@ class ListRefresher(QObject):
             return  # nobody is looking: no queries from a seat left idle (the next look catches up)
         self.check_now()
 
-    def check_now(self) -> int:
-        try:
-            changed = self.model.refresh_changed()
-        except (KnownError, SQLAlchemyError):
-            # The server may be briefly unreachable; the list stays as it was and the next tick tries again.
-            log.warning("list refresh failed", exc_info=True)
-            return 0
-        self.refreshed.emit(changed)
-        return changed
+    def check_now(self) -> None:
+        """Ask now (through the model's runner); `refreshed(changed_rows)` follows."""
+        self.model.refresh_changed(self.refreshed.emit, self._failed)
+
+    def _failed(self, err: BaseException) -> None:
+        # The server may be briefly unreachable; the list stays as it was and the next tick tries again.
+        log.warning("list refresh failed", exc_info=err)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QLibraryInfo, qInstallM
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from confirm_desk.store.db import Store
+from confirm_desk.ui.ops import Store
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,17 @@ from PySide6.QtWidgets import (
 
 from confirm_desk import APP_NAME_ZH
 from confirm_desk.services.accounts import Account
-from confirm_desk.services.applicants import listing as applicants
 from confirm_desk.services.applicants.listing import ListCriteria
-from confirm_desk.store.db import Store
 from confirm_desk.ui.confirming.detail_dialog import DetailDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.actions import build_actions
 from confirm_desk.ui.main.applicant_model import ApplicantListModel
 from confirm_desk.ui.main.query_bar import QueryBar
 from confirm_desk.ui.main.workflow import WorkflowMixin
-from confirm_desk.ui.settings.preferences_store import PreferencesStore
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import applicants as applicant_ops
+from confirm_desk.ui.ops import confirming as confirming_ops
+from confirm_desk.ui.ops.settings import PreferencesStore
 from confirm_desk.ui.widgets.messages import ask
 
 
@@ -49,7 +50,9 @@ class MainWindow(WorkflowMixin, QMainWindow):
         self.setWindowTitle(f"【演示数据】{title}" if self.in_demo else title)
         self.resize(1280, 760)
 
-        self.model = ApplicantListModel(store, self)
+        self.model = ApplicantListModel(store, self, runner=self.runner)
+        self.model.loaded.connect(self._list_loaded)
+        self._select_after_load: int | None = None
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -140,13 +143,13 @@ class MainWindow(WorkflowMixin, QMainWindow):
 
     # --- list ----------------------------------------------------------------------------
     def reload(self) -> None:
-        with self.store.session() as session:
-            schools = applicants.distinct_values(session, "school")
-            points = applicants.distinct_values(session, "confirmation_point")
-        self.query.set_choices(schools, points)
+        store = self.store
+        self.runner.fetch(lambda: applicant_ops.choices(store), self._reload_list)
+
+    def _reload_list(self, choices: applicant_ops.Choices) -> None:
+        self.query.set_choices(choices.schools, choices.points)
         self.model.criteria = self.query.criteria()
-        self.model.refresh()
-        self._update_count()
+        self.model.refresh()  # the count follows when it is loaded
         if hasattr(self, "dashboard"):
             QTimer.singleShot(0, self.dashboard.refresh)  # the list first: the day's counts follow a moment later
 
@@ -167,8 +170,13 @@ class MainWindow(WorkflowMixin, QMainWindow):
                 header.resizeSection(column, cap)
 
     def apply_criteria(self, criteria: ListCriteria) -> None:
-        self.model.set_criteria(criteria)
+        self.model.set_criteria(criteria)  # the count follows when it is loaded
+
+    def _list_loaded(self) -> None:
         self._update_count()
+        if self._select_after_load is not None:
+            applicant_id, self._select_after_load = self._select_after_load, None
+            self.select_id(applicant_id)
 
     def _update_count(self) -> None:
         shown, total = self.model.matching, self.model.total
@@ -197,8 +205,10 @@ class MainWindow(WorkflowMixin, QMainWindow):
     # --- opening applicants --------------------------------------------------------------
     def open_by_code(self, code: str) -> None:
         """Scanner input: an exact 报名号 or ID number jumps to the applicant and opens it."""
-        with self.store.session() as session:
-            applicant_id = applicants.find_exact(session, code)
+        store = self.store
+        self.runner.fetch(lambda: applicant_ops.find_exact(store, code), lambda found: self._open_found(code, found))
+
+    def _open_found(self, code: str, applicant_id: int | None) -> None:
         if applicant_id is None:
             if self.model.rowCount() == 1:
                 applicant_id = self.model.id_at(0)
@@ -206,8 +216,8 @@ class MainWindow(WorkflowMixin, QMainWindow):
                 self.statusBar().showMessage(f"没有报名号或证件号码为“{code}”的申请人，已按关键字筛选", 5000)
                 return
         if not self.select_id(applicant_id):
+            self._select_after_load = applicant_id  # selected once the whole list is back
             self.query.clear()
-            self.select_id(applicant_id)
         self.open_applicant(applicant_id)
 
     def _open_index(self, index: QModelIndex) -> None:
@@ -227,12 +237,19 @@ class MainWindow(WorkflowMixin, QMainWindow):
             return
         from confirm_desk.ui.confirming.check_dialog import CheckDialog
 
-        dialog = CheckDialog(self.store, applicant_id, self.account, self)
-        dialog.saved.connect(self.applicant_changed)
-        self._show_dialog(dialog)
+        store, account = self.store, self.account
+
+        def loaded(state) -> None:  # read before the dialog opens, off the GUI thread
+            dialog = CheckDialog(store, applicant_id, account, self, runner=self.runner, loaded=state)
+            dialog.saved.connect(self.applicant_changed)
+            self._show_dialog(dialog)
+
+        self.runner.fetch(lambda: confirming_ops.load_for_check(store, applicant_id), loaded)
 
     def show_detail(self, applicant_id: int) -> None:
-        self._show_dialog(DetailDialog(self.store, applicant_id, self))
+        store = self.store
+        self.runner.fetch(lambda: confirming_ops.load_detail(store, applicant_id),
+                          lambda detail: self._show_dialog(DetailDialog(detail, self)))
 
     def show_detail_of_selected(self) -> None:
         applicant_id = self.current_id()

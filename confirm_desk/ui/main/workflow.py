@@ -21,7 +21,8 @@ class WorkflowMixin:
     def install_dashboard(self: MainWindow) -> None:
         from confirm_desk.ui.main.dashboard import DashboardPanel
 
-        self.dashboard = DashboardPanel(self.store, load_now=False)  # filled after the list is shown (reload)
+        # filled after the list is shown (reload)
+        self.dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
         self.dashboard.open_applicant.connect(self.open_applicant)
         self.dashboard.follow_up_requested.connect(self.show_follow_up)
         dock = QDockWidget("今日概况", self)

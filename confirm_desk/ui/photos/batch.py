@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.services.photos.applicant_photos import NormalizeBatchResult
-from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops.photos import normalize_photos_job
 
 HEADERS = ("报名号", "姓名", "结果", "原因")

@@ -28,7 +28,7 @@ from confirm_desk.domain.photo_frame import (
     scale_frame,
 )
 from confirm_desk.services.photos.normalize import NormalizedPhoto
-from confirm_desk.store.db import Store
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops.photos import faces_in_view, load_photo_source, save_photo_crop, view_image
 from confirm_desk.ui.photos.crop_canvas import CropCanvas
 from confirm_desk.ui.widgets.messages import show_error

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.services.photos.review import ReviewItem
-from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops.photos import (
     auto_crop_job,
     choose_preset,

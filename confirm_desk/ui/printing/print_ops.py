@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from confirm_desk.paths import data_dir
 from confirm_desk.services.printing.documents import PdfResult
 from confirm_desk.services.progress import ProgressFn
-from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
 from confirm_desk.ui.widgets.messages import show_info
 

@@ -15,35 +15,30 @@ from PySide6.QtWidgets import (
 
 from confirm_desk import APP_NAME_ZH
 from confirm_desk.domain.errors import KnownError
-from confirm_desk.services import settings
 from confirm_desk.services.accounts import Account
-from confirm_desk.store.db import Store
-
-
-def needs_first_run(store: Store) -> bool:
-    with store.session() as session:
-        return settings.needs_point(session)
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import settings as ops
+from confirm_desk.ui.widgets import messages
 
 
 class FirstRunDialog(QDialog):
     """`FirstRunDialog(store, account, parent)`: saves the point's name and code (store-wide preferences,
     audited). 以后再说 leaves them unset; the question comes back at the next start."""
 
-    def __init__(self, store: Store, account: Account | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, account: Account | None = None, parent: QWidget | None = None,
+                 runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store, self.account = store, account
+        self.runner = runner or JobRunner(self)
         self.setWindowTitle(f"{APP_NAME_ZH} — 确认点信息")
         self.setMinimumWidth(460)
-        with store.session() as session:
-            known = settings.known_point_names(session)
         intro = QLabel("请填写本确认点的名称和代码。名称会打印在受理凭证和报表上，"
                        "以后可在“编辑 → 首选项”中修改。")
         intro.setWordWrap(True)
         self.name = QComboBox()
         self.name.setObjectName("point_name")
         self.name.setEditable(True)
-        self.name.addItems(known)  # points met in imported data, if any
-        self.name.setCurrentText("")
         self.name.lineEdit().setPlaceholderText("例如：定海区教师发展中心确认点")
         self.code = QLineEdit()
         self.code.setObjectName("point_code")
@@ -65,6 +60,13 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.runner.fetch(lambda: ops.known_point_names(store), self._offer_points)
+
+    def _offer_points(self, known: list[str]) -> None:
+        """Points met in imported data, if any (typed text is kept)."""
+        typed = self.name.currentText()
+        self.name.addItems(known)
+        self.name.setCurrentText(typed)
 
     def save(self) -> None:
         name = self.name.currentText().strip()
@@ -72,10 +74,14 @@ class FirstRunDialog(QDialog):
             self.error.setText("请填写确认点名称")
             return
         operator = self.account.username if self.account else ""
-        try:
-            with self.store.session() as session:
-                settings.save(session, {"point_name": name, "point_code": self.code.text()}, operator)
-        except KnownError as err:
+        store, code = self.store, self.code.text()
+        self.save_button.setEnabled(False)
+        self.runner.fetch(lambda: ops.save_point(store, name, code, operator), lambda _r: self.accept(),
+                          self._refused)
+
+    def _refused(self, err: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(err, KnownError):
             self.error.setText(err.message)
-            return
-        self.accept()
+        else:
+            messages.show_bug(self, err)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.preferences import PREFERENCES, TABS, Kind, Preference, Scope, Value
 from confirm_desk.services.accounts import Account
-from confirm_desk.ui.settings.preferences_store import PreferencesStore
+from confirm_desk.ui.ops.settings import PreferencesStore
 
 NO_DATE = QDate(2000, 1, 1)  # the QDateEdit minimum stands for "not set" (shown as 未设置)
 

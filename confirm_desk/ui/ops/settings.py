@@ -1,5 +1,5 @@
-"""Reads and writes preferences where each is kept: this seat's in a QSettings INI file in the data folder,
-the store-wide ones through services.settings (so every seat and every service sees the same value)."""
+"""Preferences and the first-run point, for the UI: this seat's preferences in a QSettings INI file in the data
+folder, the store-wide ones through services.settings (so every seat and every service sees the same value)."""
 
 from __future__ import annotations
 
@@ -61,3 +61,20 @@ class PreferencesStore(QObject):
         if changed:
             self.changed.emit(changed)
         return changed
+
+
+def needs_first_run(store: Store) -> bool:
+    with store.session() as session:
+        return settings.needs_point(session)
+
+
+def known_point_names(store: Store) -> list[str]:
+    """Confirmation points met in imported data (the first-run dialog offers them)."""
+    with store.session() as session:
+        return list(settings.known_point_names(session))
+
+
+def save_point(store: Store, name: str, code: str, operator: str) -> None:
+    """The point's name and code (store-wide, audited); KnownError when a value is refused."""
+    with store.session() as session:
+        settings.save(session, {"point_name": name, "point_code": code}, operator)
