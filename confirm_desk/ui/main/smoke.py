@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QLibraryInfo, qInstallMessageHandler
@@ -43,6 +44,10 @@ def _smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
     window = MainWindow(store, None)
     window.show()
     app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 200)
+    deadline = time.monotonic() + 20  # the list arrives from the job runner's thread
+    while window.runner.busy and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        window.runner.wait_idle(50)
     rows = window.model.rowCount()
     shot = window.grab()
     window.close()
