@@ -21,14 +21,7 @@ QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
 SQL = ("sqlalchemy", "alembic")
 
 # Modules under ui/ that may still reach the store directly, by what they do ("import", "session").
-ALLOWED: dict[str, set[str]] = {
-    "confirm_desk.ui.audit.view": {"session"},
-    "confirm_desk.ui.batches.export_dialog": {"session"},
-    "confirm_desk.ui.coverage.view": {"session"},
-    "confirm_desk.ui.importing.conflict_dialog": {"session"},
-    "confirm_desk.ui.main.workflow": {"session"},
-    "confirm_desk.ui.printing.print_ops": {"session"},
-}
+ALLOWED: dict[str, set[str]] = {}
 
 
 def _modules(layer: str) -> list[Path]:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from confirm_desk.domain.coverage import CATEGORIES
 from confirm_desk.services.coverage.staff import import_staff
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.widgets import messages
 
 
 def _view(qtbot, store, opened):
@@ -49,10 +50,12 @@ def test_counts_filter_open_and_export(qtbot, imported_store, samples, tmp_path)
     from openpyxl import load_workbook
 
     out = tmp_path / "coverage.xlsx"
-    written = view.export_to(str(out))
+    view.export_to(str(out))
+    kind, text = messages.shown[-1]
+    written = int(text.split("已导出 ")[1].split(" 行")[0])
     book = load_workbook(out)
     sheet = book["应注册未报名"]
-    assert sheet.max_row - 1 == len(rows) and written >= len(rows)
+    assert kind == "info" and sheet.max_row - 1 == len(rows) and written >= len(rows)
     assert isinstance(sheet["C2"].value, str) and sheet["C2"].number_format == "@"
     assert {r[1] for r in rows} == {sheet.cell(row=n, column=3).value for n in range(2, sheet.max_row + 1)}
 

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.domain.errors import KnownError
-from confirm_desk.services import audit_trail as audit_log
 from confirm_desk.services.audit_trail import ACTION_LABELS, AuditFilter, AuditRow, local_time
+from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import audit as ops
 from confirm_desk.ui.widgets import messages
 
 VIEW_LIMIT = 5000  # the newest events shown; the export has them all
@@ -70,9 +71,12 @@ class AuditView(QDialog):
         parent: QWidget | None = None,
         title: str = "",
         operator: str = "",
+        runner: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.applicant_id, self.operator_name = store, applicant_id, operator
+        self.runner = runner or JobRunner(self)
+        self.sized = False
         self.setWindowTitle(title or ("审计记录" if applicant_id is None else "该申请人的审计记录"))
         self.resize(1100, 640)
         self.action = QComboBox()
@@ -84,7 +88,8 @@ class AuditView(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.all_dates = QComboBox()
         self.all_dates.addItems(["全部日期", "按日期"])
-        self._fill_choices()
+        self.action.addItem("全部", "")
+        self.operator.addItem("全部", "")
         bar = QHBoxLayout()
         for label, widget in (
             ("操作", self.action),
@@ -116,19 +121,18 @@ class AuditView(QDialog):
             combo.currentIndexChanged.connect(self.refresh)
         for edit in (self.since, self.until):
             edit.dateChanged.connect(self.refresh)
+        self.runner.fetch(lambda: ops.choices(store), self._fill_choices)
         self.refresh()
-        self.table.resizeColumnsToContents()
 
-    def _fill_choices(self) -> None:
-        with self.store.session() as session:
-            actions = audit_log.distinct_actions(session)
-            operators = audit_log.distinct_operators(session)
-        self.action.addItem("全部", "")
-        for action in actions:
+    def _fill_choices(self, choices: ops.AuditChoices) -> None:
+        for combo in (self.action, self.operator):
+            combo.blockSignals(True)  # "全部" stays chosen: nothing to reload
+        for action in choices.actions:
             self.action.addItem(ACTION_LABELS.get(action, action), action)
-        self.operator.addItem("全部", "")
-        for name in operators:
+        for name in choices.operators:
             self.operator.addItem(name, name)
+        for combo in (self.action, self.operator):
+            combo.blockSignals(False)
 
     def criteria(self, limit: int | None = VIEW_LIMIT) -> AuditFilter:
         by_date = self.all_dates.currentIndex() == 1
@@ -142,26 +146,34 @@ class AuditView(QDialog):
         )
 
     def refresh(self) -> None:
-        with self.store.session() as session:
-            rows = audit_log.list_events(session, self.criteria())
+        store, criteria = self.store, self.criteria()
+        self.runner.fetch(lambda: ops.events(store, criteria), self._show_rows)
+
+    def _show_rows(self, rows: list[AuditRow]) -> None:
         self.model.set_rows(rows)
         more = f"（只显示最新的 {VIEW_LIMIT} 条，导出可得全部）" if len(rows) >= VIEW_LIMIT else ""
         self.count.setText(f"共 {len(rows)} 条{more}")
+        if not self.sized:  # sized once, to the first rows shown: filtering does not make columns jump
+            self.sized = True
+            self.table.resizeColumnsToContents()
         self.table.scrollToBottom()
 
-    def export(self, path: str | None = None) -> int | None:
+    def export(self, path: str | None = None) -> None:
+        """Every matching event to an .xlsx, written off the GUI thread; the count is shown after."""
         if not path:
             path, _ = QFileDialog.getSaveFileName(self, "导出审计记录", "审计记录.xlsx", "Excel (*.xlsx)")
             if not path:
-                return None
-        try:
-            with self.store.session() as session:
-                count = audit_log.export_audit(session, path, self.criteria(limit=None), self.operator_name)
-        except (KnownError, OSError) as err:
-            messages.show_error(self, getattr(err, "message", str(err)))
-            return None
-        messages.show_info(self, f"已导出 {count} 条审计记录")
-        return count
+                return
+        store, criteria, operator, out = self.store, self.criteria(limit=None), self.operator_name, path
+
+        def refused(err: BaseException) -> None:
+            if isinstance(err, KnownError | OSError):
+                messages.show_error(self, getattr(err, "message", str(err)))
+            else:
+                messages.show_bug(self, err)
+
+        self.runner.run("正在导出审计记录", lambda _progress: ops.export(store, out, criteria, operator),
+                        lambda count: messages.show_info(self, f"已导出 {count} 条审计记录"), refused)
 
 
 def _date(value: QDate) -> dt.date:

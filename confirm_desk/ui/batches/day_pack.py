@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from confirm_desk.services.reports.day_pack import DayPack
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import batches as ops
 from confirm_desk.ui.widgets.messages import show_info
 
 
@@ -20,15 +21,10 @@ def export_day_pack(parent: QWidget | None, store: Store, operator: str, runner:
                                               "压缩包 (*.zip)")
         if not path:
             return
-    from confirm_desk.services.reports.day_pack import export_day
-
-    def work(progress):
-        return export_day(store, path, operator=operator, progress=progress)
-
     def done(pack: DayPack) -> None:
         names = "\n".join(f"  {name}" for name, _size, _digest in pack.files)
         left = "\n".join(f"  {why}" for why in pack.left_out)
         show_info(parent, f"已导出当日工作包：{pack.path}\n包含（另附文件校验清单）：\n{names}"
                           + (f"\n未包含：\n{left}" if left else ""))
 
-    runner.run("正在生成当日工作包", work, done)
+    runner.run("正在生成当日工作包", ops.day_pack_job(store, path, operator), done)

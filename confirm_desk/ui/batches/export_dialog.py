@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.services.audit_trail import local_time
-from confirm_desk.services.batches import export as batch_export
+from confirm_desk.services.batches.export import BatchResult
 from confirm_desk.services.batches.rows import BatchPlan
-from confirm_desk.services.importing.conflicts import pending_count
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import batches as ops
 from confirm_desk.ui.widgets.messages import show_error, show_info
 
 ZIP_FILTER = "批次压缩包 (*.zip)"
@@ -123,10 +123,11 @@ class BatchExportDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.runner.run("汇总下一批", lambda _progress: _load(self.store), self._show)
+        store = self.store
+        self.runner.fetch(lambda: ops.next_batch(store), self._show)
 
-    def _show(self, loaded: tuple[BatchPlan, int, list]) -> None:
-        plan, conflicts, batches = loaded
+    def _show(self, loaded: ops.NextBatch) -> None:
+        plan, conflicts, batches = loaded.plan, loaded.conflicts, loaded.batches
         self.plan = plan
         self.model.set_plan(plan)
         text = (f"下一批：第 {plan.number} 批，{len(plan.items)} 人"
@@ -150,11 +151,9 @@ class BatchExportDialog(QDialog):
         if not self.path_edit.text().strip():
             show_error(self, "请选择保存批次的 .zip 文件。")
             return
-        store, operator = self.store, self.operator
-        self.runner.run("导出批次", lambda progress: batch_export.export_batch(
-            store, path, operator, progress=progress), self._exported)
+        self.runner.run("导出批次", ops.export_job(self.store, path, self.operator), self._exported)
 
-    def _exported(self, result: batch_export.BatchResult) -> None:
+    def _exported(self, result: BatchResult) -> None:
         show_info(self, f"已导出{result.summary_zh()}\n文件：{result.path}")
         self.path_edit.clear()
         self.exported.emit(result.number)
@@ -169,15 +168,10 @@ class BatchExportDialog(QDialog):
             self.export_again(int(number), Path(path))
 
     def export_again(self, number: int, path: Path) -> None:
-        store, operator = self.store, self.operator
+        self.runner.run("重新导出批次", ops.export_again_job(self.store, number, path, self.operator),
+                        self._exported_again)
 
-        def work(progress):
-            with store.session() as session:
-                return batch_export.export_again(session, number, path, operator, progress)
-
-        self.runner.run("重新导出批次", work, self._exported_again)
-
-    def _exported_again(self, result: batch_export.BatchResult) -> None:
+    def _exported_again(self, result: BatchResult) -> None:
         if result.mismatched:
             show_error(self, f"第 {result.number} 批已重新写出，但以下文件与当初的记录不一致：\n"
                              + "\n".join(result.mismatched))
@@ -188,9 +182,3 @@ class BatchExportDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "保存批次", self.path_edit.text(), ZIP_FILTER)
         if path:
             self.path_edit.setText(path)
-
-
-def _load(store: Store) -> tuple[BatchPlan, int, list]:
-    with store.session() as session:
-        return (batch_export.preview_next_batch(session), pending_count(session),
-                batch_export.batch_numbers(session))

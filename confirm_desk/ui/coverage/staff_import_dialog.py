@@ -22,6 +22,7 @@ from confirm_desk.services.spreadsheets.read import OPEN_PATTERNS
 from confirm_desk.ui.importing.result_dialog import ImportResultDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import coverage as ops
 from confirm_desk.ui.widgets.messages import show_error
 
 SHEET_FILTER = f"教职工名单 ({OPEN_PATTERNS});;所有文件 (*)"
@@ -69,13 +70,6 @@ class StaffImportDialog(QDialog):
         if not self.file_edit.text().strip() or not path.is_file():
             show_error(self, "请选择要导入的教职工名单文件。")
             return
-        from confirm_desk.services.coverage.staff import import_staff
-
-        store, operator = self.store, self.operator
-
-        def work(progress):
-            return import_staff(store, path, progress=progress, operator=operator)
-
         def done(result: ImportResult) -> None:
             self.result = result
             self.accept()
@@ -85,4 +79,4 @@ class StaffImportDialog(QDialog):
             if self.imported is not None:
                 self.imported(result)
 
-        self.runner.run(f"正在导入 {path.name}", work, done)
+        self.runner.run(f"正在导入 {path.name}", ops.staff_import_job(self.store, path, self.operator), done)

@@ -21,17 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.domain.coverage import CATEGORIES, CATEGORY_LABELS, CoverageReport
-from confirm_desk.services import settings
-from confirm_desk.services.coverage.report import (
-    COVERAGE_UNTIL,
-    coverage_report,
-    default_until,
-    schools_of,
-    write_coverage_xlsx,
-)
-from confirm_desk.services.coverage.staff import staff_count
+from confirm_desk.services.coverage.report import schools_of
+from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
-from confirm_desk.ui.widgets.messages import show_error, show_info
+from confirm_desk.ui.ops import coverage as ops
+from confirm_desk.ui.widgets.messages import show_bug, show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 HEADERS = ("姓名", "身份证号码", "学校", "联系电话", "已报名", "说明")
@@ -50,16 +44,16 @@ class CoverageView(QDialog):
     """`CoverageView(store, open_applicant=callback)`: double-click calls back with the applicant id."""
 
     def __init__(self, store: Store, parent: QWidget | None = None,
-                 open_applicant: Callable[[int], None] | None = None, operator: str = "") -> None:
+                 open_applicant: Callable[[int], None] | None = None, operator: str = "",
+                 runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store, self.open_applicant, self.operator = store, open_applicant, operator
+        self.runner = runner or JobRunner(self)
         self.report: CoverageReport | None = None
         self.setWindowTitle("应注册情况（教职工名单对照）")
         self.resize(1100, 640)
-        with store.session() as session:
-            until = default_until(session, dt.date.today())
         self.as_of = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.until = QDateEdit(_qdate(until), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.school = QComboBox()
         self.school.addItem(ALL_SCHOOLS)
         self.school.setMinimumContentsLength(16)
@@ -93,15 +87,23 @@ class CoverageView(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(hint)
+        self.summary.setText("正在汇总…")
+        today = dt.date.today()
+        self.runner.fetch(lambda: ops.until_for(store, today), self._start)
+
+    def _start(self, until: dt.date) -> None:
+        """The stored end of the period is in: show it, then the report."""
+        self.until.setDate(_qdate(until))
         self.refresh()
 
     def refresh(self) -> None:
+        """The report for the dates shown (a changed end date is saved for every seat first)."""
         as_of, until = _pydate(self.as_of.date()), _pydate(self.until.date())
-        with self.store.session() as session:
-            if default_until(session, as_of) != until:  # a shared preference: every seat sees the same
-                settings.save(session, {COVERAGE_UNTIL: until}, self.operator)
-            staff = staff_count(session)
-            self.report = coverage_report(session, as_of, until) if staff else None
+        store, operator = self.store, self.operator
+        self.runner.fetch(lambda: ops.report(store, as_of, until, operator), self._show_report)
+
+    def _show_report(self, report: CoverageReport | None) -> None:
+        self.report = report
         chosen = self.school.currentText()
         self.school.blockSignals(True)
         self.school.clear()
@@ -144,20 +146,23 @@ class CoverageView(QDialog):
         elif self.open_applicant is not None:
             self.open_applicant(applicant_id)
 
-    def export_to(self, path: str) -> int:
+    def export_to(self, path: str) -> None:
+        """The report as shown (school filter too) to an .xlsx, written off the GUI thread."""
         assert self.report is not None
-        return write_coverage_xlsx(self.report, path, self.school_filter())
+
+        def refused(err: BaseException) -> None:
+            if isinstance(err, OSError):
+                show_error(self, f"无法保存：{err}")
+            else:
+                show_bug(self, err)
+
+        self.runner.run("正在导出应注册情况", ops.export_job(self.report, path, self.school_filter()),
+                        lambda rows: show_info(self, f"已导出 {rows} 行到 {path}"), refused)
 
     def _export(self) -> None:
         if self.report is None:
             return
         name = f"应注册情况-{self.report.as_of}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "导出应注册情况", name, "Excel (*.xlsx)")
-        if not path:
-            return
-        try:
-            rows = self.export_to(path)
-        except OSError as exc:
-            show_error(self, f"无法保存：{exc}")
-            return
-        show_info(self, f"已导出 {rows} 行到 {path}")
+        if path:
+            self.export_to(path)

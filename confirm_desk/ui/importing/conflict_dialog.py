@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.domain.errors import KnownError
-from confirm_desk.services.importing import conflicts
 from confirm_desk.services.importing.conflicts import Choice, PendingConflict
+from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
-from confirm_desk.ui.widgets.messages import show_error, show_info
+from confirm_desk.ui.ops import importing as ops
+from confirm_desk.ui.widgets.messages import show_info
 
 HEADERS = ("报名号", "姓名", "字段", "本地值（确认点修改）", "导入值（新名单）", "处理")
 COL_CHOICE = len(HEADERS) - 1
@@ -32,9 +32,11 @@ COL_CHOICE = len(HEADERS) - 1
 class ConflictReviewDialog(QDialog):
     resolved = Signal(list)  # applicant ids whose values or sync state changed
 
-    def __init__(self, store: Store, account: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, account: Any, parent: QWidget | None = None,
+                 runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store, self.account = store, account
+        self.runner = runner or JobRunner(self)
         self.setWindowTitle("导入冲突处理")
         self.resize(960, 480)
         self.summary = QLabel()
@@ -66,8 +68,11 @@ class ConflictReviewDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        with self.store.session() as session:
-            self.pending = conflicts.list_pending(session)
+        store = self.store
+        self.runner.fetch(lambda: ops.pending_conflicts(store), self._show)
+
+    def _show(self, pending: list[PendingConflict]) -> None:
+        self.pending = pending
         self.table.setRowCount(len(self.pending))
         for r, c in enumerate(self.pending):
             for col, value in enumerate((c.application_no, c.name, c.label, c.local, c.incoming)):
@@ -98,13 +103,13 @@ class ConflictReviewDialog(QDialog):
 
     def apply(self) -> None:
         picks = {c.id: self.choice_at(r) for r, c in enumerate(self.pending)}
-        try:
-            with self.store.session() as session:
-                count = conflicts.resolve(session, picks, self.account)
-        except KnownError as err:
-            show_error(self, err.message)
-            return
         ids = sorted({c.applicant_id for c in self.pending})
-        show_info(self, f"已处理 {count} 处冲突。")
-        self.resolved.emit(ids)
-        self.reload()
+        store, account = self.store, self.account
+
+        def done(count: int) -> None:
+            show_info(self, f"已处理 {count} 处冲突。")
+            self.resolved.emit(ids)
+            self.reload()
+
+        # A refusal is shown by the runner as its plain message; nothing was settled.
+        self.runner.fetch(lambda: ops.resolve_conflicts(store, picks, account), done)

@@ -264,14 +264,14 @@ class MainWindow(WorkflowMixin, QMainWindow):
     def show_audit(self) -> None:
         from confirm_desk.ui.audit.view import AuditView
 
-        self._show_dialog(AuditView(self.store, self.current_id(), self, operator=self.operator))
+        self._show_dialog(AuditView(self.store, self.current_id(), self, operator=self.operator, runner=self.runner))
 
     def manage_users(self) -> None:
         if not (self.account and self.account.is_admin):
             return
         from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
 
-        self._show_dialog(UserAdminDialog(self.home, self.account, self))
+        self._show_dialog(UserAdminDialog(self.home, self.account, self, runner=self.runner))
 
     def _show_dialog(self, dialog: QWidget) -> None:
         """Open without blocking (tests drive open dialogs); keep a reference until it closes."""
@@ -344,13 +344,8 @@ class MainWindow(WorkflowMixin, QMainWindow):
         if self.in_demo:  # the first real import leaves the demo: it goes into the real store
             self.start_real_work(then=lambda window: window.run_import(file, photos))
             return
-        from confirm_desk.services.importing.applicants import import_applicants
         from confirm_desk.ui.importing.result_dialog import ImportResultDialog
-
-        store, operator = self.store, self.operator
-
-        def work(progress):
-            return import_applicants(store, file, photos, progress=progress, operator=operator)
+        from confirm_desk.ui.ops import importing as import_ops
 
         def done(result) -> None:
             self.reload()
@@ -363,7 +358,7 @@ class MainWindow(WorkflowMixin, QMainWindow):
 
                 show_national(self)  # the newer export disagrees with the desk: never silently
 
-        self.runner.run(f"正在导入 {file.name}", work, done)
+        self.runner.run(f"正在导入 {file.name}", import_ops.import_job(self.store, file, photos, self.operator), done)
 
     # --- backup and restore --------------------------------------------------------------
     def backup_data(self, out=None) -> None:

@@ -42,7 +42,7 @@ class WorkflowMixin:
     def review_conflicts(self: MainWindow) -> None:
         from confirm_desk.ui.importing.conflict_dialog import ConflictReviewDialog
 
-        dialog = ConflictReviewDialog(self.store, self.account, parent=self)
+        dialog = ConflictReviewDialog(self.store, self.account, parent=self, runner=self.runner)
         dialog.resolved.connect(lambda ids: [self.model.invalidate(i) for i in ids])
         self._show_dialog(dialog)
 
@@ -54,19 +54,10 @@ class WorkflowMixin:
             self.write_sheet(kind, Path(path))
 
     def write_sheet(self: MainWindow, kind: str, path: Path) -> None:
-        store, operator = self.store, self.operator
+        from confirm_desk.ui.ops import batches as ops
 
-        def work(_progress):
-            with store.session() as session:
-                if kind == "roster":
-                    from confirm_desk.services.reports.roster import write_roster
-
-                    return write_roster(session, path, operator=operator)
-                from confirm_desk.services.reports.statistics import write_statistics
-
-                return write_statistics(session, path)
-
-        self.runner.run("正在导出…", work, lambda _r: show_info(self, f"已导出到 {path}"))
+        self.runner.run("正在导出…", ops.sheet_job(self.store, kind, path, self.operator),
+                        lambda _r: show_info(self, f"已导出到 {path}"))
 
     def import_staff(self: MainWindow) -> None:
         from confirm_desk.ui.coverage.staff_import_dialog import StaffImportDialog
@@ -82,7 +73,8 @@ class WorkflowMixin:
     def show_coverage(self: MainWindow) -> None:
         from confirm_desk.ui.coverage.view import CoverageView
 
-        self._show_dialog(CoverageView(self.store, self, open_applicant=self.open_applicant, operator=self.operator))
+        self._show_dialog(CoverageView(self.store, self, open_applicant=self.open_applicant, operator=self.operator,
+                                       runner=self.runner))
 
     def show_follow_up(self: MainWindow) -> None:
         from confirm_desk.ui.confirming.follow_up_view import FollowUpView

@@ -8,13 +8,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
 from confirm_desk.paths import data_dir
 from confirm_desk.services.printing.documents import PdfResult
-from confirm_desk.services.progress import ProgressFn
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import printing as ops
 from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
 from confirm_desk.ui.widgets.messages import show_info
 
@@ -46,18 +45,14 @@ def print_applicants(
 
     `on_recorded(n)` runs once a print went to the printer and was recorded (e.g. reload the list).
     """
-    wanted = list(ids)
-    _generate(parent, store, kind, operator, runner, lambda _session: wanted, copies, on_preview, on_recorded)
+    _generate(parent, store, kind, operator, runner, list(ids), copies, on_preview, on_recorded)
 
 
 def print_all_unprinted(parent: QWidget | None, store: Store, kind: str, operator: str, runner: JobRunner,
                         on_preview: Callable[[PrintPreviewDialog], None] | None = None,
                         on_recorded: Callable[[int], None] | None = None) -> None:
     """Every confirmed applicant still waiting for this paper (never printed, or to reprint after an edit)."""
-    from confirm_desk.services.printing.documents import confirmed_ids
-
-    _generate(parent, store, kind, operator, runner, lambda session: confirmed_ids(session, kind), None,
-              on_preview, on_recorded)
+    _generate(parent, store, kind, operator, runner, None, None, on_preview, on_recorded)
 
 
 def _generate(
@@ -66,20 +61,15 @@ def _generate(
     kind: str,
     operator: str,
     runner: JobRunner,
-    choose: Callable[[Session], list[int]],
+    ids: list[int] | None,
     copies: int | None,
     on_preview: Callable[[PrintPreviewDialog], None] | None,
     on_recorded: Callable[[int], None] | None = None,
 ) -> None:
-    from confirm_desk.services.printing.documents import paper_kind, write_pdf
+    from confirm_desk.services.printing.documents import paper_kind
 
     paper = paper_kind(kind)
     out = print_dir() / f"{paper.key}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
-
-    def work(progress: ProgressFn) -> PdfResult | None:
-        with store.session() as session:
-            ids = choose(session)
-            return write_pdf(session, ids, paper.key, out, copies, progress) if ids else None
 
     def done(result: PdfResult | None) -> None:
         if result is None:
@@ -101,7 +91,7 @@ def _generate(
             on_preview(dialog)
         dialog.open()
 
-    runner.run(f"正在生成{paper.label}", work, done)
+    runner.run(f"正在生成{paper.label}", ops.pdf_job(store, ids, paper.key, out, copies), done)
 
 
 def print_list(parent: QWidget | None, store: Store, kind: str, operator: str, runner: JobRunner,
@@ -145,10 +135,4 @@ def record_prints(
     on_done: Callable[[int], None] | None = None,
 ) -> None:
     """Audit the print and clear the reprint flag of printed forms (CONF-3), as a job."""
-    from confirm_desk.services.printing.documents import record_printed
-
-    def work(_progress: ProgressFn) -> int:
-        with store.session() as session:
-            return record_printed(session, ids, kind, operator, versions)
-
-    runner.run("正在记录打印", work, on_done or (lambda _n: None))
+    runner.run("正在记录打印", ops.record_job(store, ids, kind, operator, versions), on_done or (lambda _n: None))

@@ -1,0 +1,28 @@
+"""Importing for the UI: the applicant export as a job, then the conflicts with local edits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from confirm_desk.services.importing import conflicts
+from confirm_desk.services.importing.applicants import ImportResult, import_applicants
+from confirm_desk.services.importing.conflicts import Choice, PendingConflict
+from confirm_desk.services.progress import ProgressFn
+from confirm_desk.store.db import Store
+
+
+def import_job(store: Store, file: Path, photos: Path | None, operator: str) -> Callable[[ProgressFn], ImportResult]:
+    """The import as a job (its own transaction: Cancel or a bad file leaves the store as it was)."""
+    return lambda progress: import_applicants(store, file, photos, progress=progress, operator=operator)
+
+
+def pending_conflicts(store: Store) -> list[PendingConflict]:
+    with store.session() as session:
+        return conflicts.list_pending(session)
+
+
+def resolve_conflicts(store: Store, picks: Mapping[int, Choice], operator: object) -> int:
+    """Settle the chosen conflicts (each audited); how many."""
+    with store.session() as session:
+        return conflicts.resolve(session, picks, operator)
