@@ -26,12 +26,13 @@ def status_of(store) -> Status:
 def test_backup_then_restore_from_the_menus(qtbot, imported_store, make_window, tmp_path: Path) -> None:
     admin, clerk = make_operators(imported_store)
     window = make_window(imported_store, clerk)
-    assert window.act_backup.isEnabled() and not window.act_restore.isEnabled()
-    assert {"备份数据…", "从备份恢复…（管理员）"} <= {a.text() for a in window.file_menu.actions()}
+    assert window.actions.act_backup.isEnabled() and not window.actions.act_restore.isEnabled()
+    assert [a.text() for a in window.actions.file_menu.actions() if a.text()][-3:] == [
+        "备份数据…", "从备份恢复…（管理员）", "退出"]
     out = tmp_path / "u盘" / "backup.sqlite3"
-    window.backup_data(out)
+    window.flow.backup_data(out)
     assert out.is_file() and messages.shown[-1][0] == "info" and "60 位申请人" in messages.shown[-1][1]
-    window.restore_data(out)  # a confirmer is refused, nothing touched
+    window.flow.restore_data(out)  # a confirmer is refused, nothing touched
     assert messages.shown[-1] == ("error", "只有管理员可以从备份恢复数据。")
 
     with imported_store.session() as session:
@@ -60,7 +61,7 @@ def test_backup_runs_as_a_job_with_progress(qtbot, imported_store, tmp_path: Pat
     window = MainWindow(imported_store, admin, runner=JobRunner(None))  # the real, threaded runner
     qtbot.addWidget(window)
     out = tmp_path / "threaded.sqlite3"
-    window.backup_data(out)
+    window.flow.backup_data(out)
     qtbot.waitUntil(lambda: bool(messages.shown) and messages.shown[-1][0] == "info", timeout=30000)
     assert out.is_file()
     steps: list[tuple[int, int, str]] = []
@@ -70,7 +71,7 @@ def test_backup_runs_as_a_job_with_progress(qtbot, imported_store, tmp_path: Pat
 
 def test_help_page_tells_how_to_back_up_and_restore(qtbot, store, make_window) -> None:
     window = make_window(store)
-    window.act_help.trigger()
+    window.actions.act_help.trigger()
     text = window.open_dialogs[-1].browser.toPlainText()
     for words in ("备份与恢复", "文件 → 备份数据…", "文件 → 从备份恢复…（管理员）", "安全副本", "开始正式工作"):
         assert words in text, words

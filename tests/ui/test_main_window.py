@@ -88,7 +88,7 @@ def test_scanner_input_opens_the_applicant(imported_store, make_window, qtbot) -
 def test_import_through_the_dialog(store, samples: Path, make_window) -> None:
     window = make_window(store)
     assert window.model.rowCount() == 0
-    window.act_import.trigger()
+    window.actions.act_import.trigger()
     dialog = next(d for d in window.open_dialogs if isinstance(d, ImportDialog))
     dialog.file_edit.setText(str(samples / "applicants_export.xlsx"))  # the file dialog bypassed
     dialog.photos_edit.setText(str(samples / "photos"))
@@ -107,7 +107,7 @@ def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path
     bad = tmp_path / "bad.csv"
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
     window = make_window(store)
-    window.run_import(bad)
+    window.flow.run_import(bad)
     assert messages.shown and messages.shown[-1][0] == "error"
     assert "表头" in messages.shown[-1][1]
     assert window.model.rowCount() == 0
@@ -117,7 +117,7 @@ def test_ids_masked_by_default(imported_store, make_window) -> None:
     window = make_window(imported_store)
     ids = _column(window, 3)
     assert all("*" in i for i in ids)
-    window.act_full_ids.trigger()
+    window.actions.act_full_ids.trigger()
     assert not any("*" in i for i in _column(window, 3))
 
 
@@ -128,7 +128,7 @@ def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(import
     _admin, clerk = make_operators(imported_store)
     window = make_window(imported_store, clerk)
     assert "确认员乙" in window.statusBar().currentMessage()
-    assert not window.act_users.isEnabled()  # only administrators manage operators
+    assert not window.actions.act_users.isEnabled()  # only administrators manage operators
     window.query.search.setText("2025320000003")
     qtbot.keyClick(window.query.search, Qt.Key.Key_Return)
     dialogs = [d for d in window.open_dialogs if isinstance(d, CheckDialog)]
@@ -141,7 +141,7 @@ def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None
     from confirm_desk.store.models import applicant_table as t
 
     window = make_window(imported_store)
-    window.act_normalize_all.trigger()
+    window.actions.act_normalize_all.trigger()
     with imported_store.session() as s:
         states = dict(s.execute(select(t.c.photo_state, func.count()).group_by(t.c.photo_state)).all())
     assert states.get("original", 0) == 0 and states["normalized"] >= 54
@@ -154,7 +154,7 @@ def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_windo
 
     window = make_window(imported_store)
     window.table.selectRow(0)
-    window.act_print_form.trigger()
+    window.actions.act_print_form.trigger()
     previews = [d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog)]
     assert len(previews) == 1
     assert previews[0].document.pageCount() == 2  # one applicant, two signed copies
@@ -168,11 +168,11 @@ def test_later_steps_are_reachable_from_the_main_window(imported_store, make_win
 
     window = make_window(imported_store)
     assert window.dashboard_dock.widget() is window.dashboard
-    window.write_sheet("roster", tmp_path / "roster.xlsx")
+    window.flow.write_sheet("roster", tmp_path / "roster.xlsx")
     assert len(load_workbook(tmp_path / "roster.xlsx").sheetnames) >= 1
-    window.write_sheet("stats", tmp_path / "stats.xlsx")
+    window.flow.write_sheet("stats", tmp_path / "stats.xlsx")
     assert (tmp_path / "stats.xlsx").stat().st_size > 0
-    window.act_coverage.trigger()
-    window.act_follow_up.trigger()
+    window.actions.act_coverage.trigger()
+    window.actions.act_follow_up.trigger()
     kinds = {type(d) for d in window.open_dialogs}
     assert {CoverageView, FollowUpView} <= kinds

@@ -30,13 +30,12 @@ def open_every_window(window) -> list[QWidget]:
         version = load_check(session, applicant_id).version
         save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED,
                                                      override_reason="测试：越过检查"), "admin", version)  # printable
-    assert window.select_id(applicant_id)
-    for act in (window.act_open, window.act_detail, window.act_audit, window.act_users, window.act_crop,
-                window.act_export_batch, window.act_conflicts, window.act_import_staff, window.act_coverage,
-                window.act_follow_up, window.act_photo_review, window.act_prefs, window.act_help, window.act_about,
-                window.act_import, window.act_print_receipt,
-                *(getattr(window, name) for name in ("act_keying", "act_national", "act_import_evidence")
-                  if hasattr(window, name))):
+    assert window.applicants.select_id(applicant_id)
+    acts = window.actions
+    for act in (acts.act_open, acts.act_detail, acts.act_audit, acts.act_users, acts.act_crop,
+                acts.act_export_batch, acts.act_conflicts, acts.act_import_staff, acts.act_coverage,
+                acts.act_follow_up, acts.act_photo_review, acts.act_prefs, acts.act_help, acts.act_about,
+                acts.act_import, acts.act_print_receipt):
         act.trigger()
     return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()
             and w.windowType().name in ("Window", "Dialog")]

@@ -1,87 +1,263 @@
-"""The main window's hand-offs to the later steps of the day: batches, conflicts, roster and statistics,
-staff list and coverage, follow-up of missing materials, the day pack (a mixin: the window keeps the list)."""
+"""What the main window's menus do: open an applicant, print, photos, import, the later steps of the day
+(batches, conflicts, roster and statistics, staff list and coverage, follow-up, day pack), preferences and
+help. A controller the window owns; it opens dialogs over `host` and reads the selection from the list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from confirm_desk.ui.widgets.messages import show_info
+from confirm_desk.services.accounts import Account
+from confirm_desk.services.confirming.confirmation import CheckState
+from confirm_desk.services.importing.applicants import ImportResult
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main.applicant_list import ApplicantListPanel
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import confirming as confirming_ops
+from confirm_desk.ui.ops.settings import PreferencesStore
+from confirm_desk.ui.widgets.messages import ask, show_info
 
-if TYPE_CHECKING:
-    from confirm_desk.ui.main.window import MainWindow
+RealWork = Callable[["Workflow"], None]
 
 
-class WorkflowMixin:
-    """Menu handlers of MainWindow for the steps after checking; each opens a dialog or starts a job."""
+class Workflow(QObject):
+    """`Workflow(store, account, runner, host, applicants, preferences, home=…, in_real_store=…)`. `store`
+    holds the applicants shown, `home` the real store (accounts, preferences, backups; the same one outside
+    demo mode). Real data (an import, a staff list, evidence) goes through `in_real_store(work)`: the window
+    leaves the demo first and calls `work` with the real store's workflow. Emits `saved(applicant_id)` after a
+    check-dialog save and `message(text, ms)` for the status bar; `open_dialogs` holds what is open."""
 
-    def install_dashboard(self: MainWindow) -> None:
-        from confirm_desk.ui.main.dashboard import DashboardPanel
+    saved = Signal(int)
+    message = Signal(str, int)
 
-        # filled after the list is shown (reload)
-        self.dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
-        self.dashboard.open_applicant.connect(self.open_applicant)
-        self.dashboard.follow_up_requested.connect(self.show_follow_up)
-        dock = QDockWidget("今日概况", self)
-        dock.setObjectName("dashboard_dock")
-        dock.setWidget(self.dashboard)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.dashboard_dock = dock
-        self.view_menu.addAction(dock.toggleViewAction())
+    def __init__(self, store: Store, account: Account | None, runner: JobRunner, host: QWidget,
+                 applicants: ApplicantListPanel, preferences: PreferencesStore, *, home: Store | None = None,
+                 in_real_store: Callable[[RealWork], None] | None = None) -> None:
+        super().__init__(host)
+        self.store, self.account, self.runner = store, account, runner
+        self.home = home or store
+        self.in_demo = self.home is not store
+        self.operator = account.username if account else ""
+        self.host, self.applicants, self.preferences = host, applicants, preferences
+        self.in_real_store: Callable[[RealWork], None] = in_real_store or (lambda work: work(self))
+        self.open_dialogs: list[QWidget] = []
 
-    def export_batch(self: MainWindow) -> None:
+    def show_dialog(self, dialog: QDialog) -> None:
+        """Open without blocking (tests drive open dialogs); keep a reference until it closes."""
+        self.open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.open_dialogs.remove(d) if d in self.open_dialogs else None)
+        dialog.open()
+
+    def _need_current(self) -> int | None:
+        applicant_id = self.applicants.current_id()
+        if applicant_id is None:
+            self.message.emit("请先在列表中选择申请人", 3000)
+        return applicant_id
+
+    # --- one applicant -----------------------------------------------------------------------
+    def open_applicant(self, applicant_id: int) -> None:
+        """The confirmer's work: the check dialog (read-only detail when nobody is logged in)."""
+        if self.account is None:
+            self.show_detail(applicant_id)
+            return
+        from confirm_desk.ui.confirming.check_dialog import CheckDialog
+
+        store, account = self.store, self.account
+
+        def loaded(state: tuple[CheckState, list[str]]) -> None:  # read before the dialog opens
+            dialog = CheckDialog(store, applicant_id, account, self.host, runner=self.runner, loaded=state)
+            dialog.saved.connect(self.saved.emit)
+            self.show_dialog(dialog)
+
+        self.runner.fetch(lambda: confirming_ops.load_for_check(store, applicant_id), loaded)
+
+    def open_selected(self) -> None:
+        applicant_id = self.applicants.current_id()
+        if applicant_id is not None:
+            self.open_applicant(applicant_id)
+
+    def show_detail(self, applicant_id: int) -> None:
+        from confirm_desk.ui.confirming.detail_dialog import DetailDialog
+
+        store = self.store
+        self.runner.fetch(lambda: confirming_ops.load_detail(store, applicant_id),
+                          lambda detail: self.show_dialog(DetailDialog(detail, self.host)))
+
+    def show_detail_of_selected(self) -> None:
+        applicant_id = self.applicants.current_id()
+        if applicant_id is not None:
+            self.show_detail(applicant_id)
+
+    def show_audit(self) -> None:
+        from confirm_desk.ui.audit.view import AuditView
+
+        self.show_dialog(AuditView(self.store, self.applicants.current_id(), self.host, operator=self.operator,
+                                   runner=self.runner))
+
+    def manage_users(self) -> None:
+        if not (self.account and self.account.is_admin):
+            return
+        from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
+
+        self.show_dialog(UserAdminDialog(self.home, self.account, self.host, runner=self.runner))
+
+    # --- printing ------------------------------------------------------------------------------
+    def print_selected(self, kind: str) -> None:
+        ids = self.applicants.selected_ids()
+        if not ids:
+            self.message.emit("请先在列表中选择申请人（可多选）", 3000)
+            return
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_applicants(self.host, self.store, ids, kind, self.operator, self.runner,
+                                   on_recorded=lambda _n: self.applicants.refresh(),
+                                   on_preview=self.open_dialogs.append)
+
+    def print_unprinted(self, kind: str) -> None:
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_all_unprinted(self.host, self.store, kind, self.operator, self.runner,
+                                      on_recorded=lambda _n: self.applicants.refresh(),
+                                      on_preview=self.open_dialogs.append)
+
+    # --- photos ----------------------------------------------------------------------------------
+    def crop_photo(self) -> None:
+        applicant_id = self._need_current()
+        if applicant_id is None:
+            return
+        from confirm_desk.ui.photos.crop_dialog import PhotoCropDialog
+
+        dialog = PhotoCropDialog(self.store, applicant_id, self.operator, self.host)
+        dialog.accepted.connect(lambda: self.applicants.model.invalidate(applicant_id))
+        self.show_dialog(dialog)
+
+    def review_photos(self) -> None:
+        from confirm_desk.ui.photos.review import PhotoReviewDialog
+
+        dialog = PhotoReviewDialog(self.store, operator=self.operator, parent=self.host, runner=self.runner)
+        dialog.finished.connect(lambda _r: self.applicants.refresh())
+        self.show_dialog(dialog)
+
+    def normalize(self, applicant_ids: list[int] | None) -> None:
+        if applicant_ids is not None and not applicant_ids:
+            self.message.emit("请先在列表中选择申请人", 3000)
+            return
+        question = "把所有尚未规范的照片按默认裁剪方式规范为 114×156？\n已规范（含手工裁剪）的照片保持不变。"
+        if applicant_ids is None and not ask(self.host, question):
+            return
+        from confirm_desk.ui.photos.batch import normalize_photos
+
+        normalize_photos(self.host, self.store, applicant_ids, self.operator, self.runner,
+                         on_done=lambda _r: self.applicants.refresh())
+
+    # --- import ------------------------------------------------------------------------------------
+    def import_applicants(self) -> None:
+        from confirm_desk.ui.importing.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.host)
+        dialog.accepted.connect(lambda: self.run_import(*dialog.paths()))
+        self.show_dialog(dialog)
+
+    def run_import(self, file: Path, photos: Path | None = None) -> None:
+        if self.in_demo:  # the first real import leaves the demo: it goes into the real store
+            self.in_real_store(lambda flow: flow.run_import(file, photos))
+            return
+        from confirm_desk.ui.importing.result_dialog import ImportResultDialog
+        from confirm_desk.ui.ops import importing as import_ops
+
+        def done(result: ImportResult) -> None:
+            self.applicants.reload()
+            self.message.emit(result.summary_zh(), 10000)
+            self.show_dialog(ImportResultDialog(result, self.host))
+            if result.conflicts and self.account is not None:
+                self.review_conflicts()  # local work kept: the clerk decides field by field
+
+        self.runner.run(f"正在导入 {file.name}", import_ops.import_job(self.store, file, photos, self.operator), done)
+
+    # --- the later steps of the day ------------------------------------------------------------------
+    def export_batch(self) -> None:
         from confirm_desk.ui.batches.export_dialog import BatchExportDialog
 
-        dialog = BatchExportDialog(self.store, self.account, runner=self.runner, parent=self)
-        dialog.exported.connect(lambda _n: self.reload())
-        self._show_dialog(dialog)
+        dialog = BatchExportDialog(self.store, self.account, runner=self.runner, parent=self.host)
+        dialog.exported.connect(lambda _n: self.applicants.reload())
+        self.show_dialog(dialog)
 
-    def review_conflicts(self: MainWindow) -> None:
+    def review_conflicts(self) -> None:
         from confirm_desk.ui.importing.conflict_dialog import ConflictReviewDialog
 
-        dialog = ConflictReviewDialog(self.store, self.account, parent=self, runner=self.runner)
-        dialog.resolved.connect(lambda ids: [self.model.invalidate(i) for i in ids])
-        self._show_dialog(dialog)
+        dialog = ConflictReviewDialog(self.store, self.account, parent=self.host, runner=self.runner)
+        dialog.resolved.connect(lambda ids: [self.applicants.model.invalidate(i) for i in ids])
+        self.show_dialog(dialog)
 
-    def export_sheet(self: MainWindow, kind: str) -> None:
+    def export_sheet(self, kind: str) -> None:
         """花名册 (roster) or 统计表 (stats) to an .xlsx the clerk chooses, written off the GUI thread."""
         title, default = {"roster": ("导出花名册", "花名册.xlsx"), "stats": ("导出统计表", "统计表.xlsx")}[kind]
-        path, _ = QFileDialog.getSaveFileName(self, title, default, "Excel (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self.host, title, default, "Excel (*.xlsx)")
         if path:
             self.write_sheet(kind, Path(path))
 
-    def write_sheet(self: MainWindow, kind: str, path: Path) -> None:
+    def write_sheet(self, kind: str, path: Path) -> None:
         from confirm_desk.ui.ops import batches as ops
 
-        self.runner.run("正在导出…", ops.sheet_job(self.store, kind, path, self.operator),
-                        lambda _r: show_info(self, f"已导出到 {path}"))
+        self.runner.run("正在导出…", ops.sheet_job(self.store, kind, path),
+                        lambda _r: show_info(self.host, f"已导出到 {path}"))
 
-    def import_staff(self: MainWindow) -> None:
+    def import_staff(self) -> None:
         from confirm_desk.ui.coverage.staff_import_dialog import StaffImportDialog
 
-        self._show_dialog(StaffImportDialog(self.store, self.operator, self.runner, self))
+        self.show_dialog(StaffImportDialog(self.store, self.operator, self.runner, self.host))
 
-    def import_evidence(self: MainWindow) -> None:
+    def import_evidence(self) -> None:
         from confirm_desk.ui.evidence.import_dialog import EvidenceImportDialog
 
-        self._show_dialog(EvidenceImportDialog(self.store, self.operator, self.runner, self,
-                                               imported=lambda _r: self.reload()))
+        self.show_dialog(EvidenceImportDialog(self.store, self.operator, self.runner, self.host,
+                                              imported=lambda _r: self.applicants.reload()))
 
-    def show_coverage(self: MainWindow) -> None:
+    def show_coverage(self) -> None:
         from confirm_desk.ui.coverage.view import CoverageView
 
-        self._show_dialog(CoverageView(self.store, self, open_applicant=self.open_applicant, operator=self.operator,
-                                       runner=self.runner))
+        self.show_dialog(CoverageView(self.store, self.host, open_applicant=self.open_applicant,
+                                      operator=self.operator, runner=self.runner))
 
-    def show_follow_up(self: MainWindow) -> None:
+    def show_follow_up(self) -> None:
         from confirm_desk.ui.confirming.follow_up_view import FollowUpView
 
-        self._show_dialog(FollowUpView(self.store, self.account, self.runner, self, open_applicant=self.open_applicant))
+        self.show_dialog(FollowUpView(self.store, self.account, self.runner, self.host,
+                                      open_applicant=self.open_applicant))
 
-    def export_day(self: MainWindow) -> None:
+    def export_day(self) -> None:
         from confirm_desk.ui.batches.day_pack import export_day_pack
 
-        export_day_pack(self, self.store, self.operator, self.runner)
+        export_day_pack(self.host, self.store, self.operator, self.runner)
+
+    # --- backup and restore ---------------------------------------------------------------------------
+    def backup_data(self, out: str | Path | None = None) -> None:
+        from confirm_desk.ui.backup.actions import backup_now
+
+        backup_now(self.host, self.home, self.account, self.runner, self.preferences.value("backup_folder"), out)
+
+    def restore_data(self, path: str | Path | None = None) -> None:
+        from confirm_desk.ui.backup.actions import restore_from
+
+        restore_from(self.host, self.home, self.account, self.runner, path, on_restored=self.applicants.reload)
+
+    # --- preferences and help ------------------------------------------------------------------------
+    def edit_preferences(self) -> None:
+        from confirm_desk.ui.settings.preferences_dialog import PreferencesDialog
+
+        self.show_dialog(PreferencesDialog(self.preferences, self.account, self.host))
+
+    def show_help(self) -> None:
+        from confirm_desk.ui.settings.help_dialog import HelpDialog
+
+        self.show_dialog(HelpDialog(self.host))
+
+    def show_about(self) -> None:
+        from confirm_desk.ui.settings.help_dialog import AboutDialog
+
+        self.show_dialog(AboutDialog(self.host))
+
+

@@ -1,0 +1,151 @@
+"""The list part of the main window: the query bar, the applicant table, its count and the scanner look-up."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main.applicant_model import COL_FLAGS, COL_POINT, COL_SCHOOL, COL_STATUS, ApplicantListModel
+from confirm_desk.ui.main.list_refresh import ListRefresher
+from confirm_desk.ui.main.query_bar import QueryBar
+from confirm_desk.ui.ops import Store
+from confirm_desk.ui.ops import applicants as ops
+
+
+class ApplicantListPanel(QWidget):
+    """`ApplicantListPanel(store, runner)`: asks for an applicant with `open_requested(id)`, says things for
+    the status bar with `message(text, ms)`, and `reloaded()` after each full reload (the dashboard follows).
+    `count_label` belongs in the window's status bar."""
+
+    open_requested = Signal(int)
+    message = Signal(str, int)
+    reloaded = Signal()
+
+    def __init__(self, store: Store, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.runner = store, runner
+        self.model = ApplicantListModel(store, self, runner=runner)
+        self.model.loaded.connect(self._loaded)
+        self._select_after_load: int | None = None
+        self._sized = False
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)  # size columns from the first rows only
+
+        self.query = QueryBar()
+        self.query.criteria_changed.connect(self.apply_criteria)
+        self.query.scanned.connect(self.open_by_code)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.query)
+        layout.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        self.refresher = ListRefresher(self.model, self)  # shows other seats' work (see README, seats)
+        self.refresher.refreshed.connect(lambda _n: self._update_count())
+
+    # --- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """The query bar's choices, then the list for its criteria (both through the runner)."""
+        store = self.store
+        self.runner.fetch(lambda: ops.choices(store), self._reload_list)
+
+    def _reload_list(self, choices: ops.Choices) -> None:
+        self.query.set_choices(choices.schools, choices.points)
+        self.model.criteria = self.query.criteria()
+        self.model.refresh()  # the count follows when it is loaded
+        self.reloaded.emit()
+
+    def refresh(self) -> None:
+        """The same criteria, read again (after prints, photo work)."""
+        self.model.refresh()
+
+    def apply_criteria(self, criteria: ListCriteria) -> None:
+        self.model.set_criteria(criteria)  # the count follows when it is loaded
+
+    def _loaded(self) -> None:
+        if not self._sized:
+            self._sized = True
+            self.size_columns()
+        self._update_count()
+        if self._select_after_load is not None:
+            applicant_id, self._select_after_load = self._select_after_load, None
+            self.select_id(applicant_id)
+
+    def size_columns(self) -> None:
+        """Columns sized from the first rows, then: the status column always shows the longest decision
+        (申请材料不全), and long school / point names are cut so the status column is on a 1366 px screen."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        longest = max(metrics.horizontalAdvance(s.label) for s in Status)
+        header.resizeSection(COL_STATUS, max(header.sectionSize(COL_STATUS), longest + 24))
+        for column, most in ((COL_SCHOOL, 12), (COL_POINT, 8), (COL_FLAGS, 10)):
+            cap = metrics.horizontalAdvance("中" * most) + 16
+            if header.sectionSize(column) > cap:
+                header.resizeSection(column, cap)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"显示 {self.model.matching} / 共 {self.model.total} 人")
+
+    def show_full_ids(self, checked: bool) -> None:
+        self.model.mask_ids = not checked
+        self.model.layoutChanged.emit()
+
+    # --- selection -----------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def select_id(self, applicant_id: int) -> bool:
+        row = self.model.row_of(applicant_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    # --- opening -------------------------------------------------------------------------------
+    def open_by_code(self, code: str) -> None:
+        """Scanner input: an exact 报名号 or ID number jumps to the applicant and opens it."""
+        store = self.store
+        self.runner.fetch(lambda: ops.find_exact(store, code), lambda found: self._open_found(code, found))
+
+    def _open_found(self, code: str, applicant_id: int | None) -> None:
+        if applicant_id is None:
+            if self.model.rowCount() == 1:
+                applicant_id = self.model.id_at(0)
+            else:
+                self.message.emit(f"没有报名号或证件号码为“{code}”的申请人，已按关键字筛选", 5000)
+                return
+        if applicant_id is None:
+            return
+        if not self.select_id(applicant_id):
+            self._select_after_load = applicant_id  # selected once the whole list is back
+            self.query.clear()
+        self.open_requested.emit(applicant_id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        applicant_id = self.model.id_at(index.row())
+        if applicant_id is not None:
+            self.open_requested.emit(applicant_id)
+
+    def open_current(self) -> None:
+        applicant_id = self.current_id()
+        if applicant_id is not None:
+            self.open_requested.emit(applicant_id)
