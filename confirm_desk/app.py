@@ -23,9 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     from confirm_desk.ui.widgets.messages import show_bug, show_error
 
     setup_logging()
-    from confirm_desk.cli import _clean_stale_outputs
+    from confirm_desk.services.output_files import clean_at_start
 
-    _clean_stale_outputs()
+    clean_at_start()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME_ZH)

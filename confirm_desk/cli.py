@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import os
 import sys
@@ -53,17 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def emit_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
-    sys.stdout.write("\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # --version and --help end here, before logging is set up
     from confirm_desk.logs import setup_logging
 
     setup_logging(console=False)
+<<<<<<< HEAD
     _clean_stale_outputs()
+=======
+    args = build_parser().parse_args(argv)
+    from confirm_desk.services.output_files import clean_at_start
+
+    clean_at_start()
+>>>>>>> 8d4da0f (No import circle between app, cli and commands: emit_json lives in commands/common, the start-up clean-up of interrupted writes in services/output_files)
     if args.db:
         os.environ["CONFIRM_DESK_DB"] = args.db
     if args.self_test:
@@ -115,18 +116,6 @@ def _reader_left() -> int:
     except (OSError, ValueError):
         pass
     return 0
-
-
-def _clean_stale_outputs() -> None:
-    """Temporary files of writes a kill interrupted (services.output_files); never stops a command."""
-    try:
-        from confirm_desk.services.output_files import clean_stale_outputs
-
-        removed = clean_stale_outputs()
-        if removed:
-            log.info("removed %d unfinished output file(s) left by an interrupted write", len(removed))
-    except Exception:  # cleaning up is a courtesy
-        log.exception("cleaning unfinished output files failed")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     with store.session() as session:
         records = list_records(session, criteria)
     if args.format == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json(records)
     elif args.format == "csv":
@@ -104,7 +104,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         detail = get_detail(session, resolve(session, args.number))
         conditions = applicant_conditions(session, detail.id)
     if args.format == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json({**detail.as_json(), **conditions.as_json()})
         return 0

@@ -61,7 +61,7 @@ def _print_plan(plan, fmt: str) -> int:
     rows = [[i.row["application_no"], i.row["name"], i.row["result"], len(i.row["changes"]),
              f"第{i.previous_batch}批" if i.previous_batch else ""] for i in plan.items]
     if fmt == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json({"batch": plan.number, "confirmation_point": plan.confirmation_point,
                    "rows": [i.row for i in plan.items]})

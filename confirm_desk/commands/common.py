@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+<<<<<<< HEAD
 from typing import TYPE_CHECKING
+=======
+import sys
+>>>>>>> 8d4da0f (No import circle between app, cli and commands: emit_json lives in commands/common, the start-up clean-up of interrupted writes in services/output_files)
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command opens it, not for `--help`/`--version`
     from confirm_desk.store.db import Store
@@ -60,11 +65,15 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def emit_json(data: object) -> None:
+    """JSON for scripts on standard output (Chinese kept readable)."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    sys.stdout.write("\n")
+
+
 def emit_json_result(result) -> None:
     """A dataclass result as JSON for scripts."""
     from dataclasses import asdict
-
-    from confirm_desk.cli import emit_json
 
     emit_json(asdict(result))
 

@@ -59,7 +59,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     result, check = normalize_file_checked(args.input, args.output, args.box or None, args.rotate,
                                    args.max_kb * 1024 or None, face=not args.no_face, preset=args.preset)
     if args.format == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json({"output": str(args.output), "bytes": len(result.data), "quality": result.quality,
                    "crop_box": result.frame.as_text(), "rotation": result.rotation,
@@ -105,7 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             reports.append({"file": str(path), **check.as_dict()})
     if args.format == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json({"preset": preset.key, "photos": reports})
     else:

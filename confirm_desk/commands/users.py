@@ -106,7 +106,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         from dataclasses import asdict
 
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json([asdict(r) for r in rows])
         return 0

@@ -252,3 +252,17 @@ def describe_write_error(exc: OSError) -> str:
 
 __all__ = ["atomic_output", "clean_stale_outputs", "describe_write_error", "make_private", "private_dir",
            "write_bytes", "write_text"]
+
+
+def clean_at_start() -> None:
+    """Temporary files of writes a kill interrupted, removed when the CLI or the GUI starts; a failure is logged
+    and never stops the program (cleaning up is a courtesy)."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    try:
+        removed = clean_stale_outputs()
+        if removed:
+            log.info("removed %d unfinished output file(s) left by an interrupted write", len(removed))
+    except Exception:
+        log.exception("cleaning unfinished output files failed")
