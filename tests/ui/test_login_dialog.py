@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 from confirm_desk.services import accounts
 from confirm_desk.ui.accounts.login_dialog import LoginDialog
 from confirm_desk.ui.accounts.user_admin_dialog import UserAdminDialog
-from confirm_desk.ui.audit.view import AuditModel, AuditView
+from confirm_desk.ui.audit.view import COL_ACTION, AuditView
 from confirm_desk.ui.main.idle_lock import IdleLock
 from confirm_desk.ui.widgets import messages, prompts
 from tests.accounts_helpers import ADMIN_PW, CLERK_PW, fast_hasher, make_operators  # noqa: F401
@@ -79,10 +79,10 @@ def test_admin_unlocks_from_the_admin_screen(qtbot, store) -> None:
     screen = UserAdminDialog(store, admin)
     qtbot.addWidget(screen)
     row = [r.username for r in screen.rows].index("clerk")
-    assert screen.table.item(row, 3).text() == "已锁定"
+    assert screen.model.cell(row, 3) == "已锁定"
     screen.table.selectRow(row)
     screen.unlock_selected()
-    assert screen.table.item(row, 3).text() == "启用"
+    assert screen.model.cell(row, 3) == "启用"
     prompts.text_answers.append("Reset#2026")
     screen.reset_selected()
     assert messages.shown[-1] == ("info", "已重置 clerk 的密码并解锁")
@@ -127,9 +127,9 @@ def test_audit_view_filters_and_exports(qtbot, store, tmp_path) -> None:
     qtbot.addWidget(view)
     assert view.model.rowCount() == 5
     view.operator.setCurrentIndex(view.operator.findData("clerk"))
-    assert [r.action for r in view.model.rows] == ["login", "login_failed"]
+    assert [r.action for r in view.events] == ["login", "login_failed"]
     view.action.setCurrentIndex(view.action.findData("login_failed"))
-    assert view.model.rowCount() == 1 and view.model.index(0, AuditModel.COL_ACTION).data() == "登录失败"
+    assert view.model.rowCount() == 1 and view.model.index(0, COL_ACTION).data() == "登录失败"
     view.all_dates.setCurrentIndex(1)
     view.since.setDate(view.since.date().addDays(40))
     view.until.setDate(view.since.date())

@@ -29,7 +29,7 @@ def test_batch_lists_the_failure_and_normalises_the_rest(imported_store, qtbot) 
     result = finished[0]
     assert (result.normalized, result.no_photo, len(result.failures)) == (2, 1, 1)
     assert "失败 1 张" in dialog.summary.text()
-    cells = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
+    cells = [[dialog.model.cell(r, c) for c in range(4)] for r in range(dialog.model.rowCount())]
     assert cells[0][:3] == ["2025330000046", cells[0][1], "失败"] and "不是可识别" in cells[0][3]
     assert cells[1][0] == "2025330000049" and cells[1][2] == "需留意"  # the small one, upscaled
     with imported_store.session() as s:

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +27,7 @@ from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import accounts as ops
 from confirm_desk.ui.widgets import messages
 from confirm_desk.ui.widgets.prompts import ask_text
+from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 HEADERS = ("用户名", "姓名", "角色", "状态", "锁定至")
 
@@ -44,12 +43,9 @@ class UserAdminDialog(QDialog):
         self.rows: list[AccountRow] = []
         self.setWindowTitle("操作员管理")
         self.resize(720, 520)
-        # A handful of operators: a small QTableWidget is enough here (not the big applicant list).
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.model = RowsModel(HEADERS, self)
+        self.table = report_table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         actions = QHBoxLayout()
         for text, slot in (
@@ -92,20 +88,23 @@ class UserAdminDialog(QDialog):
         self.runner.fetch(lambda: ops.list_accounts(store), self._show_rows)
 
     def _show_rows(self, rows: list[AccountRow]) -> None:
-        self.rows = rows
+        chosen = self.selected_username()  # kept selected across the reload after an action
         now = ops.now()
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
+        cells = []
+        for row in rows:
             locked = row.locked_until is not None and row.locked_until > now
-            cells = (
+            cells.append((
                 row.username,
                 row.display_name,
                 ROLES.get(row.role, row.role),
                 ("已锁定" if locked else "启用") if row.active else "停用",
                 f"{local_time(row.locked_until):%H:%M}" if locked else "",
-            )
-            for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+            ))
+        self.rows = rows
+        self.model.set_rows(cells)
+        names = [r.username for r in rows]
+        if chosen in names:
+            self.table.selectRow(names.index(chosen))
 
     def selected_username(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

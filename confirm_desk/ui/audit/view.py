@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,39 +26,17 @@ from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import audit as ops
 from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.widgets.rows_model import RowsModel
 
 VIEW_LIMIT = 5000  # the newest events shown; the export has them all
 
 
-class AuditModel(QAbstractTableModel):
-    COL_AT, COL_OPERATOR, COL_ACTION, COL_NO, COL_FIELD, COL_OLD, COL_NEW, COL_DETAIL = range(8)
-    HEADERS = ("时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
+COL_AT, COL_OPERATOR, COL_ACTION, COL_NO, COL_FIELD, COL_OLD, COL_NEW, COL_DETAIL = range(8)
+HEADERS = ("时间", "操作员", "操作", "报名号", "字段", "原值", "新值", "说明")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AuditRow] = []
 
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        r = self.rows[index.row()]
-        return (f"{local_time(r.at):%Y-%m-%d %H:%M:%S}", *r.cells())[index.column()]
+def audit_cells(row: AuditRow) -> tuple[str, ...]:
+    return (f"{local_time(row.at):%Y-%m-%d %H:%M:%S}", *row.cells())
 
 
 class AuditView(QDialog):
@@ -105,7 +83,8 @@ class AuditView(QDialog):
         export.clicked.connect(self.export)
         bar.addStretch(1)
         bar.addWidget(export)
-        self.model = AuditModel(self)
+        self.events: list[AuditRow] = []
+        self.model = RowsModel(HEADERS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -150,7 +129,8 @@ class AuditView(QDialog):
         self.runner.fetch(lambda: ops.events(store, criteria), self._show_rows)
 
     def _show_rows(self, rows: list[AuditRow]) -> None:
-        self.model.set_rows(rows)
+        self.events = rows
+        self.model.set_rows([audit_cells(r) for r in rows])
         more = f"（只显示最新的 {VIEW_LIMIT} 条，导出可得全部）" if len(rows) >= VIEW_LIMIT else ""
         self.count.setText(f"共 {len(rows)} 条{more}")
         if not self.sized:  # sized once, to the first rows shown: filtering does not make columns jump

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,45 +29,21 @@ from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import batches as ops
 from confirm_desk.ui.widgets.messages import show_error, show_info
+from confirm_desk.ui.widgets.rows_model import RowsModel
 
 ZIP_FILTER = "批次压缩包 (*.zip)"
 
 
-class PlanModel(QAbstractTableModel):
+PLAN_HEADERS = ("报名号", "姓名", "确认结果", "修改字段", "上次导出", "确认人", "确认时间")
+
+
+def plan_rows(plan: BatchPlan) -> list[tuple[object, ...]]:
     """The next batch's rows (up to tens of thousands: a model, not a QTableWidget)."""
-
-    HEADERS = ("报名号", "姓名", "确认结果", "修改字段", "上次导出", "确认人", "确认时间")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[str, ...]] = []
-
-    def set_plan(self, plan: BatchPlan | None) -> None:
-        self.beginResetModel()
-        self.rows = [] if plan is None else [
-            (r["application_no"], r["name"], r["result"], "、".join(_label(c[0]) for c in r["changes"]),
-             f"第{item.previous_batch}批" if item.previous_batch else "", r["operator"], r["at"])
-            for item in plan.items for r in (item.row,)
-        ]
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[index.row()][index.column()]
-        return None
+    return [
+        (r["application_no"], r["name"], r["result"], "、".join(_label(c[0]) for c in r["changes"]),
+         f"第{item.previous_batch}批" if item.previous_batch else "", r["operator"], r["at"])
+        for item in plan.items for r in (item.row,)
+    ]
 
 
 def _label(key: str) -> str:
@@ -88,7 +64,7 @@ class BatchExportDialog(QDialog):
         self.resize(900, 560)
         self.summary = QLabel("正在汇总…")
         self.summary.setWordWrap(True)
-        self.model = PlanModel(self)
+        self.model = RowsModel(PLAN_HEADERS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -129,7 +105,7 @@ class BatchExportDialog(QDialog):
     def _show(self, loaded: ops.NextBatch) -> None:
         plan, conflicts, batches = loaded.plan, loaded.conflicts, loaded.batches
         self.plan = plan
-        self.model.set_plan(plan)
+        self.model.set_rows(plan_rows(plan))
         text = (f"下一批：第 {plan.number} 批，{len(plan.items)} 人"
                 "（自上一批以来新确认、修改或重新打开的申请人）。")
         if not plan.items:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +15,7 @@ from PySide6.QtWidgets import (
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.importing.error_report import REPORT_HEADERS, report_rows, write_row_errors
 from confirm_desk.ui.widgets.messages import show_error, show_info
+from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 
 class ImportResultDialog(QDialog):
@@ -29,15 +27,10 @@ class ImportResultDialog(QDialog):
         self.summary = QLabel(result.summary_zh())
         self.summary.setWordWrap(True)
         rows = report_rows(result)
-        # A small fixed report: a QTableWidget is the right tool here (the big list uses a model).
-        self.table = QTableWidget(len(rows), len(REPORT_HEADERS))
-        self.table.setHorizontalHeaderLabels(REPORT_HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(str(value)))
+        self.model = RowsModel(REPORT_HEADERS, self)  # one row per row error: as long as the file is bad
+        self.model.set_rows(rows)
+        self.table = report_table(self.model)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         save = QPushButton("导出错误报告…")
         save.setEnabled(bool(rows))

@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +16,7 @@ from confirm_desk.services.photos.applicant_photos import NormalizeBatchResult
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops.photos import normalize_photos_job
+from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 HEADERS = ("报名号", "姓名", "结果", "原因")
 _open: list[QDialog] = []  # result dialogs without a parent, kept alive until closed
@@ -34,15 +32,10 @@ class PhotoBatchResultDialog(QDialog):
         self.resize(760, 420)
         self.summary = QLabel(result.summary_zh())
         rows = [(f, "失败") for f in result.failures] + [(w, "需留意") for w in result.warnings]
-        # A small fixed report: QTableWidget is the right tool (the big list uses a model).
-        self.table = QTableWidget(len(rows), len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for r, (item, outcome) in enumerate(rows):
-            for c, value in enumerate((item.application_no, item.name, outcome, item.message)):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.model = RowsModel(HEADERS, self)  # one row per failed photo: as long as the batch
+        self.model.set_rows([(item.application_no, item.name, outcome, item.message) for item, outcome in rows])
+        self.table = report_table(self.model)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

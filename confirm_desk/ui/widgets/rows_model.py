@@ -1,4 +1,5 @@
-"""A small read-only table model over plain rows (reports of hundreds of rows, not the applicant list)."""
+"""The one read-only table model over plain rows: every report, list of results and review table (the
+applicant list, which fetches as it scrolls, has its own model)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ _ALERT = QBrush(QColor("#b00020"))
 
 
 class RowsModel(QAbstractTableModel):
+    """`RowsModel(headers)`; `set_rows(rows, ids, alerts)` replaces the content: cells shown as text (None as
+    empty), an applicant id per row behind ID_ROLE, alert rows drawn in red. `cell(row, column)` reads back."""
+
     def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.headers = tuple(headers)
@@ -27,6 +31,9 @@ class RowsModel(QAbstractTableModel):
         self.ids = list(ids) if ids is not None else [None] * len(self.rows)
         self.alerts = set(alerts)
         self.endResetModel()
+
+    def cell(self, row: int, column: int) -> str:
+        return self.rows[row][column]
 
     def id_at(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
