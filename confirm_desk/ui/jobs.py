@@ -164,6 +164,10 @@ class JobRunner(QObject):
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         return self.pool.waitForDone(timeout_ms)
 
+    def progress_dialogs(self) -> list[QProgressDialog]:
+        """The progress dialogs of the jobs still running (each shows itself after SHOW_AFTER_MS)."""
+        return [dialog for _signals, dialog in self._active]
+
     @property
     def busy(self) -> bool:
         """A job or a fetch has not yet handed back its result."""

@@ -1,0 +1,114 @@
+"""The real job machinery: the thread pool, the progress dialog, Cancel that rolls back. Each job is paused at
+a known point inside its transaction (the test waits for that state, no clock), Cancel is clicked in the progress
+dialog, then the rows are counted: nothing of the job is left."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import func, select
+
+from confirm_desk.services.progress import ProgressFn
+from confirm_desk.store.models import AuditEvent, Batch, Photo, applicant_table
+from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import batches as batch_ops
+from confirm_desk.ui.ops import importing as import_ops
+from confirm_desk.ui.ops import photos as photo_ops
+from tests.test_batch_export import decide, pending_numbers
+
+pytestmark = pytest.mark.samples
+WAIT_MS = 60_000  # a ceiling on a loaded machine, not a delay: every wait ends when its state is reached
+
+
+class Paused:
+    """Wraps a job: at the first progress call that `when` accepts, the worker thread stops until `go()`."""
+
+    def __init__(self, work: Callable[[ProgressFn], object], when: Callable[[int, int, str], bool]) -> None:
+        self.work, self.when = work, when
+        self.reached, self._go = threading.Event(), threading.Event()
+
+    def __call__(self, progress: ProgressFn) -> object:
+        def spy(done: int, total: int, text: str) -> None:
+            if not self.reached.is_set() and self.when(done, total, text):
+                self.reached.set()
+                self._go.wait(WAIT_MS / 1000)
+            progress(done, total, text)  # the runner's own: raises Cancelled once Cancel was clicked
+
+        return self.work(spy)
+
+    def go(self) -> None:
+        self._go.set()
+
+
+def cancel_at(qtbot, runner: JobRunner, title: str, job: Paused) -> tuple[list, list]:
+    done: list = []
+    failed: list = []
+    runner.run(title, job, done.append, failed.append)
+    (dialog,) = runner.progress_dialogs()
+    assert dialog.labelText() == title
+    qtbot.waitUntil(job.reached.is_set, timeout=WAIT_MS)
+    dialog.findChild(QPushButton).click()  # 取消, as the clerk clicks it
+    job.go()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=WAIT_MS)
+    assert runner.progress_dialogs() == []
+    return done, failed
+
+
+def count(store, what) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(what)) or 0
+
+
+@pytest.fixture
+def runner(qtbot):
+    return JobRunner(None, synchronous=False)  # the real thread pool
+
+
+def test_import_runs_on_the_pool_and_cancel_rolls_it_back(qtbot, store, samples: Path, runner) -> None:
+    export = samples / "applicants_export.xlsx"
+    job = Paused(import_ops.import_job(store, export, samples / "photos", "clerk"),
+                 lambda _d, _t, text: text.startswith("正在提交"))  # every row written, not yet committed
+    done, failed = cancel_at(qtbot, runner, "正在导入", job)
+    assert done == [] and failed == []  # cancelled quietly: no result, no message
+    assert count(store, applicant_table) == 0 and count(store, Photo) == 0
+    with store.session() as session:
+        assert session.scalars(select(AuditEvent.action)).all() == []
+
+    results: list = []
+    runner.run("正在导入", import_ops.import_job(store, export, None, "clerk"), results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
+    assert results[0].imported == count(store, applicant_table) == 60
+
+
+def test_batch_export_cancel_leaves_no_batch_and_no_file(qtbot, imported_store, tmp_path, runner) -> None:
+    for number in pending_numbers(imported_store, 3):
+        decide(imported_store, number)
+    out = tmp_path / "out" / "batch.zip"
+    out.parent.mkdir()
+    job = Paused(batch_ops.export_job(imported_store, out, "clerk"),
+                 lambda _d, _t, text: text.startswith("正在提交"))  # the zip written, the batch recorded
+    done, failed = cancel_at(qtbot, runner, "导出批次", job)
+    assert done == [] and failed == []
+    with imported_store.session() as session:
+        assert session.scalars(select(Batch.kind)).all() == ["import"]  # the sample import only
+    assert list(out.parent.iterdir()) == []  # neither the zip nor its .part
+    with imported_store.session() as session:
+        synced = session.scalar(select(func.count()).where(applicant_table.c.synced_batch.is_not(None)))
+    assert synced == 0
+
+
+def test_photo_batch_cancel_keeps_every_photo_as_it_was(qtbot, imported_store, runner) -> None:
+    with imported_store.session() as session:
+        before = session.execute(select(Photo.applicant_id, Photo.normalized).order_by(Photo.applicant_id)).all()
+    assert len(before) > 3
+    job = Paused(photo_ops.normalize_photos_job(imported_store, None, "clerk"),
+                 lambda done, _t, _text: done >= 3)  # three photos normalised inside the transaction
+    done, failed = cancel_at(qtbot, runner, "正在规范照片", job)
+    assert done == [] and failed == []
+    with imported_store.session() as session:
+        after = session.execute(select(Photo.applicant_id, Photo.normalized).order_by(Photo.applicant_id)).all()
+    assert after == before
