@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from confirm_desk.services.accounts import Account
-from confirm_desk.store.db import Store
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import backup as ops
 from confirm_desk.ui.widgets.messages import ask, show_error, show_info
 

@@ -29,7 +29,7 @@ from confirm_desk.ui.ops.evidence import import_evidence_job
 from confirm_desk.ui.widgets.messages import show_error
 
 if TYPE_CHECKING:  # widgets never reach the store themselves: the job from ui/ops does
-    from confirm_desk.store.db import Store
+    from confirm_desk.ui.ops import Store
 
 SHEET_FILTER = f"表格 ({OPEN_PATTERNS});;所有文件 (*)"
 HINTS = {
