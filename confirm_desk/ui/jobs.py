@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -20,6 +21,7 @@ SHOW_AFTER_MS = 500
 # A runner made without saying runs its jobs on the pool; the widget tests set this to True (tests/ui/conftest.py)
 # so that a job's result is there when the call returns. Tests of the machinery itself pass synchronous=False.
 SYNCHRONOUS_DEFAULT = False
+_IN_FLIGHT: set[_Signals] = set()  # carriers of jobs not yet answered (see JobRunner.fetch)
 
 
 class _Signals(QObject):
@@ -83,6 +85,7 @@ class JobRunner(QObject):
                 on_done(result)
             return
         signals = _Signals()
+        _IN_FLIGHT.add(signals)  # see fetch(): it outlives the job whatever happens to the widget
         cancel = threading.Event()
         dialog = QProgressDialog(title, "取消", 0, 0, self.parent_widget)
         dialog.setWindowTitle(title)
@@ -95,25 +98,33 @@ class JobRunner(QObject):
         self._active.append(entry)
 
         def update(done: int, total: int, text: str) -> None:
+            if not shiboken6.isValid(dialog):
+                return
             dialog.setMaximum(max(total, 0))
             dialog.setValue(min(done, total) if total else 0)
             if text:
                 dialog.setLabelText(text)
 
-        def finish() -> None:
-            dialog.reset()
-            dialog.hide()
-            dialog.deleteLater()
+        def finish() -> bool:
+            _IN_FLIGHT.discard(signals)
+            signals.deleteLater()
+            if shiboken6.isValid(dialog):
+                dialog.reset()
+                dialog.hide()
+                dialog.deleteLater()
+            if not shiboken6.isValid(self):
+                return False  # the window that asked is gone: nobody to hand the result to
             if entry in self._active:
                 self._active.remove(entry)
+            return True
 
         def done(result: object) -> None:
-            finish()
-            on_done(result)  # type: ignore[arg-type]
+            if finish():
+                on_done(result)  # type: ignore[arg-type]
 
         def failed(exc: object) -> None:
-            finish()
-            self._failed(exc, on_error)  # type: ignore[arg-type]
+            if finish():
+                self._failed(exc, on_error)  # type: ignore[arg-type]
 
         signals.progress.connect(update)
         signals.finished.connect(done)
@@ -144,18 +155,28 @@ class JobRunner(QObject):
             else:
                 on_done(result)
             return
-        signals = _Signals(self)  # a child: when the owner is deleted the answer is dropped, not delivered
+        # No parent, and held in _IN_FLIGHT until answered: the carrier must outlive the job even when the widget
+        # that asked is closed meanwhile (deleting it while the worker emits would crash); the answer is then
+        # dropped, not delivered to a deleted widget.
+        signals = _Signals()
+        _IN_FLIGHT.add(signals)
         self._pending += 1
 
-        def done(result: object) -> None:
-            self._pending -= 1
+        def settle() -> bool:
+            _IN_FLIGHT.discard(signals)
             signals.deleteLater()
-            on_done(result)  # type: ignore[arg-type]
+            if not shiboken6.isValid(self):
+                return False
+            self._pending -= 1
+            return True
+
+        def done(result: object) -> None:
+            if settle():
+                on_done(result)  # type: ignore[arg-type]
 
         def failed(exc: object) -> None:
-            self._pending -= 1
-            signals.deleteLater()
-            self._failed(exc, on_error)  # type: ignore[arg-type]
+            if settle():
+                self._failed(exc, on_error)  # type: ignore[arg-type]
 
         signals.finished.connect(done)
         signals.failed.connect(failed)

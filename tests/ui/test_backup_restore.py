@@ -42,12 +42,12 @@ def test_backup_then_restore_from_the_menus(qtbot, imported_store, make_window, 
     assert status_of(imported_store) is Status.CONFIRMED
 
     boss = make_window(imported_store, admin)
-    assert boss.act_restore.isEnabled()
+    assert boss.actions.act_restore.isEnabled()
     messages.answers.append(False)  # "no": nothing replaced
-    boss.restore_data(out)
+    boss.flow.restore_data(out)
     assert status_of(imported_store) is Status.CONFIRMED and "60 位申请人" in messages.shown[-1][1]
     messages.answers.append(True)
-    boss.restore_data(out)
+    boss.flow.restore_data(out)
     assert status_of(imported_store) is Status.PENDING
     assert messages.shown[-1][0] == "info"
     assert "恢复前的数据已另存为" in messages.shown[-1][1]

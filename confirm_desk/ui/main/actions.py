@@ -48,7 +48,7 @@ class MainActions(QObject):
         self.act_import_staff = action("导入教职工名单…", lambda: f.in_real_store(lambda w: w.import_staff()))
         self.act_import_evidence = action("导入证明材料（学时、考核、合同）…",
                                           lambda: f.in_real_store(lambda w: w.import_evidence()))
-        self.act_start_real = action("开始正式工作…", start_real_work)
+        self.act_start_real = action("开始正式工作…", lambda: start_real_work())  # not triggered(checked)
         self.act_start_real.setVisible(False)  # shown in demo mode only
         self.act_export_day = action("导出当日工作包…", f.export_day)
         self.act_coverage = action("应注册情况…", f.show_coverage)
