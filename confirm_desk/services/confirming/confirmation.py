@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
+from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.checks import Finding, check_applicant
 from confirm_desk.domain.conditions import ConditionResult, Suggestion, as_marks
 from confirm_desk.domain.coverage import retirement_findings
@@ -176,7 +176,7 @@ def save_check(
     session: Session,
     applicant_id: int,
     data: CheckInput,
-    operator: Any,
+    operator: ActorLike,
     expected_version: int,
     *,
     now: Callable[[], dt.datetime] = utcnow,
@@ -184,7 +184,7 @@ def save_check(
     """Saves one dialog's work in the caller's transaction, with operator and time and an audit event
     per change (CONF-6). Raises RuleViolation for a broken rule and StaleRecord when another seat got
     there first."""
-    who = getattr(operator, "username", operator) or ""
+    who = actor_name(operator)
     if not who:
         raise RuleViolation("未登录：确认操作必须记录操作员")
     applicant = _applicant(session, applicant_id, lock=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.actors import ActorLike
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.text import chinese_date
 from confirm_desk.services import settings
@@ -83,7 +84,7 @@ def incomplete_applicants(session: Session, today: dt.date | None = None) -> lis
     return rows
 
 
-def materials_arrived(session: Session, applicant_id: int, materials: list[str], operator: object,
+def materials_arrived(session: Session, applicant_id: int, materials: list[str], operator: ActorLike,
                       expected_version: int) -> SaveResult:
     """Tick the materials handed in now (audited per item, CONF-6); the decision is made afterwards in the
     check dialog, as for any applicant."""

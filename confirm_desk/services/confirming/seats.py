@@ -11,6 +11,7 @@ from typing import NoReturn
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.errors import StaleRecord
 from confirm_desk.services import audit
 from confirm_desk.store.dialects import db_utcnow
@@ -44,14 +45,14 @@ def this_seat() -> str:
     return f"{socket.gethostname()}#{os.getpid()}"
 
 
-def _who(operator: object) -> str:
-    return str(getattr(operator, "username", operator) or "")
+def _who(operator: ActorLike) -> str:
+    return actor_name(operator)
 
 
 def claim(
     session: Session,
     applicant_id: int,
-    operator: object,
+    operator: ActorLike,
     minutes: int = LEASE_MINUTES,
     *,
     seat: str | None = None,
@@ -72,7 +73,7 @@ def claim(
     return [h for h in holders(session, applicant_id, now=now) if (h.operator, h.seat) != (who, seat)]
 
 
-def release(session: Session, applicant_id: int, operator: object, *, seat: str | None = None) -> None:
+def release(session: Session, applicant_id: int, operator: ActorLike, *, seat: str | None = None) -> None:
     seat, who = seat or this_seat(), _who(operator)
     session.execute(
         delete(Lease).where(Lease.applicant_id == applicant_id, Lease.operator == who, Lease.seat == seat)

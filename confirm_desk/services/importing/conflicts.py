@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.errors import RuleViolation
 from confirm_desk.services import audit
 from confirm_desk.services.importing.applicants import flags_for
@@ -41,12 +41,12 @@ def list_pending(session: Session) -> list[PendingConflict]:
                             id=r.id, applicant_id=r.applicant_id) for r in rows]
 
 
-def resolve(session: Session, choices: Mapping[int, Choice], operator: Any) -> int:
+def resolve(session: Session, choices: Mapping[int, Choice], operator: ActorLike | None) -> int:
     """Apply the confirmer's choice for each conflict id (audited); returns how many were settled.
 
     Taking the incoming value changes the applicant, so the signed form must be printed again (CONF-3);
     either choice makes the applicant need exporting again (its row in the next batch says what holds)."""
-    who = getattr(operator, "username", operator) or ""
+    who = actor_name(operator)
     if not who:
         raise RuleViolation("未登录：处理导入冲突必须记录操作员")
     if not choices:

@@ -4,7 +4,6 @@ batches can be written again exactly as they were."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.services.audit_trail import local_time
 from confirm_desk.services.batches.export import BatchResult
 from confirm_desk.services.batches.rows import BatchPlan
@@ -55,10 +55,10 @@ def _label(key: str) -> str:
 class BatchExportDialog(QDialog):
     exported = Signal(int)  # batch number: the list's 上报 column changed
 
-    def __init__(self, store: Store, account: Any, runner: JobRunner | None = None,
+    def __init__(self, store: Store, account: ActorLike | None, runner: JobRunner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.operator = store, getattr(account, "username", account) or ""
+        self.store, self.operator = store, actor_name(account)
         self.runner = runner or JobRunner(self)
         self.setWindowTitle("导出批次（上报确认结果）")
         self.resize(900, 560)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.domain import guards
+from confirm_desk.domain.actors import ActorLike
 from confirm_desk.domain.checks import check_applicant
 from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.errors import KnownError, StaleRecord
@@ -56,7 +57,7 @@ class CheckDialog(QDialog):
         self,
         store: Store,
         applicant_id: int,
-        operator: object,
+        operator: ActorLike,
         parent: QWidget | None = None,
         *,
         reopen_reason: str | None = None,

@@ -7,6 +7,7 @@ import logging
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from confirm_desk.domain.actors import ActorLike
 from confirm_desk.services.audit_trail import local_time
 from confirm_desk.services.confirming import seats
 from confirm_desk.services.confirming.confirmation import CheckInput
@@ -23,7 +24,7 @@ class SeatBanner(QLabel):
     have it open, and releases it with `release()` (the dialog calls it when it closes)."""
 
     def __init__(
-        self, store: Store, applicant_id: int, operator: object, parent: QWidget | None = None,
+        self, store: Store, applicant_id: int, operator: ActorLike, parent: QWidget | None = None,
         *, renew_seconds: int = seats.RENEW_SECONDS, runner: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)

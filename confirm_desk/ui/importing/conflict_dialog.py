@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from confirm_desk.domain.actors import ActorLike
 from confirm_desk.services.importing.conflicts import Choice, PendingConflict
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
@@ -32,7 +31,7 @@ COL_CHOICE = len(HEADERS) - 1
 class ConflictReviewDialog(QDialog):
     resolved = Signal(list)  # applicant ids whose values or sync state changed
 
-    def __init__(self, store: Store, account: Any, parent: QWidget | None = None,
+    def __init__(self, store: Store, account: ActorLike | None, parent: QWidget | None = None,
                  runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store, self.account = store, account

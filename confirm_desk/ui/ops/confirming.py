@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from confirm_desk.domain.actors import ActorLike
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.services import settings
 from confirm_desk.services.applicants.listing import ApplicantDetail, distinct_values, get_detail
@@ -30,13 +31,13 @@ def load_for_check(store: Store, applicant_id: int) -> tuple[CheckState, list[st
         return load_check(session, applicant_id), list(distinct_values(session, "confirmation_point"))
 
 
-def save(store: Store, applicant_id: int, data: CheckInput, operator: object, version: int) -> SaveResult:
+def save(store: Store, applicant_id: int, data: CheckInput, operator: ActorLike, version: int) -> SaveResult:
     """StaleRecord when another seat saved first (nothing written)."""
     with store.session() as session:
         return save_check(session, applicant_id, data, operator, version)
 
 
-def claim_seat(store: Store, applicant_id: int, operator: object) -> list[seats.Holder] | None:
+def claim_seat(store: Store, applicant_id: int, operator: ActorLike) -> list[seats.Holder] | None:
     """Claim the applicant for this seat; the other seats that have it open. None when the store could not
     be reached: a claim is advice to the clerks, never a reason to stop checking (logged, tried again)."""
     try:
@@ -47,7 +48,7 @@ def claim_seat(store: Store, applicant_id: int, operator: object) -> list[seats.
         return None
 
 
-def release_seat(store: Store, applicant_id: int, operator: object) -> None:
+def release_seat(store: Store, applicant_id: int, operator: ActorLike) -> None:
     """Give the claim up (a failure is logged: the claim expires by itself)."""
     try:
         with store.session() as session:
@@ -76,7 +77,7 @@ def save_follow_up_days(store: Store, days: int, operator: str) -> None:
         settings.save(session, {DEADLINE_DAYS: days}, operator)
 
 
-def record_materials(store: Store, applicant_id: int, ticked: Sequence[str], operator: object,
+def record_materials(store: Store, applicant_id: int, ticked: Sequence[str], operator: ActorLike,
                      version: int) -> None:
     with store.session() as session:
         materials_arrived(session, applicant_id, list(ticked), operator, version)

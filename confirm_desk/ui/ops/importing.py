@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from confirm_desk.domain.actors import ActorLike
 from confirm_desk.services.importing import conflicts
 from confirm_desk.services.importing.applicants import ImportResult, import_applicants
 from confirm_desk.services.importing.conflicts import Choice, PendingConflict
@@ -22,7 +23,7 @@ def pending_conflicts(store: Store) -> list[PendingConflict]:
         return conflicts.list_pending(session)
 
 
-def resolve_conflicts(store: Store, picks: Mapping[int, Choice], operator: object) -> int:
+def resolve_conflicts(store: Store, picks: Mapping[int, Choice], operator: ActorLike | None) -> int:
     """Settle the chosen conflicts (each audited); how many."""
     with store.session() as session:
         return conflicts.resolve(session, picks, operator)
