@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import KnownError, NotFound, RuleViolation
 from confirm_desk.services import audit
+from confirm_desk.store.db import Store
 from confirm_desk.store.models import Operator, utcnow
 
 MAX_FAILED = 3
@@ -272,7 +273,7 @@ def list_accounts(session: Session) -> list[AccountRow]:
     ]
 
 
-def authenticate(store, username: str, password: str, *, now: Clock = utcnow) -> Account:
+def authenticate(store: Store, username: str, password: str, *, now: Clock = utcnow) -> Account:
     """Log in within its own transaction (so failures are counted), raising LoginRefused on failure."""
     with store.session() as session:
         result = login(session, username, password, now=now)

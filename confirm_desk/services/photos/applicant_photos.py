@@ -17,6 +17,7 @@ from confirm_desk.services import audit, output_files
 from confirm_desk.services.photos.normalize import DEFAULT_MAX_BYTES, TARGET, NormalizedPhoto
 from confirm_desk.services.photos.presets import active_preset, preset_by_key
 from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.store.db import Store
 from confirm_desk.store.models import Photo, Setting, applicant_table, with_new_version
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def normalize_applicant_photo(session: Session, applicant_id: int, box: BoxLike 
     return normalized[0]
 
 
-def normalize_all(store, applicant_ids: Sequence[int] | None = None, progress: ProgressFn = no_progress,
+def normalize_all(store: Store, applicant_ids: Sequence[int] | None = None, progress: ProgressFn = no_progress,
                   operator: str = "", *, redo: bool = False) -> NormalizeBatchResult:
     """Normalise the given applicants' photos (None: everyone with a photo), keeping any crop a clerk
     chose. Already normalised photos are left alone unless `redo`. A photo that fails is listed and

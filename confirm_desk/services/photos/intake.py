@@ -14,6 +14,7 @@ from confirm_desk.services import audit
 from confirm_desk.services.photos.probe import probe_photo
 from confirm_desk.services.photos.sources import PhotoFile
 from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.store.db import Store
 from confirm_desk.store.models import Photo, applicant_table, with_new_version
 
 
@@ -108,7 +109,7 @@ def attach_photo_files(
     return result
 
 
-def import_photos(store, source, *, operator: str = "", progress: ProgressFn = no_progress) -> PhotoImportResult:
+def import_photos(store: Store, source, *, operator: str = "", progress: ProgressFn = no_progress) -> PhotoImportResult:
     """Attach a folder or zip of photos to applicants already in the store (one transaction)."""
     from confirm_desk.services.photos.sources import iter_photo_files
 

@@ -12,6 +12,7 @@ from confirm_desk.services.photos.review import ReviewItem, photo_bytes, review_
 from confirm_desk.services.printing.fonts import FONT_NAME as FONT
 from confirm_desk.services.printing.fonts import register_font
 from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.store.db import Store
 
 COLS, ROWS = 5, 5  # 25 photos a page at 24×33 mm: big enough to judge, small enough to skim
 PHOTO_W_MM, PHOTO_H_MM = 24.0, 24.0 * 156 / 114
@@ -40,7 +41,7 @@ def _thumbnail(data: bytes, normalized: bool) -> bytes | None:
     return out.getvalue()
 
 
-def write_contact_sheet(store, out: Path | str, only_problems: bool = False,
+def write_contact_sheet(store: Store, out: Path | str, only_problems: bool = False,
                         progress: ProgressFn = no_progress) -> SheetResult:
     from reportlab.pdfgen.canvas import Canvas
 
