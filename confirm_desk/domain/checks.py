@@ -49,9 +49,8 @@ def check_applicant(values: Mapping[str, str | None], today: dt.date | None = No
             findings.append(Finding(p.code, "id_number", Severity.ERROR, p.message))
         findings.extend(_derived_disagreements(values, id_number))
 
-    for p in certificates.cert_problems(values.get("cert_number") or ""):
-        severity = Severity.WARNING
-        findings.append(Finding(p.code, "cert_number", severity, p.message))
+    for cert in certificates.cert_problems(values.get("cert_number") or ""):
+        findings.append(Finding(cert.code, "cert_number", Severity.WARNING, cert.message))
 
     findings.extend(_issue_year_disagreement(values))
     cert_type, stage = values.get("cert_type") or "", values.get("teaching_stage") or ""

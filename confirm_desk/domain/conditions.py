@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from confirm_desk.domain.certificates import STAGE_RANK, stage_matches, stage_of
 from confirm_desk.domain.decisions import CONDITION_COUNT, ConditionMark
@@ -52,7 +53,7 @@ class RuleSet:
     deferral_on_post_years: int | None = 1
 
     @classmethod
-    def from_json(cls, data: Mapping) -> RuleSet:
+    def from_json(cls, data: Mapping[str, Any]) -> RuleSet:
         hours, assess, contract = data["hours"], data["assessment"], data["contract"]
         cycle, deferral = data["cycle"], data["deferral"]
         return cls(

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, bindparam, insert, update
+from sqlalchemy import Connection, Date, DateTime, Insert, Table, Update, bindparam, insert, update
+
+Row = dict[str, Any]
 
 
-def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict], dates: Sequence[str] = ()) -> None:
+def _execute(conn: Connection, stmt: Insert | Update, names: Sequence[str], rows: Sequence[Row],
+             dates: Sequence[str] = ()) -> None:
     if not rows:
         return
     compiled = stmt.compile(dialect=conn.dialect)
@@ -24,14 +28,14 @@ def _execute(conn: Connection, stmt, names: Sequence[str], rows: Sequence[dict],
     if conn.dialect.name == "sqlite" and dates:
         rows = [{**row, **{name: _iso_text(row[name]) for name in dates if name in row}} for row in rows]
     if compiled.positional:
-        order = compiled.positiontup
-        params: list = [tuple(row[name] if name in row else fixed[name] for name in order) for row in rows]
+        order = compiled.positiontup or []
+        params: list[Any] = [tuple(row[name] if name in row else fixed[name] for name in order) for row in rows]
     else:
         params = [{**fixed, **{name: row[name] for name in names}} for row in rows]
     conn.exec_driver_sql(sql, params)
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """INSERT rows that all carry the same keys."""
     if not rows:
         return
@@ -40,12 +44,12 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
     _execute(conn, stmt, names, rows, _date_columns(table, names))
 
 
-def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict], extra: dict | None = None) -> None:
+def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[Row], extra: Row | None = None) -> None:
     """UPDATE rows by `key` (each row dict holds the key and the new values); `extra` is set on all."""
     if not rows:
         return
     names = [n for n in rows[0] if n != key]
-    values = {name: bindparam(f"n_{name}") for name in names}
+    values: dict[str, Any] = {name: bindparam(f"n_{name}") for name in names}
     stmt = update(table).where(table.c[key] == bindparam("k_key")).values({**values, **(extra or {})})
     renamed = [{**{f"n_{n}": row[n] for n in names}, "k_key": row[key]} for row in rows]
     dates = [f"n_{n}" for n in _date_columns(table, names)] + (["k_key"] if _date_columns(table, [key]) else [])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, String, func, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -28,34 +30,34 @@ class _CiMatch(ColumnElement[bool]):
         ("pattern", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: ColumnElement, pattern: ColumnElement) -> None:
+    def __init__(self, column: ColumnElement[Any], pattern: ColumnElement[Any]) -> None:
         self.column, self.pattern = column, pattern
 
 
 @compiles(_CiMatch)
-def _ci_match_default(element: _CiMatch, compiler, **kw) -> str:
+def _ci_match_default(element: _CiMatch, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLite: ASCII LIKE is case-insensitive already, and the NOCASE index serves a prefix.
-    return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
+    return str(compiler.process(element.column.like(element.pattern, escape="\\"), **kw))
 
 
 @compiles(_CiMatch, "postgresql")
-def _ci_match_postgresql(element: _CiMatch, compiler, **kw) -> str:
+def _ci_match_postgresql(element: _CiMatch, compiler: SQLCompiler, **kw: Any) -> str:
     # lower(column) LIKE lower(pattern): served by the lower(column) text_pattern_ops index.
-    return compiler.process(func.lower(element.column).like(func.lower(element.pattern), escape="\\"), **kw)
+    return str(compiler.process(func.lower(element.column).like(func.lower(element.pattern), escape="\\"), **kw))
 
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def prefix_match(column: ColumnElement, value: str) -> ColumnElement[bool]:
+def prefix_match(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
     """Values starting with `value`, any case; a typed % or _ stays literal."""
     from sqlalchemy import literal
 
     return _CiMatch(column, literal(_escape_like(value) + "%", String()))
 
 
-def contains_match(column: ColumnElement, value: str) -> ColumnElement[bool]:
+def contains_match(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
     from sqlalchemy import literal
 
     return _CiMatch(column, literal("%" + _escape_like(value) + "%", String()))
@@ -65,5 +67,6 @@ def db_utcnow(session: Session) -> dt.datetime:
     """The database server's clock in naive UTC (every seat of a shared store agrees on it);
     SQLite is a file on this PC, so its clock is this PC's."""
     if session.get_bind().dialect.name == "postgresql":
-        return session.execute(text("SELECT timezone('UTC', statement_timestamp())")).scalar_one()
+        now: dt.datetime = session.execute(text("SELECT timezone('UTC', statement_timestamp())")).scalar_one()
+        return now
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -49,7 +49,7 @@ class Base(DeclarativeBase):
 _SEARCHED = {"application_no", "name", "id_number", "school", "confirmation_point"}
 
 
-def _field_column(key: str, max_length: int) -> Column:
+def _field_column(key: str, max_length: int) -> Column[str]:
     kind = nocase_string(max_length) if key in _SEARCHED else String(max_length)
     return Column(key, kind, nullable=False, server_default="")
 

@@ -26,8 +26,8 @@ def status_of(store) -> Status:
 def test_backup_then_restore_from_the_menus(qtbot, imported_store, make_window, tmp_path: Path) -> None:
     admin, clerk = make_operators(imported_store)
     window = make_window(imported_store, clerk)
-    assert window.actions.act_backup.isEnabled() and not window.actions.act_restore.isEnabled()
-    assert [a.text() for a in window.actions.file_menu.actions() if a.text()][-3:] == [
+    assert window.menus.act_backup.isEnabled() and not window.menus.act_restore.isEnabled()
+    assert [a.text() for a in window.menus.file_menu.actions() if a.text()][-3:] == [
         "备份数据…", "从备份恢复…（管理员）", "退出"]
     out = tmp_path / "u盘" / "backup.sqlite3"
     window.flow.backup_data(out)
@@ -42,7 +42,7 @@ def test_backup_then_restore_from_the_menus(qtbot, imported_store, make_window, 
     assert status_of(imported_store) is Status.CONFIRMED
 
     boss = make_window(imported_store, admin)
-    assert boss.actions.act_restore.isEnabled()
+    assert boss.menus.act_restore.isEnabled()
     messages.answers.append(False)  # "no": nothing replaced
     boss.flow.restore_data(out)
     assert status_of(imported_store) is Status.CONFIRMED and "60 位申请人" in messages.shown[-1][1]
@@ -71,7 +71,7 @@ def test_backup_runs_as_a_job_with_progress(qtbot, imported_store, tmp_path: Pat
 
 def test_help_page_tells_how_to_back_up_and_restore(qtbot, store, make_window) -> None:
     window = make_window(store)
-    window.actions.act_help.trigger()
+    window.menus.act_help.trigger()
     text = window.open_dialogs[-1].browser.toPlainText()
     for words in ("备份与恢复", "文件 → 备份数据…", "文件 → 从备份恢复…（管理员）", "安全副本", "开始正式工作"):
         assert words in text, words

@@ -57,10 +57,10 @@ def test_a_new_install_shows_marked_demo_data_from_its_own_store(qtbot, real, is
     assert window.model.total == DEMO
     with real.session() as session:
         assert count_all(session) == 0  # nothing demo in the real store
-    acts = window.actions
+    acts = window.menus
     for act in (acts.act_export_batch, acts.act_export_roster, acts.act_export_stats, acts.act_export_day):
         assert not act.isEnabled()
-    assert window.actions.act_start_real.isVisible()
+    assert window.menus.act_start_real.isVisible()
     assert window.preferences.store is real  # preferences and accounts belong to the real store
 
 
@@ -80,7 +80,7 @@ def test_the_first_real_import_switches_to_the_real_store(qtbot, real, samples) 
         stats = gather(session)
     assert len(people) > 50 and not {str(p["id_number"]) for p in people} & demo_ids
     assert stats is not None
-    assert new.actions.act_export_roster.isEnabled()
+    assert new.menus.act_export_roster.isEnabled()
     assert app.open_demo_store(real) is None  # the next start opens the real store
     assert messages.shown == [] or all(kind != "bug" for kind, _t in messages.shown)
 
@@ -88,10 +88,10 @@ def test_the_first_real_import_switches_to_the_real_store(qtbot, real, samples) 
 def test_start_real_work_from_the_menu_even_before_an_import(qtbot, real) -> None:
     window = start(qtbot, real)
     messages.answers.append(False)
-    window.actions.act_start_real.trigger()
+    window.menus.act_start_real.trigger()
     assert window.successor is None and window.in_demo
     messages.answers.append(True)
-    window.actions.act_start_real.trigger()
+    window.menus.act_start_real.trigger()
     assert window.successor is not None and window.successor.store is real
     qtbot.addWidget(window.successor)
     assert window.successor.model.total == 0

@@ -60,7 +60,7 @@ def test_import_dialog_then_check_dialog_shows_and_guards_the_evidence(qtbot, im
 
 def test_menu_entry_opens_the_import_dialog(qtbot, imported_store, make_window) -> None:
     window = make_window(imported_store)
-    assert window.actions.act_import_evidence in window.actions.file_menu.actions()
-    window.actions.act_import_evidence.trigger()
+    assert window.menus.act_import_evidence in window.menus.file_menu.actions()
+    window.menus.act_import_evidence.trigger()
     dialogs = window.findChildren(EvidenceImportDialog)
     assert dialogs and dialogs[0].kind_box.count() == 3

@@ -8,9 +8,9 @@ from confirm_desk.ui.settings.help_dialog import AboutDialog, HelpDialog
 
 def test_usage_page_has_the_five_steps_and_the_shortcuts(qtbot, store, make_window) -> None:
     window = make_window(store)
-    assert [a.text() for a in window.actions.help_menu.actions()] == ["使用说明", "关于"]
-    assert window.actions.act_help.shortcut().toString() == "F1"
-    window.actions.act_help.trigger()
+    assert [a.text() for a in window.menus.help_menu.actions()] == ["使用说明", "关于"]
+    assert window.menus.act_help.shortcut().toString() == "F1"
+    window.menus.act_help.trigger()
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, HelpDialog)
     text = dialog.browser.toPlainText()
@@ -20,14 +20,14 @@ def test_usage_page_has_the_five_steps_and_the_shortcuts(qtbot, store, make_wind
     for keys in ("Ctrl+I", "Ctrl+F", "F9", "Ctrl+S", "F1", "Ctrl+,"):
         assert keys in text
     # Every shortcut of the main window is on the page.
-    for action in window.findChildren(type(window.actions.act_help)):
+    for action in window.findChildren(type(window.menus.act_help)):
         if not action.shortcut().isEmpty():
             assert action.shortcut().toString().replace("Return", "Enter") in text, action.text()
 
 
 def test_about_box_names_version_and_licences(qtbot, store, make_window) -> None:
     window = make_window(store)
-    window.actions.act_about.trigger()
+    window.menus.act_about.trigger()
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, AboutDialog)
     text = dialog.text.text()

@@ -88,7 +88,7 @@ def test_scanner_input_opens_the_applicant(imported_store, make_window, qtbot) -
 def test_import_through_the_dialog(store, samples: Path, make_window) -> None:
     window = make_window(store)
     assert window.model.rowCount() == 0
-    window.actions.act_import.trigger()
+    window.menus.act_import.trigger()
     dialog = next(d for d in window.open_dialogs if isinstance(d, ImportDialog))
     dialog.file_edit.setText(str(samples / "applicants_export.xlsx"))  # the file dialog bypassed
     dialog.photos_edit.setText(str(samples / "photos"))
@@ -117,7 +117,7 @@ def test_ids_masked_by_default(imported_store, make_window) -> None:
     window = make_window(imported_store)
     ids = _column(window, 3)
     assert all("*" in i for i in ids)
-    window.actions.act_full_ids.trigger()
+    window.menus.act_full_ids.trigger()
     assert not any("*" in i for i in _column(window, 3))
 
 
@@ -128,7 +128,7 @@ def test_logged_in_scan_opens_the_check_dialog_and_saves_refresh_the_list(import
     _admin, clerk = make_operators(imported_store)
     window = make_window(imported_store, clerk)
     assert "确认员乙" in window.statusBar().currentMessage()
-    assert not window.actions.act_users.isEnabled()  # only administrators manage operators
+    assert not window.menus.act_users.isEnabled()  # only administrators manage operators
     window.query.search.setText("2025320000003")
     qtbot.keyClick(window.query.search, Qt.Key.Key_Return)
     dialogs = [d for d in window.open_dialogs if isinstance(d, CheckDialog)]
@@ -141,7 +141,7 @@ def test_normalize_all_photos_from_the_menu(imported_store, make_window) -> None
     from confirm_desk.store.models import applicant_table as t
 
     window = make_window(imported_store)
-    window.actions.act_normalize_all.trigger()
+    window.menus.act_normalize_all.trigger()
     with imported_store.session() as s:
         states = dict(s.execute(select(t.c.photo_state, func.count()).group_by(t.c.photo_state)).all())
     assert states.get("original", 0) == 0 and states["normalized"] >= 54
@@ -154,7 +154,7 @@ def test_print_forms_of_the_selection_opens_a_preview(imported_store, make_windo
 
     window = make_window(imported_store)
     window.table.selectRow(0)
-    window.actions.act_print_form.trigger()
+    window.menus.act_print_form.trigger()
     previews = [d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog)]
     assert len(previews) == 1
     assert previews[0].document.pageCount() == 2  # one applicant, two signed copies
@@ -172,7 +172,7 @@ def test_later_steps_are_reachable_from_the_main_window(imported_store, make_win
     assert len(load_workbook(tmp_path / "roster.xlsx").sheetnames) >= 1
     window.flow.write_sheet("stats", tmp_path / "stats.xlsx")
     assert (tmp_path / "stats.xlsx").stat().st_size > 0
-    window.actions.act_coverage.trigger()
-    window.actions.act_follow_up.trigger()
+    window.menus.act_coverage.trigger()
+    window.menus.act_follow_up.trigger()
     kinds = {type(d) for d in window.open_dialogs}
     assert {CoverageView, FollowUpView} <= kinds

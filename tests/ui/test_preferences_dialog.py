@@ -84,9 +84,9 @@ def test_a_confirmer_changes_only_this_seat(qtbot, store) -> None:
 def test_main_window_menu_opens_preferences_and_applies_idle_minutes(qtbot, store, make_window) -> None:
     admin, _clerk = make_operators(store)
     window = make_window(store, admin)
-    assert window.actions.act_prefs in window.actions.edit_menu.actions()
-    assert window.actions.act_prefs.shortcut().toString() == "Ctrl+,"
-    window.actions.act_prefs.trigger()
+    assert window.menus.act_prefs in window.menus.edit_menu.actions()
+    assert window.menus.act_prefs.shortcut().toString() == "Ctrl+,"
+    window.menus.act_prefs.trigger()
     dialog = window.open_dialogs[-1]
     assert isinstance(dialog, PreferencesDialog)
     dialog.findChild(QSpinBox, "idle_lock_minutes").setValue(2)

@@ -31,7 +31,7 @@ def open_every_window(window) -> list[QWidget]:
         save_check(session, applicant_id, CheckInput(outcome=Status.CONFIRMED,
                                                      override_reason="测试：越过检查"), "admin", version)  # printable
     assert window.applicants.select_id(applicant_id)
-    acts = window.actions
+    acts = window.menus
     for act in (acts.act_open, acts.act_detail, acts.act_audit, acts.act_users, acts.act_crop,
                 acts.act_export_batch, acts.act_conflicts, acts.act_import_staff, acts.act_coverage,
                 acts.act_follow_up, acts.act_photo_review, acts.act_prefs, acts.act_help, acts.act_about,

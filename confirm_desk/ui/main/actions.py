@@ -21,7 +21,8 @@ class MainActions(QObject):
                  start_real_work: Callable[[], None], is_admin: bool) -> None:
         super().__init__(window)
 
-        def action(text: str, slot: Callable[..., object], shortcut: QKeySequence | str | None = None) -> QAction:
+        def action(text: str, slot: Callable[..., object],
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
             act = QAction(text, window)
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))

@@ -24,7 +24,7 @@ class ApplicantListPanel(QWidget):
     message = Signal(str, int)
     reloaded = Signal()
 
-    def __init__(self, store: Store, runner: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, runner: JobRunner, parent: QWidget | None = None, margin: int = 0) -> None:
         super().__init__(parent)
         self.store, self.runner = store, runner
         self.model = ApplicantListModel(store, self, runner=runner)
@@ -48,7 +48,7 @@ class ApplicantListPanel(QWidget):
         self.query.criteria_changed.connect(self.apply_criteria)
         self.query.scanned.connect(self.open_by_code)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(margin, margin, margin, margin)
         layout.addWidget(self.query)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()

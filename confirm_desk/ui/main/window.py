@@ -41,8 +41,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"【演示数据】{title}" if self.in_demo else title)
         self.resize(1280, 760)
 
-        self.applicants = ApplicantListPanel(store, self.runner, self)
-        self.applicants.layout().setContentsMargins(4, 4, 4, 4)
+        self.applicants = ApplicantListPanel(store, self.runner, self, margin=4)
         self.setCentralWidget(self.applicants)
         self.model, self.table, self.query = self.applicants.model, self.applicants.table, self.applicants.query
         self.count_label = self.applicants.count_label
@@ -51,7 +50,7 @@ class MainWindow(QMainWindow):
         self.flow = Workflow(store, account, self.runner, self, self.applicants, self.preferences,
                              home=self.home, in_real_store=self.in_real_store)
         self.open_dialogs = self.flow.open_dialogs
-        self.actions = MainActions(self, self.flow, self.applicants, self.reload, self.start_real_work,
+        self.menus = MainActions(self, self.flow, self.applicants, self.reload, self.start_real_work,
                                    bool(account and account.is_admin))
         if self.in_demo:
             self._mark_demo()
@@ -61,7 +60,7 @@ class MainWindow(QMainWindow):
         self.dashboard_dock.setObjectName("dashboard_dock")
         self.dashboard_dock.setWidget(self.dashboard)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dashboard_dock)
-        self.actions.view_menu.addAction(self.dashboard_dock.toggleViewAction())
+        self.menus.view_menu.addAction(self.dashboard_dock.toggleViewAction())
 
         self.applicants.open_requested.connect(self.flow.open_applicant)
         self.applicants.message.connect(self.statusBar().showMessage)
@@ -90,7 +89,7 @@ class MainWindow(QMainWindow):
 
     def _preferences_changed(self, keys: list[str]) -> None:
         if "idle_lock_minutes" in keys and self.idle_lock is not None:
-            self.idle_lock.set_minutes(self.preferences.value("idle_lock_minutes"))
+            self.idle_lock.set_minutes(float(self.preferences.value("idle_lock_minutes") or 0))
 
     # --- demo data --------------------------------------------------------------------------
     def _mark_demo(self) -> None:
@@ -99,7 +98,7 @@ class MainWindow(QMainWindow):
         badge.setObjectName("demo_badge")
         badge.setStyleSheet("background:#b26a00; color:white; font-weight:bold; border-radius:3px;")
         self.statusBar().addPermanentWidget(badge)
-        acts = self.actions
+        acts = self.menus
         for act in (acts.act_export_batch, acts.act_export_roster, acts.act_export_stats, acts.act_export_day):
             act.setEnabled(False)
             act.setStatusTip("演示数据不能导出上报材料；请先点“文件 → 开始正式工作”或导入正式名单")

@@ -189,8 +189,12 @@ class Workflow(QObject):
         from confirm_desk.ui.importing.conflict_dialog import ConflictReviewDialog
 
         dialog = ConflictReviewDialog(self.store, self.account, parent=self.host, runner=self.runner)
-        dialog.resolved.connect(lambda ids: [self.applicants.model.invalidate(i) for i in ids])
+        dialog.resolved.connect(self._invalidate_all)
         self.show_dialog(dialog)
+
+    def _invalidate_all(self, ids: list[int]) -> None:
+        for applicant_id in ids:
+            self.applicants.model.invalidate(applicant_id)
 
     def export_sheet(self, kind: str) -> None:
         """花名册 (roster) or 统计表 (stats) to an .xlsx the clerk chooses, written off the GUI thread."""
@@ -237,12 +241,14 @@ class Workflow(QObject):
     def backup_data(self, out: str | Path | None = None) -> None:
         from confirm_desk.ui.backup.actions import backup_now
 
-        backup_now(self.host, self.home, self.account, self.runner, self.preferences.value("backup_folder"), out)
+        folder = str(self.preferences.value("backup_folder") or "")
+        backup_now(self.host, self.home, self.account, self.runner, folder, Path(out) if out else None)
 
     def restore_data(self, path: str | Path | None = None) -> None:
         from confirm_desk.ui.backup.actions import restore_from
 
-        restore_from(self.host, self.home, self.account, self.runner, path, on_restored=self.applicants.reload)
+        restore_from(self.host, self.home, self.account, self.runner, Path(path) if path else None,
+                     on_restored=self.applicants.reload)
 
     # --- preferences and help ------------------------------------------------------------------------
     def edit_preferences(self) -> None:
