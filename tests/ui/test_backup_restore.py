@@ -27,8 +27,7 @@ def test_backup_then_restore_from_the_menus(qtbot, imported_store, make_window, 
     admin, clerk = make_operators(imported_store)
     window = make_window(imported_store, clerk)
     assert window.menus.act_backup.isEnabled() and not window.menus.act_restore.isEnabled()
-    assert [a.text() for a in window.menus.file_menu.actions() if a.text()][-3:] == [
-        "备份数据…", "从备份恢复…（管理员）", "退出"]
+    assert {"备份数据…", "从备份恢复…（管理员）"} <= {a.text() for a in window.menus.file_menu.actions()}
     out = tmp_path / "u盘" / "backup.sqlite3"
     window.flow.backup_data(out)
     assert out.is_file() and messages.shown[-1][0] == "info" and "60 位申请人" in messages.shown[-1][1]

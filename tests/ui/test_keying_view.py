@@ -118,21 +118,22 @@ def test_national_view_lists_settles_and_exports(qtbot, imported_store, samples,
 def test_main_window_menu_opens_views_and_exports_the_list(qtbot, make_window, imported_store, tmp_path) -> None:
     _, clerk = make_operators(imported_store)
     window = make_window(imported_store, clerk)
-    assert window.act_keying.shortcut().toString() == "Ctrl+K"
-    assert window.act_keying in window.view_menu.actions() and window.act_national in window.view_menu.actions()
-    window.act_keying.trigger()
+    assert window.menus.act_keying.shortcut().toString() == "Ctrl+K"
+    menus = window.menus
+    assert menus.act_keying in menus.view_menu.actions() and menus.act_national in menus.view_menu.actions()
+    window.menus.act_keying.trigger()
     assert type(window.open_dialogs[-1]).__name__ == "KeyingView"
-    window.act_national.trigger()
+    window.menus.act_national.trigger()
     assert type(window.open_dialogs[-1]).__name__ == "NationalView"
 
     from confirm_desk.ui.keying.menu import export_list
     from confirm_desk.ui.main.applicant_model import HEADERS
 
     window.query.search.setText("2025500")
-    window.apply_criteria(window.query.criteria())
+    window.applicants.apply_criteria(window.query.criteria())
     assert 0 < window.model.matching < 60  # the rows on screen: only the matching ones
     out = tmp_path / "list.xlsx"
-    export_list(window, str(out))
+    export_list(window.flow, str(out))
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert list(rows[0]) == list(HEADERS)  # the columns on screen, Chinese headers
     assert len(rows) - 1 == window.model.matching

@@ -35,7 +35,9 @@ def open_every_window(window) -> list[QWidget]:
     for act in (acts.act_open, acts.act_detail, acts.act_audit, acts.act_users, acts.act_crop,
                 acts.act_export_batch, acts.act_conflicts, acts.act_import_staff, acts.act_coverage,
                 acts.act_follow_up, acts.act_photo_review, acts.act_prefs, acts.act_help, acts.act_about,
-                acts.act_import, acts.act_print_receipt):
+                acts.act_import, acts.act_print_receipt,
+                *(getattr(acts, name) for name in ("act_keying", "act_national", "act_import_evidence")
+                  if hasattr(acts, name))):
         act.trigger()
     return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()
             and w.windowType().name in ("Window", "Dialog")]

@@ -17,6 +17,11 @@ class MainActions(QObject):
     holds this object as `actions`). The window adds its own entries (e.g. the dashboard's toggle) to
     `view_menu`; `act_quit` closes the window."""
 
+    # The national system's entries, added by ui/keying/menu.install.
+    act_keying: QAction
+    act_national: QAction
+    act_export_list: QAction
+
     def __init__(self, window: QMainWindow, flow: Workflow, applicants: ApplicantListPanel, reload: Callable[[], None],
                  start_real_work: Callable[[], None], is_admin: bool) -> None:
         super().__init__(window)

@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         self.dashboard_dock.setWidget(self.dashboard)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dashboard_dock)
         self.menus.view_menu.addAction(self.dashboard_dock.toggleViewAction())
+        from confirm_desk.ui.keying.menu import install as install_keying
+
+        install_keying(self.menus, self.flow, self.dashboard)  # 国家系统录入 / 国家系统核对 / 导出当前列表
 
         self.applicants.open_requested.connect(self.flow.open_applicant)
         self.applicants.message.connect(self.statusBar().showMessage)

@@ -174,6 +174,10 @@ class Workflow(QObject):
             self.show_dialog(ImportResultDialog(result, self.host))
             if result.conflicts and self.account is not None:
                 self.review_conflicts()  # local work kept: the clerk decides field by field
+            if any(result.national.values()):
+                from confirm_desk.ui.keying.menu import show_national
+
+                show_national(self)  # the newer export disagrees with the desk: never silently
 
         self.runner.run(f"正在导入 {file.name}", import_ops.import_job(self.store, file, photos, self.operator), done)
 
