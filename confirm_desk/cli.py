@@ -57,14 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from confirm_desk.logs import setup_logging
 
     setup_logging(console=False)
-<<<<<<< HEAD
-    _clean_stale_outputs()
-=======
-    args = build_parser().parse_args(argv)
     from confirm_desk.services.output_files import clean_at_start
 
     clean_at_start()
->>>>>>> 8d4da0f (No import circle between app, cli and commands: emit_json lives in commands/common, the start-up clean-up of interrupted writes in services/output_files)
     if args.db:
         os.environ["CONFIRM_DESK_DB"] = args.db
     if args.self_test:

@@ -6,11 +6,8 @@ import argparse
 import json
 import os
 import re
-<<<<<<< HEAD
-from typing import TYPE_CHECKING
-=======
 import sys
->>>>>>> 8d4da0f (No import circle between app, cli and commands: emit_json lives in commands/common, the start-up clean-up of interrupted writes in services/output_files)
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command opens it, not for `--help`/`--version`
     from confirm_desk.store.db import Store

@@ -44,7 +44,7 @@ def cmd_keying_list(args: argparse.Namespace) -> int:
         queue = keying_queue(session)
         progress = keying_progress(session)
     if args.format == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json([item.as_json() for item in queue])
         return 0

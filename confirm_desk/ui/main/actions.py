@@ -108,6 +108,17 @@ class MainActions(QObject):
         batch = self.print_menu.addMenu("批量打印")
         batch.addAction(self.act_batch_receipts)
         batch.addAction(self.act_batch_forms)
+        # The point's other papers (issue 23): the school's certificates and bag covers for the selection, the lists
+        # for the county for everyone decided.
+        papers = self.print_menu.addMenu("学校证明、档案袋与名单")
+        for kind, label in (("ethics", "师德表现证明"), ("assessment", "年度考核证明"), ("health", "身心健康证明"),
+                            ("bag", "档案袋封面")):
+            papers.addAction(action(f"{label}（所选申请人）…", lambda _checked=False, k=kind: f.print_selected(k)))
+        papers.addSeparator()
+        self.act_print_publicity = action("公示名单（全部已决定）…", lambda: f.print_list("publicity"))
+        self.act_print_handover = action("材料交接清单（全部已决定）…", lambda: f.print_list("handover"))
+        papers.addAction(self.act_print_publicity)
+        papers.addAction(self.act_print_handover)
         self.photo_menu = bar.addMenu("照片(&O)")
         for act in (self.act_crop, self.act_photo_review, self.act_normalize_selected, self.act_normalize_all):
             self.photo_menu.addAction(act)

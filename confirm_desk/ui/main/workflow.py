@@ -123,6 +123,13 @@ class Workflow(QObject):
                                       on_recorded=lambda _n: self.applicants.refresh(),
                                       on_preview=self.open_dialogs.append)
 
+    def print_list(self, kind: str) -> None:
+        """公示名单 or 材料交接清单 of everyone decided."""
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_list(self.host, self.store, kind, self.operator, self.runner,
+                             on_preview=self.open_dialogs.append)
+
     # --- photos ----------------------------------------------------------------------------------
     def crop_photo(self) -> None:
         applicant_id = self._need_current()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from confirm_desk.services.printing.documents import PdfResult, confirmed_ids, record_printed, write_pdf
+from confirm_desk.services.printing.lists import ListResult
 from confirm_desk.services.progress import ProgressFn
 from confirm_desk.store.db import Store
 
@@ -32,5 +33,22 @@ def record_job(store: Store, ids: Sequence[int], kind: str, operator: str,
     def work(_progress: ProgressFn) -> int:
         with store.session() as session:
             return record_printed(session, ids, kind, operator, versions)
+
+    return work
+
+
+def list_job(store: Store, kind: str, out: Path, operator: str) -> Callable[[ProgressFn], ListResult | None]:
+    """公示名单 / 材料交接清单 of everyone decided (audited); None when nobody is decided yet."""
+    from confirm_desk.services import audit
+    from confirm_desk.services.printing.lists import LIST_KINDS, decided_ids, write_list_pdf
+
+    def work(progress: ProgressFn) -> ListResult | None:
+        with store.session() as session:
+            ids = decided_ids(session)
+            if not ids:
+                return None
+            result = write_list_pdf(session, kind, ids, out, progress=progress)
+            audit.record(session, f"print_{kind}", operator, detail=f"{LIST_KINDS[kind]} {result.rows} 人")
+            return result
 
     return work

@@ -97,20 +97,10 @@ def _generate(
 def print_list(parent: QWidget | None, store: Store, kind: str, operator: str, runner: JobRunner,
                on_preview: Callable[[PrintPreviewDialog], None] | None = None) -> None:
     """公示名单 / 材料交接清单 of everyone decided, generated off the GUI thread, then the preview."""
-    from confirm_desk.services import audit
-    from confirm_desk.services.printing.lists import LIST_KINDS, ListResult, decided_ids, write_list_pdf
+    from confirm_desk.services.printing.lists import LIST_KINDS, ListResult
 
     label = LIST_KINDS[kind]
     out = print_dir() / f"{kind}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
-
-    def work(progress: ProgressFn) -> ListResult | None:
-        with store.session() as session:
-            ids = decided_ids(session)
-            if not ids:
-                return None
-            result = write_list_pdf(session, kind, ids, out, progress=progress)
-            audit.record(session, f"print_{kind}", operator, detail=f"{label} {result.rows} 人")
-            return result
 
     def done(result: ListResult | None) -> None:
         if result is None:
@@ -122,7 +112,7 @@ def print_list(parent: QWidget | None, store: Store, kind: str, operator: str, r
             on_preview(dialog)
         dialog.open()
 
-    runner.run(f"正在生成{label}", work, done)
+    runner.run(f"正在生成{label}", ops.list_job(store, kind, out, operator), done)
 
 
 def record_prints(
