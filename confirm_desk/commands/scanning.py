@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    from confirm_desk.cli import emit_json
+    from confirm_desk.commands.common import emit_json
     from confirm_desk.services.scanning.compare import read_document
 
     reading = read_document(args.image, args.kind)
@@ -50,7 +50,7 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from confirm_desk.cli import emit_json
+    from confirm_desk.commands.common import emit_json
     from confirm_desk.domain.errors import KnownError
     from confirm_desk.services.applicants.listing import get_detail, resolve
     from confirm_desk.services.scanning.compare import compare, read_document

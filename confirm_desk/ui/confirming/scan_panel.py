@@ -315,7 +315,7 @@ def grab_frame(device: int) -> bytes:
 
 def make_scan_bar(dialog) -> ScanBar:
     """The bar for a check dialog, with this seat's watched folder and camera from the preferences."""
-    from confirm_desk.ui.settings.preferences_store import PreferencesStore
+    from confirm_desk.ui.ops.settings import PreferencesStore
 
     prefs = PreferencesStore(dialog.store, parent=dialog)
     folder = str(prefs.value("scan_folder") or "")
