@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,7 +56,7 @@ class ApplicantConditions:
                 "evidence": [c.as_dict() for c in self.evidence]}
 
 
-def _chunks(items: Sequence, size: int = CHUNK):
+def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -114,7 +115,7 @@ def load_evidence(session: Session, applicant_ids: Sequence[int], rules: RuleSet
     return out
 
 
-def _stage_findings(row) -> dict[str, str]:
+def _stage_findings(row: Any) -> dict[str, str]:  # a Row of every applicant field
     """The automatic checks' certificate/post findings for COND-1 and the 合格 category (code -> message)."""
     values = {key: value or "" for key, value in row._mapping.items()}
     wanted = (*MISMATCH_FINDINGS, "higher_cert")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Table, select
 
@@ -24,7 +26,6 @@ from confirm_desk.domain.evidence_fields import (
     MAX_HOURS,
     OPEN_ENDED_WORDS,
     REQUIRED_ANY,
-    EvidenceField,
     header_lookup,
     normalize_result,
     parse_amount,
@@ -35,11 +36,12 @@ from confirm_desk.domain.evidence_fields import (
     wide_field,
 )
 from confirm_desk.domain.retirement import add_months
+from confirm_desk.domain.staff_fields import StaffField as EvidenceField
 from confirm_desk.domain.text import compact_code, parse_date
 from confirm_desk.services import audit
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.services.spreadsheets.columns import HeaderMap, RowError, read_columns
+from confirm_desk.services.spreadsheets.columns import ColumnField, HeaderMap, RowError, SheetColumns, read_columns
 from confirm_desk.services.spreadsheets.headers import HEADER_SCAN_ROWS, header_labels
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
@@ -47,6 +49,8 @@ from confirm_desk.store.db import Store
 from confirm_desk.store.models import assessment_table, contract_table, training_table, utcnow
 
 KIND_NAMES = tuple(KINDS)
+Record = dict[str, Any]  # one store row of an evidence table
+NoteFn = Callable[[str, str], None]  # note(field key, message): a row error on that field's column
 
 
 @dataclass
@@ -73,10 +77,11 @@ def _check_kind(kind: str) -> None:
         raise KnownError(f"未知的证明材料类型“{kind}”（可选：{'、'.join(KIND_NAMES)}）")
 
 
-def _match(kind: str, rows: list[list[object]], top: int, bottom: int | None, lookup) -> HeaderMap:
+def _match(kind: str, rows: list[list[object]], top: int, bottom: int | None,
+           lookup: Callable[[str], EvidenceField | None]) -> HeaderMap:
     """Columns of a header in rows[top] (and a second header row below it): per column the first of its
     candidate texts that names a year column (2023年度考核) or a field."""
-    columns: dict[int, EvidenceField] = {}
+    columns: dict[int, ColumnField] = {}
     labels: dict[int, str] = {}
     for col, texts in enumerate(header_labels(rows, top, bottom)):
         for text in texts:
@@ -122,7 +127,7 @@ def locate_header(kind: str, rows: list[list[object]], file_name: str) -> Header
                       f"请确认这是{KIND_LABELS[kind]}名单。")
 
 
-def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> tuple[list[dict], ImportResult]:
+def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> tuple[list[Record], ImportResult]:
     """The store rows of the valid lines; row errors (skipped) and warnings (kept) in the result."""
     _check_kind(kind)
     header = locate_header(kind, rows, file_name)
@@ -133,12 +138,13 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
     columns = {k: table.values.get(k, [""] * n) for k in keys}
     wide = {col: f.key for col, f in header.columns.items() if f.key.startswith("wide:")}
     make_row = {"hours": _hours_row, "assessments": _assessment_row, "contracts": _contract_row}[kind]
-    seen: dict[tuple, int] = {}
-    parsed: list[dict] = []
+    seen: dict[tuple[object, ...], int] = {}
+    parsed: list[Record] = []
     for pos in range(n):
         values = {k: columns[k][pos] for k in keys}
 
-        def note(key: str, message: str, pos: int = pos, values: dict = values, at: dict | None = None) -> None:
+        def note(key: str, message: str, pos: int = pos, values: dict[str, str] = values,
+                 at: dict[str, int] | None = None) -> None:
             col = (at or {}).get(key, header.col_of(key))
             if col is None:  # a group's column the file lacks: name the first one it has
                 col = next(iter(header.columns))
@@ -151,11 +157,15 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
         elif not idnumbers.has_valid_shape(id_number):
             note("id_number", "身份证号码应为18位：17位数字加1位校验码（数字或X）")
         row_failed = _has_error(table, pos, 0)
-        records = []
+        records: list[Record] = []
         for variant, at in _variants(values, wide, table.values, pos):
             mark = len(table.notes.get(pos, ()))
-            row = {"id_number": id_number, "name": values.get("name", "")}
-            make_row(variant, row, lambda key, message, v=variant, a=at: note(key, message, values=v, at=a))
+            row: Record = {"id_number": id_number, "name": values.get("name", "")}
+
+            def variant_note(key: str, message: str, v: dict[str, str] = variant, a: dict[str, int] = at) -> None:
+                note(key, message, values=v, at=a)
+
+            make_row(variant, row, variant_note)
             if not _has_error(table, pos, mark):
                 records.append(row)
         problems = table.problems(pos, header, file_name) if pos in table.notes else []
@@ -164,11 +174,12 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
         if row_failed:
             continue
         row_number = table.kept[pos][0]
+        id_label = header.labels.get(header.col_of("id_number") or 0, "身份证号码")
         for row in records:
             key = tuple(row[k] for k in _KEYS[kind])
             if key in seen:
                 result.errors.append(RowError(
-                    file_name, row_number, header.labels[header.col_of("id_number")], id_number,
+                    file_name, row_number, id_label, id_number,
                     f"与第 {seen[key]} 行重复（同一人、同一{_same_what(kind)}），本行未导入"))
                 continue
             seen[key] = row_number
@@ -176,11 +187,13 @@ def parse_evidence_rows(kind: str, rows: list[list[object]], file_name: str) -> 
     return parsed, result
 
 
-def _has_error(table, pos: int, since: int) -> bool:
+def _has_error(table: SheetColumns, pos: int, since: int) -> bool:
     return any(level == "error" for *_, level in table.notes.get(pos, ())[since:])
 
 
-def _variants(values: dict, wide: dict[int, str], columns: dict[str, list[str]], pos: int):
+def _variants(
+    values: dict[str, str], wide: dict[int, str], columns: dict[str, list[str]], pos: int
+) -> Iterator[tuple[dict[str, str], dict[str, int]]]:
     """One record per line; in the wide layout one per year column that has a value (“2023年度考核”: 合格)."""
     if not wide:
         yield values, {}
@@ -197,7 +210,7 @@ def _same_what(kind: str) -> str:
     return {"hours": "年度/日期和培训项目", "assessments": "年度", "contracts": "身份证号码"}[kind]
 
 
-def _hours_row(values: dict, row: dict, note) -> None:
+def _hours_row(values: dict[str, str], row: Record, note: NoteFn) -> None:
     year_text, day_text = values.get("year", ""), values.get("on", "")
     span = parse_year_range(year_text) if year_text else None
     year = span[1] if span else None  # a span (2021-2025 累计) counts in its last year
@@ -226,7 +239,7 @@ def _hours_row(values: dict, row: dict, note) -> None:
     row["hours"], row["credits"] = hours, credits
 
 
-def _assessment_row(values: dict, row: dict, note) -> None:
+def _assessment_row(values: dict[str, str], row: Record, note: NoteFn) -> None:
     year_text, result_text = values.get("year", ""), values.get("result", "")
     year = parse_year(year_text)
     if year is None:
@@ -238,7 +251,7 @@ def _assessment_row(values: dict, row: dict, note) -> None:
     row["year"], row["result"] = year or 0, result or ""
 
 
-def _contract_row(values: dict, row: dict, note) -> None:
+def _contract_row(values: dict[str, str], row: Record, note: NoteFn) -> None:
     start_text, end_text = values.get("start", ""), values.get("end", "")
     if values.get("term") and not (start_text and end_text):
         term_start, term_end = split_term(values["term"])
@@ -264,7 +277,7 @@ def _contract_row(values: dict, row: dict, note) -> None:
     row["open_ended"] = open_ended
 
 
-def _digest(kind: str, row: dict) -> str:
+def _digest(kind: str, row: Record) -> str:
     return hashlib.blake2b(repr([row[k] for k in _VALUES[kind]]).encode(), digest_size=12).hexdigest()
 
 

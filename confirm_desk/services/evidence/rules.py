@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,8 +28,9 @@ OVERRIDES = {"training_hours_periodic": "hours_periodic", "training_hours_first"
 
 
 @cache
-def rule_set_data(name: str) -> dict:
-    return json.loads((resources_dir() / "rules" / f"{name}.json").read_text(encoding="utf-8"))
+def rule_set_data(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((resources_dir() / "rules" / f"{name}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def rule_set_for(province: str) -> RuleSet:
@@ -44,5 +46,13 @@ def active_rules(session: Session) -> RuleSet:
     prefs = settings.load(session)
     rules = rule_set_for(str(prefs["rule_province"]))
     saved = set(session.scalars(select(Setting.key).where(Setting.key.in_(list(OVERRIDES)))))
-    changes = {attr: prefs[key] for key, attr in OVERRIDES.items() if key in saved}
-    return dataclasses.replace(rules, **changes) if changes else rules
+    def saved_value(key: str, default: float | None) -> float | None:
+        value = prefs[key]
+        return float(value) if key in saved and isinstance(value, int) else default
+
+    return dataclasses.replace(
+        rules,
+        hours_periodic=saved_value("training_hours_periodic", rules.hours_periodic),
+        hours_first=saved_value("training_hours_first", rules.hours_first),
+        credit_hours=saved_value("training_hours_per_credit", rules.credit_hours) or rules.credit_hours,
+    )
