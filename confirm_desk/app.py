@@ -71,6 +71,7 @@ def log_in_and_open(store):
     if login.account.is_admin and needs_first_run(store):
         FirstRunDialog(store, login.account).exec()  # 以后再说 is allowed: asked again next start
     preferences = PreferencesStore(store)
+    refresh_flags_once(store)
     demo = open_demo_store(store)  # accounts and preferences stay in the real store
     window = MainWindow(demo or store, login.account, idle_minutes=preferences.value("idle_lock_minutes"),
                         home=store)
@@ -87,6 +88,17 @@ def start_daily_backup(store, folder: str, keep: int):
     thread = threading.Thread(target=daily_backup, args=(store, folder, keep), name="daily-backup")
     thread.start()
     return thread
+
+
+def refresh_flags_once(store) -> None:
+    """The list's flags follow the current rules (recomputed once after an upgrade of the rules)."""
+    from confirm_desk.services.applicants.findings import ensure_flags_current
+
+    try:
+        with store.session() as session:
+            ensure_flags_current(session)
+    except Exception:  # never keep the clerk out of the app for a stale flag
+        log.exception("refreshing the flags failed")
 
 
 def daily_backup(store, folder: str, keep: int):

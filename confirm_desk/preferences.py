@@ -85,7 +85,7 @@ class Preference:
         return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-POINT, RULES, PHOTO, SEAT, PRINT, SCAN = "确认点", "规则", "照片", "本机", "打印", "扫描"
+POINT, CAMPAIGN, RULES, PHOTO, SEAT, PRINT, SCAN = "确认点", "注册计划", "规则", "照片", "本机", "打印", "扫描"
 PROVINCES = ("浙江省", "江苏省", "重庆市", "其他")
 PAPERS = ("A4", "A5", "B5", "Letter")
 
@@ -96,9 +96,19 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("point_code", Kind.TEXT, "", "确认点代码", POINT, S, help="上级教育部门分配的代码"),
     Preference("point_address", Kind.TEXT, "", "确认点地址", POINT, S,
                help="补交材料的地点，打印在凭证上（可空）"),
-    Preference("campaign_end", Kind.DATE, None, "本次确认截止日期", POINT, S,
-               help="现场确认工作的最后一天"),
-    Preference("coverage_until", Kind.DATE, None, "应注册判断截止日期", POINT, S,
+    Preference("desk_points", Kind.TEXT, "", "本台负责的确认点", POINT, S,
+               help="多个用“；”分隔；留空为上面的确认点名称。其他确认点的申请人会被标记"),
+    Preference("point_authorities", Kind.TEXT, "", "各确认点的注册机构", POINT, S,
+               help="格式：确认点=注册机构，多个用“；”分隔。注册机构与此不符的申请人会被标记"),
+    # CAL-1: the national 注册计划's windows. campaign_end keeps its key (stored values stay valid) and is the
+    # end of the 确认 window; coverage_until is another question (whose registration runs out this campaign).
+    Preference("online_start", Kind.DATE, None, "网报开始日期", CAMPAIGN, S, help="注册计划：网上申报开始"),
+    Preference("online_end", Kind.DATE, None, "网报结束日期", CAMPAIGN, S, help="注册计划：网上申报结束"),
+    Preference("campaign_start", Kind.DATE, None, "现场确认开始日期", CAMPAIGN, S,
+               help="注册计划：现场确认开始；此前作出确认结论须管理员填写原因"),
+    Preference("campaign_end", Kind.DATE, None, "现场确认结束日期", CAMPAIGN, S,
+               help="注册计划：现场确认的最后一天；此后作出确认结论须管理员填写原因，仍为网报待确认者视为自动放弃"),
+    Preference("coverage_until", Kind.DATE, None, "应注册判断截止日期", CAMPAIGN, S,
                help="注册有效期在此日前到期、或试用期在此日前期满的教师本期应注册；"
                     "留空为当年 12 月 31 日"),
     Preference("local_cert_issuers", Kind.TEXT, "", "本地认定机构", POINT, S,
@@ -108,7 +118,8 @@ PREFERENCES: tuple[Preference, ...] = (
                help="新注册人员的档案袋编号；{year} 年份，{point_code} 确认点代码，{seq:04d} 四位顺序号。"
                     "再次注册的教师沿用原编号（可导入或录入）"),
     Preference("incomplete_deadline_days", Kind.INT, 5, "补交材料期限", POINT, S,
-               minimum=1, maximum=60, suffix=" 天", help="材料不全时，申请人须在这么多天内补齐"),
+               minimum=1, maximum=60, suffix=" 天",
+               help="材料不全时，申请人须在这么多天内补齐（不晚于现场确认结束日期）"),
     Preference("rule_province", Kind.CHOICE, "浙江省", "省份规则集", RULES, S,
                choices=PROVINCES, help="各省的注册条件细则不同；下两项保存后优先于规则集"),
     Preference("training_hours_periodic", Kind.INT, 360, "定期注册所需培训学时", RULES, S,

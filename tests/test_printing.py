@@ -52,8 +52,8 @@ def test_form_has_the_official_labels_and_the_applicants_values(decided, tmp_pat
         result = write_pdf(session, ids[:3], "form", out)
     assert result.pages == 6 == pdf_pages(out)  # two signed copies each (一式两份)
     text = pdftotext(out, "-f", "1", "-l", "1")
-    registry = [FIELDS_BY_KEY[k].label for k in ("name", "registration_type", "phone", "email", "postcode")]
-    official = ("教师资格定期注册申请表", "所在单位", "填表日期", "报名号", "有效身份", "教师资格",
+    registry = [FIELDS_BY_KEY[k].label for k in ("name", "registration_type", "phone", "postcode")]
+    official = ("教师资格定期注册申请表", "所在单位", "填表日期", "报名号", "有效身份", "教师资格", "电子信箱",
                 "承诺：本人所填写信息", "本人签字", "定期注册条件具备情况",
                 "1.具有与任教岗位相应的教师资格", "7.教育行政部门规定的其他条件", "具备", "不具备",
                 "学校负责人签字", "注册机构", "本表一式两份")
@@ -267,3 +267,25 @@ def test_an_edit_after_the_pdf_was_made_keeps_the_reprint_flag(decided, tmp_path
         rows = session.execute(select(t.c.id, t.c.reprint_needed).where(t.c.id.in_(ids[:2])))
         flags = {row.id: row.reprint_needed for row in rows}
     assert flags == {ids[0]: False, ids[1]: True}
+
+
+@pytest.mark.parametrize(
+    ("changes", "round_text", "date_text"),
+    [
+        ({"registration_type": "首次注册", "applied_on": "2026-09-15"}, "第 1 次注册", "2026年09月15日"),
+        ({"registration_type": "定期注册", "registration_count": "3"}, "第 3 次注册", None),
+        ({"registration_type": "定期注册", "registration_count": ""}, "注册类型 第 ", None),  # N blank to write
+    ],
+)
+def test_form_registration_round_and_filled_on(decided, tmp_path: Path, changes, round_text, date_text) -> None:
+    """Zhoushan 附件2: 注册类型 "第 N 次注册", the label 电子信箱, 填表日期 from the application (not the print day)."""
+    _store, _ids, first = decided
+    out = tmp_path / "form.pdf"
+    data = _with(first, values={**first.values, **changes})
+    render_pdf(load_layout("application_form"), [data], out, now=dt.datetime(2030, 1, 2, 9, 0))
+    text = " ".join(pdftotext(out, "-f", "1", "-l", "1").split())
+    assert round_text in text and "次注册" in text and "电子信箱" in text and "2030年01月02日" not in text
+    if date_text:
+        assert f"填表日期：{date_text}" in text
+    else:
+        assert "填表日期： 年 月" in text  # blank to write by hand

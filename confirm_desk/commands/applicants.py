@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, print_table, report_import, store_from, terminal_text
+from confirm_desk.commands.common import add_format, add_map, print_table, report_import, store_from, terminal_text
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 
@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--photos", type=Path, help="照片文件夹或 .zip")
     p.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
     p.add_argument("--user", default="", help="操作员")
+    add_map(p)
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_import)
 
@@ -59,9 +60,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from confirm_desk.services.importing.applicants import import_applicants
+    from confirm_desk.services.importing.rows import SPECS
+    from confirm_desk.services.spreadsheets.columns import parse_mapping
 
+    manual = parse_mapping(args.map, SPECS)
     store = store_from(args)
-    result = import_applicants(store, args.file, args.photos, operator=args.user)
+    result = import_applicants(store, args.file, args.photos, operator=args.user, manual=manual or None)
     return report_import(args, result)
 
 

@@ -110,6 +110,11 @@ def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):
     return authenticate(store, username, read_password(f"{username} 的密码：", env))
 
 
+def add_map(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
+                        help="指定列的对应（可多次）：字段写键名或中文名，“-”表示忽略该列；记住，供表头相同的文件沿用")
+
+
 def report_import(args: argparse.Namespace, result) -> int:
     """An import's result for people (counts, the first row errors) or scripts (--format json);
     `--report` writes every row error. Exit 1 when rows were refused."""
@@ -122,6 +127,8 @@ def report_import(args: argparse.Namespace, result) -> int:
     else:
         print(result.summary())
         print(result.summary_zh())
+        for line in result.columns_text():
+            print(line)
         for e in result.errors[:50]:
             print(terminal_text(f"  {e.file} 第{e.row}行 [{e.column}] “{e.value}”：{e.message}"))
         if len(result.errors) > 50:

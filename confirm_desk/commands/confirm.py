@@ -31,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="确认已通过但尚有未核对字段、未交材料、条件未具备、自动检查错误或非本点申请人时，"
                         "越过检查的原因（记入审计记录）；不填则列出问题并拒绝")
     p.add_argument("--user", required=True, help="操作员用户名")
+    p.add_argument("--window-override", default="", metavar="REASON",
+                   help="现场确认时间以外作出结论的原因（须管理员：--user 为管理员，或用 --admin 指定）")
+    p.add_argument("--admin", default="",
+                   help="批准时间外确认的管理员（密码从提示或 CONFIRM_DESK_ADMIN_PASSWORD 读取）")
     p.set_defaults(handler=cmd_confirm)
 
     export = subcommand_group(sub, "export", "导出：audit 等")
@@ -65,6 +69,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     account = login_from(store, args.user)
+    approver = login_from(store, args.admin, "CONFIRM_DESK_ADMIN_PASSWORD") if args.admin else None
     labels = material_labels()
     missing = [material_for(k, labels) for k in args.missing]
     outcome = Status(args.outcome)
@@ -79,6 +84,8 @@ def cmd_confirm(args: argparse.Namespace) -> int:
             missing=missing,
             reopen_reason=args.reopen_reason,
             override_reason=args.override_reason,
+            window_override=args.window_override,
+            override_by=approver,
         )
         result = save_check(session, state.applicant_id, data, account, state.version)
     name = state.values["name"]

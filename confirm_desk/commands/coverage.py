@@ -7,7 +7,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, print_table, report_import, store_from, subcommand_group
+from confirm_desk.commands.common import (
+    add_format,
+    add_map,
+    print_table,
+    report_import,
+    store_from,
+    subcommand_group,
+)
 from confirm_desk.domain.errors import KnownError
 
 
@@ -26,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
     p.add_argument("--user", default="", help="操作员")
+    add_map(p)
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_staff_import)
 
@@ -38,6 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, help="输出文件（xlsx 必需；json 可选）")
     p.set_defaults(handler=cmd_report_coverage)
 
+    p = report.add_parser("abandoned", help="视为自动放弃：网报待确认、从未到现场确认的申请人（CAL-1）")
+    p.add_argument("--as-of", type=_date, help="基准日（默认今天）")
+    add_format(p, ("table", "json"))
+    p.set_defaults(handler=cmd_report_abandoned)
+
     export = subcommand_group(sub, "export", "导出：audit、day 等")
     p = export.add_parser("day", help="当日工作包（.zip）：下一同步批次、花名册、统计表、应注册情况、"
                                      "照片问题、补正跟进、当日审计及 SHA-256 清单")
@@ -48,9 +61,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_staff_import(args: argparse.Namespace) -> int:
-    from confirm_desk.services.coverage.staff import import_staff
+    from confirm_desk.services.coverage.staff import STAFF_SPECS, import_staff
+    from confirm_desk.services.spreadsheets.columns import parse_mapping
 
-    return report_import(args, import_staff(store_from(args), args.file, operator=args.user))
+    manual = parse_mapping(args.map, STAFF_SPECS)
+    return report_import(args, import_staff(store_from(args), args.file, operator=args.user, manual=manual or None))
+
+
+def cmd_report_abandoned(args: argparse.Namespace) -> int:
+    from confirm_desk.services.confirming.calendar import abandoned
+
+    store = store_from(args)
+    with store.session() as session:
+        report = abandoned(session, args.as_of)
+    if args.format == "json":
+        from confirm_desk.cli import emit_json
+
+        emit_json(report.as_json())
+        return 0
+    print(report.heading())
+    print_table(["报名号", "姓名", "证件号码", "现任教学校", "联系电话", "确认点"],
+                [[r.application_no, r.name, r.id_number, r.school, r.phone, r.confirmation_point]
+                 for r in report.rows])
+    return 0
 
 
 def cmd_report_coverage(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from confirm_desk.domain.certificates import STAGE_RANK, stage_matches, stage_of
+from confirm_desk.domain.certificates import PRACTICE, STAGE_RANK, kind_name, stage_matches, stage_of
 from confirm_desk.domain.decisions import CONDITION_COUNT, ConditionMark
 from confirm_desk.domain.retirement import add_months
 
@@ -294,6 +294,8 @@ def condition_certificate(e: Evidence) -> ConditionResult:
         return ConditionResult(1, None, "资格种类或现任教学段未知")
     if match:
         return ConditionResult(1, True, f"{e.cert_type}，任教{e.teaching_stage}（{stage_relation(e)}）")
+    if kind_name(e.cert_type) == PRACTICE:  # CERT-5, 教师资格条例 第五条
+        return ConditionResult(1, False, f"实习指导教师资格只适用于中职实习指导岗位，现任教学段{e.teaching_stage}")
     return ConditionResult(1, False, f"低证高聘：{e.cert_type}低于现任教学段{e.teaching_stage}")
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from confirm_desk.domain.checks import Finding, Severity
 from confirm_desk.domain.retirement import (
     add_months,
     describe_age,
@@ -154,14 +153,3 @@ def classify(
                 "past_retirement", id_number, a.name, a.school, a.phone,
                 f"{_fmt(retires[0])} 已满法定退休年龄{retires[1]}（不在教职工名单中）", a.applicant_id))
     return report
-
-
-def retirement_findings(values: Mapping[str, str], today: dt.date) -> list[Finding]:
-    """CYC-3 in the check dialog: an applicant past the statutory retirement age cannot register."""
-    from confirm_desk.domain.text import parse_date
-
-    retires = retirement_of(values.get("gender") or "", parse_date(values.get("birth_date") or ""))
-    if retires is None or retires[0] > today:
-        return []
-    return [Finding("past_retirement", "birth_date", Severity.ERROR,
-                    f"已于 {_fmt(retires[0])} 达到法定退休年龄（{retires[1]}），不予注册")]

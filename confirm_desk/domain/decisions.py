@@ -94,9 +94,11 @@ def prefill_conditions(values: Mapping[str, str]) -> list[ConditionMark]:
     """What the data already tells: COND-1 证岗相适 from the stage rule; the rest wait for the papers."""
     marks = [ConditionMark() for _ in range(CONDITION_COUNT)]
     cert_type, stage = values.get("cert_type") or "", values.get("teaching_stage") or ""
-    match = stage_matches(cert_type, stage)
+    match = stage_matches(cert_type, stage, values.get("teaching_subject") or "")
     if match is True:
         marks[0] = ConditionMark(True)
+    elif match is False and "实习指导" in cert_type:
+        marks[0] = ConditionMark(False, f"实习指导教师资格只适用于中职实习指导岗位，现任教学段{stage}")
     elif match is False:
         marks[0] = ConditionMark(False, f"低证高聘：{cert_type}低于现任教学段{stage}")
     return marks

@@ -84,6 +84,11 @@ FIELDS: tuple[Field, ...] = (
     Field("cert_issue_date", "发证日期", _C, Kind.DATE, ("证书签发日期",), editable=_CERT),
     Field("cert_on_record", "证书在系统中存在", _C, Kind.YES_NO, ("证书是否存在",)),
     Field("registration_type", "注册类型", _P, Kind.CHOICE, code_list="registration_type"),
+    # The 申请表 prints "第 N 次注册" and the 填表日期 from the application (Zhoushan 附件2); exports that carry them
+    # fill these, otherwise the form leaves them blank to write.
+    Field("registration_count", "注册次数", _P, aliases=("第几次注册",), max_length=20),
+    Field("applied_on", "填表日期", _P, Kind.DATE,
+          ("申请日期", "网报日期", "网报时间", "提交日期", "提交时间", "申报日期", "网上申报时间", "申请时间")),
     Field("registration_authority", "注册机构", _P),
     Field("confirmation_point", "确认点", _P, aliases=("确认点名称",), editable=_ME),
     Field("online_status", "网报状态", _P, aliases=("状态", "申请状态")),

@@ -5,13 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from confirm_desk.domain.text import compact_code
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: `\d` would also take Arabic-Indic and other Unicode digits (ID-4).
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_OLD_SHAPE = re.compile(r"^[0-9]{15}$")
 RESIDENT_ID = "居民身份证"
+# ID-4 (GB/T 2260): province-level codes, the ID's first two digits; 83: residence permits of Taiwan residents.
+PROVINCE_CODES = frozenset(
+    ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+     "71", "81", "82", "83")
+)
+OLD_ID_MESSAGE = "这是15位的第一代身份证号码，不能使用：请提供18位的居民身份证号码"
+SHAPE_MESSAGE = "居民身份证号码应为18位：17位数字加1位校验码（数字或X）"
 
 
 def normalize_id(value: object) -> str:
@@ -25,14 +36,34 @@ def check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+@lru_cache(maxsize=16)
 def has_valid_shape(id_number: str) -> bool:
     return bool(_SHAPE.match(id_number))
+
+
+def is_old_15_digit(id_number: str) -> bool:
+    """A first-generation 15-digit number: refused, the 18-digit one is asked for (ID-4)."""
+    return bool(_OLD_SHAPE.match(id_number))
+
+
+def shape_message(id_number: str) -> str:
+    """Why an ID number does not have the 18-character shape, in words for the row error."""
+    if is_old_15_digit(id_number):
+        return OLD_ID_MESSAGE
+    if any(ch.isdigit() and not ch.isascii() for ch in id_number):
+        return SHAPE_MESSAGE + "；号码中含有非阿拉伯数字（0–9）的数字字符"
+    return SHAPE_MESSAGE
+
+
+def has_known_province(id_number: str) -> bool:
+    return id_number[:2] in PROVINCE_CODES
 
 
 def has_valid_checksum(id_number: str) -> bool:
     return has_valid_shape(id_number) and check_char(id_number[:17]) == id_number[17]
 
 
+@lru_cache(maxsize=16)  # one row asks several times (checks, derived fields, retirement)
 def birth_date(id_number: str) -> dt.date | None:
     """ID-2: chars 7-14 as a real date, or None."""
     if not has_valid_shape(id_number):
@@ -43,6 +74,7 @@ def birth_date(id_number: str) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=16)
 def gender(id_number: str) -> str | None:
     """ID-2: char 17 odd = 男, even = 女."""
     if not has_valid_shape(id_number):
@@ -60,8 +92,10 @@ def id_problems(id_number: str, today: dt.date | None = None) -> list[IdProblem]
     """What is wrong with a resident ID number; empty when it is valid."""
     if not id_number:
         return [IdProblem("id_missing", "证件号码为空")]
+    if is_old_15_digit(id_number):
+        return [IdProblem("id_old_15", OLD_ID_MESSAGE)]
     if not has_valid_shape(id_number):
-        return [IdProblem("id_format", "居民身份证号码应为18位：17位数字加1位校验码（数字或X）")]
+        return [IdProblem("id_format", shape_message(id_number))]
     problems = []
     born = birth_date(id_number)
     today = today or dt.date.today()
@@ -75,6 +109,13 @@ def id_problems(id_number: str, today: dt.date | None = None) -> list[IdProblem]
             IdProblem("id_checksum", f"身份证号码校验码错误：最后一位应为 {expected}，实际为 {id_number[17]}")
         )
     return problems
+
+
+def province_problem(id_number: str) -> IdProblem | None:
+    """ID-4: the first two digits name no province-level division (a warning: the clerk checks the card)."""
+    if not has_valid_shape(id_number) or has_known_province(id_number):
+        return None
+    return IdProblem("id_province", f"身份证号码前两位“{id_number[:2]}”不是有效的省级行政区划代码，请核对证件")
 
 
 def mask_id(id_number: str) -> str:

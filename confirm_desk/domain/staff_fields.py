@@ -31,8 +31,11 @@ STAFF_FIELDS: tuple[StaffField, ...] = (
     ),
     StaffField("birth_date", "出生日期", Kind.DATE, ("出生年月", "出生年月日")),
     StaffField("school", "所在学校",
-               aliases=("学校", "单位", "工作单位", "任教学校", "现任教学校", "学校名称")),
-    StaffField("on_post", "在岗状态", aliases=("是否在岗", "在岗情况", "在岗"), max_length=20),
+               aliases=("学校", "单位", "工作单位", "任教学校", "现任教学校", "学校名称", "所在单位", "单位名称",
+                        "任职学校", "工作学校")),
+    StaffField("on_post", "在岗状态",
+               aliases=("是否在岗", "在岗情况", "在岗", "在职状态", "是否在职", "在职情况", "在岗/离岗", "人员状态",
+                        "岗位状态", "任职状态", "在职"), max_length=20),
     StaffField("off_post_reason", "不在岗原因", aliases=("离岗原因",)),
     StaffField("post_category", "岗位类别", aliases=("岗位类型", "岗位性质"), max_length=40),
     StaffField(
@@ -46,7 +49,8 @@ STAFF_FIELDS: tuple[StaffField, ...] = (
     StaffField("last_registered_on", "上次注册日期", Kind.DATE, ("上次注册时间", "注册日期", "最近注册日期")),
     StaffField(
         "valid_until", "注册有效期至", Kind.DATE,
-        ("注册有效期", "有效期至", "注册有效期截止", "注册有效期截止日期", "注册到期日期", "注册截止日期"),
+        ("注册有效期", "有效期至", "注册有效期截止", "注册有效期截止日期", "注册到期日期", "注册截止日期",
+         "注册有效期止", "有效期截止日期", "注册有效截止日期", "注册到期时间"),
     ),
     StaffField("phone", "联系电话", Kind.CODE, ("手机号码", "手机", "联系方式", "电话"), max_length=40),
     # 统计表 表五 and the 花名册's 学校类别; the last conclusion tells a re-application after 暂缓 (Zhoushan 三(五)).

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "keyed": "已录入国家系统",
     "national_keep": "国家系统核对：保留本地结论",
     "national_take": "国家系统核对：采用国家系统结论",
+    "window_override": "确认时间外作出结论（管理员）",
+    "column_map": "记住列对应",
     "conflict": "保存冲突",
     "print": "打印",
     "print_receipt": "打印受理凭证",

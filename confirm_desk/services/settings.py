@@ -14,18 +14,28 @@ from confirm_desk.store.models import ConfirmationPoint, Setting
 STORE_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.STORE)
 
 
+_CACHE = "store_settings"  # session.info key: one read per session (a decision asks several times)
+
+
 def load(session: Session) -> dict[str, Value]:
-    """Every store preference, typed; defaults for the ones never set."""
+    """Every store preference, typed; defaults for the ones never set. Read once per session."""
+    cached = session.info.get(_CACHE)
+    if cached is not None:
+        return dict(cached)
     rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(STORE_KEYS))).all()
     raw = {key: value for key, value in rows}
-    return {key: preference(key).parse(raw.get(key)) for key in STORE_KEYS}
+    values = {key: preference(key).parse(raw.get(key)) for key in STORE_KEYS}
+    session.info[_CACHE] = values
+    return dict(values)
 
 
 def save(session: Session, values: Mapping[str, Value], operator: str = "") -> list[str]:
     """Checks and writes the given store preferences; one audit event per changed one. Returns the keys
     that changed. Raises KnownError (nothing written) when a value is out of range."""
     checked = {key: preference(key).check(value) for key, value in values.items()}
+    session.info.pop(_CACHE, None)
     current = load(session)
+    _check_calendar({**current, **checked})
     changed = []
     for key, value in checked.items():
         pref = preference(key)
@@ -41,10 +51,28 @@ def save(session: Session, values: Mapping[str, Value], operator: str = "") -> l
         audit.record(session, "settings", operator, field=key, old=pref.to_text(current[key]),
                      new=row.value, detail=pref.label)
         changed.append(key)
+    session.info.pop(_CACHE, None)  # read again after the writes
     if {"point_name", "point_code"} & set(changed):
         now = {**current, **checked}
         _remember_point(session, str(now["point_name"]), str(now["point_code"]))
+    from confirm_desk.services.applicants.findings import SCOPE_SETTINGS, refresh_flags
+
+    if SCOPE_SETTINGS & set(changed):
+        session.flush()
+        refresh_flags(session)  # the list's flags follow this desk's points and authorities
     return changed
+
+
+def _check_calendar(values: Mapping[str, Value]) -> None:
+    """CAL-1: the 网报 and 确认 windows in a possible order (nothing is written otherwise)."""
+    from confirm_desk.domain.campaign import Calendar
+    from confirm_desk.domain.errors import KnownError
+
+    calendar = Calendar(values.get("online_start"), values.get("online_end"),  # type: ignore[arg-type]
+                        values.get("campaign_start"), values.get("campaign_end"))  # type: ignore[arg-type]
+    problems = calendar.problems()
+    if problems:
+        raise KnownError("注册计划日期有误：" + "；".join(problems))
 
 
 def _remember_point(session: Session, name: str, code: str) -> None:

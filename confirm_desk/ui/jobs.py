@@ -200,7 +200,12 @@ class JobRunner(QObject):
             return
         if on_error is not None:
             on_error(exc)
-        elif isinstance(exc, KnownError):
+        else:
+            self.show_failure(exc)
+
+    def show_failure(self, exc: BaseException) -> None:
+        """How a failed job is shown when its caller has nothing better to do with it."""
+        if isinstance(exc, KnownError):
             show_error(self.parent_widget, exc.message)
         else:
             show_bug(self.parent_widget, exc)

@@ -110,3 +110,18 @@ def test_follow_up_view_ticks_materials_then_offers_the_decision(qtbot, imported
     view.materials_arrived(MISSING)
     assert view.model.rows[0][7] == "已补齐，待重新确认"
     assert opened == [applicant_id]
+
+
+def test_abandoned_tab_lists_who_never_came(qtbot, imported_store) -> None:
+    from confirm_desk.services import settings
+
+    with imported_store.session() as session:
+        settings.save(session, {"campaign_start": dt.date(2026, 9, 1), "campaign_end": dt.date(2026, 9, 30)})
+    opened: list[int] = []
+    view = _view(qtbot, imported_store, opened)
+    assert view.tabs.tabText(view.abandoned_tab) == "未到现场确认（57）"  # 60 − 3 drafts, none decided
+    assert "届时未确认的视为自动放弃" in view.abandoned_note.text()
+    view.as_of.setDate(QDate(2026, 10, 1))
+    view.refresh()
+    assert view.tabs.tabText(view.abandoned_tab) == "视为自动放弃（57）"
+    assert view.abandoned_model.rows[0][0] and view.abandoned_model.id_at(0) is not None

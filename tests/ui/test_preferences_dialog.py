@@ -31,7 +31,7 @@ def test_values_persist_across_a_restart(qtbot, store, isolated_home) -> None:
     admin, _clerk = make_operators(store)
     dialog = open_dialog(qtbot, store, admin)
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == list(TABS)
-    assert TABS == ("确认点", "规则", "照片", "本机", "扫描", "打印")
+    assert TABS == ("确认点", "注册计划", "规则", "照片", "本机", "扫描", "打印")
     assert dialog.findChild(QSpinBox, "training_hours_periodic").value() == 360
     assert dialog.findChild(QSpinBox, "idle_lock_minutes").value() == 15
     type_text(dialog.findChild(QLineEdit, "point_name"), "定海区教师发展中心确认点")

@@ -71,6 +71,15 @@ def make_id(rng: random.Random, region: str, born: dt.date, male: bool) -> str:
     return first17 + check_char(first17)
 
 
+_KIND_DIGIT = {"幼儿园": "1", "小学": "2", "初级中学": "3", "高级中学": "4", "中等职业学校": "5"}
+
+
+def demo_cert_number(year: int, region: str, stage: str, male: bool, number: int) -> str:
+    """CERT-4: year · province (2) · authority (3) · kind · sex (from 2009) · serial (6)."""
+    sex = ("1" if male else "2") if year >= 2009 else "0"
+    return f"{year}{region[:5]}{_KIND_DIGIT.get(stage, '2')}{sex}{number % 1_000_000:06d}"
+
+
 def generate(count: int, seed: int = 2026) -> list[dict[str, str]]:
     """Registry-keyed rows for `count` fictional applicants."""
     rng = random.Random(seed)
@@ -81,7 +90,7 @@ def generate(count: int, seed: int = 2026) -> list[dict[str, str]]:
         male = rng.random() < 0.3
         born = dt.date(rng.randint(1968, 2000), rng.randint(1, 12), rng.randint(1, 28))
         work_year = max(born.year + 22, 1990)
-        issued = dt.date(work_year, rng.randint(5, 7), rng.randint(1, 28))
+        issued = dt.date(max(work_year, 1993), rng.randint(5, 7), rng.randint(1, 28))  # no certificate before 1993
         cert_stage = stage if rng.random() > 0.05 else "小学"
         subject = rng.choice(SUBJECTS[stage])
         cert_type = f"{cert_stage}教师资格"
@@ -100,13 +109,15 @@ def generate(count: int, seed: int = 2026) -> list[dict[str, str]]:
             "email": f"t{rng.randint(10000, 99999)}@example.cn",
             "address": f"{area.city}{school}",
             "postcode": area.postcode,
-            "cert_number": f"{issued.year}{area.region}{rng.randint(1000000, 9999999)}",
+            "cert_number": demo_cert_number(issued.year, area.region, cert_stage, male, rng.randint(1000000, 9999999)),
             "cert_type": cert_type,
             "cert_subject": subject if cert_stage == stage else rng.choice(SUBJECTS[cert_stage]),
             "cert_issuer": f"{area.city}教育局" if "重庆" not in area.city else area.authority,
             "cert_issue_date": issued.isoformat(),
             "cert_on_record": rng.choice(["是", "否"]),
             "registration_type": "首次注册" if first else "定期注册",
+            "registration_count": "1" if first else "",
+            "applied_on": (dt.date(2025, 9, 1) + dt.timedelta(days=i % 20)).isoformat(),
             "registration_authority": area.authority,
             "confirmation_point": area.point,
             "online_status": "网报未完成" if rng.random() < 0.04 else "网报待确认",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from confirm_desk.domain.checks import Finding, check_applicant
+from confirm_desk.domain.checks import Finding
 from confirm_desk.domain.errors import NotFound
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.photo_checks import problem_text
@@ -203,6 +203,8 @@ def resolve(session: Session, number: str) -> int:
 
 
 def get_detail(session: Session, applicant_id: int) -> ApplicantDetail:
+    from confirm_desk.services.applicants.findings import findings_for
+
     row = session.execute(select(t).where(t.c.id == applicant_id)).one_or_none()
     if row is None:
         raise NotFound(f"申请人（编号 {applicant_id}）不存在")
@@ -214,7 +216,7 @@ def get_detail(session: Session, applicant_id: int) -> ApplicantDetail:
         id=row.id,
         values=values,
         status=Status(row.status),
-        findings=check_applicant(values),
+        findings=findings_for(session, values, row.id),
         photo_state=row.photo_state,
         photo_bytes=(photo.normalized or photo.original) if photo else None,
         photo_problem=problem_text(photo.problem) if photo else "",

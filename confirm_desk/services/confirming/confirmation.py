@@ -14,20 +14,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
 from confirm_desk.domain.actors import ActorLike, actor_name
-from confirm_desk.domain.checks import Finding, check_applicant
+from confirm_desk.domain.checks import CheckContext, Finding, check_applicant
 from confirm_desk.domain.conditions import ConditionResult, Suggestion, as_marks
-from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
 from confirm_desk.domain.errors import NotFound, RuleViolation
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, Editable, is_yes, may_edit
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
+from confirm_desk.services.applicants.findings import context_for, findings_for, flags_text, refresh_same_id
 from confirm_desk.services.codes import choices
 from confirm_desk.services.confirming import check_marks as marks
 from confirm_desk.services.confirming import guard, seats
+from confirm_desk.services.confirming.calendar import calendar_of
 from confirm_desk.services.confirming.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
 from confirm_desk.services.evidence.conditions import applicant_conditions
-from confirm_desk.services.importing.applicants import flags_for
 from confirm_desk.store.models import (
     Applicant,
     Decision,
@@ -49,6 +49,10 @@ class CheckInput:
     missing: list[str] = field(default_factory=list)
     reopen_reason: str = ""
     override_reason: str = ""  # 确认已通过 despite the guard's problems (domain/guards.py), audited
+    # CAL-1: a decision outside the 确认 window needs an administrator's reason. `override_by`: the
+    # administrator who gives it (None: the operator, who must then be an administrator).
+    window_override: str = ""
+    override_by: ActorLike | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class CheckState:
     this_point: str = ""  # the point's name (preferences), for the other-point guard
     evidence: list[ConditionResult] = field(default_factory=list)  # COND-1..7 as the evidence shows them
     suggestion: Suggestion | None = None  # the desk's suggested conclusion (the registration authority decides)
+    window_message: str = ""  # CAL-1: why a decision today needs an administrator's override ('' inside)
+    check_context: CheckContext | None = None  # the findings' context, to re-check edited values
 
     @property
     def needs_reopen_reason(self) -> bool:
@@ -145,15 +151,18 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
     photo = session.execute(
         select(Photo.original, Photo.normalized).where(Photo.applicant_id == applicant_id)
     ).one_or_none()
+    compares = marks.load_compares(session, applicant_id)
+    differing = [key for key, mark in compares.items() if not mark.matches]
+    context = context_for(session, values, applicant_id, differing=differing)
     return CheckState(
         applicant_id=applicant_id,
         version=applicant.version,
         status=Status(applicant.status),
         values=values,
-        findings=check_applicant(values) + retirement_findings(values, dt.date.today()),
+        findings=check_applicant(values, context=context),
         cert_on_record=on_record,
         editable=frozenset(f.key for f in FIELDS if may_edit(f, on_record)),
-        compares=marks.load_compares(session, applicant_id),
+        compares=compares,
         materials=marks.load_materials(session, applicant_id),
         conditions=conditions if conditions is not None else as_marks(evidence.evidence),
         conditions_saved=conditions_saved,
@@ -161,9 +170,11 @@ def load_check(session: Session, applicant_id: int) -> CheckState:
         reprint_needed=bool(applicant.reprint_needed),
         photo_bytes=(photo.normalized or photo.original) if photo else None,
         required_materials=tuple(guard.required_materials(session, values)),
-        this_point=guard.point_context(session)[0],
+        this_point=guard.this_point_for(session, values.get("confirmation_point") or ""),
         evidence=evidence.evidence,
         suggestion=evidence.suggestion,
+        window_message=calendar_of(session).outside_message(dt.date.today()),
+        check_context=context,
     )
 
 
@@ -207,7 +218,7 @@ def save_check(
         changes = _apply_edits(applicant, data.edits, event)
         if changes:
             applicant.reprint_needed = True  # CONF-3: the signed form no longer matches
-            applicant.flags = flags_for(applicant.values())
+            applicant.flags = flags_text(findings_for(session, applicant.values(), applicant_id))
         if data.outcome is Status.CONFIRMED:
             problems = guard.problems_after(session, applicant_id, applicant.values(), data.compares,
                                             data.materials, data.conditions)
@@ -229,6 +240,7 @@ def save_check(
         if data.outcome is not None:
             missing = list(data.missing) if data.outcome is Status.INCOMPLETE else []
             rules.validate_decision(data.outcome, data.reason, missing, material_labels())
+            _window_guard(session, data, operator, moment, event)
             conditions = (
                 data.conditions if data.conditions is not None else state_conditions(session, applicant_id)
             )
@@ -259,6 +271,8 @@ def save_check(
             applicant.updated_at = moment  # any UPDATE bumps the version column (optimistic locking)
     try:
         session.flush()
+        if data.outcome is not None or data.edits:
+            refresh_same_id(session, applicant.id_number)  # SCOPE-3: a rejection ends a duplicate
     except (StaleDataError, IntegrityError):
         # Another seat committed first (a SQLite writer that read before it: the version moved, or the
         # same check mark was inserted twice). Anything else is a bug and goes up as it is.
@@ -268,6 +282,22 @@ def save_check(
             raise
         seats.refuse_stale(session, applicant_id, who, expected_version, _attempt(data))
     return SaveResult(applicant.version, new_status, changes)
+
+
+def _window_guard(session: Session, data: CheckInput, operator: ActorLike, moment: dt.datetime, event) -> None:
+    """CAL-1: outside the 确认 window a decision needs an administrator and a reason (audited)."""
+    from confirm_desk.services.audit_trail import local_time
+
+    message = calendar_of(session).outside_message(local_time(moment).date())
+    if not message:
+        return
+    reason = data.window_override.strip()
+    if not reason:
+        raise RuleViolation(message)
+    approver = data.override_by or operator
+    if getattr(approver, "role", "") != "admin":
+        raise RuleViolation(message.replace("须由管理员", "当前操作员不是管理员：须由管理员"))
+    event("window_override", detail=f"{actor_name(approver)}：{reason}")
 
 
 def _attempt(data: CheckInput) -> str:

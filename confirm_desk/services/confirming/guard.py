@@ -3,14 +3,11 @@ authorities), and what stands in the way of 确认已通过 once the dialog's in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain import guards
-from confirm_desk.domain.checks import check_applicant
-from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.decisions import CompareMark, ConditionMark
 from confirm_desk.domain.errors import RuleViolation
 from confirm_desk.domain.fields import FIELDS
@@ -35,6 +32,16 @@ def point_context(session: Session) -> tuple[str, list[str]]:
     return str(values.get("point_name") or ""), guards.split_issuers(str(values.get("local_cert_issuers") or ""))
 
 
+def this_point_for(session: Session, applicant_point: str) -> str:
+    """The point the other-point check compares with: the applicant's own when it is one of this desk's points
+    (setting desk_points, SCOPE: a desk may serve several), else the point's name."""
+    from confirm_desk.services.applicants.findings import base_context
+
+    if applicant_point and applicant_point in base_context(session).desk_points:
+        return applicant_point
+    return point_context(session)[0]
+
+
 def required_materials(session: Session, values: Mapping[str, str]) -> list[str]:
     _point, local = point_context(session)
     return guards.required_materials(marks.material_labels(), values.get("cert_issuer") or "", local)
@@ -49,12 +56,16 @@ def problems_after(
     conditions: Sequence[ConditionMark] | None,
 ) -> list[guards.Problem]:
     """The problems once this input is saved: stored marks overlaid with the input's."""
-    this_point, local = point_context(session)
+    _point, local = point_context(session)
+    this_point = this_point_for(session, values.get("confirmation_point") or "")
     merged = {**marks.load_compares(session, applicant_id), **compares}
     stored_materials = marks.load_materials(session, applicant_id)
     if conditions is None:
         conditions = marks.load_conditions(session, applicant_id) or [ConditionMark()] * 7
-    findings = check_applicant(values) + retirement_findings(values, dt.date.today())
+    from confirm_desk.services.applicants.findings import findings_for
+
+    differing = [key for key, mark in merged.items() if not mark.matches]
+    findings = findings_for(session, values, applicant_id, differing=differing)
     return guards.confirm_problems(
         unmarked=[f.key for f in FIELDS if f.key not in merged],
         materials={**stored_materials, **materials},

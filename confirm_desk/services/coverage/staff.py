@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,10 +14,10 @@ from confirm_desk.domain.coverage import StaffRecord
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.domain.staff_fields import (
     REQUIRED_STAFF_KEYS,
+    STAFF_FIELDS,
     STAFF_FIELDS_BY_KEY,
     STAFF_KEYS,
     is_on_post,
-    staff_field_for_header,
 )
 from confirm_desk.domain.text import parse_date
 from confirm_desk.services import audit
@@ -24,10 +25,12 @@ from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.columns import (
     HeaderMap,
+    Remembered,
     RowError,
     find_header,
     header_notes,
     read_columns,
+    specs_for,
 )
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
@@ -38,17 +41,32 @@ t = staff_table
 _HINT = "应有“姓名”“身份证号码”“注册有效期至”等列名。请确认这是学校的教职工名单。"
 
 
-def locate_staff_header(rows: list[list[object]], file_name: str) -> HeaderMap:
-    return find_header(rows, file_name, staff_field_for_header, REQUIRED_STAFF_KEYS,
-                       lambda k: STAFF_FIELDS_BY_KEY[k].label, _HINT)
+# The columns the coverage rules lean on: a list without them is read, but the GUI offers the mapping step.
+NEEDED_STAFF_KEYS = ("school", "on_post", "valid_until")
+STAFF_AVOID = {
+    "school": ("所在地", "性质", "毕业", "类别", "类型", "地址"),
+    "on_post": ("原因",), "off_post_reason": (),
+    "id_number": ("证书", "资格"), "cert_number": ("身份", "证件"),
+    "post_category": ("状态",),
+}
+STAFF_SPECS = specs_for(STAFF_FIELDS, needed=NEEDED_STAFF_KEYS, avoid=STAFF_AVOID)
 
 
-def parse_staff_rows(rows: list[list[object]], file_name: str) -> tuple[list[dict[str, str]], ImportResult]:
+def locate_staff_header(rows: list[list[object]], file_name: str, manual: Mapping[str, str] | None = None,
+                        remembered: Remembered | None = None, ask_needed: bool = False) -> HeaderMap:
+    return find_header(rows, file_name, STAFF_FIELDS, STAFF_SPECS, _HINT, manual, remembered, ask_needed)
+
+
+def parse_staff_rows(
+    rows: list[list[object]], file_name: str, manual: Mapping[str, str] | None = None,
+    remembered: Remembered | None = None, ask_needed: bool = False,
+) -> tuple[list[dict[str, str]], ImportResult]:
     """Registry values per valid row; row errors (skipped) and warnings (kept) in the result."""
-    header = locate_staff_header(rows, file_name)
+    header = locate_staff_header(rows, file_name, manual, remembered, ask_needed)
     table = read_columns(rows[header.row_index + 1:], header)
     result = ImportResult(file=file_name)
     result.warnings += header_notes(header, file_name)
+    result.record_columns(header, STAFF_FIELDS_BY_KEY)
     n = len(table.kept)
     columns = [table.values.get(k, [""] * n) for k in STAFF_KEYS]
     id_col = header.col_of("id_number")
@@ -63,7 +81,7 @@ def parse_staff_rows(rows: list[list[object]], file_name: str) -> tuple[list[dic
                 table.note(pos, col, "", f"“{STAFF_FIELDS_BY_KEY[key].label}”不能为空")
         id_number = values["id_number"]
         if id_number and not idnumbers.has_valid_shape(id_number):
-            table.note(pos, id_col, id_number, "身份证号码应为18位：17位数字加1位校验码（数字或X）")
+            table.note(pos, id_col, id_number, idnumbers.shape_message(id_number))
         # ID-2: gender and birth date follow from the ID number when the list leaves them out.
         values["gender"] = values["gender"] or idnumbers.gender(id_number) or ""
         if not values["birth_date"]:
@@ -89,13 +107,17 @@ def _hash(values: dict[str, str]) -> str:
 
 
 def import_staff(
-    store: Store, path: Path, *, progress: ProgressFn = no_progress, operator: str = ""
+    store: Store, path: Path, *, progress: ProgressFn = no_progress, operator: str = "",
+    manual: Mapping[str, str] | None = None, ask_needed: bool = False,
 ) -> ImportResult:
-    """One staff list in one transaction: new ID numbers inserted, known ones updated in place."""
+    """One staff list in one transaction: new ID numbers inserted, known ones updated in place. `manual`:
+    header -> field key (or "-") where the file's headers say too little; remembered for the same headers."""
+    from confirm_desk.services.importing.column_maps import remember_mapping, remembered_in
+
     path = Path(path)
     progress(0, 0, f"正在读取 {path.name}…")
     rows = read_rows(path)
-    parsed, result = parse_staff_rows(rows, path.name)
+    parsed, result = parse_staff_rows(rows, path.name, manual, remembered_in(store, "staff"), ask_needed)
     if not parsed and not result.errors:
         raise FileRefused(f"“{path.name}”只有表头，没有教职工数据")
     progress(len(rows), len(rows), "正在保存…")
@@ -119,6 +141,8 @@ def import_staff(
         bulk_update(conn, t, "id", updates, {})
         result.imported, result.updated = len(inserts), len(updates)
         audit.record(session, "staff_import", operator, detail=f"{path.name}: {result.summary()}")
+        if manual:
+            remember_mapping(session, "staff", result.header_signature, manual, operator)
         progress(1, 1, "正在提交…")
     return result
 

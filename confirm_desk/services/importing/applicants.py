@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from confirm_desk.domain.checks import check_applicant
+from confirm_desk.domain.checks import CheckContext, check_applicant
 from confirm_desk.domain.errors import Cancelled, FileRefused
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
@@ -26,6 +26,7 @@ from confirm_desk.services.importing.rows import ALL_KEYS, RowError, locate_head
 from confirm_desk.services.photos.intake import PhotoImportResult, attach_photo_files
 from confirm_desk.services.photos.sources import iter_photo_files
 from confirm_desk.services.progress import ProgressFn, no_progress
+from confirm_desk.services.spreadsheets.columns import HeaderMap
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
 from confirm_desk.store.db import Store
@@ -47,6 +48,35 @@ class ImportResult:
     conflicts: list[FieldConflict] = field(default_factory=list)  # local values kept, incoming differ
     missing: list[str] = field(default_factory=list)  # 报名号 no longer in the export (flagged, kept)
     national: dict[str, int] = field(default_factory=dict)  # 国家系统核对 counts after this import (keying.verify)
+    # The mapping step: which header fed which field (and how it was recognised), the columns no field took,
+    # the needed fields no column gave, and the header row's signature (remembered mappings are keyed by it).
+    columns: list[dict[str, object]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    header_signature: str = ""
+
+    def record_columns(self, header: HeaderMap, fields_by_key: Mapping[str, object]) -> None:
+        from confirm_desk.services.spreadsheets.columns import header_signature
+
+        self.columns = header.column_report()
+        self.ignored_columns = header.ignored_headers()
+        mapping = header.mapping
+        self.missing_columns = [getattr(fields_by_key[k], "label", k) for k in mapping.missing_needed] if mapping \
+            else []
+        self.header_signature = header_signature(mapping.headers) if mapping else ""
+
+    def columns_text(self) -> list[str]:
+        """The mapping in words, for the CLI and the result dialog."""
+        from confirm_desk.services.spreadsheets.columns import HOW_LABELS
+
+        lines = [f"  列 {c['column']}“{c['header']}” → {c['label']}（{HOW_LABELS.get(str(c['how']), c['how'])}）"
+                 for c in self.columns]
+        if self.ignored_columns:
+            lines.append("  未使用的列：" + "、".join(f"“{h}”" for h in self.ignored_columns))
+        if self.missing_columns:
+            lines.append("  未找到的列：" + "、".join(f"“{h}”" for h in self.missing_columns)
+                         + "（可用 --map \"表头=字段\" 指定）")
+        return lines
 
     @property
     def error_count(self) -> int:
@@ -97,8 +127,11 @@ def status_for(values: dict[str, str]) -> Status:
     return status_from_text(values.get("online_status", "")) or Status.PENDING
 
 
-def flags_for(values: dict[str, str]) -> str:
-    return ",".join(sorted({f.code for f in check_applicant(values)}))
+def flags_for(values: dict[str, str], context: CheckContext | None = None) -> str:
+    """The flags column for one row as imported (duplicates across rows are added after the import)."""
+    from confirm_desk.services.applicants.findings import flags_text
+
+    return flags_text(check_applicant(values, context=context))
 
 
 def store_rows(
@@ -124,6 +157,13 @@ def store_rows(
                    *[table.c[f.key] for f in FIELDS])
         )
     }
+    from confirm_desk.services.applicants.findings import (
+        base_context,
+        ensure_flags_current,
+        refresh_duplicate_flags,
+    )
+
+    context = base_context(session)
     reconciler = Reconciler(session, operator, batch_id)
     inserts: list[dict] = []
     updates: list[dict] = []
@@ -147,7 +187,7 @@ def store_rows(
             continue
         if old is None:
             inserts.append({
-                **values, "status": status_for(values).value, "flags": flags_for(values),
+                **values, "status": status_for(values).value, "flags": flags_for(values, context),
                 "import_hash": digest, "import_batch_id": batch_id,
             })
         elif old.import_hash == digest:
@@ -162,7 +202,7 @@ def store_rows(
             else:
                 values = reconciler.merge(old, values)
             updates.append({
-                **values, "status": status.value, "flags": flags_for(values),
+                **values, "status": status.value, "flags": flags_for(values, context),
                 "import_hash": digest, "import_batch_id": batch_id, "id": old.id,
             })
             for f in FIELDS:
@@ -191,6 +231,8 @@ def store_rows(
     result.updated += len(updates)
     result.conflicts.extend(reconciler.conflicts)
     result.missing.extend(flag_missing(session, existing.values(), parsed))
+    refresh_duplicate_flags(session)  # SCOPE-3: one ID number under two 报名号, in this file or across imports
+    ensure_flags_current(session, computed_now=not existing)  # flags stored by older rules follow the current ones
     _remember_confirmation_points(session, [v for _, v in parsed])
 
 
@@ -223,12 +265,17 @@ def import_applicants(
     *,
     progress: ProgressFn = no_progress,
     operator: str = "",
+    manual: Mapping[str, str] | None = None,
+    ask_needed: bool = False,
 ) -> ImportResult:
-    """Import one export file (and optionally a photo folder/zip) in one transaction."""
+    """Import one export file (and optionally a photo folder/zip) in one transaction. `manual`: header ->
+    field key (or "-") where the headers say too little (ColumnsUnclear); remembered for the same headers."""
+    from confirm_desk.services.importing.column_maps import remember_mapping, remembered_in
+
     path = Path(path)
     progress(0, 0, f"正在读取 {path.name}…")
     rows = read_rows(path)
-    header = locate_header(rows, path.name)
+    header = locate_header(rows, path.name, manual, remembered_in(store, "applicants"), ask_needed)
     data_rows = rows[header.row_index + 1 :]
     photo_files = list(iter_photo_files(photos)) if photos else None
     total = len(data_rows)
@@ -236,6 +283,7 @@ def import_applicants(
     parsed_rows = parse_rows(data_rows, header, path.name)
     parsed = parsed_rows.rows
     result = ImportResult(file=path.name, errors=parsed_rows.errors, warnings=parsed_rows.warnings)
+    result.record_columns(header, FIELDS_BY_KEY)
     if not parsed and not result.errors:
         raise FileRefused(f"“{path.name}”只有表头，没有申请人数据")
     progress(total, total, "正在保存…")
@@ -253,6 +301,8 @@ def import_applicants(
         result.national = national_report(session).counts()  # the newer export against the desk, every applicant
         batch.summary = result.summary()
         audit.record(session, "import", operator, detail=f"{path.name}: {result.summary()}")
+        if manual:
+            remember_mapping(session, "applicants", result.header_signature, manual, operator)
         result.batch_id = batch.id
         _check_cancel(progress)
     log.info("import of %s committed: %s", path.name, result.summary())  # counts only, no personal data

@@ -4,24 +4,25 @@ read and normalised by services.sheet_columns)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import application_no_problem
-from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY, field_for_header
+from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.services.spreadsheets.columns import (
     MAX_CELL_CHARS,
     HeaderMap,
+    Remembered,
     RowError,
     find_header,
     header_notes,
     read_columns,
+    specs_for,
 )
 
 REQUIRED_KEYS = ("application_no", "name", "id_number")
 ALL_KEYS = tuple(f.key for f in FIELDS)
-_SHAPE_MESSAGE = "居民身份证号码应为18位：17位数字加1位校验码（数字或X）"
 __all__ = ["MAX_CELL_CHARS", "HeaderMap", "ParsedRows", "RowError", "locate_header", "parse_rows"]
 
 
@@ -32,12 +33,25 @@ class ParsedRows:
     warnings: list[RowError] = field(default_factory=list)
 
 
-def locate_header(rows: Sequence[Sequence[object]], file_name: str) -> HeaderMap:
-    """The applicant export's header row (title rows come first)."""
-    return find_header(
-        rows, file_name, field_for_header, REQUIRED_KEYS, lambda k: FIELDS_BY_KEY[k].label,
-        "应有“报名号”“姓名”“证件号码”等列名。请确认这是从系统导出的申请人名单。",
-    )
+# Words that disqualify a loose (contained / similar) header match for a field.
+AVOID = {
+    "school": ("所在地", "性质", "毕业", "类别", "类型", "地址"),
+    "online_status": ("确认结论", "确认结果"),  # this desk's result, not the 网报 status
+    "confirmation_point": ("代码", "地址", "电话"),
+    "id_number": ("证书", "资格"), "cert_number": ("身份", "证件"),
+    "cert_subject": ("现任",), "teaching_subject": ("证书", "资格"),
+}
+SPECS = specs_for(FIELDS, avoid=AVOID)
+
+
+def locate_header(
+    rows: Sequence[Sequence[object]], file_name: str, manual: Mapping[str, str] | None = None,
+    remembered: Remembered | None = None, ask_needed: bool = False,
+) -> HeaderMap:
+    """The applicant export's header row (title rows come first), its columns matched by meaning."""
+    return find_header(rows, file_name, FIELDS, SPECS,
+                       "应有“报名号”“姓名”“证件号码”等列名。请确认这是从系统导出的申请人名单。", manual, remembered,
+                       ask_needed)
 
 
 def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_name: str) -> ParsedRows:
@@ -66,7 +80,7 @@ def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_na
             values["id_type"] = idnumbers.RESIDENT_ID
         id_number = values["id_number"]
         if id_number and values["id_type"] == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
-            note(pos, col_of["id_number"], id_number, _SHAPE_MESSAGE)
+            note(pos, col_of["id_number"], id_number, idnumbers.shape_message(id_number))
         # ID-2: gender and birth date are derived; fill them when the export left them out.
         if not values["gender"]:
             values["gender"] = idnumbers.gender(id_number) or ""

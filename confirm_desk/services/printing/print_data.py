@@ -121,10 +121,12 @@ def _setting(session: Session, key: str) -> str:
 
 def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
     """PrintData for the ids, in the order given; unknown ids raise NotFound."""
+    from confirm_desk.services.confirming.calendar import calendar_of
     from confirm_desk.services.confirming.follow_up import deadline_days, notice_context
 
     address = _setting(session, POINT_ADDRESS_SETTING)
     notice_days = deadline_days(session)
+    calendar = calendar_of(session)
     out: list[PrintData] = []
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
@@ -148,7 +150,7 @@ def load_print_data(session: Session, ids: Sequence[int]) -> list[PrintData]:
                 point_address=address,
                 reprint_needed=bool(row.reprint_needed),
                 version=row.version,
-                extra=notice_context(decision.decided_at, notice_days),
+                extra=notice_context(decision.decided_at, notice_days, calendar),
             ))
     return out
 

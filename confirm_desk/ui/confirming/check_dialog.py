@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
 from confirm_desk.domain import guards
 from confirm_desk.domain.actors import ActorLike
 from confirm_desk.domain.checks import check_applicant
-from confirm_desk.domain.coverage import retirement_findings
 from confirm_desk.domain.errors import KnownError, StaleRecord
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
@@ -271,6 +269,11 @@ class CheckDialog(QDialog):
                 self.status_note.setText("未确认：请先处理列出的问题")
                 return False
             data = replace(data, override_reason=override)
+        if data.outcome is not None and self.state.window_message:
+            window = self._ask_window_override()
+            if window is None:
+                return False
+            data = replace(data, window_override=window)
         store, applicant_id, operator, version = self.store, self.applicant_id, self.operator, self.state.version
         self.refused = False
         self.runner.fetch(lambda: ops.save(store, applicant_id, data, operator, version),
@@ -316,7 +319,7 @@ class CheckDialog(QDialog):
         applies in the service)."""
         s, edits = self.state, self.fields.edits()
         values = {**s.values, **edits}
-        findings = check_applicant(values) + retirement_findings(values, dt.date.today()) if edits else s.findings
+        findings = check_applicant(values, context=s.check_context) if edits else s.findings
         return guards.confirm_problems(
             unmarked=self.fields.unmarked(), materials=self.materials.values(), required=s.required_materials,
             conditions=self.conditions.values(), findings=findings, field_labels=FIELD_LABELS,
@@ -332,6 +335,13 @@ class CheckDialog(QDialog):
         return ask_text(self, "不能直接确认已通过",
                         "尚有以下问题：\n" + guards.describe(problems)
                         + "\n\n如确需“确认已通过”，请填写越过检查的原因（记入审计记录）；取消则返回修改。")
+
+    def _ask_window_override(self) -> str | None:
+        """CAL-1: outside the 确认 window only an administrator decides, with a reason (None: not now)."""
+        if getattr(self.operator, "role", "") != "admin":
+            messages.show_error(self, self.state.window_message + "。请管理员登录后作出结论，或先只保存核对。")
+            return None
+        return ask_text(self, "确认时间以外", self.state.window_message + "。\n请填写原因（记入审计）：")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(

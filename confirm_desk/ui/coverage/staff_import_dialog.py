@@ -52,7 +52,7 @@ class StaffImportDialog(QDialog):
         ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok | cancel)
         buttons.button(ok).setText("开始导入")
-        buttons.accepted.connect(self.start)
+        buttons.accepted.connect(lambda: self.start())
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -65,11 +65,17 @@ class StaffImportDialog(QDialog):
         if path:
             self.file_edit.setText(path)
 
-    def start(self) -> None:
+    def start(self, manual: dict[str, str] | None = None) -> None:
         path = Path(self.file_edit.text().strip())
         if not self.file_edit.text().strip() or not path.is_file():
             show_error(self, "请选择要导入的教职工名单文件。")
             return
+        from confirm_desk.ui.importing.mapping_dialog import ask_mapping
+
+        def failed(exc: BaseException) -> None:  # the mapping step, then the same import again
+            if not ask_mapping(self, exc, self.start):
+                self.runner.show_failure(exc)
+
         def done(result: ImportResult) -> None:
             self.result = result
             self.accept()
@@ -79,4 +85,5 @@ class StaffImportDialog(QDialog):
             if self.imported is not None:
                 self.imported(result)
 
-        self.runner.run(f"正在导入 {path.name}", ops.staff_import_job(self.store, path, self.operator), done)
+        self.runner.run(f"正在导入 {path.name}", ops.staff_import_job(self.store, path, self.operator, manual), done,
+                        failed)

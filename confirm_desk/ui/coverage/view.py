@@ -25,10 +25,12 @@ from confirm_desk.services.coverage.report import schools_of
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import coverage as ops
+from confirm_desk.ui.ops.coverage import AbandonedReport
 from confirm_desk.ui.widgets.messages import show_bug, show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 HEADERS = ("姓名", "身份证号码", "学校", "联系电话", "已报名", "说明")
+ABANDONED_HEADERS = ("报名号", "姓名", "证件号码", "学校", "联系电话", "确认点")
 ALL_SCHOOLS = "全部学校"
 
 
@@ -79,6 +81,17 @@ class CoverageView(QDialog):
             view.doubleClicked.connect(lambda index, m=model: self._open(m, index))
             self.models[category], self.views[category] = model, view
             self.tabs.addTab(view, CATEGORY_LABELS[category])
+        # CAL-1: applicants still 网报待确认 who never came; at the window's end 视为自动放弃.
+        self.abandoned_model = RowsModel(ABANDONED_HEADERS, self)
+        self.abandoned_view = report_table(self.abandoned_model)
+        self.abandoned_view.doubleClicked.connect(lambda index: self._open(self.abandoned_model, index))
+        self.abandoned_note = QLabel()
+        self.abandoned_note.setWordWrap(True)
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.addWidget(self.abandoned_note)
+        page_layout.addWidget(self.abandoned_view, 1)
+        self.abandoned_tab = self.tabs.addTab(page, "未到现场确认")
         hint = QLabel("双击已报名的人员打开其申请；基准日用于判断是否已达法定退休年龄，"
                       "截止日用于判断本期是否应注册。")
         hint.setWordWrap(True)
@@ -104,6 +117,8 @@ class CoverageView(QDialog):
 
     def _show_report(self, report: CoverageReport | None) -> None:
         self.report = report
+        as_of, store = _pydate(self.as_of.date()), self.store
+        self.runner.fetch(lambda: ops.abandoned_report(store, as_of), self._fill_abandoned)
         chosen = self.school.currentText()
         self.school.blockSignals(True)
         self.school.clear()
@@ -111,6 +126,15 @@ class CoverageView(QDialog):
         self.school.setCurrentText(chosen)
         self.school.blockSignals(False)
         self._fill()
+
+    def _fill_abandoned(self, report: AbandonedReport) -> None:
+        self.abandoned_model.set_rows(
+            [(r.application_no, r.name, r.id_number, r.school, r.phone, r.confirmation_point) for r in report.rows],
+            [r.applicant_id for r in report.rows])
+        self.abandoned_view.resizeColumnsToContents()
+        self.abandoned_note.setText(report.heading())
+        label = "视为自动放弃" if report.final else "未到现场确认"
+        self.tabs.setTabText(self.abandoned_tab, f"{label}（{len(report.rows)}）")
 
     def school_filter(self) -> str:
         text = self.school.currentText()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from confirm_desk.domain.coverage import CoverageReport
 from confirm_desk.services import settings
+from confirm_desk.services.confirming.calendar import AbandonedReport, abandoned
 from confirm_desk.services.coverage.report import COVERAGE_UNTIL, coverage_report, default_until, write_coverage_xlsx
 from confirm_desk.services.coverage.staff import import_staff, staff_count
 from confirm_desk.services.importing.applicants import ImportResult
@@ -35,6 +36,15 @@ def export_job(report: CoverageReport, path: str | Path, school: str) -> Callabl
     return lambda _progress: write_coverage_xlsx(report, Path(path), school)
 
 
-def staff_import_job(store: Store, path: Path, operator: str) -> Callable[[ProgressFn], ImportResult]:
-    """The staff list import as a job (its own transaction: Cancel rolls it back)."""
-    return lambda progress: import_staff(store, path, progress=progress, operator=operator)
+def staff_import_job(store: Store, path: Path, operator: str,
+                     manual: Mapping[str, str] | None = None) -> Callable[[ProgressFn], ImportResult]:
+    """The staff list import as a job (its own transaction: Cancel rolls it back). It fails with
+    ColumnsUnclear when a needed column is missing or unclear: run it again with `manual`."""
+    return lambda progress: import_staff(store, path, progress=progress, operator=operator, manual=manual,
+                                         ask_needed=True)
+
+
+def abandoned_report(store: Store, as_of: dt.date) -> AbandonedReport:
+    """The 视为自动放弃 list (CAL-1)."""
+    with store.session() as session:
+        return abandoned(session, as_of)

@@ -1,4 +1,5 @@
-"""Importing for the UI: the applicant export as a job, then the conflicts with local edits."""
+"""Importing for the UI: the applicant export as a job (with the mapping step's input and its refusal),
+then the conflicts with local edits."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from confirm_desk.services.importing import conflicts
 from confirm_desk.services.importing.applicants import ImportResult, import_applicants
 from confirm_desk.services.importing.conflicts import Choice, PendingConflict
 from confirm_desk.services.progress import ProgressFn
+from confirm_desk.services.spreadsheets.columns import ColumnsUnclear, FieldSpec
 from confirm_desk.store.db import Store
 
+__all__ = ["ColumnsUnclear", "FieldSpec", "import_job", "pending_conflicts", "resolve_conflicts"]
 
-def import_job(store: Store, file: Path, photos: Path | None, operator: str) -> Callable[[ProgressFn], ImportResult]:
-    """The import as a job (its own transaction: Cancel or a bad file leaves the store as it was)."""
-    return lambda progress: import_applicants(store, file, photos, progress=progress, operator=operator)
+
+def import_job(store: Store, file: Path, photos: Path | None, operator: str,
+               manual: Mapping[str, str] | None = None) -> Callable[[ProgressFn], ImportResult]:
+    """The import as a job (its own transaction: Cancel or a bad file leaves the store as it was). It fails
+    with ColumnsUnclear when a person must say which column is which: run it again with `manual`."""
+    return lambda progress: import_applicants(store, file, photos, progress=progress, operator=operator,
+                                              manual=manual, ask_needed=True)
 
 
 def pending_conflicts(store: Store) -> list[PendingConflict]:

@@ -1,0 +1,173 @@
+"""The automatic findings of stored applicants: the rules of domain.checks with the store's context (this
+desk's points and registration authorities, other applications under the same ID number, today).
+
+One place builds that context, so the list's flags, `show`, the check dialog and the confirmation guard
+all see the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from confirm_desk.domain.campaign import parse_point_authorities, parse_point_list
+from confirm_desk.domain.checks import CheckContext, Finding, OtherApplication, check_applicant
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services import settings
+from confirm_desk.store.models import applicant_table
+
+t = applicant_table
+FLAGS_MAX = 400  # the flags column's width
+SCOPE_SETTINGS = frozenset({"desk_points", "point_authorities", "point_name"})
+
+
+def base_context(session: Session, today: dt.date | None = None) -> CheckContext:
+    """The store-wide part of the context (settings), without other applications."""
+    values = settings.load(session)
+    points = parse_point_list(str(values.get("desk_points") or "")) or parse_point_list(
+        str(values.get("point_name") or ""))
+    return CheckContext(
+        today=today or dt.date.today(),
+        desk_points=points,
+        expected_authorities=parse_point_authorities(str(values.get("point_authorities") or "")),
+    )
+
+
+def others_with_same_id(session: Session, id_number: str, applicant_id: int | None) -> tuple[OtherApplication, ...]:
+    """Other applications under this ID number, except rejected ones (SCOPE-3)."""
+    if not id_number:
+        return ()
+    stmt = select(t.c.application_no, t.c.cert_number, t.c.cert_type, t.c.status).where(
+        t.c.id_number == id_number, t.c.status != Status.REJECTED.value)
+    if applicant_id is not None:
+        stmt = stmt.where(t.c.id != applicant_id)
+    return tuple(OtherApplication(no, cert or "", kind or "", Status(status).label)
+                 for no, cert, kind, status in session.execute(stmt.order_by(t.c.id)))
+
+
+def findings_for(
+    session: Session,
+    values: Mapping[str, str],
+    applicant_id: int | None = None,
+    *,
+    differing: Iterable[str] = (),
+    base: CheckContext | None = None,
+) -> list[Finding]:
+    """Every finding for one applicant's values as stored (or as edited) in this store."""
+    return check_applicant(values, context=context_for(session, values, applicant_id, differing=differing,
+                                                       base=base))
+
+
+def context_for(
+    session: Session,
+    values: Mapping[str, str],
+    applicant_id: int | None = None,
+    *,
+    differing: Iterable[str] = (),
+    base: CheckContext | None = None,
+) -> CheckContext:
+    """The full context of one applicant's checks (the check dialog keeps it to re-check edited values)."""
+    base = base or base_context(session)
+    return CheckContext(
+        today=base.today, desk_points=base.desk_points, expected_authorities=base.expected_authorities,
+        others=others_with_same_id(session, values.get("id_number") or "", applicant_id),
+        differing_fields=frozenset(differing),
+    )
+
+
+def flags_text(findings: Iterable[Finding]) -> str:
+    """The flags column: the finding codes, sorted, within the column's width."""
+    text = ""
+    for code in sorted({f.code for f in findings}):
+        candidate = f"{text},{code}" if text else code
+        if len(candidate) > FLAGS_MAX:
+            break
+        text = candidate
+    return text
+
+
+def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
+    """Recompute the stored flags of the given applicants (all when None); returns how many changed.
+    Flags are derived data: the row's version is not touched."""
+    from confirm_desk.domain.fields import FIELDS
+
+    base = base_context(session)
+    stmt = select(t.c.id, t.c.flags, *[t.c[f.key] for f in FIELDS])
+    if ids is not None:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return 0
+        rows = []
+        for start in range(0, len(wanted), 500):
+            rows += session.execute(stmt.where(t.c.id.in_(wanted[start:start + 500]))).all()
+    else:
+        rows = session.execute(stmt).all()
+    duplicated = _duplicated_numbers(session, None if ids is None else {row.id_number for row in rows})
+    changed = 0
+    for row in rows:
+        values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
+        if values["id_number"] in duplicated:
+            findings = findings_for(session, values, row.id, base=base)
+        else:
+            findings = check_applicant(values, context=base)
+        flags = flags_text(findings)
+        if flags != row.flags:
+            session.execute(update(t).where(t.c.id == row.id).values(flags=flags))
+            changed += 1
+    return changed
+
+
+def _duplicated_numbers(session: Session, among: set[str] | None = None) -> set[str]:
+    """ID numbers under more than one 报名号 (all of them, or those among the given numbers)."""
+    stmt = select(t.c.id_number).where(t.c.id_number != "").group_by(t.c.id_number).having(func.count() > 1)
+    if among is None:
+        return set(session.scalars(stmt))
+    numbers = sorted(n for n in among if n)
+    out: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        out |= set(session.scalars(stmt.where(t.c.id_number.in_(numbers[start:start + 500]))))
+    return out
+
+
+def refresh_duplicate_flags(session: Session) -> int:
+    """After an import: every applicant sharing an ID number with another, and every one flagged so before."""
+    duplicated = _duplicated_numbers(session)
+    ids: list[int] = []
+    numbers = sorted(duplicated)
+    for start in range(0, len(numbers), 500):
+        ids += session.scalars(select(t.c.id).where(t.c.id_number.in_(numbers[start:start + 500])))
+    ids += session.scalars(select(t.c.id).where(or_(t.c.flags.like("%duplicate_id%"))))
+    return refresh_flags(session, ids)
+
+
+def refresh_same_id(session: Session, id_number: str) -> int:
+    """After a decision or an edit: the other applications under the same ID number."""
+    if not id_number:
+        return 0
+    ids = list(session.scalars(select(t.c.id).where(t.c.id_number == id_number)))
+    return refresh_flags(session, ids) if len(ids) > 1 else 0  # alone: nothing a sibling could change
+
+
+# The stored flags were computed by the rules of this version; a newer rule set recomputes them once (app start,
+# next import) so the list shows what `show` shows. Raise it whenever a rule that sets flags changes.
+RULES_VERSION = "19.1"
+_RULES_VERSION_KEY = "flags_rules_version"
+
+
+def ensure_flags_current(session: Session, *, computed_now: bool = False) -> int:
+    """Recompute every applicant's flags when they were computed by older rules; returns how many changed.
+    `computed_now`: every stored flag was just computed by these rules (a first import): only note it."""
+    from confirm_desk.store.models import Setting
+
+    row = session.get(Setting, _RULES_VERSION_KEY)
+    if row is not None and row.value == RULES_VERSION:
+        return 0
+    changed = 0 if computed_now else refresh_flags(session)
+    if row is None:
+        row = Setting(key=_RULES_VERSION_KEY)
+        session.add(row)
+    row.value = RULES_VERSION
+    return changed
