@@ -75,7 +75,7 @@ def cmd_report_abandoned(args: argparse.Namespace) -> int:
     with store.session() as session:
         report = abandoned(session, args.as_of)
     if args.format == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json(report.as_json())
         return 0

@@ -110,11 +110,10 @@ def check_applicant(
     born, sex = _birth_and_sex(values, id_number if resident else "")
 
     cert_number = values.get("cert_number") or ""
-    for p in certificates.cert_problems(cert_number):
-        findings.append(Finding(p.code, "cert_number", Severity.WARNING, p.message))
     cert_type = values.get("cert_type") or ""
-    for p in certificates.layout_problems(cert_number, cert_type, sex, today):
-        findings.append(Finding(p.code, "cert_number", Severity.WARNING, p.message))
+    for cert in (*certificates.cert_problems(cert_number),
+                 *certificates.layout_problems(cert_number, cert_type, sex, today)):
+        findings.append(Finding(cert.code, "cert_number", Severity.WARNING, cert.message))
     findings.extend(_issue_year_disagreement(values))
     findings.extend(_stage_findings_for(cert_type, values.get("teaching_stage") or "",
                                         values.get("teaching_subject") or "", values.get("school_nature") or ""))
@@ -207,11 +206,11 @@ def _date_findings(values: Mapping[str, str | None], born: dt.date | None, today
     parsed: dict[str, dt.date | None] = {}
     for key in ("cert_issue_date", "work_started_on", "hired_on", "graduated_on"):
         raw = values.get(key) or ""
-        parsed[key] = parse_date(raw) if raw else None
-        if raw and parsed[key] is None:
+        day = parsed[key] = parse_date(raw) if raw else None
+        if raw and day is None:
             out.append(Finding("date_unparsed", key, Severity.WARNING, f"日期“{raw}”无法识别"))
-        elif parsed[key] is not None and parsed[key] > today:
-            out.append(Finding("date_future", key, Severity.WARNING, f"日期“{parsed[key].isoformat()}”在未来"))
+        elif day is not None and day > today:
+            out.append(Finding("date_future", key, Severity.WARNING, f"日期“{day.isoformat()}”在未来"))
     work, hired, issued = parsed["work_started_on"], parsed["hired_on"], parsed["cert_issue_date"]
     if work and hired and hired < work:
         out.append(Finding("hired_before_work", "hired_on", Severity.WARNING,

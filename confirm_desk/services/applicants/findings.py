@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -100,11 +101,11 @@ def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return 0
-        rows = []
+        rows: list[Any] = []
         for start in range(0, len(wanted), 500):
             rows += session.execute(stmt.where(t.c.id.in_(wanted[start:start + 500]))).all()
     else:
-        rows = session.execute(stmt).all()
+        rows = list(session.execute(stmt).all())
     duplicated = _duplicated_numbers(session, None if ids is None else {row.id_number for row in rows})
     changed = 0
     for row in rows:

@@ -4,7 +4,9 @@ of applicants who never came (视为自动放弃, Qianjiang notice 三(二)(三)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +20,7 @@ t = applicant_table
 CALENDAR_KEYS = ("online_start", "online_end", "campaign_start", "campaign_end")
 
 
-def calendar_from(values: dict) -> Calendar:
+def calendar_from(values: Mapping[str, Any]) -> Calendar:
     return Calendar(
         online_start=values.get("online_start"), online_end=values.get("online_end"),
         confirm_start=values.get("campaign_start"), confirm_end=values.get("campaign_end"),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confirm_desk.services import audit
+from confirm_desk.store.db import Store
 from confirm_desk.store.models import Setting
 
 PREFIX = "column_map:"
@@ -30,7 +31,7 @@ def load_mapping(session: Session, kind: str, signature: str) -> dict[str, str] 
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else None
 
 
-def remembered_in(store, kind: str) -> Callable[[str], Mapping[str, str] | None]:
+def remembered_in(store: Store, kind: str) -> Callable[[str], Mapping[str, str] | None]:
     """A look-up for find_header: header signature -> the mapping remembered for it (kind: applicants/staff)."""
 
     def lookup(signature: str) -> Mapping[str, str] | None:
