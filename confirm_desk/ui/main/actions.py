@@ -51,6 +51,9 @@ class MainActions(QObject):
         self.act_conflicts = action("处理导入冲突…", f.review_conflicts)
         self.act_export_roster = action("导出花名册…", lambda: f.export_sheet("roster"))
         self.act_export_stats = action("导出统计表…", lambda: f.export_sheet("stats"))
+        self.act_export_summary = action("导出持证情况汇总表（附件1）…", lambda: f.export_county_sheet("summary"))
+        self.act_export_county_roster = action("导出初审花名册（附件4）…",
+                                               lambda: f.export_county_sheet("county_roster"))
         self.act_import_staff = action("导入教职工名单…", lambda: f.in_real_store(lambda w: w.import_staff()))
         self.act_import_evidence = action("导入证明材料（学时、考核、合同）…",
                                           lambda: f.in_real_store(lambda w: w.import_evidence()))
@@ -67,6 +70,7 @@ class MainActions(QObject):
         self.act_batch_forms = action("所有已确认未打印（或需重打）的申请表…", lambda: f.print_unprinted("form"))
         self.act_normalize_selected = action("规范所选照片（114×156）", lambda: f.normalize(lists.selected_ids()))
         self.act_normalize_all = action("规范全部照片…", lambda: f.normalize(None))
+        self.act_photo_readiness = action("网报前照片批处理…", f.prepare_staff_photos)
         self.act_full_ids = action("显示完整证件号码", lists.show_full_ids)
         self.act_full_ids.setCheckable(True)
         self.act_backup = action("备份数据…", lambda: f.backup_data())
@@ -83,7 +87,8 @@ class MainActions(QObject):
                     self.act_start_real):
             self.file_menu.addAction(act)
         self.file_menu.addSeparator()
-        for act in (self.act_export_batch, self.act_export_roster, self.act_export_stats, self.act_export_day):
+        for act in (self.act_export_batch, self.act_export_roster, self.act_export_stats, self.act_export_summary,
+                    self.act_export_county_roster, self.act_export_day):
             self.file_menu.addAction(act)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_backup)
@@ -119,9 +124,13 @@ class MainActions(QObject):
         self.act_print_handover = action("材料交接清单（全部已决定）…", lambda: f.print_list("handover"))
         papers.addAction(self.act_print_publicity)
         papers.addAction(self.act_print_handover)
+        self.act_print_cards = action("网报填写卡（教职工名单）…", f.print_cards)
+        self.print_menu.addAction(self.act_print_cards)
         self.photo_menu = bar.addMenu("照片(&O)")
         for act in (self.act_crop, self.act_photo_review, self.act_normalize_selected, self.act_normalize_all):
             self.photo_menu.addAction(act)
+        self.photo_menu.addSeparator()
+        self.photo_menu.addAction(self.act_photo_readiness)
         self.admin_menu = bar.addMenu("管理(&M)")
         self.admin_menu.addAction(self.act_users)
         self.help_menu = bar.addMenu("帮助(&H)")

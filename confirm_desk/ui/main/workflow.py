@@ -130,6 +130,12 @@ class Workflow(QObject):
         print_ops.print_list(self.host, self.store, kind, self.operator, self.runner,
                              on_preview=self.open_dialogs.append)
 
+    def print_cards(self) -> None:
+        """网报填写卡: one page per teacher of the staff list (before online filing opens)."""
+        from confirm_desk.ui.printing import print_ops
+
+        print_ops.print_cards(self.host, self.store, self.runner, on_preview=self.open_dialogs.append)
+
     # --- photos ----------------------------------------------------------------------------------
     def crop_photo(self) -> None:
         applicant_id = self._need_current()
@@ -147,6 +153,12 @@ class Workflow(QObject):
         dialog = PhotoReviewDialog(self.store, operator=self.operator, parent=self.host, runner=self.runner)
         dialog.finished.connect(lambda _r: self.applicants.refresh())
         self.show_dialog(dialog)
+
+    def prepare_staff_photos(self) -> None:
+        """网报前照片批处理: a folder of staff photos -> 114×156 <身份证号码>.jpg (nothing in the store changes)."""
+        from confirm_desk.ui.photos.readiness_dialog import ReadinessDialog
+
+        self.show_dialog(ReadinessDialog(self.store, self.runner, self.host))
 
     def normalize(self, applicant_ids: list[int] | None) -> None:
         if applicant_ids is not None and not applicant_ids:
@@ -225,6 +237,24 @@ class Workflow(QObject):
 
         self.runner.run("正在导出…", ops.sheet_job(self.store, kind, path),
                         lambda _r: show_info(self.host, f"已导出到 {path}"))
+
+    def export_county_sheet(self, kind: str) -> None:
+        """附件1 持证情况汇总表 (summary) or 附件4 初审花名册 (county_roster), written off the GUI thread."""
+        title, default = {"summary": ("导出持证情况汇总表（附件1）", "附件1 持证情况汇总表.xlsx"),
+                          "county_roster": ("导出初审花名册（附件4）", "附件4 初审花名册.xlsx")}[kind]
+        path, _ = QFileDialog.getSaveFileName(self.host, title, default, "Excel (*.xlsx)")
+        if path:
+            self.write_county_sheet(kind, Path(path))
+
+    def write_county_sheet(self, kind: str, path: Path) -> None:
+        from confirm_desk.services.reports.county import SheetResult
+        from confirm_desk.ui.ops.papers import county_sheet_job
+
+        def done(result: SheetResult) -> None:
+            who = "名教师" if kind == "summary" else "名申请人"
+            show_info(self.host, f"已导出 {result.people} {who}（{result.schools} 所学校）到 {path}")
+
+        self.runner.run("正在导出…", county_sheet_job(self.store, kind, path, self.operator), done)
 
     def import_staff(self) -> None:
         from confirm_desk.ui.coverage.staff_import_dialog import StaffImportDialog

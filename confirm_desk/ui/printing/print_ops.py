@@ -115,6 +115,24 @@ def print_list(parent: QWidget | None, store: Store, kind: str, operator: str, r
     runner.run(f"正在生成{label}", ops.list_job(store, kind, out, operator), done)
 
 
+def print_cards(parent: QWidget | None, store: Store, runner: JobRunner, school: str = "",
+                on_preview: Callable[[PrintPreviewDialog], None] | None = None) -> None:
+    """网报填写卡: one page per teacher of the staff list, generated off the GUI thread, then the preview."""
+    from confirm_desk.services.printing.cards import CardsResult
+    from confirm_desk.ui.ops.papers import cards_job
+
+    out = print_dir() / f"cards-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
+
+    def done(result: CardsResult) -> None:
+        dialog = PrintPreviewDialog(out, f"网报填写卡（{result.cards} 人，{result.pages} 页）",
+                                    delete_on_close=True, parent=parent)
+        if on_preview is not None:
+            on_preview(dialog)
+        dialog.open()
+
+    runner.run("正在生成网报填写卡", cards_job(store, out, school), done)
+
+
 def record_prints(
     store: Store,
     ids: Sequence[int],
