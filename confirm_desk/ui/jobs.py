@@ -75,12 +75,14 @@ class JobRunner(QObject):
         work: Callable[[ProgressFn], T],
         on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
     ) -> None:
+        """`on_cancelled` runs (on the GUI thread) when the clerk pressed 取消 and the work stopped."""
         if self.synchronous:
             try:
                 result = work(lambda *_: None)
             except BaseException as exc:
-                self._failed(exc, on_error)
+                self._failed(exc, on_error, on_cancelled)
             else:
                 on_done(result)
             return
@@ -124,7 +126,7 @@ class JobRunner(QObject):
 
         def failed(exc: object) -> None:
             if finish():
-                self._failed(exc, on_error)  # type: ignore[arg-type]
+                self._failed(exc, on_error, on_cancelled)  # type: ignore[arg-type]
 
         signals.progress.connect(update)
         signals.finished.connect(done)
@@ -194,9 +196,12 @@ class JobRunner(QObject):
         """A job or a fetch has not yet handed back its result."""
         return bool(self._active) or self._pending > 0
 
-    def _failed(self, exc: BaseException, on_error: Callable[[BaseException], None] | None) -> None:
+    def _failed(self, exc: BaseException, on_error: Callable[[BaseException], None] | None,
+                on_cancelled: Callable[[], None] | None = None) -> None:
         if isinstance(exc, Cancelled):
             log.info("job cancelled")
+            if on_cancelled is not None:
+                on_cancelled()
             return
         if on_error is not None:
             on_error(exc)

@@ -81,3 +81,18 @@ def test_a_window_larger_than_the_screen_is_fitted_when_shown(qtbot) -> None:
     assert area.contains(big.geometry().topLeft())
     fit_to_screen(big)  # idempotent
     assert big.width() <= area.width()
+
+
+def test_issue_23_windows_fit_a_1366_by_768_screen(qtbot, store, samples, make_window) -> None:
+    """网报前照片批处理 and the 网报填写卡 preview."""
+    from confirm_desk.services.coverage.staff import import_staff
+
+    import_staff(store, samples / "staff_list.xlsx")
+    window = make_window(store)
+    window.menus.act_photo_readiness.trigger()
+    window.menus.act_print_cards.trigger()
+    titles = {w.windowTitle(): minimum_of(w).toTuple() for w in window.open_dialogs}
+    assert "网报前照片批处理" in titles and any(t.startswith("网报填写卡") for t in titles), titles
+    assert all(w <= SCREEN.width() and h <= SCREEN.height() for w, h in titles.values()), titles
+    for dialog in list(window.open_dialogs):
+        dialog.reject()

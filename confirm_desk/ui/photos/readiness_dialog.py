@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk.domain.errors import Cancelled, KnownError
+from confirm_desk.domain.errors import KnownError
 from confirm_desk.services.photos.readiness import ReadinessResult
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops.papers import prepare_photos_job, save_report_job
@@ -137,15 +137,18 @@ class ReadinessDialog(QDialog):
         self.start_button.setEnabled(False)
         self.summary.setText("正在处理…")
         work = prepare_photos_job(self.store, Path(source), Path(out), self.by_name.isChecked())
-        self.runner.run("正在处理照片", work, self.show_result, self._failed)
+        self.runner.run("正在处理照片", work, self.show_result, self._failed, self._cancelled)
+
+    def _cancelled(self) -> None:
+        self.start_button.setEnabled(True)
+        self.summary.setText("已取消：输出文件夹中没有留下本次生成的照片。")
 
     def _failed(self, exc: BaseException) -> None:
         self.start_button.setEnabled(True)
-        cancelled = isinstance(exc, Cancelled)
-        self.summary.setText("已取消，输出文件夹中没有留下本次生成的照片。" if cancelled else "处理未完成。")
+        self.summary.setText("处理未完成。")
         if isinstance(exc, KnownError):
             show_error(self, exc.message)
-        elif not isinstance(exc, Cancelled):
+        else:
             show_bug(self, exc)
 
     def show_result(self, result: ReadinessResult) -> None:
