@@ -37,12 +37,10 @@ def _dialog(qtbot, store, source, out):
     return dialog
 
 
-def _threaded_window(qtbot, store):
-    from confirm_desk.ui.main.window import MainWindow
-
-    window = MainWindow(store, None, runner=JobRunner(None, synchronous=False))
-    qtbot.addWidget(window)
-    window.show()
+def _threaded_window(make_window, store):
+    """The main window (its own list loads inline), with the menus' jobs on the real, threaded runner."""
+    window = make_window(store)
+    window.flow.runner = JobRunner(window, synchronous=False)
     return window
 
 
@@ -113,11 +111,11 @@ def test_source_that_is_not_there_is_refused_in_chinese(qtbot, store, tmp_path) 
 
 
 @pytest.mark.samples
-def test_summary_and_county_roster_exports_reopen(qtbot, imported_store, samples, tmp_path) -> None:
+def test_summary_and_county_roster_exports_reopen(qtbot, imported_store, samples, tmp_path, make_window) -> None:
     from confirm_desk.services.coverage.staff import import_staff
 
     import_staff(imported_store, samples / "staff_list.xlsx")
-    window = _threaded_window(qtbot, imported_store)
+    window = _threaded_window(make_window, imported_store)
     assert window.menus.act_export_summary in window.menus.file_menu.actions()
     assert window.menus.act_export_county_roster in window.menus.file_menu.actions()
     summary = tmp_path / "附件1.xlsx"
@@ -129,15 +127,16 @@ def test_summary_and_county_roster_exports_reopen(qtbot, imported_store, samples
     window.flow.write_county_sheet("county_roster", roster)
     qtbot.waitUntil(lambda: any("名申请人" in text for _kind, text in messages.shown), timeout=30000)
     assert load_workbook(roster).active.max_row > 4
+    assert window.flow.runner.wait_idle()
 
 
 @pytest.mark.samples
-def test_cards_action_opens_a_preview_with_a_page_per_teacher(qtbot, store, samples) -> None:
+def test_cards_action_opens_a_preview_with_a_page_per_teacher(qtbot, store, samples, make_window) -> None:
     from confirm_desk.services.coverage.staff import import_staff
     from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
 
     import_staff(store, samples / "staff_list.xlsx")
-    window = _threaded_window(qtbot, store)
+    window = _threaded_window(make_window, store)
     assert window.menus.act_print_cards in window.menus.print_menu.actions()
     window.menus.act_print_cards.trigger()
     qtbot.waitUntil(lambda: any(isinstance(d, PrintPreviewDialog) for d in window.open_dialogs), timeout=60000)
