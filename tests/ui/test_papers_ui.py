@@ -79,7 +79,7 @@ def test_cancelled_run_leaves_no_output_file(qtbot, store, samples, tmp_path) ->
     progress.findChild(QPushButton).click()  # 取消: the job stops at its next progress report
     qtbot.waitUntil(lambda: not dialog.runner.busy and dialog.start_button.isEnabled(), timeout=30000)
     assert dialog.runner.wait_idle()
-    assert dialog.result is None and "已取消" in dialog.summary.text()
+    assert dialog.outcome is None and "已取消" in dialog.summary.text()
     assert [p.name for p in out.iterdir()] == ["早先的.txt"]
 
 

@@ -44,7 +44,7 @@ class ReadinessDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.runner = runner or JobRunner(self)
-        self.result: ReadinessResult | None = None
+        self.outcome: ReadinessResult | None = None
         self.setWindowTitle("网报前照片批处理")
         self.setMinimumSize(640, 420)
         self.resize(960, 600)
@@ -152,7 +152,7 @@ class ReadinessDialog(QDialog):
             show_bug(self, exc)
 
     def show_result(self, result: ReadinessResult) -> None:
-        self.result = result
+        self.outcome = result
         self.start_button.setEnabled(True)
         rows = [(i.source, i.id_number, i.name, i.status, "；".join(i.problems)) for i in result.items]
         alerts = [n for n, i in enumerate(result.items) if i.problems]
@@ -163,7 +163,7 @@ class ReadinessDialog(QDialog):
         self.processed.emit(result)
 
     def save_report(self, path: Path | None = None) -> None:
-        if self.result is None:
+        if self.outcome is None:
             return
         if path is None:
             default = str(Path(self.out_edit.text().strip() or ".") / "照片问题报告.xlsx")
@@ -171,5 +171,5 @@ class ReadinessDialog(QDialog):
             if not chosen:
                 return
             path = Path(chosen)
-        self.runner.run("正在保存问题报告", save_report_job(self.result, path),
+        self.runner.run("正在保存问题报告", save_report_job(self.outcome, path),
                         lambda saved: show_info(self, f"问题报告已保存到 {saved}"))
