@@ -311,3 +311,13 @@ def test_gbk_csv_with_full_width_numbers(people, tmp_path: Path) -> None:
     with people.session() as session:
         ids = dict(session.execute(__import__("sqlalchemy").text("select id_number, id from applicant")).all())
         assert conditions_for(session, [ids[A]], TODAY)[ids[A]].evidence[4].reason.startswith("培训学时 168.5/360")
+
+
+def test_headers_close_to_a_name_use_the_shared_matcher(people, tmp_path: Path) -> None:
+    """A typo'd or padded header (身份证号嘛, 考核结杲) is taken by the shared matcher's score when one field wins."""
+    from confirm_desk.services.evidence.importing import evidence_lookup
+
+    lookup = evidence_lookup("assessments")
+    assert lookup("身份证号码") is not None and lookup("序号") is None
+    assess = write_xlsx(tmp_path / "k.xlsx", [["身份证号嘛", "考核年度", "考核结杲"], [A, 2024, "合格"]])
+    assert import_evidence(people, "assessments", assess).imported == 1

@@ -41,7 +41,16 @@ from confirm_desk.domain.text import compact_code, parse_date
 from confirm_desk.services import audit
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.services.spreadsheets.columns import ColumnField, HeaderMap, RowError, SheetColumns, read_columns
+from confirm_desk.services.spreadsheets.columns import (
+    ColumnField,
+    HeaderMap,
+    RowError,
+    SheetColumns,
+    normalize_header,
+    read_columns,
+    score,
+    specs_for,
+)
 from confirm_desk.services.spreadsheets.headers import HEADER_SCAN_ROWS, header_labels
 from confirm_desk.services.spreadsheets.read import read_rows
 from confirm_desk.store.bulk import bulk_insert, bulk_update
@@ -93,6 +102,30 @@ def _match(kind: str, rows: list[list[object]], top: int, bottom: int | None,
     return HeaderMap(top if bottom is None else bottom, columns, labels)
 
 
+FUZZY_FLOOR = 0.7  # the shared matcher's score a header needs when neither an alias nor a key word names it
+
+
+def evidence_lookup(kind: str) -> Callable[[str], EvidenceField | None]:
+    """The registry's aliases and key words (domain.evidence_fields) first, then the shared matcher's
+    containment and edit-distance score (services.spreadsheets.columns), taken only when one field wins."""
+    exact = header_lookup(kind)
+    fields = {f.key: f for f in KINDS[kind]}
+    specs = specs_for(KINDS[kind])
+
+    def lookup(text: str) -> EvidenceField | None:
+        found = exact(text)
+        if found is not None or not text:
+            return found
+        header = normalize_header(text)
+        scored = sorted(((score(header, spec)[0], spec.key) for spec in specs), reverse=True)
+        best, key = scored[0]
+        if best >= FUZZY_FLOOR and (len(scored) < 2 or scored[1][0] < best):
+            return fields[key]
+        return None
+
+    return lookup
+
+
 def _has_id_number(row: list[object]) -> bool:
     """A data row, not a second header row: it carries an ID number."""
     return any(idnumbers.has_valid_shape(compact_code(cell)) for cell in row if cell is not None)
@@ -103,7 +136,7 @@ def locate_header(kind: str, rows: list[list[object]], file_name: str) -> Header
     file may have only two columns, so this asks for what it needs rather than a count of matches); a
     second header row below (a group cell such as 年度考核 over 2021 / 2022) is read with it."""
     fields = {f.key: f for f in KINDS[kind]}
-    lookup = header_lookup(kind)
+    lookup = evidence_lookup(kind)
     best: HeaderMap | None = None
     for index in range(min(len(rows), HEADER_SCAN_ROWS)):
         header = _match(kind, rows, index, None, lookup)
