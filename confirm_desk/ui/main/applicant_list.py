@@ -29,6 +29,7 @@ class ApplicantListPanel(QWidget):
         self.store, self.runner = store, runner
         self.model = ApplicantListModel(store, self, runner=runner)
         self.model.loaded.connect(self._loaded)
+        self.model.counted.connect(self._update_count)  # the full count follows the first rows
         self._select_after_load: int | None = None
         self._sized = False
         self.table = QTableView()
@@ -97,7 +98,8 @@ class ApplicantListPanel(QWidget):
                 header.resizeSection(column, cap)
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"显示 {self.model.matching} / 共 {self.model.total} 人")
+        shown = f"{self.model.matching}+" if self.model.count_pending else str(self.model.matching)
+        self.count_label.setText(f"显示 {shown} / 共 {self.model.total} 人")
 
     def show_full_ids(self, checked: bool) -> None:
         self.model.mask_ids = not checked

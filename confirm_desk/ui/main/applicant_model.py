@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from confirm_desk.domain.checks import FINDING_LABELS
@@ -43,11 +43,14 @@ FLAGGED_BACKGROUND = QBrush(QColor("#fdecea"))
 
 
 class ApplicantListModel(QAbstractTableModel):
-    """Everything it shows comes through `ui/ops/applicants.py` on the runner: ids and counts on `refresh()`
-    (then `loaded` is emitted), more ids as the view scrolls, rows a page at a time as they are painted
-    (an empty cell until the page arrives)."""
+    """Everything it shows comes through `ui/ops/applicants.py` on the runner: ids on `refresh()` (then
+    `loaded` is emitted), more ids as the view scrolls, rows a page at a time as they are painted (an empty cell
+    until the page arrives). When more than the first ids match, the full count is asked only after the first
+    page of rows is in (`count_pending` meanwhile, `matching` = the ids loaded), then `counted` is emitted;
+    a count for older criteria is dropped."""
 
-    loaded = Signal()  # a refresh's ids and counts are in
+    loaded = Signal()  # a refresh's ids (and the counts known without a full count) are in
+    counted = Signal()  # the full count of the latest criteria is in
 
     def __init__(self, store: Store, parent: Any = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +68,8 @@ class ApplicantListModel(QAbstractTableModel):
         self.total = 0  # applicants in the store
         self._mark: tuple[int, int] | None = None  # applicants.change_mark() when last refreshed
         self.matching = 0  # applicants matching the criteria (rowCount grows towards it)
+        self.count_pending = False  # `matching` is only the ids loaded so far: the full count is on its way
+        self._count_asked = True  # the full count of this generation was asked for (or is not needed)
 
     # --- loading -------------------------------------------------------------------------
     def set_criteria(self, criteria: ListCriteria) -> None:
@@ -74,7 +79,8 @@ class ApplicantListModel(QAbstractTableModel):
     def refresh(self, recount_total: bool = True) -> None:
         """Load the first ids of the list (more come as it scrolls) and the counts; `loaded` follows."""
         store, criteria, with_total = self.store, self.criteria, recount_total or not self.total
-        self.runner.fetch(lambda: ops.first_page(store, criteria, CHUNK, with_total), self._reset)
+        self.runner.fetch(lambda: ops.first_page(store, criteria, CHUNK, with_total, with_count=False),
+                          self._reset)
 
     def _reset(self, first: ops.FirstPage) -> None:
         self.beginResetModel()
@@ -84,13 +90,36 @@ class ApplicantListModel(QAbstractTableModel):
         self._exhausted = len(first.ids) < CHUNK
         self._fetching = False
         self._pages_asked.clear()
-        self._rows, self.matching = {}, first.matching
+        self._rows = {}
+        self.count_pending = first.matching is None
+        self._count_asked = not self.count_pending
+        self.matching = len(first.ids) if first.matching is None else first.matching
         if first.total is not None:
             self.total = first.total
         if first.mark is not None:
             self._mark = first.mark
         self.endResetModel()
         self.loaded.emit()
+        if self.count_pending:  # after the first page of rows (see _ensure), or now if no view asks for one
+            generation = self._generation
+            QTimer.singleShot(0, lambda: None if self._pages_asked else self._ask_count(generation))
+
+    def _ask_count(self, generation: int) -> None:
+        if generation != self._generation or self._count_asked:
+            return
+        self._count_asked = True
+        store, criteria = self.store, self.criteria
+
+        def arrived(matching: int) -> None:
+            if generation != self._generation:
+                return  # a newer list (criteria) is shown: its own count follows
+            self.matching, self.count_pending = matching, False
+            self.counted.emit()
+
+        def failed(err: BaseException) -> None:
+            log.warning("the applicant list could not be counted", exc_info=err)
+
+        self.runner.fetch(lambda: ops.count_matching(store, criteria), arrived, failed)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and not self._fetching
@@ -167,6 +196,8 @@ class ApplicantListModel(QAbstractTableModel):
                 return
             self._pages_asked.discard(start)
             self._rows.update(rows)
+            if not self._count_asked:  # the first rows are in: the full count follows their repaint
+                QTimer.singleShot(0, lambda: self._ask_count(generation))
             if not inside_call[0]:  # painted empty meanwhile: paint again
                 shown = [r for r in (self.row_of(i) for i in rows) if r is not None]
                 if shown:
@@ -176,6 +207,8 @@ class ApplicantListModel(QAbstractTableModel):
         def failed(_err: BaseException) -> None:  # the next paint asks again
             self._pages_asked.discard(start)
             log.warning("rows of the applicant list could not be read", exc_info=_err)
+            if not self._count_asked:
+                QTimer.singleShot(0, lambda: self._ask_count(generation))
 
         self.runner.fetch(lambda: ops.rows(store, page_ids), arrived, failed)
         inside_call[0] = False

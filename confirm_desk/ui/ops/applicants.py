@@ -22,10 +22,11 @@ class Choices:
 
 @dataclass(frozen=True)
 class FirstPage:
-    """The first ids of a list and its counts (`total` and the change mark only when asked for)."""
+    """The first ids of a list and its counts (`total` and the change mark only when asked for; `matching`
+    None when not asked for and more than the first ids match: `count_matching` follows)."""
 
     ids: list[int]
-    matching: int
+    matching: int | None
     total: int | None
     mark: tuple[int, int] | None
 
@@ -45,15 +46,24 @@ def choices(store: Store) -> Choices:
                        listing.distinct_values(session, "confirmation_point"))
 
 
-def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool) -> FirstPage:
+def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool,
+               with_count: bool = True) -> FirstPage:
     with store.session() as session:
         ids = listing.query_page(session, criteria, None, limit)
-        matching = listing.count_matching(session, criteria)
+        matching: int | None = len(ids) if len(ids) < limit else None  # fewer than asked: that is all of them
+        if matching is None and with_count:
+            matching = listing.count_matching(session, criteria)
         total = listing.count_all(session) if with_total else None
         # A whole-table sum: once per reload, never per keystroke (a criteria change does not change the store;
         # a change by another seat meanwhile shows at the refresher's next look).
         mark = listing.change_mark(session) if with_total else None
         return FirstPage(ids, matching, total, mark)
+
+
+def count_matching(store: Store, criteria: ListCriteria) -> int:
+    """The applicants matching the criteria (a full count: asked after the first rows are shown)."""
+    with store.session() as session:
+        return listing.count_matching(session, criteria)
 
 
 def next_page(store: Store, criteria: ListCriteria, after: int | None, limit: int) -> list[int]:
