@@ -49,10 +49,12 @@ def bare_table(db: str) -> dict:
 
 
 def ours(db: str) -> dict:
-    """Our main window over the store, until the first rows are painted."""
+    """Our main window over the store, through the real event loop until its first screen of rows is painted
+    (whatever the window runs before that paint — the dashboard's refresh included — is in the time)."""
     import os
 
     os.environ["CONFIRM_DESK_DB"] = f"sqlite:///{db}"
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
     from confirm_desk.app import build_main_window
@@ -61,15 +63,27 @@ def ours(db: str) -> dict:
     app = QApplication([])
     install_cjk_font(app)
     window = build_main_window()
+    model, table, loop, state = window.model, window.table, QEventLoop(), {"loaded": False}
+    model.loaded.connect(lambda: state.update(loaded=True))
+
+    def first_screen_in() -> bool:
+        shown = min(model.rowCount(), table.viewport().height() // table.verticalHeader().defaultSectionSize() + 1)
+        return state["loaded"] and all(model.id_at(r) in model._rows for r in range(shown))
+
+    class PaintWatch(QObject):
+        def eventFilter(self, _obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint and first_screen_in():
+                QTimer.singleShot(0, loop.quit)  # once this paint has run
+            return False
+
+    watch = PaintWatch()
+    table.viewport().installEventFilter(watch)
     window.show()
-    for _ in range(2):  # the ids and counts, then the painted rows' page: each arrives from the job runner
-        while window.runner.busy:
-            app.processEvents()
-            window.runner.wait_idle(5)
-        window.table.viewport().grab()
+    loop.exec()
+    seconds = time.perf_counter() - T0
     from bench.timing import peak_rss_mb
 
-    return {"seconds": time.perf_counter() - T0, "rss_mb": peak_rss_mb()}
+    return {"seconds": seconds, "rss_mb": peak_rss_mb()}
 
 
 if __name__ == "__main__":
