@@ -41,3 +41,15 @@ def test_rows_come_before_the_count(imported_store, qtbot, monkeypatch) -> None:
     assert panel.count_label.text() == "显示 5+ / 共 60 人"
     qtbot.waitUntil(lambda: not panel.model.count_pending)
     assert panel.count_label.text() == "显示 60 / 共 60 人"
+
+
+def test_a_model_no_view_paints_still_gets_its_count(imported_store, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(applicant_model, "CHUNK", 5)
+    model = applicant_model.ApplicantListModel(imported_store, runner=JobRunner(None, synchronous=False))
+    with qtbot.waitSignal(model.loaded):
+        model.refresh()
+    assert model.count_pending and model.matching == 5
+    with qtbot.waitSignal(model.counted):
+        pass
+    assert not model.count_pending and model.matching == 60
+    qtbot.waitUntil(lambda: not model.runner.busy)

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200  # rows fetched per query as they are painted
 CHUNK = 1000  # ids loaded per step as the list scrolls (Qt's canFetchMore/fetchMore)
+COUNT_FALLBACK_MS = 100  # the full count without a page of rows asked meanwhile (no view painting the list)
 
 COL_APPLICATION_NO, COL_NAME, COL_GENDER, COL_ID_NUMBER, COL_SCHOOL, COL_STAGE, COL_POINT, \
     COL_STATUS, COL_PHOTO, COL_FLAGS, COL_SYNC = range(11)
@@ -100,9 +101,9 @@ class ApplicantListModel(QAbstractTableModel):
             self._mark = first.mark
         self.endResetModel()
         self.loaded.emit()
-        if self.count_pending:  # after the first page of rows (see _ensure), or now if no view asks for one
+        if self.count_pending:  # after the first page of rows (see _ensure); a hidden view asks for none
             generation = self._generation
-            QTimer.singleShot(0, lambda: None if self._pages_asked else self._ask_count(generation))
+            QTimer.singleShot(COUNT_FALLBACK_MS, lambda: None if self._pages_asked else self._ask_count(generation))
 
     def _ask_count(self, generation: int) -> None:
         if generation != self._generation or self._count_asked:
