@@ -103,7 +103,8 @@ class ApplicantListModel(QAbstractTableModel):
         self.loaded.emit()
         if self.count_pending:  # after the first page of rows (see _ensure); a hidden view asks for none
             generation = self._generation
-            QTimer.singleShot(COUNT_FALLBACK_MS, lambda: None if self._pages_asked else self._ask_count(generation))
+            QTimer.singleShot(COUNT_FALLBACK_MS, self,
+                              lambda: None if self._pages_asked else self._ask_count(generation))
 
     def _ask_count(self, generation: int) -> None:
         if generation != self._generation or self._count_asked:
@@ -198,7 +199,7 @@ class ApplicantListModel(QAbstractTableModel):
             self._pages_asked.discard(start)
             self._rows.update(rows)
             if not self._count_asked:  # the first rows are in: the full count follows their repaint
-                QTimer.singleShot(0, lambda: self._ask_count(generation))
+                QTimer.singleShot(0, self, lambda: self._ask_count(generation))
             if not inside_call[0]:  # painted empty meanwhile: paint again
                 shown = [r for r in (self.row_of(i) for i in rows) if r is not None]
                 if shown:
@@ -209,7 +210,7 @@ class ApplicantListModel(QAbstractTableModel):
             self._pages_asked.discard(start)
             log.warning("rows of the applicant list could not be read", exc_info=_err)
             if not self._count_asked:
-                QTimer.singleShot(0, lambda: self._ask_count(generation))
+                QTimer.singleShot(0, self, lambda: self._ask_count(generation))
 
         self.runner.fetch(lambda: ops.rows(store, page_ids), arrived, failed)
         inside_call[0] = False
