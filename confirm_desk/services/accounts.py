@@ -9,7 +9,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import KnownError, NotFound, RuleViolation
@@ -136,42 +136,90 @@ def needs_first_admin(session: Session) -> bool:
 def login(session: Session, username: str, password: str, *, now: Clock = utcnow) -> LoginResult:
     """Checks a password; wrong ones count, the third locks the account for 10 minutes.
 
-    Returns a result instead of raising so the caller commits the failed-attempt count.
+    Counting is atomic and happens *before* the slow password check: each attempt first takes a numbered
+    slot with one `UPDATE … SET failed_attempts = failed_attempts + 1 … RETURNING` and commits it, so
+    attempts made at the same moment (other threads, programs or seats) all see each other. An attempt
+    whose slot is past the limit locks the account; a right password is accepted only if the account is
+    still unlocked when its check ends (so it cannot slip through beside a burst of wrong ones) and then
+    gives back its own slot and the failures before it. Commits the session (the count must be visible
+    to the others at once); returns a result instead of raising so the caller commits the audit events.
     """
     moment = now()
     op = _find(session, username)
     if op is None:
         _verify(_dummy_hash(), password)
-        audit.record(session, "login_failed", username.strip(), detail="未知用户名")
+        # The typed name is not stored: it may be a password typed into the wrong box.
+        audit.record(session, "login_failed", "", detail="未知用户名")
         return LoginResult(None, "用户名或密码错误")
-    if op.locked_until is not None and op.locked_until > moment:
+    op_id, name, password_hash = op.id, op.username, op.password_hash
+    unlocked = or_(Operator.locked_until.is_(None), Operator.locked_until <= moment)
+    slot = session.execute(
+        update(Operator)
+        .where(Operator.id == op_id, unlocked)
+        .values(failed_attempts=Operator.failed_attempts + 1)
+        .returning(Operator.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    session.commit()
+    if slot is None or slot > MAX_FAILED:
+        if slot is not None:  # locked at once, before the (slow) dummy check, so attempts in flight see it
+            _lock(session, op_id, name, moment, f"同时有超过 {MAX_FAILED} 次登录尝试")
+        result = _refused_locked(session, op_id, name, moment)
+        session.commit()
         _verify(_dummy_hash(), password)
-        audit.record(session, "login_refused", op.username, detail="账户已锁定")
-        return LoginResult(None, _locked_message(op.locked_until, moment), op.locked_until)
-    if not _verify(op.password_hash, password):
-        op.failed_attempts += 1
-        op.locked_until = None  # an expired lock: counting starts again
-        audit.record(session, "login_failed", op.username, detail=f"密码错误（第 {op.failed_attempts} 次）")
-        if op.failed_attempts >= MAX_FAILED:
-            op.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
-            op.failed_attempts = 0
-            audit.record(
-                session,
-                "lockout",
-                op.username,
-                detail=f"连续 {MAX_FAILED} 次密码错误，锁定 {LOCK_MINUTES} 分钟",
-            )
-            return LoginResult(None, _locked_message(op.locked_until, moment), op.locked_until)
-        left = MAX_FAILED - op.failed_attempts
+        return result
+    if not _verify(password_hash, password):
+        audit.record(session, "login_failed", name, detail=f"密码错误（第 {slot} 次）")
+        if slot >= MAX_FAILED:
+            _lock(session, op_id, name, moment, f"连续 {MAX_FAILED} 次密码错误")
+            result = _refused_locked(session, op_id, name, moment, record=False)
+            session.commit()
+            return result
+        left = MAX_FAILED - slot
         return LoginResult(None, f"用户名或密码错误（再错 {left} 次将锁定 {LOCK_MINUTES} 分钟）")
-    if not op.active:
-        audit.record(session, "login_refused", op.username, detail="账户已停用")
+    accepted = session.execute(
+        update(Operator)
+        .where(Operator.id == op_id, unlocked)
+        .values(
+            failed_attempts=case((Operator.failed_attempts > slot, Operator.failed_attempts - slot), else_=0),
+            locked_until=None,
+        )
+        .returning(Operator.active)
+        .execution_options(synchronize_session=False)
+    ).first()
+    session.expire(op)
+    if accepted is None:  # locked by attempts made while this password was being checked
+        return _refused_locked(session, op_id, name, moment)
+    if not accepted.active:
+        audit.record(session, "login_refused", name, detail="账户已停用")
         return LoginResult(None, "该账户已停用，请联系管理员")
-    op.failed_attempts, op.locked_until = 0, None
-    if _hasher().check_needs_rehash(op.password_hash):
-        op.password_hash = hash_password(password)
-    audit.record(session, "login", op.username)
-    return LoginResult(_account(op))
+    if _hasher().check_needs_rehash(password_hash):
+        session.execute(update(Operator).where(Operator.id == op_id)
+                        .values(password_hash=hash_password(password))
+                        .execution_options(synchronize_session=False))
+    audit.record(session, "login", name)
+    return LoginResult(_account(session.get(Operator, op_id)))
+
+
+def _lock(session: Session, op_id: int, name: str, moment: dt.datetime, why: str) -> None:
+    """Locks the account unless another attempt has just done so (one lockout event per lock)."""
+    locked = session.execute(
+        update(Operator)
+        .where(Operator.id == op_id, or_(Operator.locked_until.is_(None), Operator.locked_until <= moment))
+        .values(locked_until=moment + dt.timedelta(minutes=LOCK_MINUTES), failed_attempts=0)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if locked:
+        audit.record(session, "lockout", name, detail=f"{why}，锁定 {LOCK_MINUTES} 分钟")
+
+
+def _refused_locked(session: Session, op_id: int, name: str, moment: dt.datetime, *, record: bool = True
+                    ) -> LoginResult:
+    until = session.scalar(select(Operator.locked_until).where(Operator.id == op_id))
+    if record:
+        audit.record(session, "login_refused", name, detail="账户已锁定")
+    until = until if until is not None and until > moment else moment + dt.timedelta(minutes=LOCK_MINUTES)
+    return LoginResult(None, _locked_message(until, moment), until)
 
 
 def _locked_message(until: dt.datetime, moment: dt.datetime) -> str:
