@@ -74,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help()
         return 2
     try:
+        if getattr(args, "login", None) in ("operator", "admin"):
+            from confirm_desk.commands.common import login_operator
+
+            args.account = login_operator(args)
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
         return code

@@ -65,6 +65,17 @@ def imported_store(store, samples: Path):
     return store
 
 
+@pytest.fixture
+def cli_clerk(monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
+    """Command-line tests: the store at `db_url` has the operators (tests/accounts_helpers.py) and every
+    command runs as the clerk (CONFIRM_DESK_USER / CONFIRM_DESK_PASSWORD, subprocesses too); returns the URL."""
+    from tests.accounts_helpers import login_env, use_fast_hasher
+
+    use_fast_hasher(monkeypatch)
+    login_env(monkeypatch, db_url)
+    return db_url
+
+
 # Reliability tests count what they tried (bad inputs, kills...); the totals close the test run.
 TALLY_KEY = pytest.StashKey[dict[str, int]]()
 
@@ -90,14 +101,34 @@ def bad_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_corpus(tmp_path_factory.mktemp("bad"))
 
 
+LOGIN_ACTIONS = ("login", "login_failed", "login_refused", "lockout")
+
+
 def file_digest(path: Path) -> str:
-    """The bytes of a SQLite store and its WAL, to prove a refused file changed nothing."""
+    """What a SQLite store holds, to prove a refused file changed nothing.
+
+    Every table's rows in order, except the log-in bookkeeping every command now writes (the operator
+    table's failure counter and the log-in audit events): a refused import must change no data, while
+    the operator who ran it has logged in."""
     import hashlib
+    import sqlite3
+    from contextlib import closing
 
     digest = hashlib.sha256()
-    for part in (path, path.with_name(path.name + "-wal")):
-        if part.exists():
-            digest.update(part.read_bytes())
+    if not path.exists():
+        return digest.hexdigest()
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        for table in tables:
+            if table == "operator":
+                continue
+            query = f'SELECT * FROM "{table}"'
+            if table == "audit_event":
+                query += f" WHERE action NOT IN ({','.join('?' * len(LOGIN_ACTIONS))})"
+            rows = conn.execute(query + " ORDER BY 1", LOGIN_ACTIONS if table == "audit_event" else ())
+            digest.update(table.encode())
+            for row in rows:
+                digest.update(repr(row).encode())
     return digest.hexdigest()
 
 

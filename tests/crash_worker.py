@@ -53,16 +53,20 @@ def make_files(folder: Path) -> CrashFiles:
                       frozenset(r["application_no"] for r in b_rows))
 
 
-def run(db_url: str, files: CrashFiles, start: int, saving) -> None:
-    """Import A (+photos), B, C, A, B, C… until killed; `saving` (a shared flag) is set while writing."""
+def run(db_url: str, files: CrashFiles, start: int, events, saving, commits) -> None:
+    """Import A (+photos), B, C, A, B, C… until killed, telling the test where it is (shared integers):
+    `events` counts every progress report and every commit, `saving` holds the event number at which the
+    write transaction began (0 outside it), `commits` counts the imports committed. The test kills on
+    these signals, never on the clock, so a busy machine only makes it slower."""
     from confirm_desk.services.importing.applicants import import_applicants
     from confirm_desk.store.db import open_store
 
     store = open_store(db_url, upgrade=False)
 
     def progress(_done: int, _total: int, text: str) -> None:
+        events.value += 1
         if text.startswith("正在保存"):
-            saving.value = 1
+            saving.value = events.value
 
     jobs = [(files.a, files.photos), (files.b, None), (files.c, None)]
     step = start
@@ -70,6 +74,9 @@ def run(db_url: str, files: CrashFiles, start: int, saving) -> None:
         table, photos = jobs[step % 3]
         saving.value = 0
         import_applicants(store, table, photos, progress=progress, operator="crash")
+        saving.value = 0
+        commits.value += 1
+        events.value += 1
         step += 1
 
 

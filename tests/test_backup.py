@@ -15,6 +15,7 @@ from confirm_desk.cli import main as cli
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.services.backup import auto_backup, backup, inspect_backup, restore
 from confirm_desk.store.db import open_store
+from tests.accounts_helpers import ADMIN_PW, fast_hasher, login_env  # noqa: F401
 from tests.conftest import file_digest
 
 
@@ -136,14 +137,18 @@ def test_damaged_backup_refused_before_anything_is_touched(imported_store, tmp_p
     assert not (store_file.parent / "backups").exists()  # not even a safety copy was made
 
 
-def test_cli_backup_restore_and_refusal(imported_store, tmp_path: Path, capsys) -> None:
+def test_cli_backup_restore_and_refusal(imported_store, tmp_path: Path, capsys, monkeypatch) -> None:
     url = imported_store.url
-    original = snapshot(db_file(imported_store))
+    login_env(monkeypatch, url)
     assert cli(["--db", url, "backup", str(tmp_path)]) == 0
+    original = snapshot(db_file(imported_store))  # with the backup's own log-in
     out = capsys.readouterr().out
     made = next(tmp_path.glob("confirm_desk-*.sqlite3"))
     assert "已备份" in out and "60 位申请人" in out and "55 张照片" in out
     scribble(imported_store)
+    assert cli(["--db", url, "restore", str(made)]) == 2  # a confirmer may not restore
+    assert "只有管理员" in capsys.readouterr().err
+    login_env(monkeypatch, url, "admin", ADMIN_PW)
     assert cli(["--db", url, "restore", str(made)]) == 0
     assert "恢复前的数据库已另存为" in capsys.readouterr().out
     assert snapshot(db_file(imported_store)) == original

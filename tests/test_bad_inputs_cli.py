@@ -37,7 +37,7 @@ def check_output(case: BadInput, code: int, out: str, err: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_cli(case: BadInput, bad_corpus: Path, db_url: str, capsys, tally: dict[str, int]) -> None:
+def test_cli(case: BadInput, bad_corpus: Path, cli_clerk: str, db_url: str, capsys, tally: dict[str, int]) -> None:
     db = Path(db_url.removeprefix("sqlite:///"))
     before = file_digest(db)
     code = cli(import_args(case, bad_corpus, db_url))
@@ -59,7 +59,7 @@ def run_cli(args: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
-def test_cli_subprocess(name: str, bad_corpus: Path, db_url: str, tally: dict[str, int]) -> None:
+def test_cli_subprocess(name: str, bad_corpus: Path, cli_clerk: str, db_url: str, tally: dict[str, int]) -> None:
     case = CASES_BY_NAME[name]
     db = Path(db_url.removeprefix("sqlite:///"))
     before = file_digest(db)

@@ -73,13 +73,13 @@ def test_cli_commands_take_the_database_url(any_imported_store, capsys, monkeypa
     url = any_imported_store.url
     monkeypatch.setenv("CONFIRM_DESK_PASSWORD", "Boss#2026")
     assert main(["--db", url, "user", "add", "boss"]) == 0
-    assert main(["--db", url, "list", "--format", "json", "--search", EDITABLE]) == 0
+    assert main(["--db", url, "list", "--format", "json", "--search", EDITABLE, "--user", "boss"]) == 0
     assert EDITABLE in capsys.readouterr().out
     assert main(["--db", url, "confirm", EDITABLE, "--outcome", "confirmed", "--user", "boss"]) == 2  # guarded
     assert "尚未与原件核对" in capsys.readouterr().err
     assert main(["--db", url, "confirm", EDITABLE, "--outcome", "confirmed", "--user", "boss",
                  "--override-reason", "原件已核对，系统外确认"]) == 0
-    assert main(["--db", url, "show", EDITABLE]) == 0
+    assert main(["--db", url, "show", EDITABLE, "--user", "boss"]) == 0
     assert Status.CONFIRMED.label in capsys.readouterr().out
     with any_imported_store.session() as session:
         assert latest_decision(session, resolve(session, EDITABLE)).operator == "boss"

@@ -52,6 +52,9 @@ def test_users_and_confirm_from_the_command_line(cli, imported_store, tmp_path, 
     assert "锁定" in capsys.readouterr().err
     assert cli("user", "unlock", "li", "--admin", "boss", admin=BOSS_PW) == 0
     out = tmp_path / "audit.xlsx"
-    assert cli("export", "audit", str(out), "--user", "boss") == 0
+    assert cli("export", "audit", str(out), "--user", "boss") == 2  # no password, no terminal
+    assert "CONFIRM_DESK_PASSWORD" in capsys.readouterr().err
+    assert cli("export", "audit", str(out), "--user", "boss", password=BOSS_PW) == 0
     actions = [r[3] for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
-    assert actions[-5:] == ["登录失败", "登录失败", "账户锁定", "登录", "解锁账户"]  # boss logs in to unlock
+    # boss logs in to unlock, then to export
+    assert actions[-6:] == ["登录失败", "登录失败", "账户锁定", "登录", "解锁账户", "登录"]

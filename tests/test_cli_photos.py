@@ -47,7 +47,7 @@ def test_small_photo_warns(samples: Path, tmp_path: Path, capsys) -> None:
     assert "分辨率不足" in capsys.readouterr().out
 
 
-def test_import_zip_then_normalize_all(db_url: str, samples: Path, tmp_path: Path, capsys) -> None:
+def test_import_zip_then_normalize_all(cli_clerk, db_url: str, samples: Path, tmp_path: Path, capsys) -> None:
     assert main(["--db", db_url, "import", str(samples / "applicants_export.xlsx")]) == 0
     archive = tmp_path / "photos.zip"
     with zipfile.ZipFile(archive, "w") as z:
@@ -55,7 +55,7 @@ def test_import_zip_then_normalize_all(db_url: str, samples: Path, tmp_path: Pat
             z.write(samples / "photos" / name, name)
         z.writestr("nobody.jpg", (samples / "photos" / "2025330000046.jpg").read_bytes())
     capsys.readouterr()
-    assert main(["--db", db_url, "photo", "import", str(archive), "--user", "tester"]) == 1
+    assert main(["--db", db_url, "photo", "import", str(archive), "--user", "clerk"]) == 1
     text = capsys.readouterr().out
     assert "已关联照片 2 张" in text and "nobody.jpg" in text and "损坏" in text
 
@@ -71,7 +71,7 @@ def test_import_zip_then_normalize_all(db_url: str, samples: Path, tmp_path: Pat
     store.dispose()
 
 
-def test_import_folder_all_good(db_url: str, samples: Path, tmp_path: Path, capsys) -> None:
+def test_import_folder_all_good(cli_clerk, db_url: str, samples: Path, tmp_path: Path, capsys) -> None:
     assert main(["--db", db_url, "import", str(samples / "applicants_export.xlsx")]) == 0
     folder = tmp_path / "p"
     folder.mkdir()

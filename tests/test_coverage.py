@@ -31,7 +31,7 @@ def assert_expected(report: dict, samples: Path) -> None:
         assert all(e["name"] for e in report[category])
 
 
-def test_sample_staff_list_gives_the_expected_categories(imported_store, db_url, samples, tmp_path,
+def test_sample_staff_list_gives_the_expected_categories(cli_clerk, imported_store, db_url, samples, tmp_path,
                                                          capsys) -> None:
     assert main(["--db", db_url, "staff", "import", str(samples / "staff_list.xlsx")]) == 0
     assert "imported 82" in capsys.readouterr().out
@@ -83,7 +83,7 @@ def _chinese(iso: str) -> str:
     return f"{year}年{int(month)}月{int(day)}日"
 
 
-def test_another_staff_list_with_other_headers_and_text_dates(imported_store, db_url, samples, tmp_path,
+def test_another_staff_list_with_other_headers_and_text_dates(cli_clerk, imported_store, db_url, samples, tmp_path,
                                                                capsys) -> None:
     path = _reworded(samples, tmp_path / "花名册.xlsx")
     result = import_staff(imported_store, path)

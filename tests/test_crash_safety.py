@@ -66,8 +66,20 @@ def crash_files(tmp_path_factory: pytest.TempPathFactory) -> CrashFiles:
     return crash_worker.make_files(tmp_path_factory.mktemp("crash"))
 
 
+def wait_for(worker, condition, what: str) -> None:
+    """Polls the worker's own signals (shared integers it sets) until `condition()`; the clock only
+    bounds a worker that hangs or dies, it never decides where a kill lands."""
+    deadline = time.monotonic() + 300
+    while not condition():
+        assert worker.is_alive(), f"worker stopped by itself before {what} (exit {worker.exitcode})"
+        assert time.monotonic() < deadline, f"worker never reached {what}"
+        time.sleep(0.002)
+
+
 @pytest.mark.slow
 def test_sigkill_during_imports(crash_files: CrashFiles, db_url: str, tally: dict[str, int]) -> None:
+    """Each kill lands at a point the worker itself reports: after a given number of progress reports and
+    commits (any moment), or a given number of reports into the write transaction (while writing)."""
     ctx = forkserver()
     path = Path(db_url.removeprefix("sqlite:///"))
     rng = random.Random(8)
@@ -75,17 +87,18 @@ def test_sigkill_during_imports(crash_files: CrashFiles, db_url: str, tally: dic
     kills = {"any moment": 0, "while writing": 0}
     failures: list[str] = []
     for n in range(KILLS):
-        saving = ctx.Value("i", 0)
-        worker = ctx.Process(target=crash_worker.run, args=(db_url, crash_files, rng.randrange(3), saving))
+        events, saving, commits = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Value("i", 0)
+        worker = ctx.Process(target=crash_worker.run,
+                             args=(db_url, crash_files, rng.randrange(3), events, saving, commits))
         worker.start()
         if n % 2:
-            deadline = time.monotonic() + 10
-            while not saving.value and time.monotonic() < deadline and worker.is_alive():
-                time.sleep(0.005)
-            time.sleep(rng.uniform(0, 0.4))
+            extra = rng.choice((0, 0, 1, 1, 2, 5, 40, 200))  # 1: at 正在提交; more: among the photos of A
+            wait_for(worker, lambda e=extra, ev=events, sv=saving, cm=commits:
+                     (sv.value and ev.value >= sv.value + e) or cm.value, "the write transaction")
             kind = "while writing"
         else:
-            time.sleep(rng.uniform(0.05, 2.5))
+            target = rng.randrange(1, 14)  # 5 reports per table file, 305 for A with its photos
+            wait_for(worker, lambda t=target, ev=events: ev.value >= t, f"progress report {target}")
             kind = "any moment"
         assert worker.is_alive(), f"worker died by itself (exit {worker.exitcode})"
         worker.kill()
@@ -133,10 +146,14 @@ def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path
     done_file = tmp_path / "done.txt"
     rng = random.Random(9)
     failures: list[str] = []
+    def decided() -> int:
+        return len(done_file.read_text().split()) if done_file.exists() else 0
+
     for n in range(DECISION_KILLS):
         worker = ctx.Process(target=crash_worker.run_decisions, args=(store.url, str(done_file)))
         worker.start()
-        time.sleep(rng.uniform(0.1, 0.8))
+        target = decided() + rng.randrange(0, 4)  # killed once it has noted 0-3 more committed decisions
+        wait_for(worker, lambda t=target: decided() >= t, f"{target} decisions")
         assert worker.is_alive(), f"worker stopped by itself (exit {worker.exitcode})"
         worker.kill()
         worker.join()
@@ -148,7 +165,7 @@ def test_sigkill_during_decisions(crash_files: CrashFiles, store, tmp_path: Path
     assert failures == [] and len(done) >= 5  # decisions were committed between the kills
 
 
-def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, store, monkeypatch, capsys) -> None:
+def test_full_disk_fails_plainly_writes_nothing(crash_files: CrashFiles, cli_clerk, store, monkeypatch, capsys) -> None:
     """A disk that fills up mid-import (SQLITE_FULL): SQLite's max_page_count makes the store 'full' a few pages
     further on."""
     from confirm_desk.cli import main as cli
@@ -191,7 +208,7 @@ def _file_size_limit(limit: int):
     return apply
 
 
-def test_disk_full_for_real_writes_in_a_subprocess(crash_files: CrashFiles, store, tmp_path: Path) -> None:
+def test_disk_full_for_real_writes_in_a_subprocess(crash_files: CrashFiles, cli_clerk, store, tmp_path: Path) -> None:
     """The process may not grow any file past 1 MB: the import's WAL and a backup both hit the limit."""
     import os
     import subprocess

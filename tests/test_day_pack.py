@@ -14,7 +14,7 @@ from confirm_desk.services.reports.day_summary import day_summary
 from tests.printing_helpers import decide_all
 
 
-def test_day_pack_manifest_hashes_match(imported_store, db_url, samples, tmp_path, capsys) -> None:
+def test_day_pack_manifest_hashes_match(cli_clerk, imported_store, db_url, samples, tmp_path, capsys) -> None:
     assert main(["--db", db_url, "staff", "import", str(samples / "staff_list.xlsx")]) == 0
     decide_all(imported_store, "confirmed")
     out = tmp_path / "day.zip"

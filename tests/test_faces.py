@@ -99,7 +99,7 @@ def test_drawn_photos_fall_back_with_no_face_and_corrupt_gives_a_message(samples
     assert all(r["faces"] == [] and "no_face" in {f["code"] for f in r["findings"]} for r in good)
 
 
-def test_store_batch_keeps_findings_and_sheet_prints_them(imported_store, tmp_path: Path, capsys) -> None:
+def test_store_batch_keeps_findings_and_sheet_prints_them(cli_clerk, imported_store, tmp_path: Path, capsys) -> None:
     from confirm_desk.services.photos.applicant_photos import normalize_all
     from confirm_desk.services.photos.review import review_items
 

@@ -35,7 +35,7 @@ def _pending_numbers(store, count: int) -> list[str]:
                                     .order_by(t.c.application_no).limit(count)))
 
 
-def test_notice_pdf_names_the_missing_materials_place_and_deadline(
+def test_notice_pdf_names_the_missing_materials_place_and_deadline(cli_clerk,
     imported_store, db_url, tmp_path, capsys
 ) -> None:
     first, confirmed = _pending_numbers(imported_store, 2)

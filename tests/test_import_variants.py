@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from confirm_desk.domain.errors import FileRefused
 from confirm_desk.services.applicants.demo import generate
 from confirm_desk.services.importing.applicants import import_applicants
 from confirm_desk.store.models import AuditEvent, Batch, applicant_table
+from tests.conftest import file_digest
 
 ALIAS_HEADERS = ["申请号", "申请人姓名", "性别", "身份证号码", "资格证书号码", "教师资格种类", "任教学校",
                  "任教学段", "职称", "联系电话", "状态", "发证机关", "证书签发日期"]
@@ -121,7 +121,7 @@ def _db_fingerprint(store) -> tuple:
         return (
             s.scalar(select(func.count()).select_from(applicant_table)),
             s.scalar(select(func.count()).select_from(Batch)),
-            s.scalar(select(func.count()).select_from(AuditEvent)),
+            s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action.not_like("login%"))),
         )
 
 
@@ -135,7 +135,7 @@ def _db_fingerprint(store) -> tuple:
         ("notes.pdf", b"%PDF-1.4"),
     ],
 )
-def test_refused_files_change_nothing(store, db_url: str, tmp_path: Path, name: str, content: bytes,
+def test_refused_files_change_nothing(store, cli_clerk: str, db_url: str, tmp_path: Path, name: str, content: bytes,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -148,13 +148,13 @@ def test_refused_files_change_nothing(store, db_url: str, tmp_path: Path, name: 
     assert _db_fingerprint(store) == before
 
 
-def test_refused_file_leaves_database_file_identical(db_url: str, tmp_path: Path) -> None:
+def test_refused_file_leaves_database_file_identical(cli_clerk: str, db_url: str, tmp_path: Path) -> None:
     db_file = Path(db_url.removeprefix("sqlite:///"))
-    digest = hashlib.sha256(db_file.read_bytes()).hexdigest()
+    digest = file_digest(db_file)
     bad = tmp_path / "noheader.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
     assert cli(["--db", db_url, "import", str(bad)]) == 2
-    assert hashlib.sha256(db_file.read_bytes()).hexdigest() == digest
+    assert file_digest(db_file) == digest
 
 
 def test_renamed_docx_is_named(store, tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_photo_zip_refuses_escaping_members(store, tmp_path: Path) -> None:
     assert not (tmp_path.parent / f"{rows[1]['id_number']}.jpg").exists()
 
 
-def test_cli_import_list_show(db_url: str, samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_list_show(cli_clerk: str, db_url: str, samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     code = cli(["--db", db_url, "import", str(samples / "applicants_export.xlsx"), "--photos",
@@ -207,7 +207,7 @@ def test_cli_import_list_show(db_url: str, samples: Path, capsys: pytest.Capture
     assert "找不到" in capsys.readouterr().err
 
 
-def test_report_file(db_url: str, tmp_path: Path) -> None:
+def test_report_file(cli_clerk: str, db_url: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     bad = tmp_path / "bad.csv"

@@ -35,7 +35,8 @@ def _personal_values(samples: Path) -> set[str]:
     return {str(r[c]).strip() for r in rows[header.row_index + 1 :] for c in wanted if len(str(r[c]).strip()) > 1}
 
 
-def test_import_and_a_crash_log_no_personal_data(fresh_log: Path, db_url: str, samples: Path, monkeypatch,
+def test_import_and_a_crash_log_no_personal_data(fresh_log: Path, cli_clerk: str, db_url: str, samples: Path,
+                                                 monkeypatch,
                                                  capsys) -> None:
     from sqlalchemy import insert
 

@@ -203,13 +203,12 @@ def test_a_province_can_relabel_a_field_in_the_layout_file(decided, tmp_path: Pa
         compile_layout(data)
 
 
-def test_cli_prints_forms_and_records_them(decided, db_url: str, tmp_path: Path) -> None:
+def test_cli_prints_forms_and_records_them(cli_clerk, decided, db_url: str, tmp_path: Path) -> None:
     from confirm_desk.cli import main
 
     store, ids, first = decided
     out = tmp_path / "cli.pdf"
-    assert main(["--db", db_url, "print", "form", first.application_no, "--copies", "1", "-o", str(out),
-                 "--user", "赵"]) == 0
+    assert main(["--db", db_url, "print", "form", first.application_no, "--copies", "1", "-o", str(out)]) == 0
     assert pdf_pages(out) == 1
     assert main(["--db", db_url, "print", "receipt", "--all-confirmed", "--unprinted", "-o", str(out)]) == 0
     assert pdf_pages(out) == len(ids)

@@ -28,7 +28,7 @@ def start_import(db_url: str, table: Path, photos: Path | None = None) -> subpro
 
 
 @pytest.mark.slow
-def test_two_imports_at_once(files: CrashFiles, db_url: str, tally: dict[str, int]) -> None:
+def test_two_imports_at_once(files: CrashFiles, cli_clerk: str, db_url: str, tally: dict[str, int]) -> None:
     path = Path(db_url.removeprefix("sqlite:///"))
     outcomes = {"ok": 0, "busy": 0}
     for _ in range(ROUNDS):
@@ -47,7 +47,8 @@ def test_two_imports_at_once(files: CrashFiles, db_url: str, tally: dict[str, in
     tally["concurrent imports: refused as busy"] = outcomes["busy"]
 
 
-def test_store_held_by_another_program_gives_a_plain_busy_message(files: CrashFiles, db_url: str) -> None:
+def test_store_held_by_another_program_gives_a_plain_busy_message(files: CrashFiles, cli_clerk: str,
+                                                                  db_url: str) -> None:
     """Another program keeps a write transaction open past the 5-second busy timeout."""
     import sqlite3
     from contextlib import closing

@@ -8,7 +8,16 @@ import os
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, add_map, print_table, report_import, store_from, terminal_text
+from confirm_desk.commands.common import (
+    add_format,
+    add_map,
+    add_operator,
+    open_command,
+    print_table,
+    report_import,
+    store_from,
+    terminal_text,
+)
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 
@@ -16,13 +25,14 @@ from confirm_desk.domain.statuses import Status
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="向空数据库填入演示数据")
     p.add_argument("--count", type=int, default=200, help="演示申请人数量（默认 200）")
+    open_command(p)  # fictional people, and only into a store without applicants
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("import", help="导入申请人名单（.xlsx/.xls/.csv）和照片")
     p.add_argument("file", type=Path)
     p.add_argument("--photos", type=Path, help="照片文件夹或 .zip")
     p.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
-    p.add_argument("--user", default="", help="操作员")
+    add_operator(p)
     add_map(p)
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_import)
@@ -33,11 +43,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school", default="")
     add_format(p, ("table", "json", "csv"))
     p.add_argument("--keys", action="store_true", help="csv 表头用字段键名（默认中文表头，可再导入）")
+    add_operator(p)
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("show", help="显示一位申请人（报名号或证件号码）")
     p.add_argument("number")
     add_format(p, ("table", "json"))
+    add_operator(p)
     p.set_defaults(handler=cmd_show)
 
 
@@ -65,7 +77,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     manual = parse_mapping(args.map, SPECS)
     store = store_from(args)
-    result = import_applicants(store, args.file, args.photos, operator=args.user, manual=manual or None)
+    result = import_applicants(store, args.file, args.photos, operator=args.account.username,
+                               manual=manual or None)
     return report_import(args, result)
 
 

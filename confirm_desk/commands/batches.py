@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, login_from, print_table, store_from, subcommand_group
+from confirm_desk.commands.common import add_format, add_operator, print_table, store_from, subcommand_group
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,19 +14,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=Path, nargs="?", help="输出 .zip（--dry-run 时可省略）")
     p.add_argument("--dry-run", action="store_true", help="只列出下一批将包含的申请人，不导出、不记录")
     p.add_argument("--again", type=int, metavar="N", help="按记录重新导出第 N 批（内容与当初完全相同）")
-    p.add_argument("--user", default="",
-                   help="操作员用户名（导出新批次时必填；密码从提示或 CONFIRM_DESK_PASSWORD 读取）")
+    add_operator(p)
     add_format(p)
     p.set_defaults(handler=cmd_export_batch)
 
     q = export.add_parser("roster", help="导出花名册（学校集体办理教师资格定期注册人员花名册，每校一个表）")
     q.add_argument("out", type=Path)
     q.add_argument("--school", default="", help="只导出这所学校")
-    q.add_argument("--user", default="", help="填表人（操作员用户名，表头写其姓名）")
+    add_operator(q)
     q.set_defaults(handler=cmd_export_roster)
 
     r = export.add_parser("stats", help="导出统计表（定期注册初审数据统计表，本确认点能统计的部分）")
     r.add_argument("out", type=Path)
+    add_operator(r)
     r.set_defaults(handler=cmd_export_stats)
 
 
@@ -43,16 +43,13 @@ def cmd_export_batch(args: argparse.Namespace) -> int:
         raise KnownError("请指定输出文件，例如：confirm-desk export batch 第1批.zip")
     if args.again is not None:
         with store.session() as session:
-            result = batch_export.export_again(session, args.again, args.out, args.user)
+            result = batch_export.export_again(session, args.again, args.out, args.account.username)
         if result.mismatched:
             print(f"警告：以下文件与第 {args.again} 批的记录不一致：{'、'.join(result.mismatched)}")
             return 1
         print(f"已重新导出{result.summary_zh()}，与原批次一致 → {result.path}")
         return 0
-    if not args.user:
-        raise KnownError("导出新批次必须用 --user 指定操作员")
-    account = login_from(store, args.user)
-    result = batch_export.export_batch(store, args.out, account.username)
+    result = batch_export.export_batch(store, args.out, args.account.username)
     print(f"已导出{result.summary_zh()} → {result.path}")
     return 0
 
@@ -77,7 +74,7 @@ def cmd_export_roster(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     with store.session() as session:
-        result = write_roster(session, args.out, school=args.school, operator=args.user)
+        result = write_roster(session, args.out, school=args.school, operator=args.account.username)
     print(f"已导出花名册：{result.schools} 所学校，{result.people} 人 → {args.out}")
     return 0
 

@@ -14,12 +14,19 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command opens it,
 
 _opened: list[Store] = []
 
+USER_ENV = "CONFIRM_DESK_USER"
+PASSWORD_ENV = "CONFIRM_DESK_PASSWORD"
+
 
 def store_from(args: argparse.Namespace) -> Store:
+    """The store named by --db / CONFIRM_DESK_DB, opened once per command (the log-in and the handler share it)."""
     from confirm_desk.store.db import open_store
 
-    store = open_store(getattr(args, "db", None) or os.environ.get("CONFIRM_DESK_DB"))
-    _opened.append(store)
+    store = getattr(args, "_store", None)
+    if store is None:
+        store = open_store(getattr(args, "db", None) or os.environ.get("CONFIRM_DESK_DB"))
+        _opened.append(store)
+        args._store = store
     return store
 
 
@@ -88,22 +95,29 @@ def subcommand_group(
     return action
 
 
-def read_password(prompt: str, env: str = "CONFIRM_DESK_PASSWORD", *, confirm: bool = False) -> str:
-    """A password from the environment (scripts) or typed without echo."""
+def read_password(prompt: str, env: str = PASSWORD_ENV, *, confirm: bool = False) -> str:
+    """A password from the environment (scripts) or typed without echo at a terminal.
+
+    Without a terminal and without the variable there is nobody to ask: a plain message, exit 2."""
+    from confirm_desk.domain.errors import KnownError
+
     value = os.environ.get(env)
     if value is not None:
         return value
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise KnownError(f"需要密码，但没有可输入密码的终端：请在环境变量 {env} 中提供密码")
     import getpass
 
-    from confirm_desk.domain.errors import KnownError
-
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再输入一次：") != first:
-        raise KnownError("两次输入的密码不一致")
+    try:
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("再输入一次：") != first:
+            raise KnownError("两次输入的密码不一致")
+    except EOFError:
+        raise KnownError(f"没有读到密码：请在终端输入，或在环境变量 {env} 中提供") from None
     return first
 
 
-def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):
+def login_from(store: Store, username: str, env: str = PASSWORD_ENV):
     """Authenticate an operator for a CLI command (counts failures and locks like the login dialog)."""
     from confirm_desk.services.accounts import authenticate
 
@@ -113,6 +127,61 @@ def login_from(store: Store, username: str, env: str = "CONFIRM_DESK_PASSWORD"):
 def add_map(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
                         help="指定列的对应（可多次）：字段写键名或中文名，“-”表示忽略该列；记住，供表头相同的文件沿用")
+
+
+# --- Who runs a command ------------------------------------------------------------------------------
+# RULE: every command that reads or writes personal data (applicants, photos, staff, audit, batches,
+# backups) is run by a known operator who gave a password. In `register()` call
+#     add_operator(parser)               # or add_operator(parser, admin=True) for administrator-only
+# and in the handler use `args.account` (a services.accounts.Account; `args.account.username` for audit).
+# cli.main logs the operator in before the handler runs: `--user NAME` or CONFIRM_DESK_USER, the
+# password from CONFIRM_DESK_PASSWORD or a prompt. A command that touches no personal data says so with
+# `open_command(parser)`; tests/test_cli_login.py fails for any command that does neither.
+
+def add_operator(parser: argparse.ArgumentParser, *, admin: bool = False) -> None:
+    """This command needs a logged-in operator (an administrator with admin=True)."""
+    who = "管理员" if admin else "操作员"
+    parser.add_argument("--user", metavar="NAME", default=None,
+                        help=f"{who}用户名（或环境变量 {USER_ENV}；密码从提示或 {PASSWORD_ENV} 读取）")
+    parser.set_defaults(login="admin" if admin else "operator")
+
+
+def open_command(parser: argparse.ArgumentParser) -> None:
+    """This command reads and writes no personal data: it runs without a log-in."""
+    parser.set_defaults(login="open")
+
+
+def login_operator(args: argparse.Namespace):
+    """The operator named by --user / CONFIRM_DESK_USER, logged in with a password (cli.main calls it)."""
+    from confirm_desk.domain.errors import KnownError
+    from confirm_desk.services.accounts import LoginRefused
+
+    name = (getattr(args, "user", None) or os.environ.get(USER_ENV) or "").strip()
+    if getattr(args, "open_without_accounts", False) and not name and _no_accounts(store_from(args)):
+        return None
+    if not name:
+        raise KnownError(f"此命令涉及个人信息，须由操作员执行：请用 --user 用户名 指定，或设置环境变量 {USER_ENV}"
+                         f"（密码从提示或环境变量 {PASSWORD_ENV} 读取）")
+    store = store_from(args)
+    account = login_from(store, name)
+    if args.login == "admin" and not account.is_admin:
+        raise LoginRefused(f"此命令只有管理员可以执行（{account.username} 是{_role_zh(account.role)}）")
+    return account
+
+
+def _no_accounts(store: Store) -> bool:
+    from sqlalchemy import func, select
+
+    from confirm_desk.store.models import Operator
+
+    with store.session() as session:
+        return not session.scalar(select(func.count()).select_from(Operator))
+
+
+def _role_zh(role: str) -> str:
+    from confirm_desk.services.accounts import ROLES
+
+    return ROLES.get(role, role)
 
 
 def report_import(args: argparse.Namespace, result) -> int:

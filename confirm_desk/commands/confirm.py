@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from confirm_desk.commands.common import login_from, store_from, subcommand_group
+from confirm_desk.commands.common import add_operator, login_from, store_from, subcommand_group
 from confirm_desk.domain.statuses import Status
 
 
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--override-reason", default="",
                    help="确认已通过但尚有未核对字段、未交材料、条件未具备、自动检查错误或非本点申请人时，"
                         "越过检查的原因（记入审计记录）；不填则列出问题并拒绝")
-    p.add_argument("--user", required=True, help="操作员用户名")
+    add_operator(p)
     p.add_argument("--window-override", default="", metavar="REASON",
                    help="现场确认时间以外作出结论的原因（须管理员：--user 为管理员，或用 --admin 指定）")
     p.add_argument("--admin", default="",
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     export = subcommand_group(sub, "export", "导出：audit 等")
     q = export.add_parser("audit", help="导出审计记录（.xlsx）")
     q.add_argument("out", type=Path)
-    q.add_argument("--user", default="", help="操作员（记入审计）")
+    add_operator(q)
     q.set_defaults(handler=cmd_export_audit)
 
 
@@ -68,7 +68,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     )
 
     store = store_from(args)
-    account = login_from(store, args.user)
+    account = args.account
     approver = login_from(store, args.admin, "CONFIRM_DESK_ADMIN_PASSWORD") if args.admin else None
     labels = material_labels()
     missing = [material_for(k, labels) for k in args.missing]
@@ -98,6 +98,6 @@ def cmd_export_audit(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     with store.session() as session:
-        count = export_audit(session, args.out, operator=args.user)
+        count = export_audit(session, args.out, operator=args.account.username)
     print(f"已导出 {count} 条审计记录到 {args.out}")
     return 0

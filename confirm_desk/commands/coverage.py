@@ -10,6 +10,7 @@ from pathlib import Path
 from confirm_desk.commands.common import (
     add_format,
     add_map,
+    add_operator,
     print_table,
     report_import,
     store_from,
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = staff.add_parser("import", help="导入学校的教职工名单（.xlsx/.xls/.csv），再次导入会更新")
     p.add_argument("file", type=Path)
     p.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
-    p.add_argument("--user", default="", help="操作员")
+    add_operator(p)
     add_map(p)
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_staff_import)
@@ -44,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school", default="", help="只看这所学校")
     add_format(p, ("table", "json", "xlsx"))
     p.add_argument("-o", "--output", type=Path, help="输出文件（xlsx 必需；json 可选）")
+    add_operator(p)
     p.set_defaults(handler=cmd_report_coverage)
 
     p = report.add_parser("abandoned", help="视为自动放弃：网报待确认、从未到现场确认的申请人（CAL-1）")
@@ -56,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "照片问题、补正跟进、当日审计及 SHA-256 清单")
     p.add_argument("out", type=Path)
     p.add_argument("--day", type=_date, help="哪一天（默认今天）")
-    p.add_argument("--user", default="", help="操作员（导出批次必需；记入审计）")
+    add_operator(p)
     p.set_defaults(handler=cmd_export_day)
 
 
@@ -65,7 +67,7 @@ def cmd_staff_import(args: argparse.Namespace) -> int:
     from confirm_desk.services.spreadsheets.columns import parse_mapping
 
     manual = parse_mapping(args.map, STAFF_SPECS)
-    return report_import(args, import_staff(store_from(args), args.file, operator=args.user, manual=manual or None))
+    return report_import(args, import_staff(store_from(args), args.file, operator=args.account.username, manual=manual or None))
 
 
 def cmd_report_abandoned(args: argparse.Namespace) -> int:
@@ -130,7 +132,7 @@ def cmd_report_coverage(args: argparse.Namespace) -> int:
 def cmd_export_day(args: argparse.Namespace) -> int:
     from confirm_desk.services.reports.day_pack import export_day
 
-    result = export_day(store_from(args), args.out, day=args.day, operator=args.user)
+    result = export_day(store_from(args), args.out, day=args.day, operator=args.account.username)
     print(f"已生成当日工作包 {result.path}（{len(result.files)} 个文件）")
     for name, size, _digest in result.files:
         print(f"  {name}  {size} 字节")

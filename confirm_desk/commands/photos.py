@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, store_from
+from confirm_desk.commands.common import add_format, add_operator, open_command, store_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,28 +22,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preset", default="",
                    help="照片规格（registration / certification / exam，默认定期注册）")
     add_format(p, ("text", "json"))
+    open_command(p)  # a file named on the command line, nothing from the store
     p.set_defaults(handler=cmd_normalize)
 
     p = family.add_parser("check", help="检查照片：人脸、背景色、黑白、尺寸、文件大小")
     p.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("--preset", default="", help="按哪个照片规格检查（默认定期注册）")
     add_format(p, ("text", "json"))
+    open_command(p)  # files named on the command line, nothing from the store
     p.set_defaults(handler=cmd_check)
 
     p = family.add_parser("sheet", help="打印照片核对表（A4 PDF：照片、姓名、报名号、问题）")
     p.add_argument("output", type=Path, metavar="OUT.pdf")
     p.add_argument("--problems", action="store_true", help="只列有问题或无照片的申请人")
+    add_operator(p)
     p.set_defaults(handler=cmd_sheet)
 
     p = family.add_parser("import", help="导入照片文件夹或 .zip（文件名为证件号码或报名号）")
     p.add_argument("source", type=Path, metavar="DIR_OR_ZIP")
-    p.add_argument("--user", default="", help="操作员")
+    add_operator(p)
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_import)
 
     p = family.add_parser("normalize-all", help="把库中尚未规范的照片全部规范为 114×156")
     p.add_argument("--redo", action="store_true", help="已规范的也重新生成（保留原裁剪框）")
-    p.add_argument("--user", default="", help="操作员")
+    add_operator(p)
     add_format(p, ("text", "json"))
     p.set_defaults(handler=cmd_normalize_all)
 
@@ -132,7 +135,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from confirm_desk.services.photos.intake import import_photos
 
-    result = import_photos(store_from(args), args.source, operator=args.user)
+    result = import_photos(store_from(args), args.source, operator=args.account.username)
     if args.format == "json":
         from confirm_desk.commands.common import emit_json_result
 
@@ -152,7 +155,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_normalize_all(args: argparse.Namespace) -> int:
     from confirm_desk.services.photos.applicant_photos import normalize_all
 
-    result = normalize_all(store_from(args), None, operator=args.user, redo=args.redo)
+    result = normalize_all(store_from(args), None, operator=args.account.username, redo=args.redo)
     if args.format == "json":
         from confirm_desk.commands.common import emit_json_result
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import store_from
+from confirm_desk.commands.common import add_operator, store_from
 from confirm_desk.domain.errors import KnownError
 
 # The paper kinds of services.printing.documents.KINDS, named here so `--help` stays light to import.
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school", default="", help="cards：只打印这所学校的教师")
     p.add_argument("--start", type=_date, help="publicity：公示开始日期（默认今天），公示 7 天")
     p.add_argument("-o", "--output", type=Path, required=True, help="输出 PDF 文件")
-    p.add_argument("--user", default="", help="操作员（写入审计记录）")
+    add_operator(p)
     p.set_defaults(handler=cmd_print)
 
 
@@ -67,8 +67,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.kind in LISTS:
             return _print_list(session, args, ids)
         result = write_pdf(session, ids, args.kind, args.output, args.copies,
-                           progress=lambda done, total, _t: None, operator=args.user)
-        record_printed(session, result.printed_ids, args.kind, args.user, result.versions)
+                           progress=lambda done, total, _t: None, operator=args.account.username)
+        record_printed(session, result.printed_ids, args.kind, args.account.username, result.versions)
     print(f"{result.summary_zh()}：{result.path}")
     for number, reason in result.skipped:
         print(f"  跳过 {number}：{reason}", file=sys.stderr)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from confirm_desk.commands.common import add_format, login_from, print_table, read_password, store_from
+from confirm_desk.commands.common import (
+    add_format,
+    add_operator,
+    login_from,
+    open_command,
+    print_table,
+    read_password,
+    store_from,
+)
 
 ADMIN_ENV = "CONFIRM_DESK_ADMIN_PASSWORD"
 
@@ -24,20 +32,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--display-name", default="", help="显示的姓名")
     q.add_argument("--role", choices=("confirmer", "admin"), default="confirmer")  # services.accounts.ROLES
     q.add_argument("--admin", help=f"执行操作的管理员（密码从提示或 {ADMIN_ENV} 读取）")
+    open_command(q)  # the very first administrator; after that --admin logs in (below)
     q.set_defaults(handler=cmd_add)
 
     q = users.add_parser("passwd", help="修改密码（本人）或由管理员重置（--admin）")
     q.add_argument("username")
     q.add_argument("--admin", help=f"由此管理员重置（密码从提示或 {ADMIN_ENV} 读取）")
+    open_command(q)  # logs in itself: the old password, or an administrator with --admin
     q.set_defaults(handler=cmd_passwd)
 
     q = users.add_parser("unlock", help="解锁被锁定的操作员")
     q.add_argument("username")
     q.add_argument("--admin", required=True, help=f"执行操作的管理员（密码从提示或 {ADMIN_ENV} 读取）")
+    open_command(q)  # logs in itself: --admin
     q.set_defaults(handler=cmd_unlock)
 
     q = users.add_parser("list", help="列出操作员")
     add_format(q)
+    add_operator(q)
     q.set_defaults(handler=cmd_list)
 
 
