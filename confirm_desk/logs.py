@@ -19,6 +19,34 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
                 pass
         return stream
 
+WITHHELD = "（内容已略去：可能含个人信息）"
+
+
+def exception_details(exc: BaseException) -> str:
+    """A traceback for the support log: where it happened, never the exception's message (an error
+    about a cell quotes the cell: a name, an ID number)."""
+    import traceback
+
+    te = traceback.TracebackException.from_exception(exc)
+    seen: set[int] = set()
+    todo = [te]
+    while todo:
+        part = todo.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        part._str = WITHHELD  # the message; type, file and line stay
+        if hasattr(part, "__notes__"):
+            part.__notes__ = None
+        todo += [p for p in (part.__cause__, part.__context__) if p is not None]
+        todo += list(getattr(part, "exceptions", None) or [])
+    return "".join(te.format())
+
+
+class _Formatter(logging.Formatter):
+    def formatException(self, ei) -> str:
+        return exception_details(ei[1]).rstrip("\n") if ei and ei[1] is not None else ""
+
 
 def setup_logging(console: bool = False) -> None:
     from confirm_desk.paths import log_dir
@@ -33,7 +61,7 @@ def setup_logging(console: bool = False) -> None:
         )
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     if console:
         root.addHandler(logging.StreamHandler())

@@ -70,7 +70,7 @@ def test_cli_subprocess(name: str, bad_corpus: Path, cli_clerk: str, db_url: str
         assert file_digest(db) == before
 
 
-def test_cli_missing_file_and_bad_arguments(db_url: str, tmp_path: Path) -> None:
+def test_cli_missing_file_and_bad_arguments(cli_clerk: str, db_url: str, tmp_path: Path) -> None:
     proc = run_cli(["--db", db_url, "import", str(tmp_path / "没有这个文件.xlsx")])
     assert proc.returncode == 2 and "没有这个文件.xlsx" in proc.stderr and "Traceback" not in proc.stderr
     proc = run_cli(["--db", db_url, "import"])

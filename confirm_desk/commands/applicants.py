@@ -101,9 +101,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         emit_json(records)
     elif args.format == "csv":
         keys = [f.key for f in FIELDS] + ["status", "status_label"]
+        from confirm_desk.services.spreadsheets.safe import safe_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=keys, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: safe_cell(r.get(k)) for k in keys} for r in records)
     else:
         rows = [[r["application_no"], r["name"], r["id_number"], r["school"], r["status_label"]] for r in records]
         print_table(["报名号", "姓名", "证件号码", "现任教学校", "状态"], rows)

@@ -8,8 +8,13 @@ import re
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
+# C0 control characters (and DEL) other than tab and newline: a BEL or backspace pasted into a name
+# would break every export (XML cannot hold them) and means nothing on paper. Removed where text enters.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Only these need the (slower) folding pass; plain text returns after one strip().
-_ODD_SPACES = re.compile(r"[\t\n\r\f\v\u00a0\u2000-\u200b\u202f\u205f\ufeff\u3000]| {2}")
+# (NUL is left out here because callers join cells with it to check a whole column at once; clean_text
+# looks for it separately.)
+_ODD_SPACES = re.compile(r"[\x01-\x1f\x7f\u00a0\u2000-\u200b\u202f\u205f\ufeff\u3000]| {2}")
 _PLAIN_CODE = re.compile(r"[0-9A-Z]+")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -18,11 +23,22 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+def strip_controls(text: str) -> str:
+    """Free text typed or pasted by a person (a reason, a note): control characters removed, tabs and
+    line breaks kept (a lone carriage return becomes a line break)."""
+    if _CONTROLS.search(text) is None and "\r" not in text:
+        return text
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def clean_text(value: object) -> str:
-    """A cell as trimmed text: numbers without a spurious '.0', odd spaces folded to one."""
+    """A cell as trimmed text: numbers without a spurious '.0', odd spaces folded to one, control
+    characters removed."""
     if type(value) is str:
         text = value.strip()
-        return text if _ODD_SPACES.search(text) is None else _SPACES.sub(" ", text).strip()
+        if _ODD_SPACES.search(text) is None and "\x00" not in text:
+            return text
+        return _SPACES.sub(" ", _CONTROLS.sub("", text)).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -37,7 +53,7 @@ def clean_text(value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = _SPACES.sub(" ", str(value)).strip()
+    text = _SPACES.sub(" ", _CONTROLS.sub("", str(value))).strip()
     return text
 
 

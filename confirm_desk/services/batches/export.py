@@ -33,7 +33,6 @@ from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, appli
 
 RESULTS, MANIFEST, PHOTO_DIR = "results.xlsx", "manifest.json", "photos/"
 _CHUNK = 500
-_TRIGGER_STARTS = frozenset("=+-@\t\r")  # first characters safe_cell escapes: the rest skip the call
 
 
 @dataclass
@@ -193,8 +192,8 @@ def _results_bytes(rows: list[dict], manifest: dict) -> bytes:
     sheet = book.create_sheet(f"第{manifest['batch']}批确认结果")
     sheet.append(headers)
     for row in cells:
-        # Every cell is text (ID numbers never become 3.3E+17); only a formula-like one needs escaping.
-        sheet.append([safe_cell(v) if v[:1] in _TRIGGER_STARTS else v for v in row])
+        # Every cell is text (ID numbers never become 3.3E+17), escaped and cleaned like every other writer's.
+        sheet.append([safe_cell(v) for v in row])
     return workbook_bytes(book, _created(manifest).replace(tzinfo=None))
 
 

@@ -183,6 +183,25 @@ def state_conditions(session: Session, applicant_id: int) -> list[ConditionMark]
     return stored if stored is not None else [ConditionMark() for _ in range(rules.CONDITION_COUNT)]
 
 
+def cleaned_input(data: CheckInput) -> CheckInput:
+    """What the clerk typed, without control characters (a pasted BEL would break every later export)."""
+    from dataclasses import replace
+
+    from confirm_desk.domain.decisions import CompareMark, ConditionMark
+    from confirm_desk.domain.text import strip_controls
+
+    return replace(
+        data,
+        compares={k: CompareMark(m.matches, strip_controls(m.original)) for k, m in data.compares.items()},
+        edits={k: strip_controls(v) if isinstance(v, str) else v for k, v in data.edits.items()},
+        conditions=None if data.conditions is None
+        else [ConditionMark(c.met, strip_controls(c.reason)) for c in data.conditions],
+        reason=strip_controls(data.reason),
+        missing=[strip_controls(m) for m in data.missing],
+        reopen_reason=strip_controls(data.reopen_reason),
+    )
+
+
 def save_check(
     session: Session,
     applicant_id: int,
@@ -198,6 +217,7 @@ def save_check(
     who = actor_name(operator)
     if not who:
         raise RuleViolation("未登录：确认操作必须记录操作员")
+    data = cleaned_input(data)
     applicant = _applicant(session, applicant_id, lock=True)
     if applicant.version != expected_version:
         seats.refuse_stale(session, applicant_id, who, expected_version, _attempt(data))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.output_files import atomic_output
-from confirm_desk.services.spreadsheets.safe import safe_cell
+from confirm_desk.services.spreadsheets.safe import safe_cell, strip_illegal
 from confirm_desk.store.models import Operator, applicant_table
 
 t = applicant_table
@@ -190,7 +190,7 @@ def _sheet(ws, school: str, people: list[dict[str, object]], filler: dict[str, o
 
 def _sheet_title(name: str, used: set[str]) -> str:
     """Excel's rules for sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "学校"
+    base = re.sub(r"[\[\]:*?/\\]", "_", strip_illegal(name))[:31] or "学校"
     title, n = base, 2
     while title in used:
         suffix = f"({n})"

@@ -29,7 +29,8 @@ from confirm_desk.services.spreadsheets.read import ERROR_VALUES
 MIN_HEADER_MATCHES = 3
 MAX_CELL_CHARS = 2000
 _SCIENTIFIC_CHECKED = ("application_no", "id_number", "cert_number")
-_ANY_SPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\ufeff\u3000]")
+# Spaces to trim, and control characters to remove (NUL excepted: it joins the column for this one check).
+_ANY_SPACE = re.compile(r"[\s\x01-\x1f\x7f\u00a0\u2000-\u200b\u202f\u205f\ufeff\u3000]")
 
 
 class ColumnField(Protocol):

@@ -5,7 +5,10 @@ A spreadsheet executes a cell that starts with `=`; with `+`, `-` or `@` only wh
 formula (a function call `SUM(`, a DDE link `cmd|`, a sheet reference `Sheet1!A1`, an operator after a term
 `-2+3`, a cell reference `@A1`). "-缺少学历证书", "- 见备注", "+86 138…", "@张老师" and "-1" are plain text or
 numbers and stay untouched; "=1+1", "+cmd|' /C calc'!A0", "-2+3+cmd|…", "@SUM(A1)" get a leading apostrophe.
-A leading tab or carriage return is looked through (Excel trims it before deciding)."""
+A leading tab or carriage return is looked through (Excel trims it before deciding).
+
+Characters XML 1.0 cannot hold (a BEL or backspace pasted into a name) are removed from every cell: openpyxl
+would otherwise refuse the whole workbook."""
 
 from __future__ import annotations
 
@@ -36,10 +39,23 @@ def needs_escape(text: str) -> bool:
     return _FORMULA_LIKE.search(rest) is not None
 
 
+# Not allowed in XML 1.0 (and so in .xlsx): C0 controls but tab/newline/CR, lone surrogates, U+FFFE/FFFF.
+# DEL is legal XML but removed too: it prints as nothing and only hides text.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_illegal(text: str) -> str:
+    """Text without the characters an .xlsx (XML) cannot hold."""
+    return text if _ILLEGAL.search(text) is None else _ILLEGAL.sub("", text)
+
+
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; everything else is unchanged."""
-    if isinstance(value, str) and value[:1] in _STARTS and needs_escape(value):
-        return "'" + value
+    """Text as a cell: characters XML cannot hold removed; text a spreadsheet would run as a formula gets a
+    leading apostrophe; everything else is unchanged. Every xlsx and CSV writer passes its values through this."""
+    if isinstance(value, str):
+        value = strip_illegal(value)
+        if value[:1] in _STARTS and needs_escape(value):
+            return "'" + value
     return value
 
 

@@ -8,6 +8,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from confirm_desk.services.spreadsheets.safe import strip_illegal
+
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -22,7 +24,7 @@ def font(size: float = 10, bold: bool = False, name: str = FONT_NAME) -> Font:
 def banner(ws: Worksheet, row: int, text: str, last_col: int, size: float = 10, bold: bool = False,
            align: Alignment = LEFT, height: float | None = None) -> None:
     """A line of text across the table's width (title, subtitle, notes): merged, unbordered."""
-    cell = ws.cell(row, 1, text)
+    cell = ws.cell(row, 1, strip_illegal(text))
     cell.font, cell.alignment = font(size, bold), align
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
     if height:
@@ -31,7 +33,7 @@ def banner(ws: Worksheet, row: int, text: str, last_col: int, size: float = 10, 
 
 def boxed(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, size: float = 10,
           align: Alignment = CENTER, text: bool = False) -> None:
-    cell = ws.cell(row, col, value)
+    cell = ws.cell(row, col, strip_illegal(value) if isinstance(value, str) else value)
     cell.border, cell.alignment, cell.font = BOX, align, font(size, bold)
     if text:
         cell.number_format = "@"  # stays text when edited in Excel: no 3.3E+17

@@ -49,8 +49,10 @@ def show_bug(parent: QWidget | None, exc: BaseException) -> None:
     """An unexpected error: logged in full, shown plainly with the details one click away."""
     import traceback
 
-    details = "".join(traceback.format_exception(exc))
-    log.error("unexpected error:\n%s", details)
+    from confirm_desk.logs import exception_details
+
+    details = "".join(traceback.format_exception(exc))  # on screen, for the clerk to copy
+    log.error("unexpected error:\n%s", exception_details(exc))  # the log never holds the message
     shown.append(("bug", str(exc)))
     if _offscreen():
         return
