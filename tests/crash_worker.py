@@ -108,3 +108,40 @@ def run_decisions(db_url: str, done_file: str) -> None:
                 save_check(session, pending, data, "crash", state.version)
             done.write(f"{pending}\n")
             done.flush()  # a SIGKILL keeps what reached the kernel: the list of committed decisions
+
+
+def run_exports(db_url: str, folder: str, events, exported) -> None:
+    """Decide one more applicant, export the next batch, again and again until killed. `events` counts
+    every step it reports (decision committed, each export progress report, export done); `exported`
+    counts the batches it saw returned. The test kills on these, never on the clock."""
+    import os
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from confirm_desk.domain.statuses import Status
+    from confirm_desk.services.batches.export import export_batch
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
+    from confirm_desk.store.db import open_store
+    from confirm_desk.store.models import Applicant
+
+    store = open_store(db_url, upgrade=False)
+
+    def progress(_done: int, _total: int, _text: str) -> None:
+        events.value += 1
+
+    n = 0
+    while True:
+        with store.session() as session:
+            pending = session.scalars(select(Applicant.id).where(Applicant.status == Status.PENDING.value)
+                                      .order_by(Applicant.id).limit(1)).first()
+            if pending is None:
+                return
+            state = load_check(session, pending)
+            save_check(session, pending, CheckInput(outcome=Status.REJECTED, reason="原件不符"), "crash",
+                       state.version)
+        events.value += 1
+        export_batch(store, Path(folder) / f"batch-{os.getpid()}-{n}.zip", "crash", progress=progress)
+        exported.value += 1
+        events.value += 1
+        n += 1

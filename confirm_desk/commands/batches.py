@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=Path, nargs="?", help="输出 .zip（--dry-run 时可省略）")
     p.add_argument("--dry-run", action="store_true", help="只列出下一批将包含的申请人，不导出、不记录")
     p.add_argument("--again", type=int, metavar="N", help="按记录重新导出第 N 批（内容与当初完全相同）")
+    p.add_argument("--list", action="store_true",
+                   help="列出已导出的批次及其文件是否还在原处（缺失的用 --again 重新写出）")
     add_operator(p)
     add_format(p)
     p.set_defaults(handler=cmd_export_batch)
@@ -35,6 +37,8 @@ def cmd_export_batch(args: argparse.Namespace) -> int:
     from confirm_desk.services.batches import export as batch_export
 
     store = store_from(args)
+    if args.list:
+        return _print_batches(store, args.format)
     if args.dry_run:
         with store.session() as session:
             plan = batch_export.preview_next_batch(session)
@@ -52,6 +56,27 @@ def cmd_export_batch(args: argparse.Namespace) -> int:
     result = batch_export.export_batch(store, args.out, args.account.username)
     print(f"已导出{result.summary_zh()} → {result.path}")
     return 0
+
+
+def _print_batches(store, fmt: str) -> int:
+    """Every export batch with the state of its file; exit 1 when a file is missing (write it again)."""
+    from confirm_desk.services.batches.export import batch_files
+
+    with store.session() as session:
+        batches = batch_files(session)
+    if fmt == "json":
+        from confirm_desk.cli import emit_json
+
+        emit_json([{"batch": b.number, "created_at": b.created_at, "rows": b.rows, "path": b.path,
+                    "state": b.state} for b in batches])
+    else:
+        print_table(["批次", "导出时间", "人数", "文件", "状态"],
+                    [[b.number, b.created_at.strftime("%Y-%m-%d %H:%M"), b.rows, b.path, b.state_zh]
+                     for b in batches])
+        for b in batches:
+            if b.state == "missing":
+                print(f"第 {b.number} 批的文件缺失：confirm-desk export batch OUT.zip --again {b.number}")
+    return 1 if any(b.state == "missing" for b in batches) else 0
 
 
 def _print_plan(plan, fmt: str) -> int:

@@ -134,6 +134,8 @@ def cmd_export_day(args: argparse.Namespace) -> int:
 
     result = export_day(store_from(args), args.out, day=args.day, operator=args.account.username)
     print(f"已生成当日工作包 {result.path}（{len(result.files)} 个文件）")
+    if result.batch_path:
+        print(f"第 {result.batch} 批的文件另存于 {result.batch_path}")
     for name, size, _digest in result.files:
         print(f"  {name}  {size} 字节")
     return 0

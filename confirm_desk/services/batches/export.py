@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk import __version__
 from confirm_desk.domain.errors import KnownError, NotFound
+from confirm_desk.domain.filenames import safe_stem
 from confirm_desk.services import audit
 from confirm_desk.services.batches.rows import BatchPlan, changed_fields, plan_next_batch, sheet_rows
 from confirm_desk.services.importing.applicants import file_sha256
@@ -59,24 +60,31 @@ def preview_next_batch(session: Session) -> BatchPlan:
 
 def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn = no_progress,
                  now: dt.datetime | None = None) -> BatchResult:
-    """Writes the next batch to `out` and records it: its items, archived photos, the applicants' sync."""
+    """Writes the next batch to `out` and records it: its items, archived photos, the applicants' sync.
+
+    A recorded batch always has its file: the zip is written under a temporary name beside `out`, flushed
+    to disk, renamed to `out`, and only then does the transaction that records the batch commit. A crash
+    before the rename leaves no batch (and at most a stray `.part`); one between the rename and the commit
+    leaves a complete file and no batch (the next export writes that number again); a failed commit
+    removes the renamed file."""
     if not operator:
         raise KnownError("导出批次必须记录操作员")
-    out = Path(out)
+    out = Path(out).absolute()
     part = out.with_name(out.name + ".part")
     at = now or utcnow()
+    renamed = committed = False
     try:
         with store.session() as session:
             progress(0, 0, "正在汇总本批数据…")
             plan = plan_next_batch(session)
             if not plan.items:
-                raise KnownError("没有需要导出的申请人：自上一批以来没有新的确认结果或修改")
+                raise KnownError("没有需要导出的申请人：自上一批以来没有新的确认结果或修改" + _missing_hint(session))
             photos = _current_photos(session, [i.applicant_id for i in plan.items])
             names = _photo_names(plan, photos)
             rows = [{**item.row, "photo": names.get(item.applicant_id, "")} for item in plan.items]
             archive = {names[a]: data for a, data in photos.items() if a in names}
             manifest = _manifest(plan, rows, at, operator)
-            batch = Batch(kind="export", number=plan.number, file_name=out.name, operator=operator,
+            batch = Batch(kind="export", number=plan.number, file_name=_recorded_path(out), operator=operator,
                           created_at=at, row_count=len(rows), confirmation_point=plan.confirmation_point)
             session.add(batch)
             try:
@@ -99,10 +107,15 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                                  [r["application_no"] for r in rows if not r["photo"]], zip_sha)
             batch.summary = result.summary_zh()
             audit.record(session, "export", operator, detail=f"{result.summary_zh()} → {out.name}")
-            progress(1, 1, "正在提交…")  # a last chance to cancel before the batch counts
-        os.replace(part, out)  # only a recorded batch gets its real name
+            progress(1, 1, "正在写入文件…")  # a last chance to cancel before the file gets its name
+            replace_durably(part, out)  # complete and on disk under its real name before the batch counts
+            renamed = True
+            progress(1, 1, "正在提交…")
+        committed = True
     finally:
         part.unlink(missing_ok=True)
+        if renamed and not committed:
+            out.unlink(missing_ok=True)  # the batch was not recorded: no file may claim to be it
     return result
 
 
@@ -118,8 +131,16 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
     rows = [json.loads(i.row) for i in items]
     blobs = _archived(session, {i.photo_sha256 for i in items if i.photo_sha256})
     archive = {r["photo"]: blobs[i.photo_sha256] for r, i in zip(rows, items, strict=True) if r["photo"]}
-    out = Path(out)
-    _, zip_sha, written = _write_zip(out, rows, archive, manifest, progress, batch.manifest)
+    out = Path(out).absolute()
+    part = out.with_name(out.name + ".part")
+    try:
+        _, zip_sha, written = _write_zip(part, rows, archive, manifest, progress, batch.manifest)
+        replace_durably(part, out)
+    finally:
+        part.unlink(missing_ok=True)
+    kept = Path(batch.file_name or "")
+    if not kept.is_file() or file_sha256(kept) != batch.file_sha256:
+        batch.file_name = _recorded_path(out)  # the batch's file is here now
     recorded = manifest["files"]
     mismatched = sorted(n for n in recorded.keys() | written.keys() if recorded.get(n) != written.get(n))
     audit.record(session, "export", operator, detail=f"重新导出第 {number} 批 → {out.name}")
@@ -136,6 +157,72 @@ def _mark_synced(session: Session, batch: Batch) -> None:
     in_batch = select(item.c.applicant_id).where(item.c.batch_id == batch.id)
     session.execute(update(t).where(t.c.id.in_(in_batch))
                     .values(synced_batch=batch.number, synced_version=carried, updated_at=t.c.updated_at))
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """A recorded export batch and whether its zip is where it was written."""
+
+    number: int
+    created_at: dt.datetime
+    rows: int
+    path: str
+    state: str  # "ok", "missing" (not there, or not the bytes recorded), "unknown" (recorded by name only)
+
+    @property
+    def state_zh(self) -> str:
+        return {"ok": "文件完好", "missing": "文件缺失或已改动", "unknown": "未记录位置"}[self.state]
+
+
+def batch_files(session: Session, *, check_hash: bool = True) -> list[BatchFile]:
+    """Every export batch, newest first, with the state of its file (a missing one is written again
+    with `export_again`)."""
+    rows = session.execute(select(Batch.number, Batch.created_at, Batch.row_count, Batch.file_name,
+                                  Batch.file_sha256).where(Batch.kind == "export").order_by(Batch.number.desc()))
+    out = []
+    for number, created, count, name, sha in rows:
+        path = Path(name or "")
+        if not path.is_absolute():
+            state = "unknown"
+        elif not path.is_file() or (check_hash and sha and file_sha256(path) != sha):
+            state = "missing"
+        else:
+            state = "ok"
+        out.append(BatchFile(number, created, count, str(path), state))
+    return out
+
+
+def _missing_hint(session: Session) -> str:
+    missing = [b for b in batch_files(session) if b.state == "missing"]
+    if not missing:
+        return ""
+    listing = "、".join(f"第 {b.number} 批（{b.path}）" for b in missing[:5])
+    return (f"。注意：{listing}的文件不在原处或已改动，请用 confirm-desk export batch OUT.zip --again N "
+            "重新写出")
+
+
+def _recorded_path(out: Path) -> str:
+    text = str(out)
+    return text if len(text) <= 260 else out.name  # the column holds a Windows path (MAX_PATH)
+
+
+def replace_durably(part: Path, out: Path) -> None:
+    """`part` (already complete) becomes `out`: flushed to disk, renamed, the folder entry flushed too.
+
+    A local stand-in for the general atomic-output helper (issue 26) until that lands."""
+    with part.open("rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(part, out)
+    try:
+        folder = os.open(out.parent, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its rename is durable enough with NTFS journaling
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
 
 
 def batch_numbers(session: Session) -> list[tuple[int, dt.datetime, int]]:
@@ -162,9 +249,14 @@ def _photo_names(plan: BatchPlan, photos: dict[int, bytes]) -> dict[int, str]:
     for item in plan.items:
         if item.applicant_id not in photos:
             continue
-        name = f"{PHOTO_DIR}{item.row['id_number']}.jpg"
+        # An ID number is free text for passports: never a path inside the zip (`../../x` → `x`).
+        stem = safe_stem(item.row["id_number"])
+        name = f"{PHOTO_DIR}{stem}.jpg"
         if name in used:
-            name = f"{PHOTO_DIR}{item.row['id_number']}_{item.row['application_no']}.jpg"
+            name = f"{PHOTO_DIR}{stem}_{safe_stem(item.row['application_no'])}.jpg"
+        n = 2
+        while name in used:
+            name, n = f"{PHOTO_DIR}{stem}_{n}.jpg", n + 1
         used.add(name)
         names[item.applicant_id] = name
     return names
@@ -213,6 +305,7 @@ def _write_zip(path: Path, rows: list[dict], archive: dict[str, bytes], manifest
         bundle.writestr(fixed_info(RESULTS, moment, zipfile.ZIP_STORED), results)
         total = len(archive)
         for done, (name, data) in enumerate(sorted(archive.items()), start=1):
+            name = _member(name)  # batches recorded before names were made safe are written safely too
             bundle.writestr(fixed_info(name, moment, zipfile.ZIP_STORED), data)  # JPEG: no gain in deflating
             files[name] = _sha(data)
             if done % 500 == 0:
@@ -222,6 +315,11 @@ def _write_zip(path: Path, rows: list[dict], archive: dict[str, bytes], manifest
             manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
         bundle.writestr(fixed_info(MANIFEST, moment, zipfile.ZIP_DEFLATED), manifest_text.encode())
     return manifest_text, file_sha256(path), files
+
+
+def _member(name: str) -> str:
+    stem = name.removeprefix(PHOTO_DIR).removesuffix(".jpg")
+    return name if name == f"{PHOTO_DIR}{stem}.jpg" and safe_stem(stem) == stem else f"{PHOTO_DIR}{safe_stem(stem)}.jpg"
 
 
 def _archived(session: Session, shas: set[str], *, with_data: bool = True) -> dict[str, bytes | None]:

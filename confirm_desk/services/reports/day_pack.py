@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class DayPack:
     left_out: list[str] = field(default_factory=list)  # parts not in this pack, and why
     batch: int | None = None  # the synced batch exported into the pack
     keying: dict[str, int] = field(default_factory=dict)  # 已决定 / 已录入 / 已核实 (and still due)
+    batch_path: Path | None = None  # its zip, also kept beside the pack (a recorded batch keeps its file)
 
 
 def photo_problems(session: Session) -> list[tuple[str, ...]]:
@@ -96,18 +98,25 @@ def _write_national(session: Session, folder: Path, pack: DayPack) -> None:
 
 
 def _next_batch(store: Store, folder: Path, pack: DayPack, operator: str, progress: ProgressFn) -> None:
-    """The next synced batch, exported (and recorded) in its own transaction before the reports read."""
+    """The next synced batch, exported (and recorded) in its own transaction before the reports read.
+
+    Its zip is written beside the pack, not in the temporary folder: the batch is recorded as soon as it
+    is written, so if a later part of the pack fails (or the process dies) the batch's file still exists.
+    The pack carries a copy."""
     if not operator:
         pack.left_out.append("同步批次：导出批次必须记录操作员（--user）")
         return
     with store.session() as session:
         number = preview_next_batch(session).number
+    beside = pack.path.absolute().parent / f"批次{number:03d}.zip"
+    beside.parent.mkdir(parents=True, exist_ok=True)
     try:
-        result = export_batch(store, folder / f"批次{number:03d}.zip", operator, progress=progress)
+        result = export_batch(store, beside, operator, progress=progress)
     except KnownError as err:  # nothing new since the last batch
         pack.left_out.append(f"同步批次：{err.message}")
         return
-    pack.batch = result.number
+    shutil.copyfile(result.path, folder / result.path.name)
+    pack.batch, pack.batch_path = result.number, result.path
 
 
 def export_day(store: Store, out: Path, day: dt.date | None = None, operator: str = "",

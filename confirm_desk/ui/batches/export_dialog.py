@@ -117,9 +117,10 @@ class BatchExportDialog(QDialog):
         if not self.path_edit.text().strip() and plan.items:
             self.path_edit.setText(str(Path.home() / f"确认结果_第{plan.number}批.zip"))
         self.previous.clear()
-        for number, created, rows in batches:
-            when = f"{local_time(created):%Y-%m-%d %H:%M}"
-            self.previous.addItem(f"第 {number} 批（{when}，{rows} 人）", number)
+        for b in batches:
+            when = f"{local_time(b.created_at):%Y-%m-%d %H:%M}"
+            missing = "，文件缺失：请重新导出" if b.state == "missing" else ""
+            self.previous.addItem(f"第 {b.number} 批（{when}，{b.rows} 人{missing}）", b.number)
         self.again_button.setEnabled(bool(batches))
 
     def export(self) -> None:

@@ -3,7 +3,6 @@ roster and statistics sheets."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +20,13 @@ from confirm_desk.store.db import Store
 class NextBatch:
     plan: BatchPlan
     conflicts: int  # import conflicts still open (the batch carries the local values)
-    batches: list[tuple[int, dt.datetime, int]]  # earlier batches: number, when, rows
+    batches: list[batch_export.BatchFile]  # earlier batches: number, when, rows, whether the file is still there
 
 
 def next_batch(store: Store) -> NextBatch:
     with store.session() as session:
         return NextBatch(batch_export.preview_next_batch(session), pending_count(session),
-                         batch_export.batch_numbers(session))
+                         batch_export.batch_files(session, check_hash=False))
 
 
 def export_job(store: Store, path: Path, operator: str) -> Callable[[ProgressFn], BatchResult]:
