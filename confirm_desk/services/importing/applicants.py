@@ -142,8 +142,10 @@ def store_rows(
     operator: str = "",
     batch_id: int | None = None,
     present: Collection[str] | None = None,
+    failed: Sequence[str] = (),
 ) -> None:
     """Insert new applicants and update changed ones in bulk (Core executemany, no ORM objects).
+    `failed`: the 报名号 of the file's refused rows (they are still in the list: see flag_missing).
 
     Fields changed here are kept and each disagreement is reported (reconcile.py); applicants of the
     file's confirmation points that the file no longer holds are flagged. `present`: the field keys the
@@ -230,7 +232,7 @@ def store_rows(
     result.imported += len(inserts)
     result.updated += len(updates)
     result.conflicts.extend(reconciler.conflicts)
-    result.missing.extend(flag_missing(session, existing.values(), parsed))
+    result.missing.extend(flag_missing(session, existing.values(), parsed, failed))
     refresh_duplicate_flags(session)  # SCOPE-3: one ID number under two 报名号, in this file or across imports
     ensure_flags_current(session, computed_now=not existing)  # flags stored by older rules follow the current ones
     _remember_confirmation_points(session, [v for _, v in parsed])
@@ -292,7 +294,7 @@ def import_applicants(
         session.add(batch)
         session.flush()
         store_rows(session, parsed, result, operator=operator, batch_id=batch.id,
-                   present={f.key for f in header.columns.values()})
+                   present={f.key for f in header.columns.values()}, failed=parsed_rows.failed)
         if photo_files is not None:
             result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
         batch.row_count = result.imported + result.updated

@@ -107,19 +107,30 @@ class Reconciler:
                     {"resolved_by": self.operator, "resolved_at": now})
 
 
+MAX_FAILED_SHARE = 0.1  # a file with more refused rows than this is not taken as a whole list
+
+
 def flag_missing(
-    session: Session, existing: Iterable[Any], parsed: Sequence[tuple[int, dict[str, str]]]
+    session: Session, existing: Iterable[Any], parsed: Sequence[tuple[int, dict[str, str]]],
+    failed: Sequence[str] = (),
 ) -> list[str]:
     """Applicants of the file's confirmation points that the file no longer holds are flagged (never
-    deleted); those it holds again lose the flag. Returns the 报名号 newly flagged."""
-    present = {v["application_no"] for _, v in parsed}
+    deleted); those it holds again lose the flag. Returns the 报名号 newly flagged.
+
+    "Not in the new list" is only said of a whole list: a refused row (`failed`: its 报名号 as read)
+    still shows that its applicant is there, and a file with a refused row whose 报名号 is unknown, or
+    with many refused rows, or with no stored row at all, flags nobody."""
+    present = {v["application_no"] for _, v in parsed} | {n for n in failed if n}
     points = {v["confirmation_point"] for _, v in parsed if v.get("confirmation_point")}
+    whole = bool(parsed) and all(failed) and len(failed) <= MAX_FAILED_SHARE * (len(parsed) + len(failed))
     changes: list[dict] = []
     flagged: list[str] = []
     for row in existing:
         if points and row.confirmation_point not in points:
             continue  # another point's applicants: this file says nothing about them
         missing = row.application_no not in present
+        if missing and not whole:
+            continue  # no judgement from a partial list: a flag already set stays as it is
         if missing != bool(row.missing_from_import):
             changes.append({"id": row.id, "missing_from_import": missing})
             if missing:

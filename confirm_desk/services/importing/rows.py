@@ -31,6 +31,7 @@ class ParsedRows:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the 报名号 of each refused row as read ("" if none)
 
 
 # Words that disqualify a loose (contained / similar) header match for a field.
@@ -95,6 +96,7 @@ def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_na
             else:
                 out.warnings.append(problem)
         if failed:
+            out.failed.append(values["application_no"])
             continue
         key = values["application_no"]
         if key in seen:
