@@ -186,11 +186,9 @@ def _role_zh(role: str) -> str:
 
 def report_import(args: argparse.Namespace, result) -> int:
     """An import's result for people (counts, the first row errors) or scripts (--format json);
-    `--report` writes every row error. Exit 1 when rows were refused."""
-    from confirm_desk.services.importing.error_report import write_row_errors
-
-    if args.report:
-        write_row_errors(result, args.report)
+    `--report` writes every row error. Exit 1 when rows were refused, or when the import was done but
+    its report could not be written (said plainly: the import is not undone)."""
+    code = _write_report(args, result)
     if args.format == "json":
         emit_json_result(result)
     else:
@@ -209,4 +207,19 @@ def report_import(args: argparse.Namespace, result) -> int:
         if result.photos:
             for pe in result.photos.errors:
                 print(terminal_text(f"  照片 {pe.file}：{pe.message}"))
-    return 1 if result.error_count else 0
+    return max(code, 1 if result.error_count else 0)
+
+
+def _write_report(args: argparse.Namespace, result) -> int:
+    from confirm_desk.services.importing.error_report import write_row_errors
+
+    if not args.report:
+        return 0
+    try:
+        write_row_errors(result, args.report)
+    except OSError as exc:  # the import is committed already: say so, never "nothing done"
+        reason = exc.strerror or exc.__class__.__name__
+        print(f"警告：导入已完成并已保存，但错误报告无法写入 {args.report}（{reason}）。"
+              "请换一个可写的位置，再导入一次同一文件即可得到报告（已导入的行会显示为未变）。", file=sys.stderr)
+        return 1
+    return 0

@@ -39,6 +39,13 @@ _ERROR_CELL = re.compile(rb"""<c\b([^>]*\bt=["']e["'][^>]*)>(.*?)</c>""", re.S)
 _CELL_REF = re.compile(rb"""\br=["']([A-Z]+)([0-9]+)["']""")
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 NARROW_COLUMNS = 104
+# A workbook is a zip: its members' declared sizes are checked before anything is inflated, so a small file
+# that expands to gigabytes (0.78 MB → 3.2 GB) is refused at once with bounded memory. A 10,000-row export
+# is ~20 MB of XML at 5-15:1; the limits leave a wide margin.
+MAX_MEMBER_BYTES = 256 << 20
+MAX_TOTAL_BYTES = 512 << 20
+MAX_RATIO = 100  # beyond this for a member over RATIO_FLOOR bytes (as the photo-zip guard)
+RATIO_FLOOR = 16 << 20
 SCAN_CHUNK = 4 << 20
 ERROR_VALUES = ("#VALUE!", "#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                 "#GETTING_DATA")
@@ -129,14 +136,30 @@ def _head_text(head: bytes) -> str:
     return head.decode("utf-8", errors="ignore") if head else ""
 
 
+def _refuse_inflating(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Members that would inflate far beyond any export, judged from the zip directory alone."""
+    total = sum(i.file_size for i in infos)
+    worst = max(infos, key=lambda i: i.file_size, default=None)
+    too_big = worst is not None and (worst.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES)
+    bomb = next((i for i in infos if i.file_size > RATIO_FLOOR
+                 and i.file_size > MAX_RATIO * max(i.compress_size, 1)), None)
+    if too_big or bomb is not None:
+        member = bomb or worst
+        raise FileRefused(f"“{path.name}”解压后过大（其中 {member.filename} 达 {member.file_size >> 20} MB，"
+                          f"文件本身只有 {path.stat().st_size >> 10} KB），不像是导出的名单，已拒绝读取")
+
+
 def _zip_kind(path: Path) -> str:
     """A .docx renamed to .xlsx, or a zip of junk, says so instead of a parser error."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            _refuse_inflating(path, archive.infolist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise FileRefused(f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格") from exc
+    except FileRefused:
+        raise
     except Exception as exc:  # a member that cannot be decompressed
         raise FileRefused(
             f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
@@ -155,9 +178,9 @@ def _read_workbook(path: Path, kind: str) -> Rows:
     from python_calamine import CalamineWorkbook
 
     errors: list[tuple[int, int, str]] = []
-    if kind == "xlsx":
-        errors = _scan_first_sheet(path)
     try:
+        if kind == "xlsx":  # inside the try: a member that cannot be inflated is a damaged file
+            errors = _scan_first_sheet(path)
         with path.open("rb") as fh:  # by content: a workbook named .xls, .csv or anything is still read
             workbook = CalamineWorkbook.from_filelike(fh)
         if not workbook.sheet_names:
