@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -10,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -135,7 +137,76 @@ def inspect_backup(path: Path) -> BackupInfo:
     if revision is None or revision[0] not in _known_revisions():
         version = revision[0] if revision else "无"
         raise FileRefused(f"“{name}”来自更新版本的确认台（数据库版本 {version}），请先升级本程序")
+    _check_schema(path, revision[0])
+    _check_photo_hashes(path)
     return BackupInfo(path, path.stat().st_size, applicants, photos, revision[0])
+
+
+# Every schema object but SQLite's own (sqlite_sequence, sqlite_stat1, automatic indexes).
+_SCHEMA_QUERY = ("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master "
+                 "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+
+
+def _schema(rows) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(kind, name): (table, " ".join(sql.replace('"', "").replace("`", "").split()).lower())
+            for kind, name, table, sql in rows}
+
+
+@cache
+def _reference_schema(revision: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """The exact schema of a store freshly migrated to `revision` (built once per revision, in a temp file)."""
+    import tempfile
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    with tempfile.TemporaryDirectory(prefix="confirm-desk-schema-") as tmp:
+        engine = create_engine(f"sqlite:///{Path(tmp) / 'reference.sqlite3'}")
+        try:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(migrations_dir()))
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            with engine.connect() as conn:
+                return _schema(conn.exec_driver_sql(_SCHEMA_QUERY).fetchall())
+        finally:
+            engine.dispose()
+
+
+def _check_schema(path: Path, revision: str) -> None:
+    """The backup's schema must be exactly that of its revision: no extra trigger, view, table or index
+    (a trigger in a backup could, say, delete every new audit event), none changed, none missing."""
+    with _connect(path, read_only=True) as conn:
+        found = _schema(conn.execute(_SCHEMA_QUERY).fetchall())
+    wanted = _reference_schema(revision)
+    kinds = {"table": "数据表", "index": "索引", "trigger": "触发器", "view": "视图"}
+
+    def named(keys) -> str:
+        return "、".join(f"{kinds.get(k, k)} {n}" for k, n in sorted(keys)[:5])
+
+    extra = found.keys() - wanted.keys()
+    missing = wanted.keys() - found.keys()
+    changed = {k for k in found.keys() & wanted.keys() if found[k] != wanted[k]}
+    if extra or missing or changed:
+        parts = [f"多出{named(extra)}" if extra else "", f"缺少{named(missing)}" if missing else "",
+                 f"结构被改动：{named(changed)}" if changed else ""]
+        raise FileRefused(f"“{path.name}”的数据库结构与确认台（版本 {revision}）不一致，不能用于恢复："
+                          + "；".join(p for p in parts if p))
+
+
+def _check_photo_hashes(path: Path) -> None:
+    """Photo data must match the SHA-256 recorded beside it (originals, and batch photos kept by content)."""
+    with _connect(path, read_only=True) as conn:
+        conn.create_function("sha256_hex", 1, lambda b: hashlib.sha256(b or b"").hexdigest(), deterministic=True)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        bad = conn.execute("SELECT count(*) FROM photo WHERE original_sha256 != '' "
+                           "AND original_sha256 != sha256_hex(original)").fetchone()[0]
+        if "batch_photo" in tables:
+            bad += conn.execute("SELECT count(*) FROM batch_photo WHERE sha256 != sha256_hex(data)").fetchone()[0]
+    if bad:
+        raise FileRefused(f"“{path.name}”中有 {bad} 张照片与其记录的 SHA-256 不符（数据被改动或损坏），不能用于恢复")
 
 
 def restore(store_url: str, in_path: Path, *, safety_folder: Path | None = None,
