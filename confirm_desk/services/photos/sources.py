@@ -108,7 +108,7 @@ def _unsafe_member(info: zipfile.ZipInfo) -> str:
 def _from_zip(path: Path) -> Iterator[PhotoFile]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise FileRefused(f"无法打开压缩包“{path.name}”：文件已损坏或不是 zip 格式") from exc
     with archive:
         members = [i for i in archive.infolist() if not i.is_dir()
@@ -126,7 +126,7 @@ def _from_zip(path: Path) -> Iterator[PhotoFile]:
                 continue
             try:
                 data = archive.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except Exception as exc:  # bad CRC, broken deflate stream, odd flags, encryption: a damaged member
                 yield PhotoFile(name, stem, None, f"压缩包中的文件已损坏（{exc.__class__.__name__}）")
                 continue
             yield PhotoFile(name, stem, data)
