@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from confirm_desk.domain.filenames import safe_stem
 from confirm_desk.services import audit
 from confirm_desk.services.batches.rows import BatchPlan, changed_fields, plan_next_batch, sheet_rows
 from confirm_desk.services.importing.applicants import file_sha256
+from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.services.spreadsheets.write import fixed_info, workbook_bytes, zip_moment
@@ -64,13 +64,12 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
 
     A recorded batch always has its file: the zip is written under a temporary name beside `out`, flushed
     to disk, renamed to `out`, and only then does the transaction that records the batch commit. A crash
-    before the rename leaves no batch (and at most a stray `.part`); one between the rename and the commit
+    before the rename leaves no batch (its temporary file is cleaned up later); one between the rename and the commit
     leaves a complete file and no batch (the next export writes that number again); a failed commit
     removes the renamed file."""
     if not operator:
         raise KnownError("导出批次必须记录操作员")
     out = Path(out).absolute()
-    part = out.with_name(out.name + ".part")
     at = now or utcnow()
     renamed = committed = False
     try:
@@ -91,29 +90,30 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                 session.flush()
             except IntegrityError as exc:  # the partial unique index: another seat took this number
                 raise KnownError(f"另一席位刚刚导出了第 {plan.number} 批，请重新打开导出后再试") from exc
-            text, zip_sha, _ = _write_zip(part, rows, archive, manifest, progress)
-            batch.manifest, batch.file_sha256 = text, zip_sha
-            hashes = manifest["files"]
-            _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
-            conn = session.connection()
-            bulk_insert(conn, BatchItem.__table__, [
-                {"batch_id": batch.id, "applicant_id": item.applicant_id, "applicant_version": item.version,
-                 "row": json.dumps(row, ensure_ascii=False, separators=(",", ":")),
-                 "photo_sha256": hashes.get(row["photo"], "")}
-                for item, row in zip(plan.items, rows, strict=True)
-            ])
-            _mark_synced(session, batch)
-            result = BatchResult(plan.number, out, len(rows), len(archive),
-                                 [r["application_no"] for r in rows if not r["photo"]], zip_sha)
-            batch.summary = result.summary_zh()
-            audit.record(session, "export", operator, detail=f"{result.summary_zh()} → {out.name}")
-            progress(1, 1, "正在写入文件…")  # a last chance to cancel before the file gets its name
-            replace_durably(part, out)  # complete and on disk under its real name before the batch counts
+            # atomic_output (issue 26): the zip is complete and on disk under its real name before the
+            # batch counts; an error or a cancel before the rename leaves no file.
+            with atomic_output(out, make_parents=True) as part:
+                text, zip_sha, _ = _write_zip(part, rows, archive, manifest, progress)
+                batch.manifest, batch.file_sha256 = text, zip_sha
+                hashes = manifest["files"]
+                _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
+                conn = session.connection()
+                bulk_insert(conn, BatchItem.__table__, [
+                    {"batch_id": batch.id, "applicant_id": item.applicant_id, "applicant_version": item.version,
+                     "row": json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+                     "photo_sha256": hashes.get(row["photo"], "")}
+                    for item, row in zip(plan.items, rows, strict=True)
+                ])
+                _mark_synced(session, batch)
+                result = BatchResult(plan.number, out, len(rows), len(archive),
+                                     [r["application_no"] for r in rows if not r["photo"]], zip_sha)
+                batch.summary = result.summary_zh()
+                audit.record(session, "export", operator, detail=f"{result.summary_zh()} → {out.name}")
+                progress(1, 1, "正在写入文件…")  # a last chance to cancel before the file gets its name
             renamed = True
             progress(1, 1, "正在提交…")
         committed = True
     finally:
-        part.unlink(missing_ok=True)
         if renamed and not committed:
             out.unlink(missing_ok=True)  # the batch was not recorded: no file may claim to be it
     return result
@@ -132,12 +132,8 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
     blobs = _archived(session, {i.photo_sha256 for i in items if i.photo_sha256})
     archive = {r["photo"]: blobs[i.photo_sha256] for r, i in zip(rows, items, strict=True) if r["photo"]}
     out = Path(out).absolute()
-    part = out.with_name(out.name + ".part")
-    try:
+    with atomic_output(out, make_parents=True) as part:
         _, zip_sha, written = _write_zip(part, rows, archive, manifest, progress, batch.manifest)
-        replace_durably(part, out)
-    finally:
-        part.unlink(missing_ok=True)
     kept = Path(batch.file_name or "")
     if not kept.is_file() or file_sha256(kept) != batch.file_sha256:
         batch.file_name = _recorded_path(out)  # the batch's file is here now
@@ -204,25 +200,6 @@ def _missing_hint(session: Session) -> str:
 def _recorded_path(out: Path) -> str:
     text = str(out)
     return text if len(text) <= 260 else out.name  # the column holds a Windows path (MAX_PATH)
-
-
-def replace_durably(part: Path, out: Path) -> None:
-    """`part` (already complete) becomes `out`: flushed to disk, renamed, the folder entry flushed too.
-
-    A local stand-in for the general atomic-output helper (issue 26) until that lands."""
-    with part.open("rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(part, out)
-    try:
-        folder = os.open(out.parent, os.O_RDONLY)
-    except OSError:  # Windows cannot open a folder; its rename is durable enough with NTFS journaling
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
 
 
 def batch_numbers(session: Session) -> list[tuple[int, dt.datetime, int]]:
