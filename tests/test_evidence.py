@@ -204,7 +204,7 @@ def test_preferences_override_the_rule_set_once_saved(store) -> None:
         assert rules.province == "重庆市" and rules.hours_periodic == 300 and rules.hours_first is None
 
 
-def test_cli_import_and_show_json(people, db_url: str, tmp_path: Path, capsys) -> None:
+def test_cli_import_and_show_json(people, cli_clerk: str, db_url: str, tmp_path: Path, capsys) -> None:
     hours = write_xlsx(tmp_path / "h.xlsx", [["身份证号码", "年度", "学时"], [A, 2023, 312], [B, 2025, "x"]])
     report = tmp_path / "errors.csv"
     assert main(["--db", db_url, "evidence", "import", "hours", str(hours), "--report", str(report),

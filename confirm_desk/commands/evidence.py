@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, report_import, store_from, subcommand_group
+from confirm_desk.commands.common import add_format, add_operator, report_import, store_from, subcommand_group
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="hours 培训学时 / assessments 年度考核 / contracts 聘用合同（可为带合同列的教职工名单）")
     group.add_argument("file", type=Path)
     group.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
-    group.add_argument("--user", default="", help="操作员")
+    add_operator(group)
     add_format(group, ("text", "json"))
     group.set_defaults(handler=cmd_evidence_import)
 
@@ -23,5 +23,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_evidence_import(args: argparse.Namespace) -> int:
     from confirm_desk.services.evidence.importing import import_evidence
 
-    result = import_evidence(store_from(args), args.kind, args.file, operator=args.user)
+    result = import_evidence(store_from(args), args.kind, args.file, operator=args.account.username)
     return report_import(args, result)
