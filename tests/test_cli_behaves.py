@@ -35,7 +35,7 @@ def filled(store, tmp_path: Path):
     return store
 
 
-def test_a_closed_pipe_ends_quietly(filled, db_url: str, isolated_home: Path) -> None:
+def test_a_closed_pipe_ends_quietly(filled, cli_clerk: str, db_url: str, isolated_home: Path) -> None:
     """`confirm-desk list | head -1`: the reader is gone before the output is written."""
     with subprocess.Popen([sys.executable, "-m", "confirm_desk", "--db", db_url, "list"], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, env=_env(isolated_home)) as proc:
@@ -45,7 +45,7 @@ def test_a_closed_pipe_ends_quietly(filled, db_url: str, isolated_home: Path) ->
     assert err == "" and code == 0
 
 
-def test_a_pipe_into_head(filled, db_url: str, isolated_home: Path) -> None:
+def test_a_pipe_into_head(filled, cli_clerk: str, db_url: str, isolated_home: Path) -> None:
     done = subprocess.run(f'"{sys.executable}" -m confirm_desk --db "{db_url}" list | head -n 1', shell=True,
                           capture_output=True, text=True, env=_env(isolated_home))
     assert done.stderr == ""
@@ -55,7 +55,8 @@ def test_a_pipe_into_head(filled, db_url: str, isolated_home: Path) -> None:
 HOSTILE = "张\u202e三\x1b[2J\x1b[31m\x07\x08"
 
 
-def test_control_characters_shown_escaped(filled, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_control_characters_shown_escaped(filled, cli_clerk: str, db_url: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     number = values(1)[0][0]
     with filled.session() as s:
         s.execute(update(applicant_table).where(applicant_table.c.application_no == number)
