@@ -131,7 +131,8 @@ def test_commands_record_the_logged_in_operator(imported_store, tmp_path: Path, 
 
     login_env(monkeypatch, imported_store.url)
     no = "2025500000002"
-    assert main(["--db", imported_store.url, "confirm", no, "--outcome", "confirmed"]) == 0
+    assert main(["--db", imported_store.url, "confirm", no, "--outcome", "confirmed",
+                 "--override-reason", "原件已核对"]) == 0
     assert main(["--db", imported_store.url, "print", "receipt", no, "-o", str(tmp_path / "r.pdf")]) == 0
     with imported_store.session() as session:
         events = session.execute(select(AuditEvent.action, AuditEvent.operator)

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--photos", type=Path, help="照片文件夹或 .zip")
     p.add_argument("--report", type=Path, help="把逐行错误写入此文件（.csv 或 .xlsx）")
+    p.add_argument("--sheet", metavar="NAME", help="要导入的工作表（默认：第一个像导出名单的可见工作表）")
     add_operator(p)
     add_map(p)
     add_format(p, ("text", "json"))
@@ -78,7 +79,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     manual = parse_mapping(args.map, SPECS)
     store = store_from(args)
     result = import_applicants(store, args.file, args.photos, operator=args.account.username,
-                               manual=manual or None)
+                               manual=manual or None, sheet=args.sheet)
     return report_import(args, result)
 
 

@@ -67,7 +67,8 @@ def cmd_staff_import(args: argparse.Namespace) -> int:
     from confirm_desk.services.spreadsheets.columns import parse_mapping
 
     manual = parse_mapping(args.map, STAFF_SPECS)
-    return report_import(args, import_staff(store_from(args), args.file, operator=args.account.username, manual=manual or None))
+    return report_import(args, import_staff(store_from(args), args.file, operator=args.account.username,
+                                            manual=manual or None))
 
 
 def cmd_report_abandoned(args: argparse.Namespace) -> int:

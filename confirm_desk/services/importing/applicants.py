@@ -260,6 +260,39 @@ def _remember_confirmation_points(session: Session, rows: list[dict[str, str]]) 
         session.add(ConfirmationPoint(name=name))
 
 
+class SeveralSheets(FileRefused):
+    """More than one visible sheet looks like an applicant export: the clerk must say which one."""
+
+    def __init__(self, file_name: str, sheets: list[str]) -> None:
+        names = "、".join(f"“{s}”" for s in sheets)
+        super().__init__(f"“{file_name}”中有多个工作表像是申请人名单：{names}。请指定要导入的工作表"
+                         "（命令行用 --sheet 工作表名，导入对话框中选择“工作表”）。")
+        self.sheets = sheets
+
+
+def read_export(path: Path, sheet: str | None = None, locate=None):
+    """The rows and header of the export in `path`: the sheet named, or else the first visible sheet
+    that has an applicant header. Hidden sheets are never read unless named; when several visible
+    sheets look like exports, SeveralSheets names them instead of guessing. `locate(rows)` finds the
+    header (default: locate_header)."""
+    locate = locate or (lambda found: locate_header(found, path.name))
+    rows = read_rows(path, sheet)
+    if sheet is not None or len(rows.sheets) < 2:
+        return rows, locate(rows)
+    found = []
+    for name in rows.sheets:
+        candidate = rows if name == rows.sheet else read_rows(path, name)
+        try:
+            found.append((name, candidate, locate(candidate)))
+        except FileRefused:
+            continue
+    if len(found) > 1:
+        raise SeveralSheets(path.name, [name for name, *_ in found])
+    if not found:
+        return rows, locate(rows)  # the first sheet's own "no header" message
+    return found[0][1], found[0][2]
+
+
 def import_applicants(
     store: Store,
     path: Path,
@@ -269,15 +302,19 @@ def import_applicants(
     operator: str = "",
     manual: Mapping[str, str] | None = None,
     ask_needed: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Import one export file (and optionally a photo folder/zip) in one transaction. `manual`: header ->
-    field key (or "-") where the headers say too little (ColumnsUnclear); remembered for the same headers."""
+    field key (or "-") where the headers say too little (ColumnsUnclear); remembered for the same headers.
+    `sheet` names the worksheet to read; by default the one visible sheet that looks like an export
+    (see read_export)."""
     from confirm_desk.services.importing.column_maps import remember_mapping, remembered_in
 
     path = Path(path)
     progress(0, 0, f"正在读取 {path.name}…")
-    rows = read_rows(path)
-    header = locate_header(rows, path.name, manual, remembered_in(store, "applicants"), ask_needed)
+    remembered = remembered_in(store, "applicants")
+    rows, header = read_export(path, sheet,
+                               lambda found: locate_header(found, path.name, manual, remembered, ask_needed))
     data_rows = rows[header.row_index + 1 :]
     photo_files = list(iter_photo_files(photos)) if photos else None
     total = len(data_rows)

@@ -66,6 +66,8 @@ class Rows(list):
 
     kind: str = ""
     encoding: str = ""
+    sheet: str = ""  # the sheet read (workbooks)
+    sheets: tuple[str, ...] = ()  # every visible sheet of the workbook, in order
 
     def __init__(self, rows=(), *, kind: str = "", encoding: str = "") -> None:
         super().__init__(rows)
@@ -81,8 +83,10 @@ class Rows(list):
         return f"{text}，{self.encoding} 编码" if self.encoding else text
 
 
-def read_rows(path: Path) -> Rows:
-    """All rows of the first sheet. Raises FileRefused with a plain message when unreadable."""
+def read_rows(path: Path, sheet: str | None = None) -> Rows:
+    """All rows of the first visible sheet, or of the sheet named. Raises FileRefused with a plain message
+    when unreadable. Hidden and very hidden sheets are never read unless named (an old list kept hidden
+    in front of the real one is a known trap)."""
     path = Path(path)
     if not path.exists():
         raise FileRefused(f"文件不存在：{path}")
@@ -92,7 +96,7 @@ def read_rows(path: Path) -> Rows:
         raise FileRefused(f"文件“{path.name}”是空的（0 字节）")
     kind = detect_format(path)
     if kind in ("xlsx", "ods", "xls"):
-        return _read_workbook(path, kind)
+        return _read_workbook(path, kind, sheet)
     if kind == "html":
         return _read_html(path)
     if kind == "spreadsheetml":
@@ -174,21 +178,51 @@ def _zip_kind(path: Path) -> str:
 
 # ---- workbooks (calamine) ------------------------------------------------------------------------------
 
-def _read_workbook(path: Path, kind: str) -> Rows:
+def visible_sheet_names(path: Path) -> list[str]:
+    """The visible worksheets of a workbook, in order ([] for a text table or an unreadable file)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        if detect_format(Path(path)) not in ("xlsx", "ods", "xls"):
+            return []
+        with Path(path).open("rb") as fh:
+            return _visible_sheets(CalamineWorkbook.from_filelike(fh))
+    except Exception:  # the import itself will say what is wrong with the file
+        return []
+
+
+def _visible_sheets(workbook) -> list[str]:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    return [m.name for m in workbook.sheets_metadata
+            if m.visible == SheetVisibleEnum.Visible and m.typ != SheetTypeEnum.ChartSheet]
+
+
+def _read_workbook(path: Path, kind: str, wanted: str | None = None) -> Rows:
     from python_calamine import CalamineWorkbook
 
     errors: list[tuple[int, int, str]] = []
     try:
-        if kind == "xlsx":  # inside the try: a member that cannot be inflated is a damaged file
-            errors = _scan_first_sheet(path)
         with path.open("rb") as fh:  # by content: a workbook named .xls, .csv or anything is still read
-            workbook = CalamineWorkbook.from_filelike(fh)
+            workbook = CalamineWorkbook.from_filelike(fh)  # the directory only: sheets load when asked
         if not workbook.sheet_names:
             raise FileRefused(f"文件“{path.name}”中没有工作表")
-        sheet = workbook.get_sheet_by_index(0)
+        visible = _visible_sheets(workbook)
+        if wanted is not None:
+            if wanted not in workbook.sheet_names:
+                raise FileRefused(f"“{path.name}”中没有名为“{wanted}”的工作表（有：{'、'.join(workbook.sheet_names)}）")
+            name = wanted
+        elif visible:
+            name = visible[0]
+        else:
+            raise FileRefused(f"“{path.name}”中没有可见的工作表（全部被隐藏）：请在 Excel 中取消隐藏后再导入")
+        if kind == "xlsx":  # inside the try: a member that cannot be inflated is a damaged file
+            errors = _scan_first_sheet(path, name)
+        sheet = workbook.get_sheet_by_name(name)
         if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_SHEET_CELLS:
             raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
         rows = Rows(sheet.to_python(skip_empty_area=False), kind=kind)
+        rows.sheet, rows.sheets = name, tuple(visible)
         merges = sheet.merged_cell_ranges or []
         if kind == "xls":
             errors = _xls_error_cells(path, sheet.name)
@@ -248,8 +282,8 @@ def _apply_merge(rows: Rows, r0: int, c0: int, r1: int, c1: int) -> None:
                 rows.merged[(r, c)] = (r0, c0)
 
 
-def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
-    """The part name of the workbook's first sheet (the one the reader opens)."""
+def _first_sheet_member(archive: zipfile.ZipFile, name: str | None = None) -> str | None:
+    """The part name of the sheet called `name` (default: the workbook's first sheet)."""
     from defusedxml import ElementTree
 
     try:
@@ -257,7 +291,8 @@ def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # let the reader report the broken part in its own words
         return None
-    sheet = next((e for e in book.iter() if e.tag.endswith("}sheet")), None)
+    sheet = next((e for e in book.iter() if e.tag.endswith("}sheet") and (name is None or e.get("name") == name)),
+                 None)
     rid = next((v for k, v in (sheet.attrib.items() if sheet is not None else []) if k.endswith("}id")), None)
     target = next((e.get("Target", "") for e in rels if e.get("Id") == rid), "")
     if not target:
@@ -272,7 +307,7 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _scan_first_sheet(path: Path) -> list[tuple[int, int, str]]:
+def _scan_first_sheet(path: Path, name: str | None = None) -> list[tuple[int, int, str]]:
     """Stream the first sheet's XML once: refuse a used range the reader could not hold, and collect the
     cells holding an Excel error value (0-based row, column, "#N/A"...), which the reader would give as "".
 
@@ -281,7 +316,7 @@ def _scan_first_sheet(path: Path) -> list[tuple[int, int, str]]:
     errors: list[tuple[int, int, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
-            member = _first_sheet_member(archive)
+            member = _first_sheet_member(archive, name)
             if member is None or member not in archive.namelist():
                 return errors
             max_row, max_col, far_ref = 0, NARROW_COLUMNS, ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -46,6 +47,13 @@ class ImportDialog(QDialog):
         row.addWidget(browse_folder)
         row.addWidget(browse_zip)
         form.addRow("照片", row)
+        # Shown when the workbook has several visible sheets: the clerk says which one is the export.
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.addItem("自动（像导出名单的可见工作表）", None)
+        self.sheet_label = QLabel("工作表")
+        form.addRow(self.sheet_label, self.sheet_combo)
+        self.file_edit.editingFinished.connect(self._list_sheets)
+        self._list_sheets()
         hint = QLabel("再次导入同一文件不会重复：未变化的申请人保持不变，已确认的结果不会被覆盖。")
         hint.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -57,6 +65,23 @@ class ImportDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.buttons)
         self.resize(640, 160)
+
+    def sheet(self) -> str | None:
+        """The worksheet chosen, or None for the automatic choice."""
+        return self.sheet_combo.currentData()
+
+    def _list_sheets(self) -> None:
+        """The workbook's visible sheets, read from its directory only (no cells, no database)."""
+        from confirm_desk.services.spreadsheets.read import visible_sheet_names
+
+        names = visible_sheet_names(Path(self.file_edit.text().strip())) if self.file_edit.text().strip() else []
+        while self.sheet_combo.count() > 1:
+            self.sheet_combo.removeItem(1)
+        for name in names:
+            self.sheet_combo.addItem(name, name)
+        several = len(names) > 1
+        self.sheet_combo.setVisible(several)
+        self.sheet_label.setVisible(several)
 
     def paths(self) -> tuple[Path, Path | None]:
         photos = self.photos_edit.text().strip()
@@ -76,6 +101,7 @@ class ImportDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "选择申请人名单", "", SHEET_FILTER)
         if path:
             self.file_edit.setText(path)
+            self._list_sheets()
 
     def _choose_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "选择照片文件夹")

@@ -177,19 +177,20 @@ class Workflow(QObject):
         from confirm_desk.ui.importing.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.host)
-        dialog.accepted.connect(lambda: self.run_import(*dialog.paths()))
+        dialog.accepted.connect(lambda: self.run_import(*dialog.paths(), sheet=dialog.sheet()))
         self.show_dialog(dialog)
 
-    def run_import(self, file: Path, photos: Path | None = None, manual: dict[str, str] | None = None) -> None:
+    def run_import(self, file: Path, photos: Path | None = None, manual: dict[str, str] | None = None,
+                   sheet: str | None = None) -> None:
         if self.in_demo:  # the first real import leaves the demo: it goes into the real store
-            self.in_real_store(lambda flow: flow.run_import(file, photos, manual))
+            self.in_real_store(lambda flow: flow.run_import(file, photos, manual, sheet))
             return
         from confirm_desk.ui.importing.mapping_dialog import ask_mapping
         from confirm_desk.ui.importing.result_dialog import ImportResultDialog
         from confirm_desk.ui.ops import importing as import_ops
 
         def failed(exc: BaseException) -> None:  # the mapping step, then the same import again
-            if not ask_mapping(self.host, exc, lambda chosen: self.run_import(file, photos, chosen)):
+            if not ask_mapping(self.host, exc, lambda chosen: self.run_import(file, photos, chosen, sheet)):
                 self.runner.show_failure(exc)
 
         def done(result: ImportResult) -> None:
@@ -203,8 +204,8 @@ class Workflow(QObject):
 
                 show_national(self)  # the newer export disagrees with the desk: never silently
 
-        self.runner.run(f"正在导入 {file.name}", import_ops.import_job(self.store, file, photos, self.operator, manual),
-                        done, failed)
+        self.runner.run(f"正在导入 {file.name}",
+                        import_ops.import_job(self.store, file, photos, self.operator, manual, sheet), done, failed)
 
     # --- the later steps of the day ------------------------------------------------------------------
     def export_batch(self) -> None:

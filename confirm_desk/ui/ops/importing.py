@@ -17,12 +17,14 @@ from confirm_desk.store.db import Store
 __all__ = ["ColumnsUnclear", "FieldSpec", "import_job", "pending_conflicts", "resolve_conflicts"]
 
 
+
 def import_job(store: Store, file: Path, photos: Path | None, operator: str,
-               manual: Mapping[str, str] | None = None) -> Callable[[ProgressFn], ImportResult]:
+               manual: Mapping[str, str] | None = None,
+               sheet: str | None = None) -> Callable[[ProgressFn], ImportResult]:
     """The import as a job (its own transaction: Cancel or a bad file leaves the store as it was). It fails
     with ColumnsUnclear when a person must say which column is which: run it again with `manual`."""
     return lambda progress: import_applicants(store, file, photos, progress=progress, operator=operator,
-                                              manual=manual, ask_needed=True)
+                                              manual=manual, ask_needed=True, sheet=sheet)
 
 
 def pending_conflicts(store: Store) -> list[PendingConflict]:
