@@ -9,7 +9,7 @@ import json
 from openpyxl import load_workbook
 
 from confirm_desk.cli import main
-from tests.accounts_helpers import fast_hasher  # noqa: F401
+from tests.accounts_helpers import fast_hasher, login_env  # noqa: F401
 from tests.test_cli_confirm import BOSS_PW, LI_PW, cli, confirm  # noqa: F401
 from tests.test_reconcile import changed_export
 
@@ -20,14 +20,16 @@ def _json(capsys) -> object:
     return json.loads(capsys.readouterr().out)
 
 
-def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_path, capsys) -> None:  # noqa: F811
+def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_path, capsys,  # noqa: F811
+                                              monkeypatch) -> None:
     assert cli("user", "add", "boss", password=BOSS_PW) == 0
     assert cli("user", "add", "li", "--admin", "boss", password=LI_PW, admin=BOSS_PW) == 0
+    monkeypatch.setenv("CONFIRM_DESK_USER", "li")  # every command below runs as li
     assert confirm(cli, KEYED, "confirmed", "--override-reason", "原件已当面核对") == 0
     assert confirm(cli, WAITING, "rejected", "--reason", "未满学时") == 0
     capsys.readouterr()
 
-    assert cli("keying", "list", "--format", "json") == 0
+    assert cli("keying", "list", "--format", "json", password=LI_PW) == 0
     items = _json(capsys)
     assert [i["application_no"] for i in items] == [KEYED, WAITING]
     assert all({"application_no", "name", "steps"} <= set(i) for i in items)
@@ -37,7 +39,7 @@ def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_
     assert cli("keying", "done", KEYED, "--user", "li", password="wrong") == 2
     assert cli("keying", "done", KEYED, "--user", "li", password=LI_PW) == 0
     assert "已录入国家系统 1 人" in capsys.readouterr().out
-    assert cli("keying", "list") == 0
+    assert cli("keying", "list", password=LI_PW) == 0
     table = capsys.readouterr().out
     assert "已决定 2 · 已录入 1 · 已核实 0" in table and WAITING in table and KEYED not in table
     assert cli("keying", "done", "nobody", "--user", "li", password=LI_PW) == 2
@@ -45,10 +47,10 @@ def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_
 
     newer = changed_export(samples, tmp_path / "newer.xlsx", {"2025330000004": {"网报状态": "确认已通过"},
                                                                WAITING: {"网报状态": "确认已通过"}})
-    assert cli("import", str(newer), "--format", "json") == 0
+    assert cli("import", str(newer), "--format", "json", password=LI_PW) == 0
     assert _json(capsys)["national"] == {"not_effective": 1, "status_conflict": 1, "edit_not_keyed": 0,
                                          "decided_elsewhere": 1}
-    assert cli("report", "national", "--format", "json") == 0
+    assert cli("report", "national", "--format", "json", password=LI_PW) == 0
     report = _json(capsys)
     assert list(report) == ["not_effective", "status_conflict", "edit_not_keyed", "decided_elsewhere"]
     [effective] = report["not_effective"]
@@ -59,9 +61,9 @@ def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_
         (WAITING, "确认未通过", "确认已通过")]
     assert [e["application_no"] for e in report["decided_elsewhere"]] == ["2025330000004"]
     out = tmp_path / "national.xlsx"
-    assert cli("report", "national", "--format", "xlsx", "-o", str(out)) == 0
+    assert cli("report", "national", "--format", "xlsx", "-o", str(out), password=LI_PW) == 0
     assert load_workbook(out)["结论不一致"]["A2"].value == WAITING
-    assert cli("report", "national") == 0
+    assert cli("report", "national", password=LI_PW) == 0
     assert "【结论不一致】1 人" in capsys.readouterr().out
     assert cli("keying", "settle", KEYED, "--choice", "take", "--user", "li", password=LI_PW) == 2  # no conflict
     assert cli("keying", "settle", WAITING, "--choice", "take", "--user", "li", password=LI_PW) == 0
@@ -72,7 +74,8 @@ def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_
     assert _json(capsys)["status"] == "confirmed"
 
 
-def test_list_csv_has_chinese_headers_that_import_back(imported_store, tmp_path, capsys) -> None:
+def test_list_csv_has_chinese_headers_that_import_back(imported_store, tmp_path, capsys, monkeypatch) -> None:
+    login_env(monkeypatch, imported_store.url)
     assert main(["--db", imported_store.url, "list", "--format", "csv"]) == 0
     text = capsys.readouterr().out
     rows = list(csv.reader(io.StringIO(text)))
@@ -83,6 +86,7 @@ def test_list_csv_has_chinese_headers_that_import_back(imported_store, tmp_path,
     path = tmp_path / "list.csv"
     path.write_text(text, encoding="utf-8")
     fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    login_env(monkeypatch, fresh)
     assert main(["--db", fresh, "import", str(path), "--format", "json"]) in (0, 1)
     result = _json(capsys)
     assert result["imported"] + len(result["errors"]) == 60

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, login_from, print_table, store_from, subcommand_group
+from confirm_desk.commands.common import add_format, add_operator, print_table, store_from, subcommand_group
 from confirm_desk.domain.errors import KnownError
 
 
@@ -14,11 +14,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     keying = subcommand_group(sub, "keying", "国家系统录入：list、done")
     p = keying.add_parser("list", help="待录入国家系统的申请人，每人按国家系统页面的顺序列出步骤")
     add_format(p, ("table", "json"))
+    add_operator(p)
     p.set_defaults(handler=cmd_keying_list)
     p = keying.add_parser("done", help="标记已录入国家系统（记录操作员和时间，记入审计；密码从提示或 "
                                        "CONFIRM_DESK_PASSWORD 读取）")
     p.add_argument("numbers", nargs="+", metavar="NO", help="报名号或证件号码")
-    p.add_argument("--user", required=True, help="操作员用户名")
+    add_operator(p)
     p.set_defaults(handler=cmd_keying_done)
 
     p = keying.add_parser("settle", help="国家系统状态与本机结论不一致时的处理（记入审计）："
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                            "国家系统已确认本机未确认")
     add_format(p, ("table", "json", "xlsx"))
     p.add_argument("-o", "--output", type=Path, help="输出文件（xlsx 必需；json 可选）")
+    add_operator(p)
     p.set_defaults(handler=cmd_report_national)
 
 
@@ -63,7 +65,7 @@ def cmd_keying_done(args: argparse.Namespace) -> int:
     from confirm_desk.services.keying.queue import mark_keyed
 
     store = store_from(args)
-    account = login_from(store, args.user)
+    account = args.account
     with store.session() as session:
         result = mark_keyed(session, args.numbers, account)
     print(result.summary_zh())
