@@ -104,7 +104,7 @@ def test_list_csv_escapes_formulas(imported_store, monkeypatch, capsys) -> None:
         session.execute(update(t).where(t.c.application_no == number)
                         .values(name='=HYPERLINK("http://x","y")', school="+cmd|' /C calc'!A0"))
     capsys.readouterr()
-    assert main(["--db", imported_store.url, "list", "--format", "csv", "--search", number]) == 0
+    assert main(["--db", imported_store.url, "list", "--format", "csv", "--keys", "--search", number]) == 0
     row = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["application_no"] == number)
     assert row["name"].startswith("'=") and row["school"].startswith("'+")
 

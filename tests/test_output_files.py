@@ -123,7 +123,12 @@ def test_stale_leftovers_are_cleaned(isolated_home: Path, tmp_path: Path) -> Non
     assert not any(p.exists() for p in stale)
 
 
-def test_backup_into_a_missing_folder(demo_url: str, tmp_path: Path, isolated_home: Path) -> None:
+def test_backup_into_a_missing_folder(demo_url: str, tmp_path: Path, isolated_home: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.accounts_helpers import login_env, use_fast_hasher
+
+    use_fast_hasher(monkeypatch)
+    login_env(monkeypatch, demo_url)  # a backup holds everyone's data: an operator runs it
     folder = tmp_path / "新建文件夹" / "备份"
     done = subprocess.run([sys.executable, "-m", "confirm_desk", "--db", demo_url, "backup", f"{folder}/"],
                           env=_env(isolated_home), capture_output=True, text=True)
@@ -138,7 +143,9 @@ def test_data_folder_and_log_are_private(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("CONFIRM_DESK_HOME", str(home))
     old = os.umask(0)
     try:
-        done = subprocess.run([sys.executable, "-m", "confirm_desk", "user", "list"], env=_env(home),
+        # `--user` named: the store is opened (and made private) before the log-in is refused.
+        done = subprocess.run([sys.executable, "-m", "confirm_desk", "user", "list", "--user", "nobody"],
+                              env={**_env(home), "CONFIRM_DESK_PASSWORD": "x"},
                               capture_output=True, text=True)
     finally:
         os.umask(old)
