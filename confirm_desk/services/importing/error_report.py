@@ -36,8 +36,10 @@ def write_row_errors(result: ImportResult, out: Path) -> None:
         ws.append(REPORT_HEADERS)
         for r in rows:
             ws.append([safe_cell(v) for v in r])
+        buffer = io.BytesIO()  # saved in memory first: an unwritable target cannot leave the sheet half-written
+        wb.save(buffer)
         with atomic_output(out) as temp:
-            wb.save(temp)
+            temp.write_bytes(buffer.getvalue())
         return
     with atomic_output(out) as temp, temp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
