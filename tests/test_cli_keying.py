@@ -68,9 +68,9 @@ def test_keying_list_done_and_report_national(cli, imported_store, samples, tmp_
     assert cli("keying", "settle", KEYED, "--choice", "take", "--user", "li", password=LI_PW) == 2  # no conflict
     assert cli("keying", "settle", WAITING, "--choice", "take", "--user", "li", password=LI_PW) == 0
     assert "采用国家系统结论" in capsys.readouterr().out
-    assert cli("report", "national", "--format", "json") == 0
+    assert cli("report", "national", "--format", "json", password=LI_PW) == 0
     assert _json(capsys)["status_conflict"] == []
-    assert cli("show", WAITING, "--format", "json") == 0
+    assert cli("show", WAITING, "--format", "json", password=LI_PW) == 0
     assert _json(capsys)["status"] == "confirmed"
 
 

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                          "keep=保留本机结论（重新录入），take=采用国家系统结论")
     p.add_argument("number", metavar="NO", help="报名号或证件号码")
     p.add_argument("--choice", required=True, choices=("keep", "take"))
-    p.add_argument("--user", required=True, help="操作员用户名")
+    add_operator(p)
     p.set_defaults(handler=cmd_keying_settle)
 
     report = subcommand_group(sub, "report", "报表：coverage、national")
@@ -79,7 +79,7 @@ def cmd_keying_settle(args: argparse.Namespace) -> int:
     from confirm_desk.services.keying.verify import Settle, settle_conflict
 
     store = store_from(args)
-    account = login_from(store, args.user)
+    account = args.account
     choice = Settle(args.choice)
     with store.session() as session:
         finding = settle_conflict(session, resolve(session, args.number), choice, account)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import FileRefused, PhotoRefused
+from confirm_desk.domain.filenames import safe_stem
 from confirm_desk.domain.idnumbers import has_valid_checksum, normalize_id
 from confirm_desk.services.output_files import atomic_output, private_dir
 from confirm_desk.services.photos.intake import photo_key
@@ -117,7 +118,7 @@ def prepare_folder(
         except PhotoRefused as refused:
             result.items.append(ReadyPhoto(photo.name, id_number, name, "", (str(refused),)))
             continue
-        target = out / f"{id_number}.jpg"
+        target = out / f"{safe_stem(id_number)}.jpg"  # an ID from the staff list is free text: never a path
         with atomic_output(target) as temp:
             temp.write_bytes(normalized.data)
         written[id_number] = photo.name
