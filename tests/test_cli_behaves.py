@@ -108,7 +108,8 @@ def test_results_xlsx_keeps_a_reason_starting_with_a_dash(tmp_path: Path) -> Non
     assert a == "-缺少学历证书原件" and b == "'=1+1"
 
 
-def test_import_says_which_column_it_used(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_says_which_column_it_used(cli_clerk: str, db_url: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     from tests.data.make_office_files import xlsx_two_id_columns
 
     path = tmp_path / "two_ids.xlsx"
