@@ -297,7 +297,7 @@ def test_two_row_header_with_a_year_group(people, tmp_path: Path) -> None:
                                                                                  2025: "优秀"}
 
 
-def test_counts_are_records_not_people(people, tmp_path: Path, db_url: str, capsys) -> None:
+def test_counts_are_records_not_people(people, tmp_path: Path, cli_clerk: str, db_url: str, capsys) -> None:
     hours = write_xlsx(tmp_path / "h.xlsx", [["身份证号码", "年度", "学时"], [A, 2023, 100], [A, 2024, 100]])
     assert main(["--db", db_url, "evidence", "import", "hours", str(hours)]) == 0
     assert "新增 2 条" in capsys.readouterr().out
