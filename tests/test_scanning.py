@@ -147,7 +147,10 @@ def test_cli_compare_and_attach(store, docs, capsys, tmp_path) -> None:
     values["ethnicity"] = id_doc.desk["ethnicity"]
     number = _add_applicant(store, values)
     make_operators(store)
-    argv = ["--db", store.url, "scan", "compare", number, str(cert), "--format", "json"]
+    import os
+
+    os.environ["CONFIRM_DESK_PASSWORD"] = CLERK_PW  # every command that reads the applicant logs in
+    argv = ["--db", store.url, "scan", "compare", number, str(cert), "--format", "json", "--user", "clerk"]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data["fields"]) == set(doc.desk)
@@ -156,14 +159,7 @@ def test_cli_compare_and_attach(store, docs, capsys, tmp_path) -> None:
         assert entry["desk"] == values[key]
     assert data["fields"][doc.changed]["result"] == "differs"
     assert main(["--db", store.url, "scan", "compare", number, str(cert), "--attach"]) == 2  # no --user
-
-    import os
-
-    os.environ["CONFIRM_DESK_PASSWORD"] = CLERK_PW
-    try:
-        assert main([*argv, "--attach", "--user", "clerk"]) == 0
-    finally:
-        del os.environ["CONFIRM_DESK_PASSWORD"]
+    assert main([*argv, "--attach"]) == 0
     attached = json.loads(capsys.readouterr().out)["attached"]
     assert len(attached["images"]) == 1 and attached["marked"][doc.changed] == "differs"
     with store.session() as session:
@@ -182,7 +178,8 @@ def test_cli_compare_and_attach(store, docs, capsys, tmp_path) -> None:
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "证件原件核验留证" in text and values["name"] in text and "教师资格证书" in text
     assert "不一致" in text and "置信度" not in text  # results and confidences, not the audit wording
-    assert main(["--db", store.url, "scan", "evidence", "2025000000000", "-o", str(out)]) == 2
+    assert main(["--db", store.url, "scan", "evidence", "2025000000000", "-o", str(out), "--user", "clerk"]) == 2
+    del os.environ["CONFIRM_DESK_PASSWORD"]
 
     info = backup(store, tmp_path / "backup.sqlite3")
     with closing(sqlite3.connect(info.path)) as conn:  # the pictures travel with every backup

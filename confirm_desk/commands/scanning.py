@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, print_table, store_from, subcommand_group
+from confirm_desk.commands.common import (
+    add_format,
+    add_operator,
+    open_command,
+    print_table,
+    store_from,
+    subcommand_group,
+)
 
 KIND_CHOICES = ("certificate", "id_card")
 
@@ -16,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("image", type=Path, help="图像文件（JPEG/PNG/BMP）")
     p.add_argument("--kind", choices=KIND_CHOICES, help="证件类型（默认按文字自动识别）")
     add_format(p)
+    open_command(p)  # an image named on the command line, nothing from the store
     p.set_defaults(handler=cmd_read)
 
     q = scan.add_parser("compare", help="把证件图像与申请人的信息逐项比对：一致 / 不一致 / 未读出")
@@ -23,15 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("images", type=Path, nargs="+", metavar="IMAGE", help="证件图像（可多张）")
     q.add_argument("--kind", choices=KIND_CHOICES, help="证件类型（默认按文字自动识别；多张时对每张适用）")
     q.add_argument("--attach", action="store_true",
-                   help="保存图像作为核验留证，并把比对结果记为比对标记（需 --user）")
-    q.add_argument("--user", default="", help="操作员用户名（--attach 时必填）")
+                   help="保存图像作为核验留证，并把比对结果记为比对标记")
+    add_operator(q)  # compares with the applicant's data: always a logged-in operator
     add_format(q)
     q.set_defaults(handler=cmd_compare)
 
     e = scan.add_parser("evidence", help="把申请人保存的证件图像打印为核验留证 PDF（供复核）")
     e.add_argument("number", help="报名号或证件号码")
     e.add_argument("-o", "--output", type=Path, required=True, help="输出 PDF 文件")
-    e.add_argument("--user", default="", help="操作员（写入审计记录）")
+    add_operator(e)
     e.set_defaults(handler=cmd_evidence)
 
 
@@ -51,18 +59,11 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from confirm_desk.commands.common import emit_json
-    from confirm_desk.domain.errors import KnownError
     from confirm_desk.services.applicants.listing import get_detail, resolve
     from confirm_desk.services.scanning.compare import compare, read_document
 
-    if args.attach and not args.user:
-        raise KnownError("--attach 需要 --user 操作员用户名")
     store = store_from(args)
-    account = None
-    if args.attach:
-        from confirm_desk.commands.common import login_from
-
-        account = login_from(store, args.user)
+    account = args.account if args.attach else None
     with store.session() as session:
         applicant_id = resolve(session, args.number)
         values = get_detail(session, applicant_id).values
@@ -101,6 +102,6 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     with store.session() as session:
-        out = write_evidence_pdf(session, resolve(session, args.number), args.output, args.user)
+        out = write_evidence_pdf(session, resolve(session, args.number), args.output, args.account.username)
     print(f"已生成核验留证：{out}")
     return 0
