@@ -65,7 +65,7 @@ def _print_batches(store, fmt: str) -> int:
     with store.session() as session:
         batches = batch_files(session)
     if fmt == "json":
-        from confirm_desk.cli import emit_json
+        from confirm_desk.commands.common import emit_json
 
         emit_json([{"batch": b.number, "created_at": b.created_at, "rows": b.rows, "path": b.path,
                     "state": b.state} for b in batches])
