@@ -23,7 +23,19 @@ RETIRED = "2025330000013"  # 朱伟敏, woman born 1970-05-20: statutory age 55y
 CLEAN = "2025330000001"
 
 
+def ensure_operators(store) -> None:
+    from confirm_desk.services import accounts
+
+    with store.session() as session:
+        empty = accounts.needs_first_admin(session)
+    if empty:
+        make_operators(store)
+
+
 def run(store, monkeypatch, *argv: str, password: str | None = None, admin: str | None = None) -> int:
+    ensure_operators(store)  # every command runs as a logged-in operator: the clerk unless named
+    monkeypatch.setenv("CONFIRM_DESK_USER", "clerk")
+    password = CLERK_PW if password is None else password
     for env, value in (("CONFIRM_DESK_PASSWORD", password), ("CONFIRM_DESK_ADMIN_PASSWORD", admin)):
         if value is None:
             monkeypatch.delenv(env, raising=False)
@@ -50,7 +62,7 @@ def test_past_retirement_is_an_error_everywhere(imported_store, monkeypatch, cap
     assert sorted(no for no, f in flags.items() if "past_retirement" in f) == [
         "2025320000036", "2025330000013", "2025330000022", "2025330000049"]
 
-    make_operators(imported_store)
+    ensure_operators(imported_store)
     assert run(imported_store, monkeypatch, "confirm", RETIRED, "--outcome", "confirmed", "--user", "clerk",
                password=CLERK_PW) == 2
     assert "法定退休年龄" in capsys.readouterr().err
@@ -93,7 +105,7 @@ def test_one_id_under_two_application_numbers(imported_store, samples, tmp_path,
         flags = {r["application_no"]: r["flags"] for r in list_records(session, ListCriteria())}
     assert "duplicate_id" in flags["2025330000007"] and "duplicate_id" in flags["2025330000107"]
 
-    make_operators(imported_store)
+    ensure_operators(imported_store)
     assert run(imported_store, monkeypatch, "confirm", "2025330000007", "--outcome", "confirmed",
                "--user", "clerk", password=CLERK_PW) == 2
     assert "同一证件号码另有申请" in capsys.readouterr().err

@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = report.add_parser("abandoned", help="视为自动放弃：网报待确认、从未到现场确认的申请人（CAL-1）")
     p.add_argument("--as-of", type=_date, help="基准日（默认今天）")
     add_format(p, ("table", "json"))
+    add_operator(p)
     p.set_defaults(handler=cmd_report_abandoned)
 
     export = subcommand_group(sub, "export", "导出：audit、day 等")
