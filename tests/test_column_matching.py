@@ -105,7 +105,7 @@ STAFF_ROWS = [
 ]
 
 
-def test_staff_list_with_other_names_keeps_school_and_post(store, tmp_path, monkeypatch, capsys) -> None:
+def test_staff_list_with_other_names_keeps_school_and_post(cli_clerk, store, tmp_path, monkeypatch, capsys) -> None:
     path = _staff_file(tmp_path / "staff.xlsx", ["姓名", "公民身份号码", "所在单位", "在职状态", "注册有效期止"],
                        STAFF_ROWS)
     result = import_staff(store, path)
@@ -123,7 +123,7 @@ def test_staff_list_with_other_names_keeps_school_and_post(store, tmp_path, monk
     assert out["ignored_columns"] == [] and out["columns"][2]["how"] in ("synonym", "contains")
 
 
-def test_ambiguous_column_needs_a_map_and_is_remembered(store, tmp_path, capsys) -> None:
+def test_ambiguous_column_needs_a_map_and_is_remembered(cli_clerk, store, tmp_path, capsys) -> None:
     headers = ["姓名", "身份证号码", "学校(一)", "学校(二)", "在岗状态", "注册有效期至"]
     rows = [[n, i, "甲校", "乙校", p, d] for n, i, _s, p, d in STAFF_ROWS]
     path = _staff_file(tmp_path / "two_schools.xlsx", headers, rows)
@@ -144,14 +144,14 @@ def test_ambiguous_column_needs_a_map_and_is_remembered(store, tmp_path, capsys)
     assert {c["header"]: c["how"] for c in again.columns}["学校(二)"] == "remembered"
 
 
-def test_map_names_a_header_the_file_lacks(store, tmp_path, capsys) -> None:
+def test_map_names_a_header_the_file_lacks(cli_clerk, store, tmp_path, capsys) -> None:
     path = _staff_file(tmp_path / "s.xlsx", ["姓名", "身份证号码", "所在学校", "在岗状态", "注册有效期至"],
                        STAFF_ROWS)
     assert main(["--db", store.url, "staff", "import", str(path), "--map", "单位=school"]) == 2
     assert "没有指定的列" in capsys.readouterr().err
 
 
-def test_applicant_import_lists_the_mapping(store, samples, capsys) -> None:
+def test_applicant_import_lists_the_mapping(cli_clerk, store, samples, capsys) -> None:
     capsys.readouterr()
     assert main(["--db", store.url, "import", str(samples / "applicants_export.xlsx"), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
