@@ -35,7 +35,7 @@ def exception_details(exc: BaseException) -> str:
         if id(part) in seen:
             continue
         seen.add(id(part))
-        part._str = WITHHELD  # the message; type, file and line stay
+        part._str = WITHHELD  # type: ignore[attr-defined]  # the message (private field); type, file, line stay
         if hasattr(part, "__notes__"):
             part.__notes__ = None
         todo += [p for p in (part.__cause__, part.__context__) if p is not None]

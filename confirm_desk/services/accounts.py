@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,6 +17,9 @@ from confirm_desk.domain.errors import KnownError, NotFound, RuleViolation
 from confirm_desk.services import audit
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Operator, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 MAX_FAILED = 3
 LOCK_MINUTES = 10
@@ -198,17 +202,18 @@ def login(session: Session, username: str, password: str, *, now: Clock = utcnow
                         .values(password_hash=hash_password(password))
                         .execution_options(synchronize_session=False))
     audit.record(session, "login", name)
-    return LoginResult(_account(session.get(Operator, op_id)))
+    return LoginResult(_account(session.get_one(Operator, op_id)))
 
 
 def _lock(session: Session, op_id: int, name: str, moment: dt.datetime, why: str) -> None:
     """Locks the account unless another attempt has just done so (one lockout event per lock)."""
-    locked = session.execute(
+    result = session.execute(
         update(Operator)
         .where(Operator.id == op_id, or_(Operator.locked_until.is_(None), Operator.locked_until <= moment))
         .values(locked_until=moment + dt.timedelta(minutes=LOCK_MINUTES), failed_attempts=0)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    locked = cast("CursorResult[Any]", result).rowcount  # an UPDATE's result is a cursor result
     if locked:
         audit.record(session, "lockout", name, detail=f"{why}，锁定 {LOCK_MINUTES} 分钟")
 
