@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command opens it, not for `--help`/`--version`
@@ -69,10 +70,15 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def emit_json(data: object) -> None:
-    """JSON for scripts on standard output (Chinese kept readable)."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
-    sys.stdout.write("\n")
+def emit_json(data: object, output: Path | None = None) -> None:
+    """JSON for scripts (Chinese kept readable) on standard output, or written whole to `output` (`-o`)."""
+    if output is None:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+        return
+    from confirm_desk.services.output_files import write_text
+
+    write_text(output, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
 
 
 def emit_json_result(result) -> None:

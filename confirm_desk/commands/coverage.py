@@ -11,6 +11,7 @@ from confirm_desk.commands.common import (
     add_format,
     add_map,
     add_operator,
+    emit_json,
     print_table,
     report_import,
     store_from,
@@ -79,8 +80,6 @@ def cmd_report_abandoned(args: argparse.Namespace) -> int:
     with store.session() as session:
         report = abandoned(session, args.as_of)
     if args.format == "json":
-        from confirm_desk.commands.common import emit_json
-
         emit_json(report.as_json())
         return 0
     print(report.heading())
@@ -111,15 +110,7 @@ def cmd_report_coverage(args: argparse.Namespace) -> int:
         print(f"已写入 {args.output}：{counts}")
         return 0
     if args.format == "json":
-        import json
-
-        text = json.dumps(report.as_json(), ensure_ascii=False, indent=1)
-        if args.output:
-            from confirm_desk.services.output_files import write_text
-
-            write_text(args.output, text + "\n")
-        else:
-            print(text)
+        emit_json(report.as_json(), args.output)
         return 0
     print(f"基准日 {report.as_of}，本期注册截止 {report.until}，教职工 {report.staff} 人")
     for category in CATEGORIES:

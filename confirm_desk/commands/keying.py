@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from confirm_desk.commands.common import add_format, add_operator, print_table, store_from, subcommand_group
+from confirm_desk.commands.common import (
+    add_format,
+    add_operator,
+    emit_json,
+    print_table,
+    store_from,
+    subcommand_group,
+)
 from confirm_desk.domain.errors import KnownError
 
 
@@ -46,8 +53,6 @@ def cmd_keying_list(args: argparse.Namespace) -> int:
         queue = keying_queue(session)
         progress = keying_progress(session)
     if args.format == "json":
-        from confirm_desk.commands.common import emit_json
-
         emit_json([item.as_json() for item in queue])
         return 0
     print(progress.text())
@@ -101,15 +106,7 @@ def cmd_report_national(args: argparse.Namespace) -> int:
         print(f"已写入 {args.output}：{report.summary_zh()}")
         return 0
     if args.format == "json":
-        import json
-
-        text = json.dumps(report.as_json(), ensure_ascii=False, indent=1)
-        if args.output:
-            from confirm_desk.services.output_files import write_text
-
-            write_text(args.output, text + "\n")
-        else:
-            print(text)
+        emit_json(report.as_json(), args.output)
         return 0
     if not report.imported:
         print("尚未导入国家系统的导出名单：请先运行 confirm-desk import FILE", file=sys.stderr)
