@@ -79,10 +79,17 @@ class ApplicantListPanel(QWidget):
         if not self._sized:
             self._sized = True
             self.size_columns()
+            # The ids come first and the cells of a page arrive later (off the GUI thread): size again once the
+            # first rows' values are in, or every column is as narrow as its "…" placeholder.
+            self.model.dataChanged.connect(self._size_with_values)
         self._update_count()
         if self._select_after_load is not None:
             applicant_id, self._select_after_load = self._select_after_load, None
             self.select_id(applicant_id)
+
+    def _size_with_values(self) -> None:
+        self.model.dataChanged.disconnect(self._size_with_values)
+        self.size_columns()
 
     def size_columns(self) -> None:
         """Columns sized from the first rows, then: the status column always shows the longest decision
