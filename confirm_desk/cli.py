@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -28,7 +27,19 @@ COMMAND_MODULES = (
     "confirm_desk.commands.scanning",
 )
 
-log = logging.getLogger("confirm_desk.cli")
+_APPLICANTS, _USERS, _CONFIRM, _PHOTOS, _PRINTING, _BACKUP, _BATCHES, _COVERAGE, _EVIDENCE, _KEYING, _PAPERS, \
+    _SCANNING = COMMAND_MODULES
+# The modules that add to each top-level command (a group such as `export` gathers several). A command line
+# builds only its command's parsers: registering every family costs a quarter of `--version`'s whole run
+# (argparse formats and translates as it goes). tests/test_startup.py keeps this table equal to what the
+# modules register.
+COMMAND_OWNERS: dict[str, tuple[str, ...]] = {
+    "demo": (_APPLICANTS,), "import": (_APPLICANTS,), "list": (_APPLICANTS,), "show": (_APPLICANTS,),
+    "user": (_USERS,), "confirm": (_CONFIRM,), "export": (_CONFIRM, _BATCHES, _COVERAGE, _PAPERS),
+    "photo": (_PHOTOS, _PAPERS), "print": (_PRINTING,), "backup": (_BACKUP,), "restore": (_BACKUP,),
+    "staff": (_COVERAGE,), "report": (_COVERAGE, _KEYING), "evidence": (_EVIDENCE,), "keying": (_KEYING,),
+    "bag": (_PAPERS,), "scan": (_SCANNING,),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +49,34 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command a command line names (`import` in `--db URL import FILE`), or None (`--version`)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            return next(args, None)
+        if not arg.startswith("-") or arg == "-":
+            return arg
+        if "=" not in arg and len(arg) > 2 and "--db".startswith(arg):  # argparse accepts `--d URL` too
+            next(args, None)
+    return None
+
+
+def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command modules a command line needs: its command's; none for `--version` or a bare `--db URL`;
+    every one for help, an unknown command (the error lists them all) or no command line (tests)."""
+    if argv is None:
+        return COMMAND_MODULES
+    word = command_word(argv)
+    if word is None:
+        wants_help = any(a.startswith("-h") or (len(a) > 2 and "--help".startswith(a)) for a in argv)
+        return COMMAND_MODULES if wants_help else ()
+    owners = COMMAND_OWNERS.get(word)
+    return COMMAND_MODULES if owners is None else tuple(m for m in COMMAND_MODULES if m in owners)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv` (only the parts it can reach); every command's when argv is None."""
     parser = _Parser(prog="confirm-desk", description=f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认")
     parser.add_argument("--db",
                         help="数据库 URL（默认：用户数据目录中的 SQLite 文件；或环境变量 CONFIRM_DESK_DB）")
@@ -47,13 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="自检：在临时文件夹中建库、导入演示数据、生成 PDF、规范照片、"
                              "启动界面（无需屏幕），然后退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules_for(argv):
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)  # --version and --help end here, before logging is set up
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(words).parse_args(words)  # --version and --help end here, before logging is set up
     from confirm_desk.logs import setup_logging
 
     setup_logging(console=False)
@@ -92,17 +131,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a full disk, no permission: the writes are atomic, so nothing is half-written
         from confirm_desk.services.output_files import describe_write_error
 
-        log.warning("%s failed: %s (errno %s)", args.command, exc.__class__.__name__, exc.errno)
+        _log().warning("%s failed: %s (errno %s)", args.command, exc.__class__.__name__, exc.errno)
         print(f"错误：{describe_write_error(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug: log the details, tell the user plainly
-        log.exception("unexpected error in %s", args.command)
+        _log().exception("unexpected error in %s", args.command)
         print(f"程序内部错误（{exc.__class__.__name__}），详情已写入日志。", file=sys.stderr)
         return 2
     finally:
         from confirm_desk.commands.common import close_stores
 
         close_stores()
+
+
+def _log():
+    import logging
+
+    return logging.getLogger("confirm_desk.cli")
 
 
 def _reader_left() -> int:

@@ -105,12 +105,21 @@ def create_store_engine(url: str) -> Engine:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The store's Alembic revision, None for a store without one (new). One plain SELECT in the usual
+    case; only when it fails is the table's existence looked up (a new store, or an error to raise)."""
     from sqlalchemy import inspect, text
+    from sqlalchemy.exc import DBAPIError
 
+    query = text("SELECT version_num FROM alembic_version")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(query).scalar()
+    except DBAPIError:
+        pass
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return conn.execute(query).scalar()
 
 
 def migrate(engine: Engine) -> None:

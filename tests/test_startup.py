@@ -1,0 +1,129 @@
+"""What a process pays before its real work (issue 20): `--version` imports no store, no SQLAlchemy and
+no command family; a command line builds only its own command's parsers; opening a store that is already
+at the newest schema does not import Alembic. Checked on the modules a fresh process has loaded, never on
+times."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from confirm_desk import cli
+from tests.conftest import ROOT
+
+# A fresh interpreter runs `confirm-desk ARGS...` as the console script would, then prints the names of
+# the modules it loaded (whether the command ended normally or with SystemExit, as --version does).
+RUN_AND_LIST = (
+    "import json, runpy, sys\n"
+    "sys.argv = ['confirm-desk', *sys.argv[1:]]\n"
+    "code = 0\n"
+    "try:\n"
+    "    runpy.run_module('confirm_desk', run_name='__main__')\n"
+    "except SystemExit as exc:\n"
+    "    code = exc.code\n"
+    "sys.stdout.flush()\n"
+    "print('\\nMODULES ' + json.dumps({'code': code, 'modules': sorted(sys.modules)}))\n"
+)
+
+
+def run_listing(*args: str, env: dict[str, str] | None = None) -> tuple[str, int, set[str]]:
+    done = subprocess.run([sys.executable, "-c", RUN_AND_LIST, *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+    out, _sep, listing = done.stdout.rpartition("\nMODULES ")
+    assert listing, done.stderr[-2000:]
+    data = json.loads(listing)
+    return out, data["code"], set(data["modules"])
+
+
+def _loaded(modules: set[str], package: str) -> list[str]:
+    return sorted(m for m in modules if m == package or m.startswith(package + "."))
+
+
+def test_version_loads_no_store_and_no_command_family() -> None:
+    out, code, modules = run_listing("--version")
+    from confirm_desk import __version__
+
+    assert (out.strip(), code) == (f"ConfirmDesk {__version__}", 0)
+    for package in ("sqlalchemy", "alembic", "argon2", "PySide6", "confirm_desk.store", "confirm_desk.services",
+                    "confirm_desk.commands", "logging"):
+        assert _loaded(modules, package) == [], package
+
+
+def test_each_command_is_registered_by_the_modules_the_table_names() -> None:
+    """cli.COMMAND_OWNERS must list every module that adds to a top-level command, or that command's
+    parser would miss the subcommands of the module left out."""
+    registered: dict[str, set[str]] = {}
+    for name in cli.COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers(dest="command")
+        importlib.import_module(name).register(sub)
+        for word in sub.choices:
+            registered.setdefault(word, set()).add(name)
+    assert {word: set(owners) for word, owners in cli.COMMAND_OWNERS.items()} == registered
+
+
+@pytest.mark.parametrize(("argv", "word"), [
+    (["--version"], None),
+    (["--db", "sqlite:///x", "import", "f.xlsx"], "import"),
+    (["--db=sqlite:///x", "list"], "list"),
+    (["--d", "sqlite:///x", "export", "batch"], "export"),
+    (["--self-test"], None),
+    (["--", "show"], "show"),
+])
+def test_the_command_word_is_found_after_the_global_options(argv: list[str], word: str | None) -> None:
+    assert cli.command_word(argv) == word
+
+
+def test_a_command_line_builds_the_same_parser_for_its_command_as_the_whole_one() -> None:
+    """Building only what a command line names must not change how that command is parsed."""
+    whole = cli.build_parser()
+    whole_sub = next(a for a in whole._actions if isinstance(a, argparse._SubParsersAction))
+    for word in cli.COMMAND_OWNERS:
+        part = cli.build_parser(["--db", "sqlite:///x", word])
+        part_sub = next(a for a in part._actions if isinstance(a, argparse._SubParsersAction))
+        assert word in part_sub.choices and set(part_sub.choices) < set(whole_sub.choices)
+        assert part_sub.choices[word].format_help() == whole_sub.choices[word].format_help()
+    assert cli.modules_for(["--help"]) == cli.COMMAND_MODULES
+    assert cli.modules_for(["no-such-command"]) == cli.COMMAND_MODULES
+    assert cli.modules_for(["--db", "sqlite:///x"]) == ()
+
+
+def test_opening_a_store_at_the_newest_schema_does_not_import_alembic(tmp_path: Path, template_db: Path) -> None:
+    script = ("import sys\n"
+              "from confirm_desk.store.db import open_store\n"
+              "store = open_store(sys.argv[1])\n"
+              "store.dispose()\n"
+              "print('alembic' in sys.modules)\n")
+    old = tmp_path / "old.sqlite3"  # a store before the newest migration still gets it
+    _older_store(template_db, old)
+    at_head = tmp_path / "head.sqlite3"
+    at_head.write_bytes(template_db.read_bytes())
+    for path, imports_alembic in ((old, True), (at_head, False), (old, False), (tmp_path / "new.sqlite3", True)):
+        done = subprocess.run([sys.executable, "-c", script, f"sqlite:///{path}"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert done.stdout.strip() == str(imports_alembic), (path.name, done.stderr[-2000:])
+
+
+def _older_store(template_db: Path, path: Path) -> None:
+    """A store one migration behind the newest (the newest one undone)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from confirm_desk.paths import migrations_dir
+    from confirm_desk.store.db import create_store_engine
+
+    path.write_bytes(template_db.read_bytes())
+    engine = create_store_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    engine.dispose()
