@@ -34,7 +34,7 @@ def record(
     )
 
 
-def record_many(session: Session, events: list[dict]) -> None:
+def record_many(session: Session, events: list[dict[str, object]]) -> None:
     """Bulk audit rows (import updates): one executemany instead of an ORM object per row."""
     if events:
         session.execute(insert(AuditEvent), events)

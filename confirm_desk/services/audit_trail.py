@@ -122,7 +122,7 @@ class AuditRow:
                 self.old_value, self.new_value, self.detail)
 
 
-def _filtered(criteria: AuditFilter) -> Select:
+def _filtered(criteria: AuditFilter) -> Select[AuditEvent]:
     stmt = select(AuditEvent)
     if criteria.applicant_id is not None:
         stmt = stmt.where(AuditEvent.applicant_id == criteria.applicant_id)

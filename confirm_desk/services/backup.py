@@ -8,7 +8,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -71,7 +71,7 @@ def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connect
         yield conn
 
 
-def _pages(progress: ProgressFn, text: str):
+def _pages(progress: ProgressFn, text: str) -> Callable[[int, int, int], None]:
     """SQLite's backup progress (status, remaining, total pages) as our progress callback."""
     return lambda _status, remaining, total: progress(total - remaining, total, text)
 
@@ -147,7 +147,7 @@ _SCHEMA_QUERY = ("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_mas
                  "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
 
 
-def _schema(rows) -> dict[tuple[str, str], tuple[str, str]]:
+def _schema(rows: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
     return {(kind, name): (table, " ".join(sql.replace('"', "").replace("`", "").split()).lower())
             for kind, name, table, sql in rows}
 
@@ -183,7 +183,7 @@ def _check_schema(path: Path, revision: str) -> None:
     wanted = _reference_schema(revision)
     kinds = {"table": "数据表", "index": "索引", "trigger": "触发器", "view": "视图"}
 
-    def named(keys) -> str:
+    def named(keys: Iterable[tuple[str, str]]) -> str:
         return "、".join(f"{kinds.get(k, k)} {n}" for k, n in sorted(keys)[:5])
 
     extra = found.keys() - wanted.keys()

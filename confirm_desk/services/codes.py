@@ -11,7 +11,8 @@ from confirm_desk.paths import resources_dir
 @cache
 def code_lists() -> dict[str, list[str]]:
     with (resources_dir() / "codes" / "codes.json").open(encoding="utf-8") as fh:
-        return json.load(fh)
+        lists: dict[str, list[str]] = json.load(fh)
+    return lists
 
 
 def choices(name: str | None) -> list[str]:

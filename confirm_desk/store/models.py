@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -90,6 +91,64 @@ def with_new_version(**values: object) -> dict[str, object]:
 class Applicant(Base):
     __table__ = applicant_table
     __mapper_args__ = {"version_id_col": applicant_table.c.version}  # noqa: RUF012
+
+    if TYPE_CHECKING:
+        # The columns come from applicant_table (the field registry); these declarations only tell the type
+        # checker what each attribute holds. tests/test_models_typing.py keeps them equal to the table.
+        id: Mapped[int]
+        application_no: Mapped[str]
+        name: Mapped[str]
+        gender: Mapped[str]
+        ethnicity: Mapped[str]
+        id_type: Mapped[str]
+        id_number: Mapped[str]
+        birth_date: Mapped[str]
+        political_status: Mapped[str]
+        mandarin_level: Mapped[str]
+        phone: Mapped[str]
+        email: Mapped[str]
+        address: Mapped[str]
+        postcode: Mapped[str]
+        cert_number: Mapped[str]
+        cert_type: Mapped[str]
+        cert_subject: Mapped[str]
+        cert_issuer: Mapped[str]
+        cert_issue_date: Mapped[str]
+        cert_on_record: Mapped[str]
+        registration_type: Mapped[str]
+        registration_count: Mapped[str]
+        applied_on: Mapped[str]
+        registration_authority: Mapped[str]
+        confirmation_point: Mapped[str]
+        online_status: Mapped[str]
+        school: Mapped[str]
+        school_nature: Mapped[str]
+        school_location: Mapped[str]
+        teaching_stage: Mapped[str]
+        teaching_subject: Mapped[str]
+        title: Mapped[str]
+        post_nature: Mapped[str]
+        work_started_on: Mapped[str]
+        hired_on: Mapped[str]
+        education: Mapped[str]
+        degree: Mapped[str]
+        graduated_from: Mapped[str]
+        graduated_on: Mapped[str]
+        major: Mapped[str]
+        major_category: Mapped[str]
+        study_mode: Mapped[str]
+        status: Mapped[str]
+        flags: Mapped[str]
+        photo_state: Mapped[str]
+        reprint_needed: Mapped[bool]
+        missing_from_import: Mapped[bool]
+        import_hash: Mapped[str]
+        import_batch_id: Mapped[int | None]
+        version: Mapped[int]
+        synced_batch: Mapped[int | None]
+        synced_version: Mapped[int]
+        created_at: Mapped[dt.datetime]
+        updated_at: Mapped[dt.datetime]
 
     photo: Mapped[Photo | None] = relationship(back_populates="applicant", uselist=False, lazy="raise")
 

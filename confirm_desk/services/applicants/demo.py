@@ -12,9 +12,13 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from confirm_desk.domain.idnumbers import check_char
 from confirm_desk.services.importing.applicants import ImportResult, store_rows
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 from confirm_desk.services.photos.intake import attach_photo_files
 from confirm_desk.services.photos.sources import PhotoFile
 from confirm_desk.services.progress import ProgressFn, no_progress
@@ -194,7 +198,7 @@ def fill_demo(store: Store, count: int = 200, progress: ProgressFn = no_progress
 REAL_WORK_KEY = "real_work_started"  # a row of the real store's setting table (not a preference)
 
 
-def real_work_started(session) -> bool:
+def real_work_started(session: Session) -> bool:
     """The real store is in use: it holds applicants, or the clerk chose 开始正式工作."""
     from sqlalchemy import func, select
 
@@ -205,7 +209,7 @@ def real_work_started(session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(applicant_table)))
 
 
-def start_real_work(session, operator: str) -> None:
+def start_real_work(session: Session, operator: str) -> None:
     """From now on the desk opens the real store (audited once)."""
     from confirm_desk.services import audit
     from confirm_desk.store.models import Setting, utcnow

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import FINDING_LABELS
@@ -37,18 +37,18 @@ def list_table(session: Session, criteria: ListCriteria, keys: Sequence[str]) ->
     ids = list(session.scalars(filtered(criteria).order_by(t.c.id)))
     cols = [t.c.id, *[t.c[f.key] for f in FIELDS], t.c.status, t.c.photo_state, t.c.flags, t.c.synced_batch,
             t.c.synced_version, t.c.version, photo_redone_since_sync().label("photo_redone")]
-    rows = []
+    rows: list[Row[*tuple[object, ...]]] = []
     for start in range(0, len(ids), _CHUNK):
         stmt = select(*cols).where(t.c.id.in_(ids[start:start + _CHUNK])).order_by(t.c.id)
         rows.extend(session.execute(stmt))
     return [[_cell(r, key) for key in keys] for r in rows]
 
 
-def _cell(row, key: str) -> str:
+def _cell(row: Row[*tuple[object, ...]], key: str) -> str:
     if key == "status":
         return Status(row.status).label
     if key == "photo_state":
-        return PHOTO_LABELS.get(row.photo_state, row.photo_state)
+        return PHOTO_LABELS.get(row.photo_state, str(row.photo_state))
     if key == "flags":
         return "；".join(FINDING_LABELS.get(c, c) for c in row.flags.split(",") if c)
     if key == "sync":

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,13 @@ from confirm_desk.store.models import (
     Photo,
     utcnow,
 )
+
+
+class EventFn(Protocol):
+    """Records one audit event of the save under way (the applicant and the operator filled in)."""
+
+    def __call__(self, action: str, field_key: str = "", old: object = "", new: object = "",
+                 detail: str = "") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -304,7 +312,7 @@ def save_check(
     return SaveResult(applicant.version, new_status, changes)
 
 
-def _window_guard(session: Session, data: CheckInput, operator: ActorLike, moment: dt.datetime, event) -> None:
+def _window_guard(session: Session, data: CheckInput, operator: ActorLike, moment: dt.datetime, event: EventFn) -> None:
     """CAL-1: outside the 确认 window a decision needs an administrator and a reason (audited)."""
     from confirm_desk.services.audit_trail import local_time
 
@@ -328,7 +336,7 @@ def _attempt(data: CheckInput) -> str:
     return "，".join(parts)
 
 
-def _apply_edits(applicant: Applicant, edits: dict[str, str], event) -> int:
+def _apply_edits(applicant: Applicant, edits: dict[str, str], event: EventFn) -> int:
     on_record = is_yes(applicant.cert_on_record)
     changed = 0
     for key, raw in edits.items():

@@ -33,7 +33,8 @@ def deadline_for(decided_at: dt.datetime, days: int, calendar: Calendar | None =
 
 def deadline_days(session: Session) -> int:
     """The store preference: how many days an applicant has to bring missing materials."""
-    return int(settings.load(session)[DEADLINE_DAYS] or 0)
+    days = settings.load(session)[DEADLINE_DAYS]
+    return days if isinstance(days, int) else 0
 
 
 def notice_context(decided_at: dt.datetime | None, days: int, calendar: Calendar | None = None) -> dict[str, str]:

@@ -57,6 +57,13 @@ def locate_staff_header(rows: list[list[object]], file_name: str, manual: Mappin
     return find_header(rows, file_name, STAFF_FIELDS, STAFF_SPECS, _HINT, manual, remembered, ask_needed)
 
 
+def _located(header: HeaderMap, key: str) -> int:
+    """The column of a required field: find_header refuses a list without one."""
+    col = header.col_of(key)
+    assert col is not None, key
+    return col
+
+
 def parse_staff_rows(
     rows: list[list[object]], file_name: str, manual: Mapping[str, str] | None = None,
     remembered: Remembered | None = None, ask_needed: bool = False,
@@ -69,8 +76,8 @@ def parse_staff_rows(
     result.record_columns(header, STAFF_FIELDS_BY_KEY)
     n = len(table.kept)
     columns = [table.values.get(k, [""] * n) for k in STAFF_KEYS]
-    id_col = header.col_of("id_number")
-    required = [(key, header.col_of(key)) for key in REQUIRED_STAFF_KEYS]
+    id_col = _located(header, "id_number")
+    required = [(key, _located(header, key)) for key in REQUIRED_STAFF_KEYS]
     seen: dict[str, int] = {}
     parsed: list[dict[str, str]] = []
     for pos, cells in enumerate(zip(*columns, strict=True)) if n else ():

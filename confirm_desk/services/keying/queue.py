@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.errors import KnownError, NotFound, RuleViolation
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
 from confirm_desk.services.applicants.listing import find_exact
-from confirm_desk.services.keying.state import DeskState, read_state
+from confirm_desk.services.keying.state import ApplicantRow, DeskState, read_state
 from confirm_desk.store.models import KeyingRecord, utcnow
 
 _ORDER = {f.key: i for i, f in enumerate(FIELDS)}
@@ -97,7 +98,7 @@ class KeyingResult:
         return text
 
 
-def _steps(state: DeskState, row) -> tuple[Step, ...]:
+def _steps(state: DeskState, row: ApplicantRow) -> tuple[Step, ...]:
     steps = [Step(FIND, "报名号", row.application_no)]
     edits = state.edits.get(row.id, {})
     for key in sorted(edits, key=lambda k: _ORDER.get(k, len(_ORDER))):
@@ -114,7 +115,7 @@ def _steps(state: DeskState, row) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _item(state: DeskState, row) -> KeyingItem | None:
+def _item(state: DeskState, row: ApplicantRow) -> KeyingItem | None:
     """The applicant's keying item when it has something for the national system (decided here or edited)."""
     if row.status == Status.DRAFT.value or not (state.decided_here(row) or row.id in state.edits):
         return None
@@ -151,14 +152,14 @@ def keying_progress(session: Session, state: DeskState | None = None) -> KeyingP
 def mark_keyed(
     session: Session,
     numbers: Sequence[str | int],
-    operator: object,
+    operator: ActorLike | None,
     *,
     seen: Mapping[int, int] | None = None,
 ) -> KeyingResult:
     """Records that each applicant (报名号, ID number or applicant id) was keyed as it stands now: the
     operator, the time, the decision and fields keyed, the newest event covered; one audit event each.
     `seen` (applicant id -> event id shown) refuses a mark when the applicant changed since it was shown."""
-    who = getattr(operator, "username", operator) or ""
+    who = actor_name(operator)
     if not who:
         raise RuleViolation("未登录：录入国家系统必须记录操作员")
     result = KeyingResult()

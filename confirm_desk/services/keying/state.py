@@ -8,8 +8,9 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.confirming.local_edits import EDIT_ACTIONS, LocalEdit, local_edits
@@ -21,6 +22,9 @@ t = applicant_table
 KEYING_ACTIONS = ("decision", "edit", "reopen", "conflict_keep", "national_keep")
 _DECIDED = frozenset(s.value for s in Status if s.decided)
 _CHUNK = 500
+# One applicant as the queue and the verification read it: id, application_no, id_number, name, status,
+# online_status, version, missing_from_import.
+ApplicantRow = Row[int, str, str, str, str, str, int, bool]
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,14 @@ class Keyed:
 class DeskState:
     """Everything the queue and the report need, read once."""
 
-    applicants: list  # Core rows: id, application_no, id_number, name, status, online_status, version, missing
+    applicants: list[ApplicantRow]
     decisions: dict[int, DecisionRow]
     edits: dict[int, dict[str, LocalEdit]]
     last_event: dict[int, int]
     keyed: dict[int, Keyed]
     last_import: dt.datetime | None
 
-    def decided_here(self, row) -> bool:
+    def decided_here(self, row: ApplicantRow) -> bool:
         """Decided at this desk: a decided status that the newest decision taken here gave."""
         decision = self.decisions.get(row.id)
         return row.status in _DECIDED and decision is not None and decision.outcome == row.status
@@ -76,7 +80,7 @@ def read_state(session: Session, applicant_ids: Collection[int] | None = None) -
         edited = select(AuditEvent.applicant_id).where(AuditEvent.action.in_(EDIT_ACTIONS))
         relevant = or_(t.c.status.in_(sorted(_DECIDED)), t.c.id.in_(select(KeyingRecord.applicant_id)),
                        t.c.id.in_(edited))
-        rows = conn.execute(select(*cols).where(relevant).order_by(t.c.id)).all()
+        rows: list[ApplicantRow] = list(conn.execute(select(*cols).where(relevant).order_by(t.c.id)).all())
     else:
         ids = sorted(set(applicant_ids))
         rows = []
@@ -94,7 +98,9 @@ def read_state(session: Session, applicant_ids: Collection[int] | None = None) -
     )
 
 
-def _in(column, ids: Collection[int] | None):
+def _in(
+    column: SQLCoreOperations[int] | SQLCoreOperations[int | None], ids: Collection[int] | None
+) -> list[ColumnElement[bool] | None]:
     """`column IN ids` in chunks (None: everything)."""
     if ids is None:
         return [None]
@@ -124,7 +130,7 @@ def _last_events(session: Session, ids: Collection[int] | None) -> dict[int, int
                 .group_by(AuditEvent.applicant_id))
         if condition is not None:
             stmt = stmt.where(condition)
-        out.update((a, e) for a, e in session.execute(stmt))
+        out.update((a, e) for a, e in session.execute(stmt) if a is not None)
     return out
 
 

@@ -9,6 +9,7 @@ as the edit's base (or a pending import conflict's incoming value).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,11 +18,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.errors import NotFound, RuleViolation
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
-from confirm_desk.services.keying.state import DeskState, read_state
+from confirm_desk.services.keying.state import ApplicantRow, DeskState, read_state
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import Applicant, Decision, ImportConflict, KeyingRecord, utcnow
@@ -94,7 +96,7 @@ class NationalReport:
         return head + ("；国家系统核对：" + "，".join(parts) if parts else "；国家系统核对：无差异")
 
 
-def _national(row) -> Status | None:
+def _national(row: ApplicantRow) -> Status | None:
     return status_from_text(row.online_status or "")
 
 
@@ -132,7 +134,7 @@ def national_report(session: Session, state: DeskState | None = None) -> Nationa
         record = state.keyed.get(row.id)
 
         def add(category: str, desk_text: str, national_text: str, detail: str = "", key: str = "",
-                settled: str = "", row=row) -> None:
+                settled: str = "", row: ApplicantRow = row) -> None:
             report.entries[category].append(Finding(row.id, row.application_no, row.id_number, row.name,
                                                     desk_text, national_text, detail, key, settled))
 
@@ -168,16 +170,16 @@ def _pending_incoming(session: Session) -> dict[tuple[int, str], str]:
     return {(a, f): v for a, f, v in rows}
 
 
-def _local(at) -> str:
+def _local(at: dt.datetime) -> str:
     from confirm_desk.services.audit_trail import local_time
 
     return local_time(at).strftime("%Y-%m-%d %H:%M")
 
 
-def settle_conflict(session: Session, applicant_id: int, choice: Settle | str, operator: object) -> Finding:
+def settle_conflict(session: Session, applicant_id: int, choice: Settle | str, operator: ActorLike | None) -> Finding:
     """The clerk's answer to a national status that differs from the desk's decision (audited):
     KEEP puts the applicant back in the keying queue; TAKE records the national status as the desk's."""
-    who = getattr(operator, "username", operator) or ""
+    who = actor_name(operator)
     if not who:
         raise RuleViolation("未登录：处理国家系统核对必须记录操作员")
     choice = Settle(choice)

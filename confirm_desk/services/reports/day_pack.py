@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def photo_problems(session: Session) -> list[tuple[str, ...]]:
 
 
 def _write_sheet(
-    path: Path, title: str, headers: tuple[str, ...], rows: list[tuple], text_cols: tuple[int, ...]
+    path: Path, title: str, headers: tuple[str, ...], rows: Sequence[tuple[object, ...]], text_cols: tuple[int, ...]
 ) -> None:
     from openpyxl import Workbook
 

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,9 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell, strip_illegal
 from confirm_desk.store.models import Operator, applicant_table
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 t = applicant_table
 HEADER_ROW = 3  # rows 1-2: title and subtitle; 3-4: the two-row header; data from 5
@@ -30,13 +34,38 @@ class RosterResult:
     people: int
 
 
+class SheetColumn(TypedDict):
+    """One column of a list layout (forms/print/*_xlsx.json)."""
+
+    header: str
+    value: str  # what cell_value() reads: seq, a field key, tick:/date:/month: with a key
+    width: float
+    group: NotRequired[str]  # a heading spanning this column and the next ones with the same group
+    align: NotRequired[str]  # "left"; centred otherwise
+    text: NotRequired[bool]  # stored as text (ID numbers)
+
+
+class SheetLayout(TypedDict):
+    """An .xlsx list layout: title, subtitle (filled with the school and the filler values), sizes, columns."""
+
+    title: str
+    subtitle: str
+    size: int
+    title_size: int
+    header_height: list[float]
+    row_height: float
+    columns: list[SheetColumn]
+    sheet: NotRequired[str]  # the sheet's name when the entry has none
+
+
 @lru_cache(maxsize=8)
-def layout(name: str = "roster_xlsx") -> dict:
+def layout(name: str = "roster_xlsx") -> SheetLayout:
     """An .xlsx list layout of forms/print: the 花名册 (附件3), the county's 初审花名册 (附件4), the 持证情况汇总表
     (附件1)."""
     from confirm_desk.paths import forms_dir
 
-    return json.loads((forms_dir() / "print" / f"{name}.json").read_text(encoding="utf-8"))
+    spec: SheetLayout = json.loads((forms_dir() / "print" / f"{name}.json").read_text(encoding="utf-8"))
+    return spec
 
 
 # 学校类别 as the forms name them (附件1/4: 按普通中小学、幼儿园、中职学校分类填写).
@@ -124,7 +153,7 @@ def write_roster(
     return RosterResult(len(people), sum(len(p) for p in people.values()))
 
 
-def write_sheets(path: Path, sheets: dict[str, list[dict[str, object]]], spec: dict,
+def write_sheets(path: Path, sheets: dict[str, list[dict[str, object]]], spec: SheetLayout,
                  filler: dict[str, object]) -> None:
     """One sheet per entry (its name fills `{school}` of the subtitle), laid out by `spec`, written whole or not
     at all."""
@@ -142,7 +171,8 @@ def write_sheets(path: Path, sheets: dict[str, list[dict[str, object]]], spec: d
         book.save(temp)
 
 
-def _sheet(ws, school: str, people: list[dict[str, object]], filler: dict[str, object], spec: dict) -> None:
+def _sheet(ws: Worksheet, school: str, people: list[dict[str, object]], filler: dict[str, object],
+           spec: SheetLayout) -> None:
     from confirm_desk.services.spreadsheets import style
 
     columns = spec["columns"]

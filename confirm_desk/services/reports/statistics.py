@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,9 @@ from confirm_desk.services.codes import choices
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.store.models import ConfirmationPoint, applicant_table
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 t = applicant_table
 TITLE = "县(区)教师资格定期注册初审数据统计表"
@@ -33,13 +37,15 @@ TABLE_ONE = (
 # With a staff list: A, D, K counted, B and C solved from the form's two formulas.
 WITH_STAFF = {"A": "on_post", "B": "=A-K", "C": "=B-D-E-L", "D": "probation", "K": "out_of_scope"}
 # 表二–表四: (heading, [(column heading, sub-heading or None, category)]) — categories of domain.conditions.
-TABLE_TWO = ("表二  定期注册数据分类情况——注册合格人员（单位：人）（本确认点建议）",
+# 表二–表四: the heading, then per column (title, sub-title under a shared title or None, suggestion category).
+ConclusionTable = tuple[str, list[tuple[str, str | None, str]]]
+TABLE_TWO: ConclusionTable = ("表二  定期注册数据分类情况——注册合格人员（单位：人）（本确认点建议）",
              [("同段聘任", None, "同段"), ("高证低聘", None, "高证低聘")])
-TABLE_THREE = ("表三  定期注册数据分类情况——注册不合格人员（单位：人）（本确认点建议）",
+TABLE_THREE: ConclusionTable = ("表三  定期注册数据分类情况——注册不合格人员（单位：人）（本确认点建议）",
                [("违法师德影响恶劣", None, "师德影响恶劣"),
                 ("连续两年及以上考核不合格", None, "连续两年及以上考核不合格"),
                 ("依法撤销或丧失教师资格", None, "撤销或丧失资格")])
-TABLE_FOUR = ("表四  定期注册数据分类情况——暂缓注册人员（单位：人）（本确认点建议）",
+TABLE_FOUR: ConclusionTable = ("表四  定期注册数据分类情况——暂缓注册人员（单位：人）（本确认点建议）",
               [("不具备与任教岗位相应的教师资格", "低证高聘", "低证高聘"),
                ("不具备与任教岗位相应的教师资格", "无教师资格证", "无证"),
                ("教师培训学时不足", None, "学时不足"), ("有违反师德行为但未造成严重影响", None, "师德"),
@@ -72,13 +78,13 @@ class Statistics:
     confirmed: int = 0
     incomplete: int = 0
     pending: int = 0
-    by_nature: dict[str, Counter] = field(default_factory=dict)  # nature -> Status value -> count
-    schools: Counter = field(default_factory=Counter)  # nature -> distinct schools
+    by_nature: dict[str, Counter[str]] = field(default_factory=dict)  # nature -> Status value -> count
+    schools: Counter[str] = field(default_factory=Counter)  # nature -> distinct schools
     staff: int = 0  # rows of the staff list (0: none imported, A/D/K unknown)
     on_post: int = 0  # A
     probation: int = 0  # D
     out_of_scope: int = 0  # K
-    suggestions: dict[str, Counter] = field(default_factory=dict)  # conclusion -> category -> count
+    suggestions: dict[str, Counter[str]] = field(default_factory=dict)  # conclusion -> category -> count
     undecided: int = 0  # suggestions still 待核 (not counted in 表二–表四)
     until: dt.date | None = None
 
@@ -93,7 +99,7 @@ def gather(session: Session, today: dt.date | None = None) -> Statistics:
     for nature, status, count in rows:
         stats.by_nature.setdefault(nature or "（未填）", Counter())[status] += count
         stats.applications += count
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for counts in stats.by_nature.values():
         totals.update(counts)
     stats.confirmed, stats.rejected = totals[Status.CONFIRMED.value], totals[Status.REJECTED.value]
@@ -151,7 +157,7 @@ def _school_natures(session: Session) -> dict[str, str]:
     the one its applicants give most often, else （未填））."""
     from confirm_desk.store.models import staff_table
 
-    votes: dict[str, Counter] = {}
+    votes: dict[str, Counter[str]] = {}
     rows = select(t.c.school, t.c.school_nature).where(t.c.status != Status.DRAFT.value, t.c.school != "")
     for school, nature in session.execute(rows):
         votes.setdefault(school, Counter())[nature or ""] += 1
@@ -186,8 +192,7 @@ def write_statistics(session: Session, path: Path, today: dt.date | None = None)
     next_row = 9
     tables = []
     for spec, conclusion in ((TABLE_TWO, "合格"), (TABLE_THREE, "不合格"), (TABLE_FOUR, "暂缓")):
-        total_cell, next_row = _conclusion_table(ws, next_row, spec, stats.suggestions.get(conclusion, Counter()),
-                                                 style)
+        total_cell, next_row = _conclusion_table(ws, next_row, spec, stats.suggestions.get(conclusion, Counter()))
         tables.append(total_cell)
     for form_letter, total_cell in zip("GHI", tables, strict=True):
         values[f"table:{form_letter}"] = f"={total_cell}"
@@ -214,8 +219,8 @@ def write_statistics(session: Session, path: Path, today: dt.date | None = None)
                      width, 9)
         next_row += 1
 
-    row = _by_nature(ws, next_row, stats, style)
-    _table_five(ws, row + 1, stats, style)
+    row = _by_nature(ws, next_row, stats)
+    _table_five(ws, row + 1, stats)
     # The 学校性质 columns (1, 3, 7) wide enough for one line.
     style.widths(ws, [22, 11, 22, 11, 11, 11, 22, 11, 11, 11, 11])
     style.print_landscape(ws)
@@ -226,9 +231,11 @@ def write_statistics(session: Session, path: Path, today: dt.date | None = None)
     return stats
 
 
-def _by_nature(ws, top: int, stats: Statistics, style) -> int:
+def _by_nature(ws: Worksheet, top: int, stats: Statistics) -> int:
     """The desk's own counts (what the form's table one cannot show), one row per school nature."""
     from openpyxl.utils import get_column_letter as letter
+
+    from confirm_desk.services.spreadsheets import style
 
     style.banner(ws, top, "附：本确认点现场确认情况（按学校性质，单位：人）", len(TABLE_ONE), 11, bold=True)
     for col, heading in enumerate(BY_NATURE_HEADERS, start=1):
@@ -251,8 +258,10 @@ def _by_nature(ws, top: int, stats: Statistics, style) -> int:
     return total + 1
 
 
-def _table_five(ws, top: int, stats: Statistics, style) -> None:
+def _table_five(ws: Worksheet, top: int, stats: Statistics) -> None:
     """Schools by nature, in the form's two side-by-side blocks; 16 = 总计."""
+    from confirm_desk.services.spreadsheets import style
+
     heading = "表五  定期注册学校情况（单位：所、个）（教职工名单和申请人中的学校）"
     style.banner(ws, top, heading, len(TABLE_ONE), 11, bold=True)
     for block in (0, 4):
@@ -275,10 +284,12 @@ def _table_five(ws, top: int, stats: Statistics, style) -> None:
         style.banner(ws, last + 1, text, len(TABLE_ONE), 9)
 
 
-def _conclusion_table(ws, top: int, spec, counts: Counter, style) -> tuple[str, int]:
+def _conclusion_table(ws: Worksheet, top: int, spec: ConclusionTable, counts: Counter[str]) -> tuple[str, int]:
     """One of 表二–表四: 总数 (a SUM of the categories that do not overlap) then a column per category;
     returns the total's cell and the next free row."""
     from openpyxl.utils import get_column_letter as letter
+
+    from confirm_desk.services.spreadsheets import style
 
     heading, columns = spec
     style.banner(ws, top, heading, len(TABLE_ONE), 11, bold=True)

@@ -36,7 +36,7 @@ class Reading:
     fields: dict[str, FieldReading]
     lines: list[engine.Line] = field(default_factory=list)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "kind": self.kind.key,
             "kind_label": self.kind.label,

@@ -14,8 +14,14 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confirm_desk.domain.errors import KnownError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from rapidocr import RapidOCR
 
 log = logging.getLogger(__name__)
 MODEL_FILES = {
@@ -25,7 +31,7 @@ MODEL_FILES = {
 }
 MAX_SIDE = 2000  # pixels: a 12-megapixel document-camera picture is reduced before detection
 _lock = threading.Lock()
-_engine = None
+_engine: RapidOCR | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ def models_dir() -> Path:
     return Path(spec.origin).parent / "models"
 
 
-def _load():
+def _load() -> RapidOCR:
     global _engine
     if _engine is not None:
         return _engine
@@ -91,7 +97,7 @@ def is_loaded() -> bool:
     return _engine is not None
 
 
-def decode(image: bytes | str | Path):
+def decode(image: bytes | str | Path) -> npt.NDArray[np.uint8]:
     """Image bytes or a path as an upright BGR array (EXIF rotation applied); KnownError when not an image."""
     import numpy as np
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -111,16 +117,17 @@ def decode(image: bytes | str | Path):
 DET_SIDE, DET_SIDE_FINE = 960, 1920
 
 
-def read_lines(image: bytes | str | Path | object, fine: bool = False) -> list[Line]:
+def read_lines(image: bytes | str | Path | npt.NDArray[np.uint8], fine: bool = False) -> list[Line]:
     """Every text line in the image, top to bottom. Thread-safe (one recognition at a time).
 
     `fine`: detection at twice the resolution, for a small document in a large picture (an ID card on a
     document camera's A4 field) whose text the normal pass finds too small; about three times the CPU."""
-    pixels = image if hasattr(image, "shape") else decode(image)  # type: ignore[arg-type]
+    pixels = decode(image) if isinstance(image, bytes | str | Path) else image
     with _lock:
         engine = _load()
         if fine:
-            detector = engine._load_det_model()  # RapidOCR builds the detector's resize step on each call
+            # rapidocr leaves this (private) loader unannotated.
+            detector = engine._load_det_model()  # type: ignore[no-untyped-call]  # RapidOCR builds the detector's resize step on each call
             detector.limit_side_len = DET_SIDE_FINE
             try:
                 result = engine(pixels)
@@ -128,8 +135,11 @@ def read_lines(image: bytes | str | Path | object, fine: bool = False) -> list[L
                 detector.limit_side_len = DET_SIDE
         else:
             result = engine(pixels)
+    from rapidocr.utils.output import RapidOCROutput
+
+    assert isinstance(result, RapidOCROutput)  # a whole-pipeline call (the other outputs are single steps')
     boxes, texts, scores = result.boxes, result.txts, result.scores
-    if boxes is None or texts is None:
+    if boxes is None or texts is None or scores is None:
         return []
     quads = [[(float(p[0]), float(p[1])) for p in box] for box in boxes]
     turn = -skew(quads)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +15,11 @@ from confirm_desk.domain.errors import KnownError, NotFound
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.services.scanning.compare import RESULT_LABELS
-from confirm_desk.services.scanning.images import list_scans, scan_image_bytes
+from confirm_desk.services.scanning.images import ScannedField, list_scans, scan_image_bytes
 from confirm_desk.store.models import applicant_table
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 
 def write_evidence_pdf(session: Session, applicant_id: int, out: Path | str, who: str = "") -> Path:
@@ -73,7 +77,9 @@ def write_evidence_pdf(session: Session, applicant_id: int, out: Path | str, who
     return out
 
 
-def _fields_table(canvas, font: str, fields: dict, x: float, top: float, width: float) -> float:
+def _fields_table(
+    canvas: Canvas, font: str, fields: dict[str, ScannedField], x: float, top: float, width: float
+) -> float:
     """What the scan read, two fields a row; returns the y under the table."""
     if not fields:
         canvas.setFont(font, 9)

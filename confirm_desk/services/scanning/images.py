@@ -13,6 +13,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,22 @@ JPEG_QUALITY = 80
 MAX_INPUT_BYTES = 40 * 1024 * 1024
 
 
+class ScannedField(TypedDict):
+    """One field as read and kept with the image (its comparison's result when it was compared)."""
+
+    label: str
+    value: str
+    confidence: float
+    result: NotRequired[str]
+
+
+class ScanRecord(TypedDict, total=False):
+    """What the store keeps of a reading (JSON): the kind and the fields read."""
+
+    kind: str
+    fields: dict[str, ScannedField]
+
+
 @dataclass(frozen=True)
 class ScanInfo:
     id: int
@@ -40,7 +57,7 @@ class ScanInfo:
     height: int
     operator: str
     captured_at: dt.datetime
-    fields: dict  # key -> {label, value, confidence, result?}
+    fields: dict[str, ScannedField]  # registry key -> what was read
 
 
 @dataclass(frozen=True)
@@ -95,14 +112,14 @@ def store_image(session: Session, applicant_id: int, data: bytes, source_name: s
     return row.id
 
 
-def reading_record(reading: Reading | None, results: dict[str, FieldComparison] | None) -> dict:
+def reading_record(reading: Reading | None, results: dict[str, FieldComparison] | None) -> ScanRecord:
     if reading is None:
         return {}
     results = results or {}
-    fields = {}
+    fields: dict[str, ScannedField] = {}
     for spec in reading.kind.fields:
         f = reading.fields[spec.key]
-        entry = {"label": f.label, "value": f.value, "confidence": f.confidence}
+        entry: ScannedField = {"label": f.label, "value": f.value, "confidence": f.confidence}
         compared = results.get(spec.desk or "")
         if compared is not None and compared.source == reading.kind.key:
             entry["result"] = compared.result
@@ -160,7 +177,7 @@ def list_scans(session: Session, applicant_id: int) -> list[ScanInfo]:
     ).all()
     out = []
     for r in rows:
-        record = json.loads(r.reading) if r.reading else {}
+        record: ScanRecord = json.loads(r.reading) if r.reading else {}
         out.append(ScanInfo(r.id, r.kind, kinds[r.kind].label if r.kind in kinds else "未识别", r.source_name,
                             (r.size or 0) // 1024, r.width, r.height, r.operator, r.captured_at,
                             record.get("fields", {})))

@@ -87,7 +87,7 @@ def _value_text(hit: _Found, lines: list[Line], texts: list[str], starts: dict[i
         # The texts to the right on the same row, left to right, up to the next label: a date printed
         # as separate boxes (1982 年 5 月 4 日) is joined again.
         parts: list[str] = []
-        value_line = None
+        lowest: Line | None = None  # the least confident part
         previous: int | None = None
         for neighbour in _right_of(hit.line, lines):
             found_at = starts.get(neighbour, [])
@@ -98,13 +98,14 @@ def _value_text(hit: _Found, lines: list[Line], texts: list[str], starts: dict[i
                     part = _drop_repeat(parts[-1], part, lines[previous], lines[neighbour])
                 parts.append(part)
                 previous = neighbour
-                if value_line is None or lines[neighbour].confidence < value_line.confidence:
-                    value_line = lines[neighbour]
+                if lowest is None or lines[neighbour].confidence < lowest.confidence:
+                    lowest = lines[neighbour]
             if found_at:
                 break
         value_text = "".join(parts)
-        if value_line is None or not value_text:
+        if lowest is None or not value_text:
             return "", 0.0
+        value_line = lowest
     confidence = value_line.confidence
     if hit.spec.multiline and value_text:
         value_text, confidence = _continue_below(value_line, value_text, confidence, lines, texts, starts)
