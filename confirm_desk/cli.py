@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from confirm_desk import APP_NAME_ZH, __version__
 from confirm_desk.domain.errors import KnownError
@@ -43,7 +44,7 @@ COMMAND_OWNERS: dict[str, tuple[str, ...]] = {
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep the message plain
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep the message plain
         self.print_usage(sys.stderr)
         print(f"参数错误：{message}", file=sys.stderr)
         raise SystemExit(2)

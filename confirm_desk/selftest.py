@@ -15,6 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from confirm_desk.store.db import Store
 
 log = logging.getLogger(__name__)
 DEMO_COUNT = 5
@@ -23,18 +27,32 @@ DEMO_COUNT = 5
 @dataclass
 class Context:
     folder: Path
-    store: object = None  # confirm_desk.store.db.Store once opened
+    store: Store | None = None  # once step_store opened it
     applicant_id: int = 0
     pdf: Path | None = None
     photo: Path | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def opened(self) -> Store:
+        """The store, for the steps after step_store."""
+        if self.store is None:
+            raise RuntimeError("数据库尚未创建")
+        return self.store
+
+    @property
+    def photo_file(self) -> Path:
+        """The photo, for the steps after step_demo."""
+        if self.photo is None:
+            raise RuntimeError("演示照片尚未导出")
+        return self.photo
+
 
 def step_store(ctx: Context) -> str:
     from confirm_desk.store.db import SCHEMA_HEAD, current_revision, open_store
 
-    ctx.store = open_store(f"sqlite:///{ctx.folder / 'self_test.sqlite3'}")
-    revision = current_revision(ctx.store.engine)
+    ctx.store = store = open_store(f"sqlite:///{ctx.folder / 'self_test.sqlite3'}")
+    revision = current_revision(store.engine)
     if revision != SCHEMA_HEAD:
         raise RuntimeError(f"迁移后版本为 {revision}，应为 {SCHEMA_HEAD}")
     return f"数据库已创建并迁移到 {revision}"
@@ -46,15 +64,15 @@ def step_demo(ctx: Context) -> str:
     from confirm_desk.services.applicants.demo import fill_demo
     from confirm_desk.store.models import Photo, applicant_table
 
-    fill_demo(ctx.store, DEMO_COUNT)
-    with ctx.store.session() as session:
+    fill_demo(ctx.opened, DEMO_COUNT)
+    with ctx.opened.session() as session:
         count = session.scalar(select(func.count()).select_from(applicant_table))
         row = session.execute(select(Photo.applicant_id, Photo.original).order_by(Photo.id).limit(1)).first()
     if count != DEMO_COUNT or row is None:
         raise RuntimeError(f"演示数据不完整：{count} 人")
     ctx.applicant_id = row.applicant_id
-    ctx.photo = ctx.folder / "photo_in.jpg"
-    ctx.photo.write_bytes(row.original)
+    ctx.photo = photo = ctx.folder / "photo_in.jpg"
+    photo.write_bytes(row.original)
     return f"导入演示申请人 {count} 人（含照片）"
 
 
@@ -65,7 +83,7 @@ def step_pdf(ctx: Context) -> str:
         from confirm_desk.services.printing.layout import load_layout
     except ModuleNotFoundError:  # printing not merged yet: prove reportlab + the embedded font instead
         return _plain_pdf(out, ctx)
-    with ctx.store.session() as session:
+    with ctx.opened.session() as session:
         records = load_print_data(session, [ctx.applicant_id])
     pages = render_pdf(load_layout("receipt"), records, out)
     ctx.pdf = out
@@ -101,11 +119,11 @@ def step_photo(ctx: Context) -> str:
     try:
         from confirm_desk.services.photos.applicant_photos import normalize_file
     except ModuleNotFoundError:  # the photo normaliser not merged yet: decode in draft mode and resize
-        with Image.open(ctx.photo) as image:
+        with Image.open(ctx.photo_file) as image:
             image.draft("RGB", (114, 156))
             image.convert("RGB").resize((114, 156)).save(out, "JPEG", quality=85)
     else:
-        normalize_file(ctx.photo, out)
+        normalize_file(ctx.photo_file, out)
     with Image.open(out) as image:
         size = image.size
     if size != (114, 156):
@@ -116,7 +134,7 @@ def step_photo(ctx: Context) -> str:
     except ModuleNotFoundError:  # face detection not installed: nothing more to prove
         pass
     else:  # loads OpenCV and the YuNet model: what a frozen build most easily loses
-        with Image.open(ctx.photo) as image:
+        with Image.open(ctx.photo_file) as image:
             detail += f"；人脸检测可用（演示照片检出 {len(detect_faces(image))} 张）"
     ctx.photo = out
     return detail
@@ -147,7 +165,7 @@ def step_qt(ctx: Context) -> str:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a server or CI box: no screen needed
     from confirm_desk.ui.main.smoke import qt_smoke
 
-    return qt_smoke(ctx.store, ctx.photo, ctx.pdf)
+    return qt_smoke(ctx.opened, ctx.photo, ctx.pdf)
 
 
 STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (

@@ -55,10 +55,10 @@ def terminal_text(value: object) -> str:
 
 
 def print_table(headers: list[str], rows: list[list[object]]) -> None:
-    rows = [[terminal_text(c) for c in r] for r in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    cells = [[terminal_text(c) for c in r] for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)))
-    for r in rows:
+    for r in cells:
         print("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)))
 
 

@@ -60,12 +60,8 @@ def material_for(key: str, labels: list[str]) -> str:
 
 def cmd_confirm(args: argparse.Namespace) -> int:
     from confirm_desk.services.applicants.listing import resolve
-    from confirm_desk.services.confirming.confirmation import (
-        CheckInput,
-        load_check,
-        material_labels,
-        save_check,
-    )
+    from confirm_desk.services.confirming.check_marks import material_labels
+    from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
 
     store = store_from(args)
     account = args.account

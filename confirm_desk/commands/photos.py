@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confirm_desk.commands.common import add_format, add_operator, open_command, store_from
+
+if TYPE_CHECKING:
+    from confirm_desk.services.photos.analysis import PhotoCheck
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,29 +102,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     from confirm_desk.services.photos.presets import preset_by_key
 
     preset = preset_by_key(args.preset or None)
-    reports, unreadable = [], 0
+    checks: list[tuple[Path, PhotoCheck | str]] = []  # each file and its check, or why it could not be read
     for path in _photo_files(args.paths):
         try:
             _, check = normalize_and_check(read_photo_file(path), preset)
         except KnownError as err:
-            unreadable += 1
-            reports.append({"file": str(path), "error": err.message})
+            checks.append((path, err.message))
         else:
-            reports.append({"file": str(path), **check.as_dict()})
+            checks.append((path, check))
     if args.format == "json":
         from confirm_desk.commands.common import emit_json
 
-        emit_json({"preset": preset.key, "photos": reports})
+        emit_json({"preset": preset.key, "photos": [
+            {"file": str(path), "error": c} if isinstance(c, str) else {"file": str(path), **c.as_dict()}
+            for path, c in checks]})
     else:
         from confirm_desk.domain.photo_checks import BACKGROUND_ZH
 
-        for r in reports:
-            if "error" in r:
-                print(f"{r['file']}：无法读取 — {r['error']}")
+        for path, c in checks:
+            if isinstance(c, str):
+                print(f"{path}：无法读取 — {c}")
                 continue
-            problems = "；".join(f["message"] for f in r["findings"]) or "没有发现问题"
-            print(f"{r['file']}：人脸 {len(r['faces'])} 张，背景{BACKGROUND_ZH[r['background']]}，{problems}")
-    return 2 if unreadable or not reports else 0
+            problems = "；".join(f.message for f in c.findings) or "没有发现问题"
+            print(f"{path}：人脸 {len(c.faces)} 张，背景{BACKGROUND_ZH[c.background]}，{problems}")
+    unreadable = sum(1 for _, c in checks if isinstance(c, str))
+    return 2 if unreadable or not checks else 0
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:

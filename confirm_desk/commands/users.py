@@ -73,6 +73,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         if first:
             account = accounts.create_first_admin(session, args.username, args.display_name, password)
         else:
+            assert actor is not None  # logged in above
             account = accounts.add_user(session, actor, args.username, args.display_name, password, args.role)
     print(f"已创建{accounts.ROLES[account.role]} {account.username}" + ("（首个管理员）" if first else ""))
     return 0

@@ -91,7 +91,7 @@ class JobRunner(QObject):
         cancel = threading.Event()
         dialog = QProgressDialog(title, "取消", 0, 0, self.parent_widget)
         dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(SHOW_AFTER_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)

@@ -35,7 +35,8 @@ def test_import_dialog_then_check_dialog_shows_and_guards_the_evidence(qtbot, im
     qtbot.addWidget(dialog)
     dialog.file_edit.setText(str(hours))
     dialog.start()
-    assert dialog.result is not None and dialog.result.imported == 1 and len(dialog.result.errors) == 1
+    result = dialog.import_result
+    assert result is not None and result.imported == 1 and len(result.errors) == 1
     dialog.result_dialog.close()
 
     check = open_dialog(qtbot, imported_store, NUMBER, clerk)

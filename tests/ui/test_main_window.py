@@ -95,7 +95,7 @@ def test_import_through_the_dialog(store, samples: Path, make_window) -> None:
     dialog.buttons.accepted.emit()
     assert window.model.rowCount() == 60
     result = next(d for d in window.open_dialogs if isinstance(d, ImportResultDialog))
-    assert result.result.imported == 60
+    assert result.import_result.imported == 60
     assert result.model.rowCount() >= 1  # the corrupt photo is listed
     texts = [result.model.cell(r, 4) for r in range(result.model.rowCount())]
     assert any("损坏" in t for t in texts)

@@ -42,7 +42,7 @@ def test_unclear_staff_list_is_mapped_once(qtbot, store, tmp_path) -> None:
     mapping.choose(2, "school")
     mapping.choose(4, "on_post")
     mapping._accept()
-    assert dialog.result is not None and dialog.result.imported == 2
+    assert dialog.import_result is not None and dialog.import_result.imported == 2
     with store.session() as session:
         records = {r.id_number: r for r in staff_records(session)}
     assert records["330902198303036006"].on_post is False and records["330902199211017312"].on_post is True
@@ -53,8 +53,8 @@ def test_unclear_staff_list_is_mapped_once(qtbot, store, tmp_path) -> None:
     qtbot.addWidget(again)
     again.file_edit.setText(str(path))
     again.start()
-    assert mapping_dialog.last_dialog == [] and again.result is not None
-    assert {c["header"]: c["how"] for c in again.result.columns}["情况"] == "remembered"
+    assert mapping_dialog.last_dialog == [] and again.import_result is not None
+    assert {c["header"]: c["how"] for c in again.import_result.columns}["情况"] == "remembered"
 
 
 def test_applicant_import_asks_for_a_missing_required_column(qtbot, store, tmp_path, make_window) -> None:

@@ -27,7 +27,8 @@ from confirm_desk.services.codes import choices
 from confirm_desk.services.confirming import check_marks as marks
 from confirm_desk.services.confirming import guard, seats
 from confirm_desk.services.confirming.calendar import calendar_of
-from confirm_desk.services.confirming.check_marks import condition_labels, material_labels  # noqa: F401 (re-export)
+from confirm_desk.services.confirming.check_marks import condition_labels as condition_labels  # re-exported
+from confirm_desk.services.confirming.check_marks import material_labels as material_labels  # re-exported
 from confirm_desk.services.evidence.conditions import applicant_conditions
 from confirm_desk.store.models import (
     Applicant,

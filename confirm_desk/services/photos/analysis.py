@@ -7,6 +7,7 @@ measurements; the crop itself is then made from the full photo by photo_normaliz
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from confirm_desk.domain.photo_checks import Finding, PhotoFacts, Preset, check_photo, classify_background
 from confirm_desk.domain.photo_frame import (
@@ -25,6 +26,11 @@ from confirm_desk.services.photos.normalize import (
     upright_preview,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from PIL import Image
+
 ANALYSIS_SIDE = 640  # at most; the JPEG decoder's own 1/2..1/8 scaling picks the size (≥ 320 px)
 STRIP = 0.08  # border strip thickness, as a share of the frame's width
 SIDE_DEPTH = 0.55  # the side strips run down this share of the frame (below: shoulders, clothes)
@@ -35,7 +41,7 @@ CHROMA_VISIBLE = 10.0  # Lab chroma above this reads as colour, not grey
 class Look:
     """The measured photo: the analysis copy, its scale to upright pixels, and the faces found."""
 
-    image: object  # Pillow RGB image, upright (after `rotation`), at most ANALYSIS_SIDE long
+    image: Image.Image  # Pillow RGB image, upright (after `rotation`), at most ANALYSIS_SIDE long
     size: tuple[int, int]  # the full upright size after `rotation`
     faces: tuple[Frame, ...]  # in full upright pixels, largest first
 
@@ -56,7 +62,7 @@ class PhotoCheck:
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"size": list(self.size), "faces": [list(f.rounded()) for f in self.faces],
                 "background": self.background, "crop_box": self.frame.as_text(),
                 "findings": [{"code": f.code, "message": f.message} for f in self.findings]}
@@ -84,7 +90,7 @@ def choose_frame(seen: Look, frame: Frame | None, ratio: float, face: bool = Tru
     return default_frame(*seen.size, ratio)
 
 
-def _lab(pixels):
+def _lab(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     """sRGB (uint8 array, ... × 3) to CIE Lab (D65)."""
     import numpy as np
 
@@ -109,11 +115,12 @@ def border_blocks(seen: Look, frame: Frame) -> list[tuple[float, float, float]]:
         step = (SIDE_DEPTH * h - t) / 4
         rects += [(left, y0 + t + step * i, t, step) for i in range(4)]
     pixels = np.asarray(seen.image)
-    blocks = []
+    blocks: list[tuple[float, float, float]] = []
     for rx, ry, rw, rh in rects:
         patch = pixels[int(ry):max(int(ry) + 1, int(ry + rh)), int(rx):max(int(rx) + 1, int(rx + rw))]
         if patch.size:
-            blocks.append(tuple(float(v) for v in _lab(patch.reshape(-1, 3)).mean(axis=0)))
+            lightness, a, b = (float(v) for v in _lab(patch.reshape(-1, 3)).mean(axis=0))
+            blocks.append((lightness, a, b))
     return blocks
 
 

@@ -6,8 +6,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import FileRefused, NotFound, PhotoRefused
@@ -19,6 +20,12 @@ from confirm_desk.services.photos.presets import active_preset, preset_by_key
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Photo, Setting, applicant_table, with_new_version
+
+if TYPE_CHECKING:
+    from confirm_desk.services.photos.analysis import PhotoCheck
+
+# The normalised photo and its check under the preset.
+Checked = tuple[NormalizedPhoto, "PhotoCheck"]
 
 log = logging.getLogger(__name__)
 MAX_KB_SETTING = "photo_max_kb"  # the JPEG size ceiling in KB, shared by every seat
@@ -106,7 +113,7 @@ def get_photo_source(session: Session, applicant_id: int) -> PhotoSource:
 
 
 def _normalized(data: bytes, frame: Frame | None, rotation: int, ceiling: int, preset: Preset,
-                face: bool = True):
+                face: bool = True) -> Checked:
     """The stored CONF-7 photo (always 114×156, whatever the preset) and its check under `preset`.
     Without a frame the crop is face-centred when exactly one face is found (photo_analysis)."""
     from confirm_desk.services.photos.analysis import normalize_and_check  # OpenCV loads on first use
@@ -114,7 +121,7 @@ def _normalized(data: bytes, frame: Frame | None, rotation: int, ceiling: int, p
     return normalize_and_check(data, preset, frame, rotation, ceiling, face, target=TARGET)
 
 
-def _save(session: Session, photo: Photo, application_no: str, normalized, operator: str) -> None:
+def _save(session: Session, photo: Photo, application_no: str, normalized: Checked, operator: str) -> None:
     """The result and its findings into the Photo row, the list's photo state, and the audit trail."""
     result, check = normalized
     old = f"{photo.crop_box} 旋转{photo.rotation}°" if photo.normalized else ""
@@ -172,8 +179,8 @@ def normalize_all(store: Store, applicant_ids: Sequence[int] | None = None, prog
     return result
 
 
-def _normalize_one(session: Session, row, photo: Photo, spec: tuple[int, Preset], operator: str,
-                   result: NormalizeBatchResult) -> None:
+def _normalize_one(session: Session, row: Row[int, str, str, str], photo: Photo, spec: tuple[int, Preset],
+                   operator: str, result: NormalizeBatchResult) -> None:
     try:
         normalized = _normalized(photo.original, parse_frame(photo.crop_box), photo.rotation, *spec)
     except PhotoRefused as err:
@@ -213,7 +220,8 @@ def normalize_file(in_path: Path | str, out_path: Path | str, box: BoxLike = Non
 
 
 def normalize_file_checked(in_path: Path | str, out_path: Path | str, box: BoxLike = None, rotation: int = 0,
-                           max_bytes: int | None = None, *, face: bool = True, preset: str | None = None):
+                           max_bytes: int | None = None, *, face: bool = True, preset: str | None = None
+                           ) -> Checked:
     """One photo file to a JPEG file of the preset's size (the CLI's `photo normalize IN OUT`):
     face-centred unless a box is given or `face` is off. Returns (NormalizedPhoto, PhotoCheck)."""
     from confirm_desk.services.photos.analysis import normalize_and_check

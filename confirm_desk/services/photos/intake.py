@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -61,7 +62,7 @@ def attach_photo_files(
         aid: digest for aid, digest in session.execute(select(Photo.applicant_id, Photo.original_sha256))
     }
     total = len(files)
-    groups: dict[int, list[PhotoFile]] = {}  # applicant -> the files naming it, in the order supplied
+    groups: dict[int, list[tuple[PhotoFile, bytes]]] = {}  # applicant -> the files naming it (and their bytes)
     for pf in files:
         if pf.data is None:
             result.errors.append(PhotoError(pf.name, pf.problem))
@@ -70,31 +71,31 @@ def attach_photo_files(
         if match is None:
             result.unmatched.append(pf.name)
             continue
-        groups.setdefault(match[0], []).append(pf)
+        groups.setdefault(match[0], []).append((pf, pf.data))
     for index, (applicant_id, group) in enumerate(groups.items()):
         if index % 50 == 0:
             progress(index, len(groups), f"正在处理照片 {index} / {len(groups)}")
         application_no = numbers[applicant_id]
-        if len({hashlib.sha256(pf.data).digest() for pf in group}) > 1:  # the same file twice is no conflict
-            names = "、".join(pf.name for pf in group)
-            for pf in group:
+        if len({hashlib.sha256(data).digest() for _, data in group}) > 1:  # the same file twice is no conflict
+            names = "、".join(pf.name for pf, _ in group)
+            for pf, _ in group:
                 result.errors.append(PhotoError(
                     pf.name, f"报名号 {application_no} 的申请人有 {len(group)} 张不同的照片（{names}），"
                              "均未关联：请只保留要用的一张后重新导入"))
             continue
-        pf = group[0]
-        probe = probe_photo(pf.data)
+        pf, data = group[0]
+        probe = probe_photo(data)
         if not probe.ok:
             result.errors.append(PhotoError(pf.name, probe.problem))
             continue
         if probe.problem:
             result.warnings.append(PhotoError(pf.name, probe.problem))
-        digest = hashlib.sha256(pf.data).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
         if existing.get(applicant_id) == digest:
             result.unchanged += 1
             continue
         # Core statements, not ORM objects: the session would keep every photo's bytes until commit.
-        values = {"original": pf.data, "original_name": pf.name, "original_sha256": digest,
+        values = {"original": data, "original_name": pf.name, "original_sha256": digest,
                   "normalized": None, "crop_box": "", "rotation": 0, "problem": probe.problem}
         if applicant_id in existing:
             session.execute(update(Photo).where(Photo.applicant_id == applicant_id).values(values))
@@ -109,7 +110,9 @@ def attach_photo_files(
     return result
 
 
-def import_photos(store: Store, source, *, operator: str = "", progress: ProgressFn = no_progress) -> PhotoImportResult:
+def import_photos(
+    store: Store, source: Path, *, operator: str = "", progress: ProgressFn = no_progress
+) -> PhotoImportResult:
     """Attach a folder or zip of photos to applicants already in the store (one transaction)."""
     from confirm_desk.services.photos.sources import iter_photo_files
 

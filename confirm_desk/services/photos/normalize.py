@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from confirm_desk.domain.errors import PhotoRefused
 from confirm_desk.domain.photo_frame import (
@@ -27,6 +28,12 @@ from confirm_desk.domain.photo_frame import (
     whole_frame,
 )
 from confirm_desk.services.photos.decoding import HEIF_MISSING, SUPPORTED_FORMATS, SUPPORTED_TEXT, open_image
+
+if TYPE_CHECKING:
+    from PIL import Image
+    from PIL.ImageFile import ImageFile
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 TARGET = (TARGET_W, TARGET_H)
 DEFAULT_MAX_BYTES = 60 * 1024
@@ -57,20 +64,20 @@ def _refusals() -> Iterator[None]:
     """Pillow's many failures as one plain message each. Its bomb guard stays on; the pixel count that
     only makes it warn is refused in _open (warnings.catch_warnings is not thread-safe: batch jobs run
     in worker threads)."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     try:
         yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoRefused(BOMB_MESSAGE) from exc
-    except Image.UnidentifiedImageError as exc:
+    except UnidentifiedImageError as exc:
         raise PhotoRefused(str(exc) if HEIF_MISSING in str(exc) else f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）"
                            ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise PhotoRefused(f"图片文件已损坏或不完整（{exc}）") from exc
 
 
-def _open(data: bytes):
+def _open(data: bytes) -> tuple[ImageFile, tuple[int, ...]]:
     """The image (header read only) and the transpose steps that make it upright."""
     if not data:
         raise PhotoRefused("照片文件为空（0 字节）")
@@ -93,26 +100,26 @@ def _size_after(size: tuple[int, int], steps: tuple[int, ...]) -> tuple[int, int
     return w, h
 
 
-def _map_box(box: tuple[float, float, float, float], size: tuple[int, int], step: int):
+def _map_box(box: Box, size: tuple[int, int], step: int) -> Box:
     """A rectangle (x0, y0, x1, y1) of an image of `size`, where it lands after transpose `step`."""
     w, h = size
     x0, y0, x1, y1 = box
     corners = [(x0, y0), (x1, y1)]
-    moved = {
+    moves: dict[int, Callable[[float, float], tuple[float, float]]] = {
         0: lambda x, y: (w - x, y), 1: lambda x, y: (x, h - y), 2: lambda x, y: (y, w - x),
         3: lambda x, y: (w - x, h - y), 4: lambda x, y: (h - y, x), 5: lambda x, y: (y, x),
         6: lambda x, y: (h - y, w - x),
-    }[step]
-    (ax, ay), (bx, by) = (moved(*c) for c in corners)
+    }
+    (ax, ay), (bx, by) = (moves[step](*c) for c in corners)
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _box_in_stored(frame: Frame, stored: tuple[int, int], steps: tuple[int, ...]):
+def _box_in_stored(frame: Frame, stored: tuple[int, int], steps: tuple[int, ...]) -> Box:
     """The frame (given in the turned picture) as a box of the stored pixels: undo the steps backwards."""
     sizes = [stored]
     for step in steps:
         sizes.append(_size_after(sizes[-1], (step,)))
-    box = (frame.x, frame.y, frame.right, frame.bottom)
+    box: Box = (frame.x, frame.y, frame.right, frame.bottom)
     for step, size_before in zip(reversed(steps), reversed(sizes[:-1]), strict=True):
         box = _map_box(box, _size_after(size_before, (step,)), _INVERSE[step])
     return box
@@ -155,11 +162,11 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
                 image.draft("RGB", (math.ceil(stored[0] / shrink), math.ceil(stored[1] / shrink)))
             scale = (image.size[0] / stored[0], image.size[1] / stored[1])
             image.load()
-            image = _working_mode(image)
+            working = _working_mode(image)
             swapped = _size_after((1, 2), steps) == (2, 1)
             box = (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0], box[3] * scale[1])
             # Resize the stored pixels first and turn the 114x156 result: turning is then free.
-            small = image.resize(target[::-1] if swapped else target, Image.Resampling.LANCZOS,
+            small = working.resize(target[::-1] if swapped else target, Image.Resampling.LANCZOS,
                                  box=box, reducing_gap=3.0)
             for step in steps:
                 small = small.transpose(Image.Transpose(step))
@@ -168,7 +175,7 @@ def normalize_bytes(data: bytes, frame: Frame | None = None, rotation: int = 0,
     return NormalizedPhoto(encoded, frame, rotation, upright, quality, warning)
 
 
-def _working_mode(image):
+def _working_mode(image: Image.Image) -> Image.Image:
     """A mode Pillow resizes well: RGB, RGBA (kept for a white background later) or L."""
     if image.mode in ("RGB", "RGBA", "L"):
         return image
@@ -177,7 +184,7 @@ def _working_mode(image):
     return image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
 
 
-def _flatten(image):
+def _flatten(image: Image.Image) -> Image.Image:
     """RGB at last; a transparent background becomes white (the photo background colour), not black."""
     from PIL import Image
 
@@ -188,7 +195,7 @@ def _flatten(image):
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
-def encode_jpeg(image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:
+def encode_jpeg(image: Image.Image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:
     """Baseline JPEG at the best quality that stays under the ceiling."""
     for quality in QUALITIES:
         out = io.BytesIO()
@@ -199,7 +206,7 @@ def encode_jpeg(image, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int]:
 
 
 def upright_preview(data: bytes, max_side: int = 1600, draft_side: int | None = None,
-                    resample: int | None = None):
+                    resample: Image.Resampling | None = None) -> tuple[Image.Image, tuple[int, int]]:
     """The upright RGB photo at most `max_side` pixels (for the crop dialog) and its full upright size.
     `draft_side` lets the JPEG decoder scale down further, to no less than that long side (analysis
     copies: decoding at 1/8 and skipping the resize is most of the cost saved)."""
@@ -213,8 +220,7 @@ def upright_preview(data: bytes, max_side: int = 1600, draft_side: int | None = 
             if shrink > 1 and image.format in ("JPEG", "MPO"):
                 image.draft("RGB", (math.ceil(image.size[0] / shrink), math.ceil(image.size[1] / shrink)))
             image.load()
-            image = _working_mode(image)
-            view = image.copy()
+            view = _working_mode(image).copy()
     view.thumbnail((max_side, max_side), Image.Resampling.LANCZOS if resample is None else resample,
                    reducing_gap=3.0)
     for step in steps:

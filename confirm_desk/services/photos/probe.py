@@ -4,8 +4,12 @@ opener the normaliser uses (decoding.py): what is accepted here can be normalise
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from confirm_desk.services.photos.decoding import HEIF_MISSING, SUPPORTED_FORMATS, SUPPORTED_TEXT, open_image
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 TARGET_SIZE = (114, 156)  # CONF-7
 
@@ -20,7 +24,7 @@ class ProbeResult:
 
 
 def probe_photo(data: bytes) -> ProbeResult:
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     if not data:
         return ProbeResult(False, problem="照片文件为空（0 字节）")
@@ -36,7 +40,7 @@ def probe_photo(data: bytes) -> ProbeResult:
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return ProbeResult(False, problem="图片像素过多（疑似“解压炸弹”），已拒绝")
-    except Image.UnidentifiedImageError as exc:
+    except UnidentifiedImageError as exc:
         if HEIF_MISSING in str(exc):
             return ProbeResult(False, format="HEIF", problem=HEIF_MISSING)
         return ProbeResult(False, problem=f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）")
@@ -49,7 +53,7 @@ def probe_photo(data: bytes) -> ProbeResult:
     return ProbeResult(True, width, height, fmt, problem)
 
 
-def _orientation(image) -> int:
+def _orientation(image: Image.Image) -> int:
     try:
         return int(image.getexif().get(0x0112, 1) or 1)
     except Exception:  # a broken EXIF block is not a broken photo

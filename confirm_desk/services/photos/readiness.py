@@ -114,7 +114,7 @@ def prepare_folder(
                                            (f"与“{written[id_number]}”是同一人，只用了第一张",)))
             continue
         try:
-            normalized, checked = normalize_and_check(photo.data, preset)  # type: ignore[arg-type]
+            normalized, checked = normalize_and_check(photo.data, preset)
         except PhotoRefused as refused:
             result.items.append(ReadyPhoto(photo.name, id_number, name, "", (str(refused),)))
             continue

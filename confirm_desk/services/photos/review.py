@@ -59,6 +59,8 @@ def review_items(session: Session) -> list[ReviewItem]:
 def photo_bytes(session: Session, applicant_ids: Iterable[int]) -> dict[int, tuple[bytes, bool]]:
     """applicant id -> (the photo to show, whether it is the normalised one), for a page of items."""
     ids = list(applicant_ids)
+    if not ids:
+        return {}
     rows = session.execute(select(Photo.applicant_id, Photo.normalized, Photo.original)
-                           .where(Photo.applicant_id.in_(ids))) if ids else []
+                           .where(Photo.applicant_id.in_(ids)))
     return {r.applicant_id: ((r.normalized, True) if r.normalized else (r.original, False)) for r in rows}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confirm_desk.domain.errors import FileRefused, KnownError
 from confirm_desk.services.output_files import atomic_output
@@ -13,6 +14,10 @@ from confirm_desk.services.printing.fonts import FONT_NAME as FONT
 from confirm_desk.services.printing.fonts import register_font
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.store.db import Store
+
+if TYPE_CHECKING:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
 
 COLS, ROWS = 5, 5  # 25 photos a page at 24×33 mm: big enough to judge, small enough to skim
 PHOTO_W_MM, PHOTO_H_MM = 24.0, 24.0 * 156 / 114
@@ -58,7 +63,8 @@ def write_contact_sheet(store: Store, out: Path | str, only_problems: bool = Fal
     return SheetResult(len(items), sum(1 for i in items if i.has_problem), pages)
 
 
-def _draw_sheet(canvas_class, temp: str, store, items, only_problems: bool, progress: ProgressFn) -> int:
+def _draw_sheet(canvas_class: type[Canvas], temp: str, store: Store, items: list[ReviewItem], only_problems: bool,
+                progress: ProgressFn) -> int:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
@@ -89,8 +95,8 @@ def _draw_sheet(canvas_class, temp: str, store, items, only_problems: bool, prog
     return pages
 
 
-def _draw_cell(canvas, item: ReviewItem, photo, x: float, top: float, cell_w: float,
-               image_reader, mm: float) -> None:
+def _draw_cell(canvas: Canvas, item: ReviewItem, photo: tuple[bytes, bool] | None, x: float, top: float,
+               cell_w: float, image_reader: type[ImageReader], mm: float) -> None:
     pw, ph = PHOTO_W_MM * mm, PHOTO_H_MM * mm
     px, py = x + (cell_w - pw) / 2, top - ph
     thumb = _thumbnail(*photo) if photo else None

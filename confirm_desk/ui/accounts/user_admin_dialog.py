@@ -92,13 +92,13 @@ class UserAdminDialog(QDialog):
         now = ops.now()
         cells = []
         for row in rows:
-            locked = row.locked_until is not None and row.locked_until > now
+            until = row.locked_until if row.locked_until is not None and row.locked_until > now else None
             cells.append((
                 row.username,
                 row.display_name,
                 ROLES.get(row.role, row.role),
-                ("已锁定" if locked else "启用") if row.active else "停用",
-                f"{local_time(row.locked_until):%H:%M}" if locked else "",
+                ("已锁定" if until else "启用") if row.active else "停用",
+                f"{local_time(until):%H:%M}" if until else "",
             ))
         self.rows = rows
         self.model.set_rows(cells)

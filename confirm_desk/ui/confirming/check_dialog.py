@@ -24,12 +24,11 @@ from confirm_desk.domain.errors import KnownError, StaleRecord
 from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.audit_trail import local_time
+from confirm_desk.services.confirming.check_marks import condition_labels, material_labels
 from confirm_desk.services.confirming.confirmation import (
     CheckInput,
     CheckState,
     SaveResult,
-    condition_labels,
-    material_labels,
 )
 from confirm_desk.ui.confirming.check_fields import FieldsPanel
 from confirm_desk.ui.confirming.check_parts import findings_summary, photo_and_keys, scrolled

@@ -114,8 +114,8 @@ def apply_input(dialog, data: CheckInput) -> None:
     for label, present in data.materials.items():
         if (box := dialog.materials.boxes.get(label)) is not None:
             box.setChecked(present)
-    for number, mark in enumerate(data.conditions or [], start=1):
-        dialog.conditions.set_mark(number, mark.met, mark.reason)
+    for number, condition in enumerate(data.conditions or [], start=1):
+        dialog.conditions.set_mark(number, condition.met, condition.reason)
     dialog.decision.set_outcome(data.outcome)
     dialog.decision.reason.setText(data.reason)
     dialog.decision.set_missing(data.missing)

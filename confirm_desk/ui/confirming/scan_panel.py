@@ -71,8 +71,8 @@ class ScanBar(QWidget):
         for widget in (title, self.pick_button, self.paste_button, self.camera_button):
             row.addWidget(widget)
         row.addWidget(self.status, 1)
-        for widget in (self.kept, self.view_button, self.print_button):
-            row.addWidget(widget)
+        for tail in (self.kept, self.view_button, self.print_button):
+            row.addWidget(tail)
         for button in (self.pick_button, self.paste_button, self.camera_button, self.view_button,
                        self.print_button):
             button.setAutoDefault(False)
@@ -284,7 +284,7 @@ def _jpeg_of(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "JPG", 92)
+    image.save(buffer, b"JPG", 92)
     return bytes(data.data())
 
 

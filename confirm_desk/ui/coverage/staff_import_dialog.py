@@ -35,7 +35,7 @@ class StaffImportDialog(QDialog):
                  imported: Callable[[ImportResult], None] | None = None) -> None:
         super().__init__(parent)
         self.store, self.operator, self.runner, self.imported = store, operator, runner, imported
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.result_dialog: ImportResultDialog | None = None
         self.setWindowTitle("导入教职工名单")
         self.file_edit = QLineEdit(placeholderText="学校的教职工名单 .xlsx / .xls / .csv")
@@ -77,7 +77,7 @@ class StaffImportDialog(QDialog):
                 self.runner.show_failure(exc)
 
         def done(result: ImportResult) -> None:
-            self.result = result
+            self.import_result = result
             self.accept()
             self.result_dialog = ImportResultDialog(result, self.parentWidget())
             self.result_dialog.setWindowTitle(f"教职工名单导入结果 — {result.file}")

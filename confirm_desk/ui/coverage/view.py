@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.domain.coverage import CATEGORIES, CATEGORY_LABELS, CoverageReport
+from confirm_desk.services.confirming.calendar import AbandonedReport
 from confirm_desk.services.coverage.report import schools_of
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import coverage as ops
-from confirm_desk.ui.ops.coverage import AbandonedReport
 from confirm_desk.ui.widgets.messages import show_bug, show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
@@ -42,6 +42,14 @@ def _pydate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+
+def _date_edit() -> QDateEdit:
+    """Today, with the calendar pop-up, as yyyy-MM-dd."""
+    edit = QDateEdit(QDate.currentDate())
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
 class CoverageView(QDialog):
     """`CoverageView(store, open_applicant=callback)`: double-click calls back with the applicant id."""
 
@@ -54,8 +62,7 @@ class CoverageView(QDialog):
         self.report: CoverageReport | None = None
         self.setWindowTitle("应注册情况（教职工名单对照）")
         self.resize(1100, 640)
-        self.as_of = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.as_of, self.until = _date_edit(), _date_edit()
         self.school = QComboBox()
         self.school.addItem(ALL_SCHOOLS)
         self.school.setMinimumContentsLength(16)

@@ -49,7 +49,7 @@ class EvidenceImportDialog(QDialog):
                  imported: Callable[[ImportResult], None] | None = None, kind: str = "hours") -> None:
         super().__init__(parent)
         self.store, self.operator, self.runner, self.imported = store, operator, runner, imported
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.result_dialog: ImportResultDialog | None = None
         self.setWindowTitle("导入注册条件证明材料")
         self.kind_box = QComboBox()
@@ -98,7 +98,7 @@ class EvidenceImportDialog(QDialog):
         kind = self.kind()
 
         def done(result: ImportResult) -> None:
-            self.result = result
+            self.import_result = result
             self.accept()
             self.result_dialog = ImportResultDialog(result, self.parentWidget())
             self.result_dialog.setWindowTitle(f"{KIND_LABELS[kind]}导入结果 — {result.file}")

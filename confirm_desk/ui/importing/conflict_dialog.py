@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.domain.actors import ActorLike
-from confirm_desk.services.importing.conflicts import Choice, PendingConflict
+from confirm_desk.services.importing.conflicts import Choice
+from confirm_desk.services.importing.reconcile import PendingConflict
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import importing as ops
@@ -88,13 +89,17 @@ class ConflictReviewDialog(QDialog):
             if self.pending else "没有待处理的导入冲突。"
         )
 
-    def choice_at(self, row: int) -> Choice:
+    def _combo(self, row: int) -> QComboBox:
         combo = self.table.cellWidget(row, COL_CHOICE)
-        return Choice(combo.currentData())  # type: ignore[union-attr]
+        assert isinstance(combo, QComboBox)  # every row gets one in load()
+        return combo
+
+    def choice_at(self, row: int) -> Choice:
+        return Choice(self._combo(row).currentData())
 
     def set_choice(self, row: int, choice: Choice) -> None:
-        combo = self.table.cellWidget(row, COL_CHOICE)
-        combo.setCurrentIndex(combo.findData(choice.value))  # type: ignore[union-attr]
+        combo = self._combo(row)
+        combo.setCurrentIndex(combo.findData(choice.value))
 
     def choose_all(self, choice: Choice) -> None:
         for r in range(self.table.rowCount()):

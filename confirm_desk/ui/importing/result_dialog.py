@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +23,7 @@ from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 class ImportResultDialog(QDialog):
     def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.import_result = result
         self.setWindowTitle(f"导入结果 — {result.file}")
         self.resize(900, 480)
         self.summary = QLabel(result.summary_zh())
@@ -51,7 +53,7 @@ class ImportResultDialog(QDialog):
         if not path:
             return
         try:
-            write_row_errors(self.result, path)
+            write_row_errors(self.import_result, Path(path))
         except OSError as exc:
             show_error(self, f"无法保存错误报告：{exc}")
             return

@@ -27,6 +27,7 @@ from confirm_desk.services.keying.verify import (
     Settle,
 )
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import keying as ops
 from confirm_desk.ui.widgets.messages import ask, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
@@ -37,7 +38,7 @@ CONFLICT = CATEGORIES.index("status_conflict")
 class NationalView(QDialog):
     """`NationalView(store, operator, runner, open_applicant=callback)`."""
 
-    def __init__(self, store: object, operator: str, runner: JobRunner, parent: QWidget | None = None,
+    def __init__(self, store: Store, operator: str, runner: JobRunner, parent: QWidget | None = None,
                  open_applicant: Callable[[int], None] | None = None) -> None:
         super().__init__(parent)
         self.store, self.operator, self.runner, self.open_applicant = store, operator, runner, open_applicant

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.services.keying.queue import FIELD, MISSING, REASON, KeyingItem, KeyingProgress
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import keying as ops
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
@@ -32,7 +33,7 @@ class KeyingView(QDialog):
 
     keyed = Signal(int)
 
-    def __init__(self, store: object, operator: str, runner: JobRunner, parent: QWidget | None = None,
+    def __init__(self, store: Store, operator: str, runner: JobRunner, parent: QWidget | None = None,
                  national: object = None) -> None:
         super().__init__(parent)
         self.store, self.operator, self.runner = store, operator, runner

@@ -29,4 +29,4 @@ def events(store: Store, criteria: AuditFilter) -> list[AuditRow]:
 def export(store: Store, path: str | Path, criteria: AuditFilter, operator: str) -> int:
     """Every matching event to an .xlsx (the export is itself audited); how many."""
     with store.session() as session:
-        return audit_trail.export_audit(session, path, criteria, operator)
+        return audit_trail.export_audit(session, Path(path), criteria, operator)

@@ -9,7 +9,8 @@ from pathlib import Path
 from confirm_desk.domain.actors import ActorLike
 from confirm_desk.services.importing import conflicts
 from confirm_desk.services.importing.applicants import ImportResult, import_applicants
-from confirm_desk.services.importing.conflicts import Choice, PendingConflict
+from confirm_desk.services.importing.conflicts import Choice
+from confirm_desk.services.importing.reconcile import PendingConflict
 from confirm_desk.services.progress import ProgressFn
 from confirm_desk.services.spreadsheets.columns import ColumnsUnclear, FieldSpec
 from confirm_desk.store.db import Store

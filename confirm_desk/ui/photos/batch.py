@@ -27,7 +27,7 @@ class PhotoBatchResultDialog(QDialog):
 
     def __init__(self, result: NormalizeBatchResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.batch_result = result
         self.setWindowTitle("规范照片 — 结果")
         self.resize(760, 420)
         self.summary = QLabel(result.summary_zh())

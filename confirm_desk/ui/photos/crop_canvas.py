@@ -6,7 +6,7 @@ crop box as stored; the geometry itself lives in domain/photo_frame.py.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
 
@@ -126,7 +126,7 @@ class CropCanvas(QGraphicsView):
         event.accept()
 
     # --- drawing --------------------------------------------------------------------------
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         frame = self.frame_rect()
         outside = QPainterPath()
         outside.addRect(self.sceneRect())

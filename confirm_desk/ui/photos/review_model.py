@@ -129,7 +129,9 @@ class ReviewFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        item: ReviewItem = self.sourceModel().items[row]
+        source = self.sourceModel()
+        assert isinstance(source, PhotoReviewModel)
+        item = source.items[row]
         if self.mode == "problems":
             return item.has_problem
         if self.mode == "no_photo":

@@ -39,7 +39,9 @@ class FirstRunDialog(QDialog):
         self.name = QComboBox()
         self.name.setObjectName("point_name")
         self.name.setEditable(True)
-        self.name.lineEdit().setPlaceholderText("例如：定海区教师发展中心确认点")
+        editor = self.name.lineEdit()
+        assert editor is not None  # an editable combo box has one
+        editor.setPlaceholderText("例如：定海区教师发展中心确认点")
         self.code = QLineEdit()
         self.code.setObjectName("point_code")
         self.code.setPlaceholderText("上级分配的确认点代码（可稍后填写）")

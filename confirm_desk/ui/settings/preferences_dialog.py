@@ -56,7 +56,9 @@ class PreferenceEditor:
             combo.setEditable(True)
             combo.addItem("")
             combo.addItems(_printer_names())
-            combo.lineEdit().setPlaceholderText("系统默认打印机")
+            editor = combo.lineEdit()
+            assert editor is not None  # an editable combo box has one
+            editor.setPlaceholderText("系统默认打印机")
             return combo
         if pref.kind is Kind.DATE:
             date = QDateEdit(parent)
@@ -89,7 +91,7 @@ class PreferenceEditor:
     def set_value(self, value: Value) -> None:
         w = self.widget
         if isinstance(w, QSpinBox):
-            w.setValue(int(value or 0))
+            w.setValue(value if isinstance(value, int) else 0)
         elif isinstance(w, QComboBox) and w.isEditable():
             w.setCurrentText(str(value or ""))
         elif isinstance(w, QComboBox):
@@ -106,7 +108,8 @@ class PreferenceEditor:
         if isinstance(w, QComboBox):
             return w.currentText().strip()
         if isinstance(w, QDateEdit):
-            return None if w.date() == NO_DATE else w.date().toPython()
+            day = w.date()
+            return None if day == NO_DATE else dt.date(day.year(), day.month(), day.day())
         return self._line().text().strip()
 
     def _line(self) -> QLineEdit:

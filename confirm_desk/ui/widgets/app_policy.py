@@ -65,7 +65,7 @@ _installed: dict[str, QObject] = {}
 
 def install_wheel_guard(app: QApplication) -> WheelGuard:
     guard = _installed.get("wheel")
-    if guard is None or guard.parent() is not app:
+    if not isinstance(guard, WheelGuard) or guard.parent() is not app:
         guard = WheelGuard(app)
         app.installEventFilter(guard)
         _installed["wheel"] = guard

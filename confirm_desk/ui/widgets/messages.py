@@ -41,8 +41,9 @@ def ask(parent: QWidget | None, text: str, title: str = "请确认") -> bool:
     shown.append(("ask", text))
     if _offscreen():
         return answers.pop(0) if answers else True
-    reply = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-    return reply == QMessageBox.Yes
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    reply = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.No)
+    return reply == QMessageBox.StandardButton.Yes
 
 
 def show_bug(parent: QWidget | None, exc: BaseException) -> None:
@@ -56,7 +57,7 @@ def show_bug(parent: QWidget | None, exc: BaseException) -> None:
     shown.append(("bug", str(exc)))
     if _offscreen():
         return
-    box = QMessageBox(QMessageBox.Critical, "程序内部错误",
+    box = QMessageBox(QMessageBox.Icon.Critical, "程序内部错误",
                       f"发生了意外错误（{exc.__class__.__name__}），您的数据没有丢失。\n"
                       "详情已写入日志，可点击“显示详细信息”复制后发给技术支持。", parent=parent)
     box.setDetailedText(details)
