@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from confirm_desk.domain.evidence_fields import KIND_LABELS
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.spreadsheets.read import OPEN_PATTERNS
-from confirm_desk.ui.importing.result_dialog import ImportResultDialog
+from confirm_desk.ui.importing.file_dialog import ImportFileDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops.evidence import import_evidence_job
-from confirm_desk.ui.widgets.messages import show_error
 
 if TYPE_CHECKING:  # widgets never reach the store themselves: the job from ui/ops does
     from confirm_desk.ui.ops import Store
@@ -42,68 +28,34 @@ HINTS = {
 }
 
 
-class EvidenceImportDialog(QDialog):
+class EvidenceImportDialog(ImportFileDialog):
     """`EvidenceImportDialog(store, operator, runner)`; `imported(result)` runs after a successful import."""
 
     def __init__(self, store: Store, operator: str, runner: JobRunner, parent: QWidget | None = None,
                  imported: Callable[[ImportResult], None] | None = None, kind: str = "hours") -> None:
-        super().__init__(parent)
+        super().__init__("导入注册条件证明材料", "文件", ".xlsx / .xls / .csv",
+                         lambda: f"选择{KIND_LABELS[self.kind()]}文件", SHEET_FILTER, parent=parent)
         self.store, self.operator, self.runner, self.imported = store, operator, runner, imported
-        self.import_result: ImportResult | None = None
-        self.result_dialog: ImportResultDialog | None = None
-        self.setWindowTitle("导入注册条件证明材料")
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("evidence_kind")
         for key, label in KIND_LABELS.items():
             self.kind_box.addItem(label, key)
         self.kind_box.setCurrentIndex(max(self.kind_box.findData(kind), 0))
-        self.file_edit = QLineEdit(placeholderText=".xlsx / .xls / .csv")
-        browse = QPushButton("选择文件…")
-        browse.clicked.connect(self._choose)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("材料类型", self.kind_box)
-        form.addRow("文件", file_row)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
+        self.form.insertRow(0, "材料类型", self.kind_box)
         self.kind_box.currentIndexChanged.connect(lambda _i: self.hint.setText(HINTS[self.kind()]))
         self.hint.setText(HINTS[self.kind()])
-        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
-        buttons = QDialogButtonBox(ok | cancel)
-        buttons.button(ok).setText("开始导入")
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.hint)
-        layout.addWidget(buttons)
         self.resize(640, 200)
 
     def kind(self) -> str:
         return str(self.kind_box.currentData())
 
-    def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, f"选择{KIND_LABELS[self.kind()]}文件", "", SHEET_FILTER)
-        if path:
-            self.file_edit.setText(path)
-
     def start(self) -> None:
-        text = self.file_edit.text().strip()
-        path = Path(text)
-        if not text or not path.is_file():
-            show_error(self, "请选择要导入的文件。")
+        path = self.chosen_file("请选择要导入的文件。")
+        if path is None:
             return
         kind = self.kind()
 
         def done(result: ImportResult) -> None:
-            self.import_result = result
-            self.accept()
-            self.result_dialog = ImportResultDialog(result, self.parentWidget())
-            self.result_dialog.setWindowTitle(f"{KIND_LABELS[kind]}导入结果 — {result.file}")
-            self.result_dialog.open()
-            if self.imported is not None:
-                self.imported(result)
+            self.show_result(result, f"{KIND_LABELS[kind]}导入结果 — {result.file}", self.imported)
 
         self.runner.run(f"正在导入 {path.name}", import_evidence_job(self.store, kind, path, self.operator), done)

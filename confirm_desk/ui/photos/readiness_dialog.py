@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from confirm_desk.services.photos.readiness import ReadinessResult
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops.papers import prepare_photos_job, save_report_job
 from confirm_desk.ui.widgets.messages import show_bug, show_error, show_info
+from confirm_desk.ui.widgets.path_picker import ZIP_FILTER, PathPicker
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
 if TYPE_CHECKING:
@@ -49,24 +49,16 @@ class ReadinessDialog(QDialog):
         self.setMinimumSize(640, 420)
         self.resize(960, 600)
 
-        self.source_edit = QLineEdit()
-        self.source_edit.setPlaceholderText("学校统一拍摄的照片所在文件夹，或其压缩包（.zip）")
-        pick_folder = QPushButton("选择文件夹…")
-        pick_folder.clicked.connect(self.choose_source_folder)
-        pick_zip = QPushButton("选择压缩包…")
-        pick_zip.clicked.connect(self.choose_source_zip)
-        source_row = QHBoxLayout()
-        source_row.addWidget(self.source_edit, 1)
-        source_row.addWidget(pick_folder)
-        source_row.addWidget(pick_zip)
+        source_row = PathPicker("学校统一拍摄的照片所在文件夹，或其压缩包（.zip）")
+        source_row.add_folder_button("选择文件夹…", "选择照片所在文件夹")
+        source_row.add_file_button("选择压缩包…", "选择照片压缩包", ZIP_FILTER)
+        source_row.fill_on_pick = False  # set_source also suggests the output folder
+        source_row.picked.connect(self.set_source)
+        self.source_edit = source_row.edit
 
-        self.out_edit = QLineEdit()
-        self.out_edit.setPlaceholderText("生成的 114×156 照片（文件名为身份证号码）存放的文件夹")
-        pick_out = QPushButton("选择…")
-        pick_out.clicked.connect(self.choose_output)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out_edit, 1)
-        out_row.addWidget(pick_out)
+        out_row = PathPicker("生成的 114×156 照片（文件名为身份证号码）存放的文件夹")
+        out_row.add_folder_button("选择…", "选择输出文件夹")
+        self.out_edit = out_row.edit
 
         self.by_name = QCheckBox("按教职工名单匹配姓名（文件名是教师姓名时，从教职工名单查身份证号码）")
         self.by_name.setChecked(store is not None)
@@ -101,21 +93,6 @@ class ReadinessDialog(QDialog):
         layout.addWidget(buttons)
 
     # --- choosing ----------------------------------------------------------------------------
-    def choose_source_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择照片所在文件夹", self.source_edit.text())
-        if folder:
-            self.set_source(Path(folder))
-
-    def choose_source_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择照片压缩包", self.source_edit.text(), "压缩包 (*.zip)")
-        if path:
-            self.set_source(Path(path))
-
-    def choose_output(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择输出文件夹", self.out_edit.text())
-        if folder:
-            self.out_edit.setText(folder)
-
     def set_source(self, source: Path) -> None:
         self.source_edit.setText(str(source))
         if not self.out_edit.text().strip():
