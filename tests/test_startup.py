@@ -127,3 +127,24 @@ def _older_store(template_db: Path, path: Path) -> None:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "-1")
     engine.dispose()
+
+
+def test_the_models_load_no_postgresql_dialect_until_a_postgresql_store_opens() -> None:
+    script = ("import sys\n"
+              "import confirm_desk.store.models as models\n"
+              "print('sqlalchemy.dialects.postgresql' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr[-2000:]
+
+
+def test_the_export_number_index_is_partial_on_both_databases() -> None:
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex
+
+    from confirm_desk.store.models import Base, add_postgresql_options
+
+    add_postgresql_options()  # what opening a PostgreSQL store does
+    index = next(i for i in Base.metadata.tables["batch"].indexes if i.name == "uq_batch_export_number")
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        assert str(CreateIndex(index).compile(dialect=dialect)) == (
+            "CREATE UNIQUE INDEX uq_batch_export_number ON batch (number) WHERE kind = 'export'")

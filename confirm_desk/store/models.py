@@ -212,6 +212,9 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, server_default="")
 
 
+_EXPORT_NUMBERS = "kind = 'export'"
+
+
 class Batch(Base):
     """An import or export unit, recorded so every row can be traced to the file it came in or went out with."""
 
@@ -228,10 +231,9 @@ class Batch(Base):
     confirmation_point: Mapped[str] = mapped_column(String(200), server_default="")
     manifest: Mapped[str] = mapped_column(Text, server_default="")  # export: manifest.json as written
 
-    # Two seats exporting at once cannot both write batch N.
+    # Two seats exporting at once cannot both write batch N. PostgreSQL's WHERE: add_postgresql_options().
     __table_args__ = (
-        Index("uq_batch_export_number", "number", unique=True,
-              sqlite_where=text("kind = 'export'"), postgresql_where=text("kind = 'export'")),
+        Index("uq_batch_export_number", "number", unique=True, sqlite_where=text(_EXPORT_NUMBERS)),
     )
 
 
@@ -462,3 +464,12 @@ class ScanImage(Base):
     reading: Mapped[str] = mapped_column(Text, server_default="")  # JSON: fields with value/confidence/result
     operator: Mapped[str] = mapped_column(String(60), server_default="")
     captured_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def add_postgresql_options() -> None:
+    """The PostgreSQL half of the partial index above (migration 0003 creates both halves). Naming
+    `postgresql_where` in the class would load SQLAlchemy's whole PostgreSQL dialect — tens of milliseconds,
+    more than the rest of this module — into every SQLite process, only to check the keyword; store/db.py
+    calls this when it opens a PostgreSQL store, whose dialect is loaded by then."""
+    index = next(i for i in Base.metadata.tables["batch"].indexes if i.name == "uq_batch_export_number")
+    index.dialect_options["postgresql"]["where"] = text(_EXPORT_NUMBERS)
