@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.services.printing import (
     build_print_data,
     confirmed_ids,
+    load_print_data,
     record_printed,
     render_pdf,
     write_pdf,
@@ -288,3 +290,42 @@ def test_form_registration_round_and_filled_on(decided, tmp_path: Path, changes,
         assert f"填表日期：{date_text}" in text
     else:
         assert "填表日期： 年 月" in text  # blank to write by hand
+
+
+def test_each_photo_is_embedded_once_as_its_own_jpeg(decided, tmp_path: Path) -> None:
+    """The normalised JPEG goes into the PDF byte for byte (never decoded and re-encoded), once per photo
+    however many copies show it; a photo that is not a JPEG is still printed."""
+    import subprocess
+
+    store, ids, _first = decided
+    out = tmp_path / "photos.pdf"
+    with store.session() as session:
+        records = load_print_data(session, ids[:3])
+    assert all(r.photo and r.photo[:2] == b"\xff\xd8" for r in records)
+    assert render_pdf(load_layout("application_form"), records, out, copies=2) == 6
+    listing = subprocess.run(["pdfimages", "-list", str(out)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    assert len(listing) == 6 and {line.split()[2] for line in listing} == {"image"}
+    assert {line.split()[8] for line in listing} == {"jpeg"}
+    assert len({line.split()[10] for line in listing}) == 3  # one image object per photo
+    subprocess.run(["pdfimages", "-j", str(out), str(tmp_path / "img")], check=True)
+    extracted = {p.read_bytes() for p in tmp_path.glob("img-*.jpg")}
+    assert extracted == {r.photo for r in records}
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(records[0].photo)).save(buffer, "PNG")
+    png = tmp_path / "png.pdf"
+    render_pdf(load_layout("application_form"), [_with(records[0], photo=buffer.getvalue())], png)
+    assert "请粘贴照片" not in pdftotext(png)
+    assert "image" in subprocess.run(["pdfimages", "-list", str(png)], check=True, capture_output=True,
+                                     text=True).stdout
+
+
+def test_the_forms_barcode_decodes_however_its_bars_were_narrowed(decided, tmp_path: Path) -> None:
+    store, ids, first = decided
+    out = tmp_path / "form-code.pdf"
+    with store.session() as session:
+        write_pdf(session, [ids[0]], "form", out, copies=1)
+    assert f"CODE-128:{first.application_no}" in decode_barcodes(out, 1, tmp_path)

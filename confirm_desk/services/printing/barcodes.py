@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 
@@ -30,12 +31,41 @@ def draw_qr(c: Any, value: str, x: float, y: float, size: float) -> None:
     c.drawPath(path, stroke=0, fill=1)
 
 
-def draw_code128(c: Any, value: str, x: float, y: float, w: float, h: float, bar_width: float) -> None:
-    """Code 128 centred in the box; bars narrow down (never below 0.19 mm) when the value is long."""
+@cache
+def _code128_class() -> type:
     from reportlab.graphics.barcode.code128 import Code128
 
-    barcode = Code128(value, barWidth=bar_width, barHeight=h, humanReadable=False)
-    if barcode.width > w:
-        narrower = max(bar_width * w / barcode.width, 0.19 * 72 / 25.4)
-        barcode = Code128(value, barWidth=narrower, barHeight=h, humanReadable=False)
-    barcode.drawOn(c, x + max(0.0, (w - barcode.width) / 2), y)
+    class EncodedOnce(Code128):  # type: ignore[misc]  # reportlab has no type information
+        """reportlab encodes the value again on every `width` read and on `draw`: once is enough here
+        (nothing changes a barcode after it is made)."""
+
+        _encoded = False
+
+        def _calculate(self) -> None:
+            if not self._encoded:
+                super()._calculate()
+                self._encoded = True
+
+        def narrowed(self, bar_width: float) -> EncodedOnce:
+            """The same bars, narrower: the encoding is kept, only the size is computed again."""
+            other = type(self)(self.value, barWidth=bar_width, barHeight=self.barHeight, humanReadable=False)
+            self._calculate()
+            other.valid, other.validated = self.valid, self.validated
+            other.encoded, other.decomposed = self.encoded, self.decomposed
+            other.computeSize()
+            other._encoded = True
+            return other
+
+    return EncodedOnce
+
+
+def draw_code128(c: Any, value: str, x: float, y: float, w: float, h: float, bar_width: float) -> None:
+    """Code 128 centred in the box; bars narrow down (never below 0.19 mm) when the value is long."""
+    code128 = _code128_class()
+    barcode = code128(value, barWidth=bar_width, barHeight=h, humanReadable=False)
+    width = barcode.width
+    if width > w:
+        narrower = max(bar_width * w / width, 0.19 * 72 / 25.4)
+        barcode = barcode.narrowed(narrower)
+        width = barcode.width
+    barcode.drawOn(c, x + max(0.0, (w - width) / 2), y)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from confirm_desk.domain.decisions import CONDITION_COUNT
@@ -15,6 +16,7 @@ from confirm_desk.services.printing.print_data import PrintData
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 BLANK_ROUND = "第      次注册"  # the form's own wording, the number left to write (Zhoushan 附件2)
 BLANK_DATE = "      年    月    日"
+_COUNT = re.compile(r"([0-9]+)|第\s*([一二三四五六七八九十]+)\s*次")
 
 
 def _chinese_number(text: str) -> int | None:
@@ -30,7 +32,7 @@ def _chinese_number(text: str) -> int | None:
 def registration_number(values: dict[str, str]) -> int | None:
     """N of "第 N 次注册": the export's 注册次数, or a number in 注册类型, or 1 for 首次注册; None when unknown."""
     for text in (values.get("registration_count") or "", values.get("registration_type") or ""):
-        match = re.search(r"([0-9]+)|第\s*([一二三四五六七八九十]+)\s*次", text)
+        match = _COUNT.search(text)
         if match:
             number = int(match[1]) if match[1] else _chinese_number(match[2])
             if number:
@@ -51,6 +53,16 @@ def filled_on(values: dict[str, str]) -> str:
     return chinese_date(day) if day else BLANK_DATE
 
 
+@lru_cache(maxsize=8)
+def _printed_on(now: dt.datetime) -> str:  # one job's pages share one `now`
+    return chinese_date(now.date())
+
+
+@lru_cache(maxsize=8)
+def _printed_at(now: dt.datetime) -> str:
+    return f"{now:%Y-%m-%d %H:%M}"
+
+
 def page_context(data: PrintData, now: dt.datetime, copy: int = 1, copies: int = 1) -> dict[str, Any]:
     """Registry values under their keys, plus the printed extras listed in forms/print/README.md."""
     decision = data.decision
@@ -64,10 +76,10 @@ def page_context(data: PrintData, now: dt.datetime, copy: int = 1, copies: int =
         decision_reason=decision.reason,
         confirmation_point=data.confirmation_point,
         point_address=data.point_address or data.confirmation_point,
-        printed_on=chinese_date(now.date()),
+        printed_on=_printed_on(now),
         filled_on=filled_on(data.values),
         registration_round=registration_round(data.values),
-        printed_at=f"{now:%Y-%m-%d %H:%M}",
+        printed_at=_printed_at(now),
         missing=list(decision.missing),
         missing_text="、".join(decision.missing),
         is_confirmed=data.status is Status.CONFIRMED,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.domain.errors import KnownError, RuleViolation
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
+from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.printing.context import page_context
 from confirm_desk.services.printing.layout import Layout, load_layout
@@ -100,7 +101,7 @@ def render_pdf(
 
     now = now or dt.datetime.now()
     out = Path(out)
-    with atomic_output(out) as tmp:
+    with atomic_output(out) as tmp, paused_gc():
         pages = _draw_pdf(Canvas, str(tmp), layout, records, now, copies, progress)
     return pages
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from confirm_desk.services.printing import barcodes
 from confirm_desk.services.printing.fonts import Fitted, fit_text, register_font, string_width
+from confirm_desk.services.printing.images import image_reader
 from confirm_desk.services.printing.layout import MM, Box, Item, Layout
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 ASCENT = 0.86  # of the font size, for placing a line's baseline inside its leading
 TICK_WIDTH = 0.9
+
+_Block = tuple[float, bool, tuple[tuple[float, float, str], ...]]  # size, bold, (x, baseline, line) each
 
 
 def fill(template: str, ctx: dict[str, Any]) -> str:
@@ -20,6 +23,17 @@ def fill(template: str, ctx: dict[str, Any]) -> str:
     if "{" not in template:
         return template
     return _PLACEHOLDER.sub(lambda m: _as_text(ctx.get(m.group(1))), template)
+
+
+def filler(template: str) -> Callable[[dict[str, Any]], str]:
+    """`fill` for one template, decided once: a constant, a lone `{key}`, or the general case."""
+    whole = _PLACEHOLDER.fullmatch(template)
+    if whole:
+        key = whole.group(1)
+        return lambda ctx: _as_text(ctx.get(key))
+    if "{" not in template:
+        return lambda _ctx: template
+    return lambda ctx: fill(template, ctx)
 
 
 def _as_text(value: Any) -> str:
@@ -32,14 +46,21 @@ def is_static(item: Item) -> bool:
 
 
 class PageRenderer:
-    """One per PDF: static items (grid, labels) go into a form XObject drawn on every page."""
+    """One per PDF: static items (grid, labels) go into a form XObject drawn on every page.
+
+    A text item's placement (size, lines, positions) depends only on its text, so it is computed once per
+    distinct text and replayed on every page that shows the same value (a school, a subject, a date)."""
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.font = register_font()
         self.static = [i for i in layout.items if is_static(i)]
         self.dynamic = [i for i in layout.items if not is_static(i)]
+        self._steps = [(item, getattr(self, "_" + item.kind)) for item in self.dynamic]
+        self._fills = {id(item): (filler(item.spec.get("footer", "")), filler(item.spec.get("text", "")))
+                       for item in layout.items if item.kind == "text"}
         self._form = ""
+        self._placed: dict[tuple[int, str, str], tuple[_Block, ...]] = {}
 
     def draw(self, c: Any, ctx: dict[str, Any]) -> None:
         if not self._form:
@@ -48,12 +69,13 @@ class PageRenderer:
             self._draw_static(c)
             c.endForm()
         c.doForm(self._form)
-        for item in self.dynamic:
-            if item.when and not ctx.get(item.when):
+        get = ctx.get
+        for item, step in self._steps:
+            if item.when and not get(item.when):
                 continue
-            if item.unless and ctx.get(item.unless):
+            if item.unless and get(item.unless):
                 continue
-            getattr(self, "_" + item.kind)(c, item, ctx)
+            step(c, item, ctx)
 
     def _draw_static(self, c: Any) -> None:
         for box, width in self.layout.frames:
@@ -67,23 +89,36 @@ class PageRenderer:
 
     # ---- element kinds -------------------------------------------------------------------
     def _text(self, c: Any, item: Item, ctx: dict[str, Any]) -> None:
+        fill_footer, fill_text = self._fills[id(item)]
+        footer, text = fill_footer(ctx), fill_text(ctx)
+        key = (id(item), footer, text)
+        blocks = self._placed.get(key)
+        if blocks is None:
+            blocks = self._placed[key] = self._place_text(item, footer, text)
+        for block in blocks:
+            self._show(c, block)
+
+    def _place_text(self, item: Item, footer: str, text: str) -> tuple[_Block, ...]:
         st, box = item.style, item.box
         pad = st["pad"] * MM
-        footer = fill(item.spec.get("footer", ""), ctx)
         footer_h = st["size"] * 1.8 if footer else 0.0
+        blocks = []
         if footer:
             fbox = Box(box.x, box.y, box.w, footer_h + pad)
             fitted = fit_text(footer, fbox.w - 2 * pad, footer_h, st["size"])
-            self.lines(c, fitted, fbox, pad, item.spec.get("footer_align", "right"), "middle", False)
-        text = fill(item.spec.get("text", ""), ctx)
-        if not text:
-            return
-        body = Box(box.x, box.y + footer_h, box.w, box.h - footer_h)
-        fitted = fit_text(text, body.w - 2 * pad, body.h - 2 * pad, st["size"], st["min_size"])
-        self.lines(c, fitted, body, pad, st["align"], st["valign"], st["bold"])
+            blocks.append(self.place(fitted, fbox, pad, item.spec.get("footer_align", "right"), "middle", False))
+        if text:
+            body = Box(box.x, box.y + footer_h, box.w, box.h - footer_h)
+            fitted = fit_text(text, body.w - 2 * pad, body.h - 2 * pad, st["size"], st["min_size"])
+            blocks.append(self.place(fitted, body, pad, st["align"], st["valign"], st["bold"]))
+        return tuple(blocks)
 
     def lines(self, c: Any, fitted: Fitted, box: Box, pad: float, align: str, valign: str,
               bold: bool) -> None:
+        self._show(c, self.place(fitted, box, pad, align, valign, bold))
+
+    def place(self, fitted: Fitted, box: Box, pad: float, align: str, valign: str, bold: bool) -> _Block:
+        """Where each line of `fitted` goes in `box`: (size, bold, ((x, baseline, line), ...))."""
         size, leading = fitted.size, fitted.leading
         total = leading * len(fitted.lines)
         if valign == "top":
@@ -93,27 +128,34 @@ class PageRenderer:
         else:
             top = box.y + (box.h + total) / 2
         baseline = top - (leading - size) / 2 - size * ASCENT
-        if bold:  # the font has no bold face: fill and stroke the outlines (state restored below)
-            c.saveState()
-            c.setLineWidth(size * 0.035)
+        placed = []
         for line in fitted.lines:
             if align == "left":
                 x = box.x + pad
             else:
                 width = string_width(line, size)
                 x = box.x + box.w - pad - width if align == "right" else box.x + (box.w - width) / 2
-            if bold:
+            placed.append((x, baseline, line))
+            baseline -= leading
+        return size, bold, tuple(placed)
+
+    def _show(self, c: Any, block: _Block) -> None:
+        size, bold, placed = block
+        font = self.font
+        if bold:  # the font has no bold face: fill and stroke the outlines (state restored below)
+            c.saveState()
+            c.setLineWidth(size * 0.035)
+            for x, baseline, line in placed:
                 text = c.beginText(x, baseline)
-                text.setFont(self.font, size)
+                text.setFont(font, size)
                 text.setTextRenderMode(2)
                 text.textOut(line)
                 c.drawText(text)
-            else:
-                c.setFont(self.font, size)
-                c.drawString(x, baseline, line)
-            baseline -= leading
-        if bold:
             c.restoreState()
+            return
+        for x, baseline, line in placed:
+            c.setFont(font, size)
+            c.drawString(x, baseline, line)
 
     def _checks(self, c: Any, item: Item, ctx: dict[str, Any]) -> None:
         """Tick the recorded choice; the boxes and their words are in the static part of the page."""
@@ -157,9 +199,7 @@ class PageRenderer:
         x, y = item.box.x + (item.box.w - w) / 2, item.box.y + (item.box.h - h) / 2
         photo = ctx.get("photo")
         if photo:
-            from reportlab.lib.utils import ImageReader
-
-            c.drawImage(ImageReader(io.BytesIO(photo)), x, y, w, h)
+            c.drawImage(image_reader(photo), x, y, w, h)
             return
         c.setLineWidth(0.4)
         c.setDash(2, 2)
