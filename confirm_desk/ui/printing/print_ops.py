@@ -83,13 +83,7 @@ def _generate(
         def record() -> None:
             record_prints(store, printed, paper.key, operator, runner, versions, on_recorded)
 
-        dialog = PrintPreviewDialog(
-            result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）", on_printed=record,
-            delete_on_close=True, parent=parent,
-        )
-        if on_preview is not None:
-            on_preview(dialog)
-        dialog.open()
+        _preview(parent, result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）", on_preview, record)
 
     runner.run(f"正在生成{paper.label}", ops.pdf_job(store, ids, paper.key, out, copies), done)
 
@@ -106,11 +100,7 @@ def print_list(parent: QWidget | None, store: Store, kind: str, operator: str, r
         if result is None:
             show_info(parent, f"还没有已作出确认结论的申请人，{label}为空。")
             return
-        dialog = PrintPreviewDialog(result.path, f"{label}（{result.rows} 人，{result.pages} 页）",
-                                    delete_on_close=True, parent=parent)
-        if on_preview is not None:
-            on_preview(dialog)
-        dialog.open()
+        _preview(parent, result.path, f"{label}（{result.rows} 人，{result.pages} 页）", on_preview)
 
     runner.run(f"正在生成{label}", ops.list_job(store, kind, out, operator), done)
 
@@ -124,13 +114,19 @@ def print_cards(parent: QWidget | None, store: Store, runner: JobRunner, school:
     out = print_dir() / f"cards-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
 
     def done(result: CardsResult) -> None:
-        dialog = PrintPreviewDialog(out, f"网报填写卡（{result.cards} 人，{result.pages} 页）",
-                                    delete_on_close=True, parent=parent)
-        if on_preview is not None:
-            on_preview(dialog)
-        dialog.open()
+        _preview(parent, out, f"网报填写卡（{result.cards} 人，{result.pages} 页）", on_preview)
 
     runner.run("正在生成网报填写卡", cards_job(store, out, school), done)
+
+
+def _preview(parent: QWidget | None, pdf: Path, title: str,
+             on_preview: Callable[[PrintPreviewDialog], None] | None,
+             on_printed: Callable[[], None] | None = None) -> None:
+    """The generated PDF in a preview that deletes it when closed; `on_preview` sees the dialog first."""
+    dialog = PrintPreviewDialog(pdf, title, on_printed=on_printed, delete_on_close=True, parent=parent)
+    if on_preview is not None:
+        on_preview(dialog)
+    dialog.open()
 
 
 def record_prints(
