@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton
 from confirm_desk.domain.errors import Cancelled
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.photos.readiness_dialog import ReadinessDialog
+from confirm_desk.ui.printing.cards_dialog import CardsDialog
 from confirm_desk.ui.widgets import messages
 
 ID_A = "110101199003070011"
@@ -139,10 +140,56 @@ def test_cards_action_opens_a_preview_with_a_page_per_teacher(qtbot, store, samp
     window = _threaded_window(make_window, store)
     assert window.menus.act_print_cards in window.menus.print_menu.actions()
     window.menus.act_print_cards.trigger()
+    chooser = next(d for d in window.open_dialogs if isinstance(d, CardsDialog))
+    qtbot.waitUntil(chooser.ok_button.isEnabled)  # the staff list's schools read off the GUI thread
+    assert chooser.school.itemText(0) == "全部学校（9 所，82 人）" and chooser.chosen_school() == ""
+    chooser.ok_button.click()
     qtbot.waitUntil(lambda: any(isinstance(d, PrintPreviewDialog) for d in window.open_dialogs), timeout=60000)
     preview = next(d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog))
     assert preview.page_count() == 82 and "网报填写卡（82 人，82 页）" == preview.windowTitle()
     preview.reject()
+
+
+@pytest.mark.samples
+def test_cards_for_one_school_as_the_command_line_prints_them(qtbot, store, samples, make_window, tmp_path) -> None:
+    """The GUI's school chooser gives what `print cards --school` gives (write_cards with that school): that
+    school's teachers only."""
+    from confirm_desk.services.coverage.staff import import_staff
+    from confirm_desk.services.printing.cards import write_cards
+    from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
+
+    import_staff(store, samples / "staff_list.xlsx")
+    window = make_window(store)
+    window.menus.act_print_cards.trigger()
+    chooser = next(d for d in window.open_dialogs if isinstance(d, CardsDialog))
+    schools = [chooser.school.itemText(i) for i in range(chooser.school.count())]
+    assert schools[1:4] == ["南京市第二十九中学（11 人）", "南京市鼓楼区实验幼儿园（9 人）",
+                            "南京市鼓楼区第二实验小学（5 人）"]
+    chooser.school.setCurrentIndex(schools.index("舟山市定海区白泉初级中学（6 人）"))
+    assert chooser.chosen_school() == "舟山市定海区白泉初级中学"
+    chooser.ok_button.click()
+    preview = next(d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog))
+    assert preview.page_count() == 6 and preview.windowTitle() == "网报填写卡（6 人，6 页）"
+    names = _pdf_text(preview.pdf_path)
+    preview.reject()
+    cli_pdf = tmp_path / "cli.pdf"
+    with store.session() as session:
+        assert write_cards(session, cli_pdf, school="舟山市定海区白泉初级中学").cards == 6
+    assert names == _pdf_text(cli_pdf) and "舟山市定海区白泉初级中学" in names and "南京市第二十九中学" not in names
+
+
+def _pdf_text(path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_cards_wait_for_a_staff_list(qtbot, store, make_window) -> None:
+    window = make_window(store)
+    window.menus.act_print_cards.trigger()
+    chooser = next(d for d in window.open_dialogs if isinstance(d, CardsDialog))
+    assert not chooser.ok_button.isEnabled() and chooser.note.text().startswith("教职工名单为空")
+    chooser.reject()
 
 
 def test_readiness_action_is_in_the_photo_menu(qtbot, store, make_window) -> None:

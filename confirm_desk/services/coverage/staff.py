@@ -171,3 +171,11 @@ def staff_count(session: Session) -> int:
     from sqlalchemy import func
 
     return session.scalar(select(func.count()).select_from(t)) or 0
+
+
+def staff_schools(session: Session) -> list[tuple[str, int]]:
+    """Each school of the staff list with how many teachers it lists, by school name (a blank school: "")."""
+    from sqlalchemy import func
+
+    stmt = select(t.c.school, func.count()).group_by(t.c.school).order_by(t.c.school)
+    return [(school, count) for school, count in session.execute(stmt)]

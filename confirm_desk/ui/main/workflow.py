@@ -131,10 +131,10 @@ class Workflow(QObject):
                              on_preview=self.open_dialogs.append)
 
     def print_cards(self) -> None:
-        """网报填写卡: one page per teacher of the staff list (before online filing opens)."""
-        from confirm_desk.ui.printing import print_ops
+        """网报填写卡: one page per teacher of the staff list, or of one school (before online filing opens)."""
+        from confirm_desk.ui.printing.cards_dialog import CardsDialog
 
-        print_ops.print_cards(self.host, self.store, self.runner, on_preview=self.open_dialogs.append)
+        self.show_dialog(CardsDialog(self.store, self.runner, self.host, on_preview=self.open_dialogs.append))
 
     # --- photos ----------------------------------------------------------------------------------
     def crop_photo(self) -> None:

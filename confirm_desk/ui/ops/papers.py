@@ -46,6 +46,14 @@ def save_report_job(result: ReadinessResult, path: Path) -> Callable[[ProgressFn
     return work
 
 
+def card_schools(store: Store) -> list[tuple[str, int]]:
+    """The staff list's schools and how many teachers each lists: what the 网报填写卡 can be printed for."""
+    from confirm_desk.services.coverage.staff import staff_schools
+
+    with store.session() as session:
+        return staff_schools(session)
+
+
 def cards_job(store: Store, out: Path, school: str = "") -> Callable[[ProgressFn], CardsResult]:
     from confirm_desk.services.printing.cards import write_cards
 
