@@ -82,6 +82,13 @@ applicant_table = Table(
 )
 
 
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Table, typed as one (every model here is a plain declarative table)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def with_new_version(**values: object) -> dict[str, object]:
     """Values for a Core UPDATE of applicant rows that also raises their version: every change must, so
     that a seat holding the older version is refused instead of overwriting (optimistic locking)."""

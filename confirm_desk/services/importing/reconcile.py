@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.services.confirming.local_edits import local_edits
-from confirm_desk.store.bulk import bulk_update
-from confirm_desk.store.models import ImportConflict, applicant_table, utcnow
+from confirm_desk.store.bulk import Row, bulk_update
+from confirm_desk.store.models import ImportConflict, applicant_table, table_of, utcnow
+
+conflict_table = table_of(ImportConflict)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,10 @@ class Reconciler:
             )
         }
         self.conflicts: list[FieldConflict] = []
-        self._new: list[dict] = []
-        self._changed: list[dict] = []  # pending conflicts whose incoming value moved on
-        self._closed: list[dict] = []  # pending conflicts the new export settled
-        self.events: list[dict] = []
+        self._new: list[Row] = []
+        self._changed: list[Row] = []  # pending conflicts whose incoming value moved on
+        self._closed: list[Row] = []  # pending conflicts the new export settled
+        self.events: list[Row] = []
 
     def merge(self, old: Any, values: dict[str, str]) -> dict[str, str]:
         """The values to store for an existing applicant: incoming, except the fields that are local."""
@@ -101,9 +103,9 @@ class Reconciler:
         conn = session.connection()
         if self._new:
             session.execute(insert(ImportConflict), self._new)
-        bulk_update(conn, ImportConflict.__table__, "id", self._changed)
+        bulk_update(conn, conflict_table, "id", self._changed)
         now = utcnow()
-        bulk_update(conn, ImportConflict.__table__, "id", self._closed,
+        bulk_update(conn, conflict_table, "id", self._closed,
                     {"resolved_by": self.operator, "resolved_at": now})
 
 
@@ -123,7 +125,7 @@ def flag_missing(
     present = {v["application_no"] for _, v in parsed} | {n for n in failed if n}
     points = {v["confirmation_point"] for _, v in parsed if v.get("confirmation_point")}
     whole = bool(parsed) and all(failed) and len(failed) <= MAX_FAILED_SHARE * (len(parsed) + len(failed))
-    changes: list[dict] = []
+    changes: list[Row] = []
     flagged: list[str] = []
     for row in existing:
         if points and row.confirmation_point not in points:

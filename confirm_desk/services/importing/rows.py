@@ -89,12 +89,12 @@ def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_na
             born = idnumbers.birth_date(id_number)
             values["birth_date"] = born.isoformat() if born else ""
         failed = False
-        for problem in table.problems(pos, header, file_name):
-            if problem.level == "error":
+        for found in table.problems(pos, header, file_name):
+            if found.level == "error":
                 failed = True
-                out.errors.append(problem)
+                out.errors.append(found)
             else:
-                out.warnings.append(problem)
+                out.warnings.append(found)
         if failed:
             out.failed.append(values["application_no"])
             continue

@@ -42,7 +42,8 @@ def list_layout(kind: str) -> dict[str, Any]:
 
     if kind not in LIST_KINDS:
         raise KnownError(f"未知的名单类型“{kind}”（可用：{'、'.join(LIST_KINDS)}）")
-    return json.loads((forms_dir() / "print" / f"{kind}.json").read_text(encoding="utf-8"))
+    layout: dict[str, Any] = json.loads((forms_dir() / "print" / f"{kind}.json").read_text(encoding="utf-8"))
+    return layout
 
 
 def _fill(template: str, values: dict[str, Any]) -> str:
@@ -63,11 +64,13 @@ def _suggestions(session: Session, ids: Sequence[int], today: dt.date) -> dict[i
     return out
 
 
-def list_rows(session: Session, kind: str, ids: Sequence[int], today: dt.date) -> tuple[list[dict], list]:
+def list_rows(session: Session, kind: str, ids: Sequence[int],
+              today: dt.date) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """The rows of the list (context values per applicant) and the applicants left out with the reason."""
     from confirm_desk.services.printing.school_papers import materials_present
 
-    rows, skipped = [], []
+    rows: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = []
     records = load_print_data(session, ids)
     now = dt.datetime.combine(today, dt.time())
     for data in records:
@@ -117,7 +120,7 @@ def write_list_pdf(session: Session, kind: str, ids: Sequence[int], out: Path, *
     return ListResult(Path(out), kind, len(rows), pages, skipped)
 
 
-def _draw(layout: dict[str, Any], rows: list[dict], values: dict[str, Any], out: Path, totals: bool) -> int:
+def _draw(layout: dict[str, Any], rows: list[dict[str, Any]], values: dict[str, Any], out: Path, totals: bool) -> int:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from confirm_desk.domain.conditions import ConditionResult
 from confirm_desk.domain.decisions import CONDITION_COUNT, ConditionMark
 from confirm_desk.domain.errors import NotFound
 from confirm_desk.domain.fields import FIELDS
@@ -100,7 +101,8 @@ def load_decisions(session: Session, ids: Sequence[int]) -> dict[int, PrintedDec
     return out
 
 
-def _with_evidence(conditions: tuple[ConditionMark, ...], evidence) -> tuple[ConditionMark, ...]:
+def _with_evidence(conditions: tuple[ConditionMark, ...],
+                   evidence: list[ConditionResult]) -> tuple[ConditionMark, ...]:
     """The form's conditions: what the clerk recorded, else what the evidence shows (with its numbers:
     "培训学时 372/360"); conditions nobody judged stay blank."""
     if not any(r.met is not None for r in evidence):

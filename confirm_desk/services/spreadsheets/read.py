@@ -11,10 +11,20 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from confirm_desk.domain.errors import FileRefused
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from python_calamine import CalamineWorkbook
+
+# HTML table cells as read: text, row span, column span.
+HtmlTable = list[list[tuple[str, int, int]]]
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
@@ -56,7 +66,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-]+)["']""", re.I)
 
 
-class Rows(list):
+class Rows(list[list[object]]):
     """The rows of one sheet (lists of cell values) and what the reader learnt on the way.
 
     `merged` maps a cell covered by a merge across columns to its anchor (row, column); cells merged down
@@ -69,7 +79,7 @@ class Rows(list):
     sheet: str = ""  # the sheet read (workbooks)
     sheets: tuple[str, ...] = ()  # every visible sheet of the workbook, in order
 
-    def __init__(self, rows=(), *, kind: str = "", encoding: str = "") -> None:
+    def __init__(self, rows: Iterable[list[object]] = (), *, kind: str = "", encoding: str = "") -> None:
         super().__init__(rows)
         self.kind = kind
         self.encoding = encoding
@@ -147,8 +157,8 @@ def _refuse_inflating(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     too_big = worst is not None and (worst.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES)
     bomb = next((i for i in infos if i.file_size > RATIO_FLOOR
                  and i.file_size > MAX_RATIO * max(i.compress_size, 1)), None)
-    if too_big or bomb is not None:
-        member = bomb or worst
+    member = bomb or worst
+    if (too_big or bomb is not None) and member is not None:
         raise FileRefused(f"“{path.name}”解压后过大（其中 {member.filename} 达 {member.file_size >> 20} MB，"
                           f"文件本身只有 {path.stat().st_size >> 10} KB），不像是导出的名单，已拒绝读取")
 
@@ -191,7 +201,7 @@ def visible_sheet_names(path: Path) -> list[str]:
         return []
 
 
-def _visible_sheets(workbook) -> list[str]:
+def _visible_sheets(workbook: CalamineWorkbook) -> list[str]:
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     return [m.name for m in workbook.sheets_metadata
@@ -221,7 +231,8 @@ def _read_workbook(path: Path, kind: str, wanted: str | None = None) -> Rows:
         sheet = workbook.get_sheet_by_name(name)
         if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_SHEET_CELLS:
             raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
-        rows = Rows(sheet.to_python(skip_empty_area=False), kind=kind)
+        # Cells of every type calamine gives (text, numbers, dates, times, booleans): objects to the importer.
+        rows = Rows(cast("list[list[object]]", sheet.to_python(skip_empty_area=False)), kind=kind)
         rows.sheet, rows.sheets = name, tuple(visible)
         merges = sheet.merged_cell_ranges or []
         if kind == "xls":
@@ -336,7 +347,7 @@ def _scan_first_sheet(path: Path, name: str | None = None) -> list[tuple[int, in
                     if rows:
                         max_row = max(max_row, *map(int, rows))
                     for ref, empty in _WIDE_CELL.findall(buf):
-                        col = _column_number(re.match(rb"[A-Z]+", ref)[0].decode())
+                        col = _column_number(ref.rstrip(b"0123456789").decode())  # the letters of e.g. AB12
                         if not empty and col > max_col:
                             max_col, far_ref = col, ref.decode()
                     if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
@@ -429,7 +440,7 @@ def _read_csv(path: Path) -> Rows:
     delimiter = _sniff_delimiter(text)
     csv.field_size_limit(1_000_000)
     try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
         raise FileRefused(f"“{path.name}”的 CSV 格式有误：{exc}") from exc
     return Rows(rows, kind="tsv" if delimiter == "\t" else "csv", encoding=encoding)
@@ -450,7 +461,7 @@ class _TableParser(HTMLParser):
         self._cells = 0
         self._skip = 0  # inside <style>/<script>
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script"):
             self._skip += 1
         elif tag == "table":
@@ -473,14 +484,14 @@ class _TableParser(HTMLParser):
         elif tag == "br" and self._cell is not None:
             self._cell.append("\n")
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br" and self._cell is not None:
             self._cell.append("\n")
         elif tag in ("td", "th"):
             self.handle_starttag(tag, attrs)
             self._finish_cell()
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script"):
             self._skip = max(0, self._skip - 1)
         elif tag in ("td", "th", "tr"):
@@ -491,7 +502,7 @@ class _TableParser(HTMLParser):
         elif tag in ("p", "div") and self._cell is not None:
             self._cell.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._cell is not None and not self._skip:
             self._cell.append(data)
 
@@ -539,7 +550,7 @@ def _read_html(path: Path) -> Rows:
     return _grid(table, path.name, kind="html", encoding=encoding)
 
 
-def _grid(table, name: str, *, kind: str, encoding: str = "") -> Rows:
+def _grid(table: HtmlTable, name: str, *, kind: str, encoding: str = "") -> Rows:
     """Lay out cells with row/column spans as a grid (HTML's table model): a cell spanning rows is repeated
     down, a cell spanning columns is remembered in `merged` and the covered cells stay empty."""
     rows = Rows(kind=kind, encoding=encoding)
@@ -638,7 +649,7 @@ def _int(value: str | None) -> int:
         return 0
 
 
-def _ssml_index(element, ns: str, default: int, name: str, limit: int) -> int:
+def _ssml_index(element: Element, ns: str, default: int, name: str, limit: int) -> int:
     index = element.get(ns + "Index")
     if not index or not index.strip().isdigit():
         return default
@@ -648,7 +659,7 @@ def _ssml_index(element, ns: str, default: int, name: str, limit: int) -> int:
     return max(target, 0)
 
 
-def _ssml_hidden(sheet, ns: str) -> bool:
+def _ssml_hidden(sheet: Element, ns: str) -> bool:
     options = sheet.find("{urn:schemas-microsoft-com:office:excel}WorksheetOptions")
     if options is None:
         return False

@@ -13,6 +13,7 @@ would otherwise refuse the whole workbook."""
 from __future__ import annotations
 
 import re
+from typing import overload
 
 _SIGNS = ("+", "-", "@")
 # What makes the text after a sign a formula: a call, a DDE link, a sheet reference, an operator or
@@ -49,6 +50,10 @@ def strip_illegal(text: str) -> str:
     return text if _ILLEGAL.search(text) is None else _ILLEGAL.sub("", text)
 
 
+@overload
+def safe_cell(value: str) -> str: ...
+@overload
+def safe_cell(value: object) -> object: ...
 def safe_cell(value: object) -> object:
     """Text as a cell: characters XML cannot hold removed; text a spreadsheet would run as a formula gets a
     leading apostrophe; everything else is unchanged. Every xlsx and CSV writer passes its values through this."""
