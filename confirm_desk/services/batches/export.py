@@ -13,6 +13,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from confirm_desk import __version__
 from confirm_desk.domain.errors import KnownError, NotFound
 from confirm_desk.domain.filenames import safe_stem
 from confirm_desk.services import audit
-from confirm_desk.services.batches.rows import BatchPlan, changed_fields, plan_next_batch, sheet_rows
+from confirm_desk.services.batches.rows import BatchPlan, BatchRow, changed_fields, plan_next_batch, sheet_rows
 from confirm_desk.services.importing.applicants import file_sha256
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.progress import ProgressFn, no_progress
@@ -30,10 +31,23 @@ from confirm_desk.services.spreadsheets.safe import safe_cell
 from confirm_desk.services.spreadsheets.write import fixed_info, workbook_bytes, zip_moment
 from confirm_desk.store.bulk import bulk_insert
 from confirm_desk.store.db import Store
-from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, applicant_table, utcnow
+from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, applicant_table, table_of, utcnow
 
 RESULTS, MANIFEST, PHOTO_DIR = "results.xlsx", "manifest.json", "photos/"
 _CHUNK = 500
+
+
+class Manifest(TypedDict):
+    """manifest.json of a batch zip (kept with the batch: a re-export writes the same text)."""
+
+    batch: int
+    confirmation_point: str
+    created: str  # local time, ISO 8601
+    operator: str
+    rows: int
+    app_version: str
+    files: dict[str, str]  # member name -> SHA-256
+    photos_missing: list[str]  # 报名号 of the rows without a photo
 
 
 @dataclass
@@ -80,7 +94,7 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                 raise KnownError("没有需要导出的申请人：自上一批以来没有新的确认结果或修改" + _missing_hint(session))
             photos = _current_photos(session, [i.applicant_id for i in plan.items])
             names = _photo_names(plan, photos)
-            rows = [{**item.row, "photo": names.get(item.applicant_id, "")} for item in plan.items]
+            rows: list[BatchRow] = [{**item.row, "photo": names.get(item.applicant_id, "")} for item in plan.items]
             archive = {names[a]: data for a, data in photos.items() if a in names}
             manifest = _manifest(plan, rows, at, operator)
             batch = Batch(kind="export", number=plan.number, file_name=_recorded_path(out), operator=operator,
@@ -98,7 +112,7 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                 hashes = manifest["files"]
                 _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
                 conn = session.connection()
-                bulk_insert(conn, BatchItem.__table__, [
+                bulk_insert(conn, table_of(BatchItem), [
                     {"batch_id": batch.id, "applicant_id": item.applicant_id, "applicant_version": item.version,
                      "row": json.dumps(row, ensure_ascii=False, separators=(",", ":")),
                      "photo_sha256": hashes.get(row["photo"], "")}
@@ -125,10 +139,10 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
     batch = session.scalar(select(Batch).where(Batch.kind == "export", Batch.number == number))
     if batch is None:
         raise NotFound(f"没有第 {number} 批导出记录")
-    manifest = json.loads(batch.manifest)
+    manifest: Manifest = json.loads(batch.manifest)
     items = session.execute(select(BatchItem.row, BatchItem.photo_sha256)
                             .where(BatchItem.batch_id == batch.id).order_by(BatchItem.id)).all()
-    rows = [json.loads(i.row) for i in items]
+    rows: list[BatchRow] = [json.loads(i.row) for i in items]
     blobs = _archived(session, {i.photo_sha256 for i in items if i.photo_sha256})
     archive = {r["photo"]: blobs[i.photo_sha256] for r, i in zip(rows, items, strict=True) if r["photo"]}
     out = Path(out).absolute()
@@ -147,7 +161,7 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
 def _mark_synced(session: Session, batch: Batch) -> None:
     """The batch's applicants are synced at the version it carried: one statement from its items (no
     version bump and the same updated_at: marking the sync is no change of the applicant)."""
-    t, item = applicant_table, BatchItem.__table__
+    t, item = applicant_table, table_of(BatchItem)
     carried = select(item.c.applicant_version).where(item.c.batch_id == batch.id,
                                                      item.c.applicant_id == t.c.id).scalar_subquery()
     in_batch = select(item.c.applicant_id).where(item.c.batch_id == batch.id)
@@ -215,7 +229,7 @@ def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
         chunk = ids[start:start + _CHUNK]
         stmt = select(Photo.applicant_id, Photo.normalized).where(Photo.applicant_id.in_(chunk),
                                                                   Photo.normalized.is_not(None))
-        out.update(((k, v) for k, v in session.execute(stmt)))
+        out.update((k, v) for k, v in session.execute(stmt) if v is not None)
     return out
 
 
@@ -239,7 +253,7 @@ def _photo_names(plan: BatchPlan, photos: dict[int, bytes]) -> dict[int, str]:
     return names
 
 
-def _manifest(plan: BatchPlan, rows: list[dict], at: dt.datetime, operator: str) -> dict:
+def _manifest(plan: BatchPlan, rows: list[BatchRow], at: dt.datetime, operator: str) -> Manifest:
     local = at.replace(tzinfo=dt.UTC).astimezone().replace(microsecond=0)
     return {
         "batch": plan.number,
@@ -253,7 +267,7 @@ def _manifest(plan: BatchPlan, rows: list[dict], at: dt.datetime, operator: str)
     }
 
 
-def _results_bytes(rows: list[dict], manifest: dict) -> bytes:
+def _results_bytes(rows: list[BatchRow], manifest: Manifest) -> bytes:
     from openpyxl import Workbook
 
     headers, cells = sheet_rows(rows, changed_fields(rows))
@@ -266,11 +280,11 @@ def _results_bytes(rows: list[dict], manifest: dict) -> bytes:
     return workbook_bytes(book, _created(manifest).replace(tzinfo=None))
 
 
-def _created(manifest: dict) -> dt.datetime:
+def _created(manifest: Manifest) -> dt.datetime:
     return dt.datetime.fromisoformat(manifest["created"])
 
 
-def _write_zip(path: Path, rows: list[dict], archive: dict[str, bytes], manifest: dict,
+def _write_zip(path: Path, rows: list[BatchRow], archive: dict[str, bytes], manifest: Manifest,
                progress: ProgressFn, manifest_text: str | None = None) -> tuple[str, str, dict[str, str]]:
     """Writes the zip (results, photos, manifest last); returns the manifest text, the zip's SHA-256
     and each file's SHA-256. A new batch's manifest gets the hashes; a re-export writes the kept text."""
@@ -299,23 +313,32 @@ def _member(name: str) -> str:
     return name if name == f"{PHOTO_DIR}{stem}.jpg" and safe_stem(stem) == stem else f"{PHOTO_DIR}{safe_stem(stem)}.jpg"
 
 
-def _archived(session: Session, shas: set[str], *, with_data: bool = True) -> dict[str, bytes | None]:
-    """Archived photos among `shas` (sha -> bytes, or None when only asking which exist)."""
+def _archived(session: Session, shas: set[str]) -> dict[str, bytes]:
+    """Archived photos among `shas`: sha -> bytes."""
     wanted = sorted(shas)
-    cols = (BatchPhoto.sha256, BatchPhoto.data) if with_data else (BatchPhoto.sha256,)
-    out: dict[str, bytes | None] = {}
+    out: dict[str, bytes] = {}
     for start in range(0, len(wanted), _CHUNK):
-        stmt = select(*cols).where(BatchPhoto.sha256.in_(wanted[start:start + _CHUNK]))
-        out.update((row[0], row[1] if with_data else None) for row in session.execute(stmt))
+        stmt = select(BatchPhoto.sha256, BatchPhoto.data).where(BatchPhoto.sha256.in_(wanted[start:start + _CHUNK]))
+        out.update((sha, data) for sha, data in session.execute(stmt))
+    return out
+
+
+def _archived_shas(session: Session, shas: set[str]) -> set[str]:
+    """Which of `shas` are archived already (their bytes not read)."""
+    wanted = sorted(shas)
+    out: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        out.update(session.scalars(select(BatchPhoto.sha256).where(BatchPhoto.sha256.in_(chunk))))
     return out
 
 
 def _archive_photos(session: Session, by_sha: dict[str, bytes]) -> None:
     """Keeps each exported photo once by content (a photo in several batches is stored once)."""
-    known = _archived(session, set(by_sha), with_data=False)
+    known = _archived_shas(session, set(by_sha))
     new = [{"sha256": s, "data": by_sha[s]} for s in sorted(by_sha) if s not in known]
     if new:
-        bulk_insert(session.connection(), BatchPhoto.__table__, new)
+        bulk_insert(session.connection(), table_of(BatchPhoto), new)
 
 
 def _sha(data: bytes) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NotRequired, TypedDict
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
@@ -23,13 +25,32 @@ FIXED_HEADERS = ("报名号", "证件号码", "姓名", "确认结果", "未通�
 CLOSING_HEADERS = ("确认人", "确认时间")
 _ORDER = {f.key: i for i, f in enumerate(FIELDS)}
 _STATUS = {s.value: s for s in Status}
+# An applicant as the plan reads it: id, application_no, id_number, name, status, version, synced_batch, point.
+PlanRow = Row[int, str, str, str, str, int, int | None, str]
+# The newest decision: applicant id, reason, missing (JSON list), operator, decided at.
+DecisionRow = Row[int, str, str, str, dt.datetime]
+
+
+class BatchRow(TypedDict):
+    """One applicant's row of a batch, JSON-ready: kept with the batch, and what results.xlsx shows."""
+
+    application_no: str
+    id_number: str
+    name: str
+    result: str
+    reason: str
+    missing: str
+    changes: list[list[str]]  # [field key, value before, value now] per field edited here
+    operator: str
+    at: str
+    photo: NotRequired[str]  # the photo's name in the zip ("" without one), added when the batch is written
 
 
 @dataclass(frozen=True)
 class PlannedItem:
     applicant_id: int
     version: int
-    row: dict  # JSON-ready: what results.xlsx shows for this applicant (kept with the batch)
+    row: BatchRow
     previous_batch: int | None
 
 
@@ -44,7 +65,7 @@ class BatchPlan:
         return changed_fields([item.row for item in self.items])
 
 
-def changed_fields(rows: list[dict]) -> list[str]:
+def changed_fields(rows: Sequence[BatchRow]) -> list[str]:
     """Field keys changed in any row, in registry order: one old/new column pair each."""
     return sorted({c[0] for row in rows for c in row["changes"]}, key=_ORDER.__getitem__)
 
@@ -73,8 +94,8 @@ def plan_next_batch(session: Session) -> BatchPlan:
     return plan
 
 
-def _row(r, status: Status, decision, edits: dict[str, LocalEdit] | None) -> dict:
-    changes = []
+def _row(r: PlanRow, status: Status, decision: DecisionRow | None, edits: dict[str, LocalEdit] | None) -> BatchRow:
+    changes: list[list[str]] = []
     who, at = (decision.operator, decision.decided_at) if decision is not None else ("", None)
     if edits:
         changes = [[key, e.base, e.value] for key, e in sorted(edits.items(), key=_by_registry)
@@ -106,20 +127,20 @@ def _local_text(at: dt.datetime) -> str:
     return local_time(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _latest_decisions(conn: Connection):
+def _latest_decisions(conn: Connection) -> dict[int, DecisionRow]:
     newest = select(func.max(Decision.id)).group_by(Decision.applicant_id).scalar_subquery()
     cols = (Decision.applicant_id, Decision.reason, Decision.missing, Decision.operator, Decision.decided_at)
     return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest))).all()}
 
 
-def _point_of(session: Session, rows) -> str:
+def _point_of(session: Session, rows: Sequence[PlanRow]) -> str:
     names = sorted({r.confirmation_point for r in rows if r.confirmation_point})
     if not names:
         names = sorted(session.scalars(select(ConfirmationPoint.name)))
     return "、".join(names)
 
 
-def sheet_rows(plan_rows: list[dict], changed: list[str]) -> tuple[list[str], list[list[str]]]:
+def sheet_rows(plan_rows: Sequence[BatchRow], changed: list[str]) -> tuple[list[str], list[list[str]]]:
     """Headers (import-format labels; each changed field as 修改前 / the field's own label) and cells."""
     headers = list(FIXED_HEADERS)
     for key in changed:

@@ -29,7 +29,8 @@ def _smoke(store: Store, photo: Path | None, pdf: Path | None) -> str:
     from confirm_desk.ui.widgets.app_policy import apply_policies
     from confirm_desk.ui.widgets.fonts import install_cjk_font
 
-    app = QApplication.instance() or QApplication(["confirm-desk", "--self-test"])
+    running = QApplication.instance()  # a widgets application: this process has only ever made one
+    app = running if isinstance(running, QApplication) else QApplication(["confirm-desk", "--self-test"])
     family = install_cjk_font(app)
     if not family:
         raise RuntimeError("内置中文字体无法加载")
