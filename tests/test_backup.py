@@ -211,3 +211,34 @@ def test_daily_backup_runs_after_the_window_on_its_own_thread(store, tmp_path) -
     assert thread.name == "daily-backup" and not thread.daemon
     thread.join()
     assert len(list(folder.glob("confirm_desk-*.sqlite3"))) == 1
+
+
+def test_backup_check_and_store_opening_migrate_side_by_side(tmp_path: Path) -> None:
+    """The daily backup checks its copy against a reference schema that Alembic builds, on its own thread,
+    while the window may be opening (and migrating) a store: Alembic's module-level state is shared, so
+    the two runs take turns (without that: "table photo already exists", KeyError 'config')."""
+    from confirm_desk.services import backup as backups
+    from confirm_desk.store.db import SCHEMA_HEAD
+
+    errors: list[BaseException] = []
+
+    def opening(n: int) -> None:
+        try:
+            for i in range(3):
+                open_store(f"sqlite:///{tmp_path / f'store{n}_{i}.sqlite3'}").dispose()
+        except BaseException as exc:
+            errors.append(exc)
+
+    def checking() -> None:
+        try:
+            for _ in range(3):
+                backups._reference_schema.__wrapped__(SCHEMA_HEAD)  # built each time, not from the cache
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opening, args=(n,)) for n in range(2)] + [threading.Thread(target=checking)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

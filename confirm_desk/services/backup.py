@@ -20,7 +20,7 @@ from confirm_desk.domain.errors import FileRefused, KnownError
 from confirm_desk.paths import migrations_dir
 from confirm_desk.services.output_files import atomic_output, private_dir
 from confirm_desk.services.progress import ProgressFn, no_progress
-from confirm_desk.store.db import Store
+from confirm_desk.store.db import ALEMBIC_LOCK, Store
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -166,7 +166,7 @@ def _reference_schema(revision: str) -> dict[tuple[str, str], tuple[str, str]]:
         try:
             cfg = Config()
             cfg.set_main_option("script_location", str(migrations_dir()))
-            with engine.begin() as conn:
+            with ALEMBIC_LOCK, engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
             with engine.connect() as conn:

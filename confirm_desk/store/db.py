@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -125,6 +126,11 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(query).scalar()
 
 
+# Alembic keeps the migration it runs in module-level proxies (alembic.context, alembic.op): two upgrades at
+# once in one process (a store opened while the daily backup builds its reference schema) mix their steps.
+ALEMBIC_LOCK = threading.Lock()
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (checked at every start)."""
     if current_revision(engine) == SCHEMA_HEAD:
@@ -136,7 +142,7 @@ def migrate(engine: Engine) -> None:
     from confirm_desk.paths import migrations_dir
 
     cfg.set_main_option("script_location", str(migrations_dir()))
-    with engine.begin() as conn:
+    with ALEMBIC_LOCK, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
