@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.errors import KnownError, RuleViolation
@@ -21,6 +22,9 @@ from confirm_desk.services.printing.print_data import PrintData, load_print_data
 from confirm_desk.services.printing.render import PageRenderer
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.store.models import AuditEvent, applicant_table, with_new_version
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 t = applicant_table
 
@@ -106,7 +110,8 @@ def render_pdf(
     return pages
 
 
-def _draw_pdf(canvas_class, tmp: str, layout, records, now, copies: int, progress) -> int:
+def _draw_pdf(canvas_class: type[Canvas], tmp: str, layout: Layout, records: Sequence[PrintData], now: dt.datetime,
+              copies: int, progress: ProgressFn) -> int:
     from confirm_desk.services.printing.fonts import register_font
 
     # The initial font is ours too, so the PDF names no unembedded Helvetica.
@@ -194,7 +199,7 @@ def confirmed_ids(session: Session, kind: str | None = None) -> list[int]:
         paper = paper_kind(kind)
         printed = select(AuditEvent.applicant_id).where(
             AuditEvent.action == paper.action, AuditEvent.applicant_id.is_not(None))  # NOT IN meets no NULL
-        waiting = t.c.id.not_in(printed)
+        waiting: ColumnElement[bool] = t.c.id.not_in(printed)
         if paper.key == "form":
             waiting = waiting | t.c.reprint_needed.is_(True)
         stmt = stmt.where(waiting)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFontFace
 
 FONT_NAME = "WQYMicroHei"
 MIN_SIZE = 4.0  # points; below this nothing printed is readable, so we clip instead
@@ -23,19 +26,20 @@ def register_font() -> str:
     return FONT_NAME
 
 
-class _CharWidths(dict):
+class _CharWidths(dict[str, float]):
     """Advance width at 1 pt of each character seen, read from the font on first use."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.face: Any = None
+        self.face: TTFontFace | None = None
 
     def __missing__(self, ch: str) -> float:
         if self.face is None:
             from reportlab.pdfbase import pdfmetrics
 
             self.face = pdfmetrics.getFont(register_font()).face
-        width = self[ch] = self.face.getCharWidth(ord(ch)) / 1000.0
+        width: float = self.face.getCharWidth(ord(ch)) / 1000.0
+        self[ch] = width
         return width
 
 
