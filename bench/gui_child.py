@@ -78,7 +78,8 @@ def ours(db: str) -> dict:
     app = QApplication([])
     install_cjk_font(app)
     window = build_main_window()
-    model, table, loop, state = window.model, window.table, QEventLoop(), {"loaded": False}
+    model, table, loop = window.model, window.table, QEventLoop()
+    state = {"loaded": model.rowCount() > 0}  # the ids may be in already (a first screen read at construction)
     model.loaded.connect(lambda: state.update(loaded=True))
 
     def first_screen_in() -> bool:

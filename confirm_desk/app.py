@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING, cast
 
 from confirm_desk import APP_NAME, APP_NAME_ZH
+
+if TYPE_CHECKING:
+    from confirm_desk.store.db import Store
 
 log = logging.getLogger("confirm_desk.app")
 DEMO_COUNT = 300
@@ -74,15 +78,17 @@ def log_in_and_open(store):
     refresh_flags_once(store)
     demo = open_demo_store(store)  # accounts and preferences stay in the real store
     window = MainWindow(demo or store, login.account, idle_minutes=preferences.value("idle_lock_minutes"),
-                        home=store)
-    start_daily_backup(store, preferences.value("backup_folder"), preferences.value("backup_keep"))
+                        home=store, first_screen=None if demo else read_first_screen(store.url))
+    folder, keep = preferences.value("backup_folder"), preferences.value("backup_keep")
+    window.after_first_paint(lambda: start_daily_backup(store, folder, keep))  # never before the first window
     return window
 
 
 def start_daily_backup(store, folder: str, keep: int):
-    """The daily backup on a thread of its own, so it never delays the first window (a big store takes
-    seconds to copy). SQLite's online backup is consistent while the window writes; the thread is not a
-    daemon, so quitting waits for it and the atomic copy is never cut short. Returns the thread."""
+    """The daily backup on a thread of its own, started once the main window has painted its list, so it
+    never delays the first window (a big store takes seconds to copy). SQLite's online backup is consistent
+    while the window writes; the thread is not a daemon, so quitting waits for it and the atomic copy is never
+    cut short. Returns the thread."""
     import threading
 
     thread = threading.Thread(target=daily_backup, args=(store, folder, keep), name="daily-backup")
@@ -118,11 +124,28 @@ def daily_backup(store, folder: str, keep: int):
 
 def build_main_window(account=None):
     """The main window over the default store, or the demo store before real work started (benchmarks and
-    screenshots skip the log-in)."""
+    screenshots skip the log-in). A real store in use paints its first rows before it is even opened: the
+    window opens it (off the GUI thread) right after that paint."""
+    from confirm_desk.paths import default_db_url
     from confirm_desk.ui.main.window import MainWindow
 
+    url = default_db_url()
+    first = read_first_screen(url)
+    if first is not None:
+        from confirm_desk.store.deferred import DeferredStore
+
+        store = cast("Store", DeferredStore(url))
+        return MainWindow(store, account, home=store, first_screen=first)
     store = open_store_for_start()
     return MainWindow(open_demo_store(store) or store, account, home=store)
+
+
+def read_first_screen(url: str):
+    """The list's first screen read straight from a ready SQLite store (None: the window reads it as usual)."""
+    from confirm_desk.ui.main.applicant_model import CHUNK, PAGE
+    from confirm_desk.ui.ops.first_screen import read
+
+    return read(url, CHUNK, PAGE)
 
 
 def open_store_for_start():

@@ -16,11 +16,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from confirm_desk.domain.errors import KnownError
+from confirm_desk.store.head import SCHEMA_HEAD as SCHEMA_HEAD  # re-exported: the newest migration
 
 log = logging.getLogger(__name__)
-# The newest migration's revision. Start-up compares the store with it and imports Alembic (a quarter
-# of a second) only when there is something to upgrade; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0010"
 
 
 @dataclass

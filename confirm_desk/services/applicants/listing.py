@@ -16,28 +16,12 @@ from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
+from confirm_desk.services.applicants.criteria import LIST_COLUMNS as LIST_COLUMNS  # re-exported
+from confirm_desk.services.applicants.criteria import ListCriteria as ListCriteria  # re-exported
 from confirm_desk.store.dialects import contains_match, prefix_match
 from confirm_desk.store.models import Batch, Photo, applicant_table
 
 t = applicant_table
-LIST_COLUMNS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
-                "confirmation_point", "status", "photo_state", "flags", "reprint_needed",
-                "version", "synced_batch", "synced_version")
-
-
-@dataclass(frozen=True)
-class ListCriteria:
-    """What the clerk asked for. Empty values mean "any"."""
-
-    text: str = ""  # the search box: name, ID number, 报名号 (a scanner types one of these)
-    name: str = ""
-    id_number: str = ""
-    application_no: str = ""
-    school: str = ""
-    confirmation_point: str = ""
-    status: str = ""
-    flagged_only: bool = False
-    sync_state: str = ""  # SyncState value: never / synced / changed
 
 
 def _text_condition(text: str):

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.services.applicants.criteria import ListCriteria
 from confirm_desk.ui.jobs import JobRunner
-from confirm_desk.ui.main.applicant_model import COL_FLAGS, COL_POINT, COL_SCHOOL, COL_STATUS, ApplicantListModel
+from confirm_desk.ui.main.applicant_model import (
+    COL_FLAGS,
+    COL_POINT,
+    COL_SCHOOL,
+    COL_STATUS,
+    ApplicantListModel,
+    ops,
+)
 from confirm_desk.ui.main.list_refresh import ListRefresher
 from confirm_desk.ui.main.query_bar import QueryBar
-from confirm_desk.ui.ops import Store
-from confirm_desk.ui.ops import applicants as ops
+
+if TYPE_CHECKING:
+    from confirm_desk.ui.ops import Store
+    from confirm_desk.ui.ops.applicants import Choices
+    from confirm_desk.ui.ops.first_screen import FirstScreen
 
 
 class ApplicantListPanel(QWidget):
     """`ApplicantListPanel(store, runner)`: asks for an applicant with `open_requested(id)`, says things for
     the status bar with `message(text, ms)`, and `reloaded()` after each full reload (the dashboard follows).
-    `count_label` belongs in the window's status bar."""
+    `count_label` belongs in the window's status bar. With `first_screen` (ui/ops/first_screen.py) the list
+    shows it at once and reads the rest (choices, counts) on `finish_start()`, once it is painted."""
 
     open_requested = Signal(int)
     message = Signal(str, int)
     reloaded = Signal()
 
-    def __init__(self, store: Store, runner: JobRunner, parent: QWidget | None = None, margin: int = 0) -> None:
+    def __init__(self, store: Store, runner: JobRunner, parent: QWidget | None = None, margin: int = 0,
+                 first_screen: FirstScreen | None = None) -> None:
         super().__init__(parent)
         self.store, self.runner = store, runner
         self.model = ApplicantListModel(store, self, runner=runner)
@@ -55,14 +69,28 @@ class ApplicantListPanel(QWidget):
         self.count_label = QLabel()
         self.refresher = ListRefresher(self.model, self)  # shows other seats' work (see README, seats)
         self.refresher.refreshed.connect(lambda _n: self._update_count())
+        if first_screen is not None:
+            self.model.prefill(first_screen)
+
+    def finish_start(self) -> None:
+        """After a first screen: the query bar's choices, the change mark (and what changed meanwhile), then
+        `reloaded` (the dashboard follows) — all from the store, which the first of them opens."""
+        store = self.store
+
+        def arrived(choices: Choices) -> None:
+            self.query.set_choices(choices.schools, choices.points)
+            self.model.refresh_changed(lambda _n: self._update_count())
+            self.reloaded.emit()
+
+        self.runner.fetch(lambda: ops().choices(store), arrived)
 
     # --- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
         """The query bar's choices, then the list for its criteria (both through the runner)."""
         store = self.store
-        self.runner.fetch(lambda: ops.choices(store), self._reload_list)
+        self.runner.fetch(lambda: ops().choices(store), self._reload_list)
 
-    def _reload_list(self, choices: ops.Choices) -> None:
+    def _reload_list(self, choices: Choices) -> None:
         self.query.set_choices(choices.schools, choices.points)
         self.model.criteria = self.query.criteria()
         self.model.refresh()  # the count follows when it is loaded
@@ -133,7 +161,7 @@ class ApplicantListPanel(QWidget):
     def open_by_code(self, code: str) -> None:
         """Scanner input: an exact 报名号 or ID number jumps to the applicant and opens it."""
         store = self.store
-        self.runner.fetch(lambda: ops.find_exact(store, code), lambda found: self._open_found(code, found))
+        self.runner.fetch(lambda: ops().find_exact(store, code), lambda found: self._open_found(code, found))
 
     def _open_found(self, code: str, applicant_id: int | None) -> None:
         if applicant_id is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -13,10 +14,13 @@ from confirm_desk.domain.checks import FINDING_LABELS
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.services.applicants.criteria import ListCriteria
 from confirm_desk.ui.jobs import JobRunner
-from confirm_desk.ui.ops import Store
-from confirm_desk.ui.ops import applicants as ops
+
+if TYPE_CHECKING:
+    from confirm_desk.ui.ops import Store
+    from confirm_desk.ui.ops import applicants as ops_module
+    from confirm_desk.ui.ops.first_screen import FirstScreen
 
 log = logging.getLogger(__name__)
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -41,6 +45,14 @@ STATUS_COLOURS = {
     Status.INCOMPLETE: QColor("#b26a00"),
 }
 FLAGGED_BACKGROUND = QBrush(QColor("#fdecea"))
+
+
+def ops() -> ModuleType:
+    """ui/ops/applicants, imported by the jobs that use it (off the GUI thread: it loads SQLAlchemy, which the
+    first screen of rows does without)."""
+    from confirm_desk.ui.ops import applicants
+
+    return applicants
 
 
 class ApplicantListModel(QAbstractTableModel):
@@ -80,25 +92,36 @@ class ApplicantListModel(QAbstractTableModel):
     def refresh(self, recount_total: bool = True) -> None:
         """Load the first ids of the list (more come as it scrolls) and the counts; `loaded` follows."""
         store, criteria, with_total = self.store, self.criteria, recount_total or not self.total
-        self.runner.fetch(lambda: ops.first_page(store, criteria, CHUNK, with_total, with_count=False),
+        self.runner.fetch(lambda: ops().first_page(store, criteria, CHUNK, with_total, with_count=False),
                           self._reset)
 
-    def _reset(self, first: ops.FirstPage) -> None:
+    def prefill(self, first: FirstScreen) -> None:
+        """The unfiltered list's first screen read before the store was opened (ui/ops/first_screen.py): ids,
+        the first page of rows and the total; `loaded` follows. Once the store is open, `refresh_changed()` reads
+        the change mark (and repaints what changed meanwhile)."""
+        self.criteria = ListCriteria()
+        self._reset_to(first.ids, first.total, first.total, None, first.rows)
+
+    def _reset(self, first: ops_module.FirstPage) -> None:
+        self._reset_to(first.ids, first.matching, first.total, first.mark, {})
+
+    def _reset_to(self, ids: list[int], matching: int | None, total: int | None, mark: tuple[int, int] | None,
+                  rows: dict[int, dict[str, object]]) -> None:
         self.beginResetModel()
         self._generation += 1
-        self._ids = list(first.ids)
-        self._last_key = first.ids[-1] if first.ids else None
-        self._exhausted = len(first.ids) < CHUNK
+        self._ids = list(ids)
+        self._last_key = ids[-1] if ids else None
+        self._exhausted = len(ids) < CHUNK
         self._fetching = False
         self._pages_asked.clear()
-        self._rows = {}
-        self.count_pending = first.matching is None
+        self._rows = dict(rows)
+        self.count_pending = matching is None
         self._count_asked = not self.count_pending
-        self.matching = len(first.ids) if first.matching is None else first.matching
-        if first.total is not None:
-            self.total = first.total
-        if first.mark is not None:
-            self._mark = first.mark
+        self.matching = len(ids) if matching is None else matching
+        if total is not None:
+            self.total = total
+        if mark is not None:
+            self._mark = mark
         self.endResetModel()
         self.loaded.emit()
         if self.count_pending:  # after the first page of rows (see _ensure); a hidden view asks for none
@@ -121,7 +144,7 @@ class ApplicantListModel(QAbstractTableModel):
         def failed(err: BaseException) -> None:
             log.warning("the applicant list could not be counted", exc_info=err)
 
-        self.runner.fetch(lambda: ops.count_matching(store, criteria), arrived, failed)
+        self.runner.fetch(lambda: ops().count_matching(store, criteria), arrived, failed)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and not self._fetching
@@ -131,7 +154,7 @@ class ApplicantListModel(QAbstractTableModel):
             return
         store, criteria, after, generation = self.store, self.criteria, self._last_key, self._generation
         self._fetching = True
-        self.runner.fetch(lambda: ops.next_page(store, criteria, after, CHUNK),
+        self.runner.fetch(lambda: ops().next_page(store, criteria, after, CHUNK),
                           lambda page: self._append(page, generation))
 
     def _append(self, page: list[int], generation: int) -> None:
@@ -160,14 +183,14 @@ class ApplicantListModel(QAbstractTableModel):
         `on_done(how_many)`. New applicants join the end of the list as it scrolls."""
         store, mark, cached, criteria = self.store, self._mark, list(self._rows), self.criteria
 
-        def done(changes: ops.Changes) -> None:
+        def done(changes: ops_module.Changes) -> None:
             count = self._apply_changes(changes)
             if on_done is not None:
                 on_done(count)
 
-        self.runner.fetch(lambda: ops.changes_since(store, mark, cached, criteria), done, on_error)
+        self.runner.fetch(lambda: ops().changes_since(store, mark, cached, criteria), done, on_error)
 
-    def _apply_changes(self, changes: ops.Changes) -> int:
+    def _apply_changes(self, changes: ops_module.Changes) -> int:
         if changes.versions is None:
             return 0
         mark, stored, matching = changes.mark, changes.versions, changes.matching
@@ -212,7 +235,7 @@ class ApplicantListModel(QAbstractTableModel):
             if not self._count_asked:
                 QTimer.singleShot(0, self, lambda: self._ask_count(generation))
 
-        self.runner.fetch(lambda: ops.rows(store, page_ids), arrived, failed)
+        self.runner.fetch(lambda: ops().rows(store, page_ids), arrived, failed)
         inside_call[0] = False
         return self._rows.get(applicant_id)
 

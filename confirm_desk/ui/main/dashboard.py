@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from confirm_desk.domain.statuses import Status
-from confirm_desk.services.reports.day_summary import DaySummary
 from confirm_desk.ui.jobs import JobRunner
-from confirm_desk.ui.ops import Store
-from confirm_desk.ui.ops import applicants as ops
+from confirm_desk.ui.main.applicant_model import ops
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
+
+if TYPE_CHECKING:
+    from confirm_desk.services.reports.day_summary import DaySummary
+    from confirm_desk.ui.ops import Store
 
 QUEUE_SHOWN = 200  # the print queue lists the first ones; the counts are complete
 
@@ -92,7 +96,7 @@ class DashboardPanel(QWidget):
     def refresh(self) -> None:
         """Read the day's summary through the runner; the panel fills when it arrives."""
         store = self.store
-        self.runner.fetch(lambda: ops.summary(store), self.show_summary)
+        self.runner.fetch(lambda: ops().summary(store), self.show_summary)
 
     def show_summary(self, s: DaySummary) -> None:
         self.summary = s

@@ -3,11 +3,14 @@ dialog covers the window as a lock screen until the same operator types the pass
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from confirm_desk.services.accounts import Account
-from confirm_desk.ui.ops import Store
+if TYPE_CHECKING:
+    from confirm_desk.services.accounts import Account
+    from confirm_desk.ui.ops import Store
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState
-from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.services.applicants.criteria import ListCriteria
 
 DEBOUNCE_MS = 120  # short enough to feel instant, long enough to skip a scanner's keystroke burst
 

@@ -1,32 +1,59 @@
 """The main window: it owns and wires three parts — the applicant list (ui/main/applicant_list.py), what the
 menus do (ui/main/workflow.py) and the menus themselves (ui/main/actions.py) — plus the dashboard dock, the
-status bar, the idle lock and the way out of the demo data."""
+status bar, the idle lock and the way out of the demo data.
+
+Cold start (issue 20): given the list's first screen (ui/ops/first_screen.py, read without SQLAlchemy) the
+window paints those rows first; the dashboard dock, the national-system entries, the query bar's choices and
+the counts are made right after that first paint, from the store the first of those jobs opens off the GUI
+thread. Nothing on that path imports SQLAlchemy or the services (they load with the first job that needs them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from confirm_desk import APP_NAME_ZH
-from confirm_desk.services.accounts import Account
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.actions import MainActions
 from confirm_desk.ui.main.applicant_list import ApplicantListPanel
-from confirm_desk.ui.main.dashboard import DashboardPanel
-from confirm_desk.ui.main.idle_lock import IdleLock
 from confirm_desk.ui.main.workflow import RealWork, Workflow
-from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops.settings import PreferencesStore
 from confirm_desk.ui.widgets.messages import ask
+
+if TYPE_CHECKING:
+    from confirm_desk.services.accounts import Account
+    from confirm_desk.ui.main.dashboard import DashboardPanel
+    from confirm_desk.ui.main.idle_lock import IdleLock
+    from confirm_desk.ui.ops import Store
+    from confirm_desk.ui.ops.first_screen import FirstScreen
+
+REST_AFTER_MS = 1000  # a window given a first screen but not painted by then (hidden, minimised) builds the rest
+
+
+class _FirstPaint(QObject):
+    """Calls `then` once, on the event loop's next turn after the watched widget's first paint."""
+
+    def __init__(self, watched: QObject, then: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self.then = then
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, account: Account | None = None, runner: JobRunner | None = None,
-                 idle_minutes: float = 0, home: Store | None = None) -> None:
+                 idle_minutes: float = 0, home: Store | None = None, first_screen: FirstScreen | None = None) -> None:
         """`store` holds the applicants shown; `home` is the real store (accounts, preferences, backups) when
-        `store` is the demo store (demo mode until real work starts)."""
+        `store` is the demo store (demo mode until real work starts). `first_screen`: the unfiltered list's first
+        rows, painted before anything else is read (the store may then be one that opens on first use)."""
         super().__init__()
         self.store, self.account = store, account
         self.home = home or store
@@ -41,7 +68,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"【演示数据】{title}" if self.in_demo else title)
         self.resize(1280, 760)
 
-        self.applicants = ApplicantListPanel(store, self.runner, self, margin=4)
+        self.applicants = ApplicantListPanel(store, self.runner, self, margin=4, first_screen=first_screen)
         self.setCentralWidget(self.applicants)
         self.model, self.table, self.query = self.applicants.model, self.applicants.table, self.applicants.query
         self.count_label = self.applicants.count_label
@@ -55,31 +82,89 @@ class MainWindow(QMainWindow):
         if self.in_demo:
             self._mark_demo()
 
-        self.dashboard = DashboardPanel(store, load_now=False, runner=self.runner)  # filled after the list
-        self.dashboard_dock = QDockWidget("今日概况", self)
-        self.dashboard_dock.setObjectName("dashboard_dock")
-        self.dashboard_dock.setWidget(self.dashboard)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dashboard_dock)
-        self.menus.view_menu.addAction(self.dashboard_dock.toggleViewAction())
-        from confirm_desk.ui.keying.menu import install as install_keying
-
-        install_keying(self.menus, self.flow, self.dashboard)  # 国家系统录入 / 国家系统核对 / 导出当前列表
-
+        self._dashboard: DashboardPanel | None = None
+        self._dashboard_dock: QDockWidget | None = None
         self.applicants.open_requested.connect(self.flow.open_applicant)
         self.applicants.message.connect(self.statusBar().showMessage)
-        # the list first: the day's counts follow a moment later
-        self.applicants.reloaded.connect(lambda: QTimer.singleShot(0, self.dashboard.refresh))
-        self.dashboard.open_applicant.connect(self.flow.open_applicant)
-        self.dashboard.follow_up_requested.connect(self.flow.show_follow_up)
         self.flow.saved.connect(self.applicant_changed)
         self.flow.message.connect(self.statusBar().showMessage)
-        self.reload()
+        self._start_done = first_screen is None
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
+        self._first_paint = _FirstPaint(self.table.viewport(), self._first_painted)
+        if first_screen is None:
+            self._build_rest()
+            self.reload()
+        else:  # its rows are in the model: painted first, the rest right after
+            QTimer.singleShot(REST_AFTER_MS, self, self._finish_start)
 
         self.idle_lock: IdleLock | None = None
         if account is not None:
+            from confirm_desk.ui.main.idle_lock import IdleLock
+
             who = account.display_name or account.username
             self.statusBar().showMessage(f"当前操作员：{who}（{'管理员' if account.is_admin else '确认员'}）")
             self.idle_lock = IdleLock(self, self.home, account, idle_minutes)
+
+    # --- what the first paint does without --------------------------------------------------
+    @property
+    def dashboard(self) -> DashboardPanel:
+        self._build_rest()
+        assert self._dashboard is not None
+        return self._dashboard
+
+    @property
+    def dashboard_dock(self) -> QDockWidget:
+        self._build_rest()
+        assert self._dashboard_dock is not None
+        return self._dashboard_dock
+
+    @property
+    def started(self) -> bool:
+        """Everything is built and asked for (after a first screen: once it was painted)."""
+        return self._start_done
+
+    def _build_rest(self) -> None:
+        """The dashboard dock and the national system's entries (once)."""
+        if self._dashboard is not None:
+            return
+        from confirm_desk.ui.keying.menu import install as install_keying
+        from confirm_desk.ui.main.dashboard import DashboardPanel
+
+        dashboard = self._dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
+        dock = self._dashboard_dock = QDockWidget("今日概况", self)  # filled after the list
+        dock.setObjectName("dashboard_dock")
+        dock.setWidget(dashboard)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.menus.view_menu.addAction(dock.toggleViewAction())
+        install_keying(self.menus, self.flow, dashboard)  # 国家系统录入 / 国家系统核对 / 导出当前列表
+        # the list first: the day's counts follow a moment later
+        self.applicants.reloaded.connect(lambda: QTimer.singleShot(0, dashboard.refresh))
+        dashboard.open_applicant.connect(self.flow.open_applicant)
+        dashboard.follow_up_requested.connect(self.flow.show_follow_up)
+
+    def after_first_paint(self, work: Callable[[], None]) -> None:
+        """`work` once the list has been painted the first time (at once if it was), e.g. the daily backup:
+        nothing started here competes with the first window."""
+        if self._painted:
+            work()
+        else:
+            self._after_paint.append(work)
+
+    def _first_painted(self) -> None:
+        self._painted = True
+        self._finish_start()
+        waiting, self._after_paint = self._after_paint, []
+        for work in waiting:
+            work()
+
+    def _finish_start(self) -> None:
+        """After the first screen's paint: the rest of the window, then the choices and counts from the store."""
+        if self._start_done:
+            return
+        self._start_done = True
+        self._build_rest()
+        self.applicants.finish_start()
 
     def reload(self) -> None:
         """The whole list again (choices, ids, counts), then the dashboard."""

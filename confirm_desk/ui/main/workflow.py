@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from confirm_desk.services.accounts import Account
-from confirm_desk.services.confirming.confirmation import CheckState
-from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.applicant_list import ApplicantListPanel
-from confirm_desk.ui.ops import Store
-from confirm_desk.ui.ops import confirming as confirming_ops
-from confirm_desk.ui.ops.settings import PreferencesStore
 from confirm_desk.ui.widgets.messages import ask, show_info
+
+if TYPE_CHECKING:  # the window is built before SQLAlchemy is loaded: what needs it is imported when used
+    from confirm_desk.services.accounts import Account
+    from confirm_desk.services.confirming.confirmation import CheckState
+    from confirm_desk.services.importing.applicants import ImportResult
+    from confirm_desk.ui.ops import Store
+    from confirm_desk.ui.ops.settings import PreferencesStore
 
 RealWork = Callable[["Workflow"], None]
 
@@ -72,7 +74,7 @@ class Workflow(QObject):
             dialog.saved.connect(self.saved.emit)
             self.show_dialog(dialog)
 
-        self.runner.fetch(lambda: confirming_ops.load_for_check(store, applicant_id), loaded)
+        self.runner.fetch(lambda: _confirming_ops().load_for_check(store, applicant_id), loaded)
 
     def open_selected(self) -> None:
         applicant_id = self.applicants.current_id()
@@ -83,7 +85,7 @@ class Workflow(QObject):
         from confirm_desk.ui.confirming.detail_dialog import DetailDialog
 
         store = self.store
-        self.runner.fetch(lambda: confirming_ops.load_detail(store, applicant_id),
+        self.runner.fetch(lambda: _confirming_ops().load_detail(store, applicant_id),
                           lambda detail: self.show_dialog(DetailDialog(detail, self.host)))
 
     def show_detail_of_selected(self) -> None:
@@ -315,3 +317,7 @@ class Workflow(QObject):
         self.show_dialog(AboutDialog(self.host))
 
 
+def _confirming_ops():
+    from confirm_desk.ui.ops import confirming
+
+    return confirming

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from confirm_desk.services.applicants import listing
-from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.services.applicants.criteria import ListCriteria
 from confirm_desk.services.reports.day_summary import DaySummary, day_summary
 from confirm_desk.store.db import Store
 

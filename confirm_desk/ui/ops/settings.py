@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from confirm_desk.paths import data_dir
 from confirm_desk.preferences import PREFERENCES, Scope, Value, preference
-from confirm_desk.services import settings
-from confirm_desk.store.db import Store
+
+if TYPE_CHECKING:  # the main window holds a PreferencesStore before SQLAlchemy is loaded
+    from confirm_desk.store.db import Store
 
 SEAT_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.SEAT)
 
@@ -35,6 +37,8 @@ class PreferencesStore(QObject):
         self.qsettings = qsettings or QSettings(str(settings_path()), QSettings.Format.IniFormat)
 
     def values(self) -> dict[str, Value]:
+        from confirm_desk.services import settings
+
         with self.store.session() as session:
             out = settings.load(session)
         for key in SEAT_KEYS:
@@ -51,6 +55,8 @@ class PreferencesStore(QObject):
         """Writes what differs; KnownError (nothing written) when a value is out of range."""
         seat = {k: preference(k).check(v) for k, v in values.items() if preference(k).scope is Scope.SEAT}
         shared = {k: v for k, v in values.items() if k not in seat}
+        from confirm_desk.services import settings
+
         with self.store.session() as session:
             changed = settings.save(session, shared, operator) if shared else []
         for key, value in seat.items():
@@ -64,17 +70,23 @@ class PreferencesStore(QObject):
 
 
 def needs_first_run(store: Store) -> bool:
+    from confirm_desk.services import settings
+
     with store.session() as session:
         return settings.needs_point(session)
 
 
 def known_point_names(store: Store) -> list[str]:
     """Confirmation points met in imported data (the first-run dialog offers them)."""
+    from confirm_desk.services import settings
+
     with store.session() as session:
         return list(settings.known_point_names(session))
 
 
 def save_point(store: Store, name: str, code: str, operator: str) -> None:
     """The point's name and code (store-wide, audited); KnownError when a value is refused."""
+    from confirm_desk.services import settings
+
     with store.session() as session:
         settings.save(session, {"point_name": name, "point_code": code}, operator)
