@@ -158,3 +158,18 @@ def sheet_rows(plan_rows: Sequence[BatchRow], changed: list[str]) -> tuple[list[
         cells += [row["operator"], row["at"]]
         out.append(cells)
     return headers, out
+
+
+def count_next_batch(session: Session) -> int:
+    """How many applicants `plan_next_batch` would carry, counted in SQL without building a row (the dashboard
+    shows this number; planning 100,000 applicants to count them took a second)."""
+    moved_on = or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync())
+    decided = [s.value for s in Status if s.decided]
+    carried = or_(t.c.status.in_(decided), t.c.synced_batch.is_not(None))
+    count = session.scalar(select(func.count()).select_from(t).where(moved_on, carried)) or 0
+    edited = sorted(local_edits(session))  # only edited here: neither decided nor exported before
+    for start in range(0, len(edited), 500):
+        chunk = edited[start:start + 500]
+        count += session.scalar(select(func.count()).select_from(t)
+                                .where(t.c.id.in_(chunk), moved_on, ~carried)) or 0
+    return count

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants.listing import status_counts
 from confirm_desk.services.audit_trail import utc_start
-from confirm_desk.services.batches.export import preview_next_batch
+from confirm_desk.services.batches.rows import count_next_batch, next_number
 from confirm_desk.services.confirming.follow_up import FollowUpRow, incomplete_applicants
 from confirm_desk.services.printing.documents import confirmed_ids
 from confirm_desk.store.models import Decision, Operator, applicant_table
@@ -82,6 +82,5 @@ def day_summary(session: Session, day: dt.date | None = None) -> DaySummary:
     summary.forms_to_print = _queue(session, confirmed_ids(session, "form"))
     summary.receipts_to_print = _queue(session, confirmed_ids(session, "receipt"))
     summary.incomplete = incomplete_applicants(session, day)
-    plan = preview_next_batch(session)
-    summary.not_in_batch, summary.next_batch = len(plan.items), plan.number
+    summary.not_in_batch, summary.next_batch = count_next_batch(session), next_number(session)
     return summary

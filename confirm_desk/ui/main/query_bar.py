@@ -24,6 +24,7 @@ class QueryBar(QWidget):
         self.school = QComboBox(editable=True)
         self.school.lineEdit().setPlaceholderText("全部学校")
         self.point = QComboBox()
+        self.point.addItem("全部确认点", "")  # the points met in the data join it (set_choices)
         self.status = QComboBox()
         self.status.addItem("全部状态", "")
         for status in Status:

@@ -3,9 +3,10 @@ menus do (ui/main/workflow.py) and the menus themselves (ui/main/actions.py) —
 status bar, the idle lock and the way out of the demo data.
 
 Cold start (issue 20): given the list's first screen (ui/ops/first_screen.py, read without SQLAlchemy) the
-window paints those rows first; the dashboard dock, the national-system entries, the query bar's choices and
-the counts are made right after that first paint, from the store the first of those jobs opens off the GUI
-thread. Nothing on that path imports SQLAlchemy or the services (they load with the first job that needs them)."""
+window paints those rows first, the dashboard dock beside them still empty; the query bar's choices, the change
+mark and the day's summary are read right after that first paint, from the store the first of those jobs opens
+off the GUI thread. Nothing on that path imports SQLAlchemy or the services (they load with the first job that
+needs them)."""
 
 from __future__ import annotations
 
@@ -82,8 +83,6 @@ class MainWindow(QMainWindow):
         if self.in_demo:
             self._mark_demo()
 
-        self._dashboard: DashboardPanel | None = None
-        self._dashboard_dock: QDockWidget | None = None
         self.applicants.open_requested.connect(self.flow.open_applicant)
         self.applicants.message.connect(self.statusBar().showMessage)
         self.flow.saved.connect(self.applicant_changed)
@@ -92,10 +91,11 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
         self._first_paint = _FirstPaint(self.table.viewport(), self._first_painted)
+        # The dock is in the first paint (empty until the list is in): the list never jumps aside.
+        self.dashboard, self.dashboard_dock = self._build_dashboard()
         if first_screen is None:
-            self._build_rest()
             self.reload()
-        else:  # its rows are in the model: painted first, the rest right after
+        else:  # its rows are in the model: painted first, the rest read right after
             QTimer.singleShot(REST_AFTER_MS, self, self._finish_start)
 
         self.idle_lock: IdleLock | None = None
@@ -106,33 +106,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"当前操作员：{who}（{'管理员' if account.is_admin else '确认员'}）")
             self.idle_lock = IdleLock(self, self.home, account, idle_minutes)
 
-    # --- what the first paint does without --------------------------------------------------
-    @property
-    def dashboard(self) -> DashboardPanel:
-        self._build_rest()
-        assert self._dashboard is not None
-        return self._dashboard
-
-    @property
-    def dashboard_dock(self) -> QDockWidget:
-        self._build_rest()
-        assert self._dashboard_dock is not None
-        return self._dashboard_dock
-
+    # --- start-up ----------------------------------------------------------------------------
     @property
     def started(self) -> bool:
-        """Everything is built and asked for (after a first screen: once it was painted)."""
+        """Everything is asked for (after a first screen: once it was painted)."""
         return self._start_done
 
-    def _build_rest(self) -> None:
-        """The dashboard dock and the national system's entries (once)."""
-        if self._dashboard is not None:
-            return
+    def _build_dashboard(self) -> tuple[DashboardPanel, QDockWidget]:
+        """The dashboard dock and the national system's entries."""
         from confirm_desk.ui.keying.menu import install as install_keying
         from confirm_desk.ui.main.dashboard import DashboardPanel
 
-        dashboard = self._dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
-        dock = self._dashboard_dock = QDockWidget("今日概况", self)  # filled after the list
+        dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
+        dock = QDockWidget("今日概况", self)  # filled after the list
         dock.setObjectName("dashboard_dock")
         dock.setWidget(dashboard)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -142,6 +128,7 @@ class MainWindow(QMainWindow):
         self.applicants.reloaded.connect(lambda: QTimer.singleShot(0, dashboard.refresh))
         dashboard.open_applicant.connect(self.flow.open_applicant)
         dashboard.follow_up_requested.connect(self.flow.show_follow_up)
+        return dashboard, dock
 
     def after_first_paint(self, work: Callable[[], None]) -> None:
         """`work` once the list has been painted the first time (at once if it was), e.g. the daily backup:
@@ -159,11 +146,10 @@ class MainWindow(QMainWindow):
             work()
 
     def _finish_start(self) -> None:
-        """After the first screen's paint: the rest of the window, then the choices and counts from the store."""
+        """After the first screen's paint: the choices, the change mark and the summary from the store."""
         if self._start_done:
             return
         self._start_done = True
-        self._build_rest()
         self.applicants.finish_start()
 
     def reload(self) -> None:
