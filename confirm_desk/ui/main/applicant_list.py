@@ -108,8 +108,10 @@ class ApplicantListPanel(QWidget):
             self._sized = True
             self.size_columns()
             # The ids come first and the cells of a page arrive later (off the GUI thread): size again once the
-            # first rows' values are in, or every column is as narrow as its "…" placeholder.
-            self.model.dataChanged.connect(self._size_with_values)
+            # first rows' values are in, or every column is as narrow as its "…" placeholder (a first screen
+            # brings its rows along: sized once).
+            if not self.model.has_row(0):
+                self.model.dataChanged.connect(self._size_with_values)
         self._update_count()
         if self._select_after_load is not None:
             applicant_id, self._select_after_load = self._select_after_load, None

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from confirm_desk.domain.checks import FINDING_LABELS
 from confirm_desk.domain.fields import FIELDS_BY_KEY
+from confirm_desk.domain.finding_labels import FINDING_LABELS
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants.criteria import ListCriteria
@@ -45,6 +45,12 @@ STATUS_COLOURS = {
     Status.INCOMPLETE: QColor("#b26a00"),
 }
 FLAGGED_BACKGROUND = QBrush(QColor("#fdecea"))
+# The roles a cell answers, as plain ints: a view asks each cell for about eight roles (sizing the columns asks
+# 50 rows × 11 columns of them before the first paint), so the others must be turned away cheaply.
+_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _ROW_ID = (
+    int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                     Qt.ItemDataRole.ToolTipRole, ROW_ID_ROLE))
+_ANSWERED = frozenset((_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _ROW_ID))
 
 
 def ops() -> ModuleType:
@@ -243,6 +249,11 @@ class ApplicantListModel(QAbstractTableModel):
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
+    def has_row(self, row: int) -> bool:
+        """The values of `row` are in (not a placeholder waiting for its page)."""
+        applicant_id = self.id_at(row)
+        return applicant_id is not None and applicant_id in self._rows
+
     def row_of(self, applicant_id: int) -> int | None:
         try:
             return self._ids.index(applicant_id)
@@ -262,24 +273,21 @@ class ApplicantListModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED or not index.isValid():
             return None
-        if role == ROW_ID_ROLE:
+        if role == _ROW_ID:
             return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
-            return None
         record = self._ensure(index.row())
         if record is None:
             return None
         key = COLUMN_KEYS[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _DISPLAY:
+            return self._display(record, key)
+        if role == _FOREGROUND:
             return STATUS_COLOURS.get(Status(str(record["status"]))) if key == "status" else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return FLAGGED_BACKGROUND if record["flags"] and key == "flags" else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _flags_tooltip(str(record["flags"])) if key == "flags" else None
-        return self._display(record, key)
+        return _flags_tooltip(str(record["flags"])) if key == "flags" else None
 
     def _display(self, record: dict[str, object], key: str) -> str:
         value = record.get(key) or ""

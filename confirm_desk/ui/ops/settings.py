@@ -34,7 +34,15 @@ class PreferencesStore(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.qsettings = qsettings or QSettings(str(settings_path()), QSettings.Format.IniFormat)
+        self._qsettings = qsettings
+
+    @property
+    def qsettings(self) -> QSettings:
+        """This seat's INI file, opened on first use (finding the data folder is not free; the main window holds
+        a PreferencesStore before its first paint)."""
+        if self._qsettings is None:
+            self._qsettings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
+        return self._qsettings
 
     def values(self) -> dict[str, Value]:
         from confirm_desk.services import settings
