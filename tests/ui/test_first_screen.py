@@ -22,6 +22,7 @@ from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.window import MainWindow
 from confirm_desk.ui.ops import applicants as ops
 from confirm_desk.ui.ops import first_screen
+from tests.accounts_helpers import fast_hasher  # noqa: F401  (log-in quick)
 from tests.test_batch_export import decide, normalise_photos, pending_numbers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +142,41 @@ def test_first_paint_loads_no_sqlalchemy(imported_store, tmp_path) -> None:
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["built"] is False and seen["painted"] is False and seen["rows"] > 0
     assert seen["later"] is True and seen["total"] == seen["rows"]
+
+
+def test_daily_backup_starts_after_the_first_window_is_painted(imported_store, qtbot, tmp_path) -> None:
+    from PySide6.QtCore import Qt
+
+    from confirm_desk.app import log_in_and_open
+    from confirm_desk.services import settings
+    from confirm_desk.ui.ops.settings import PreferencesStore
+    from tests.accounts_helpers import make_operators
+    from tests.ui.helpers import type_text
+    from tests.ui.test_first_run import ModalDriver
+
+    make_operators(imported_store)
+    with imported_store.session() as session:
+        settings.save(session, {"point_name": "鼓楼区教师资格确认点"})  # no first-run question
+    folder = tmp_path / "daily"
+    PreferencesStore(imported_store).save({"backup_folder": str(folder)})
+
+    def log_in(dialog) -> None:
+        type_text(dialog.username, "admin")
+        type_text(dialog.password, "Admin#2026")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    driver = ModalDriver(log_in)
+    window = log_in_and_open(imported_store)
+    driver.timer.stop()
+    qtbot.addWidget(window)
+    assert driver.seen == ["LoginDialog"] and window.model.rowCount() > 0  # its first screen, read at once
+
+    def backups() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "daily-backup"]
+
+    assert not backups() and not folder.exists()  # nothing before the first paint
+    window.show()
+    qtbot.waitUntil(lambda: bool(backups()) or folder.exists(), timeout=10000)
+    for thread in backups():
+        thread.join(60)
+    assert len(list(folder.glob("confirm_desk-*.sqlite3"))) == 1
