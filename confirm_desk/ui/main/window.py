@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from confirm_desk.ui.ops import Store
     from confirm_desk.ui.ops.first_screen import FirstScreen
 
-REST_AFTER_MS = 1000  # a window given a first screen but not painted by then (hidden, minimised) builds the rest
+REST_AFTER_MS = 1000  # a window given a first screen but not painted by then (hidden) reads the rest anyway
 
 
 class _FirstPaint(QObject):
