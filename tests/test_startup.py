@@ -172,3 +172,15 @@ def test_the_export_number_index_is_partial_on_both_databases() -> None:
     for dialect in (sqlite.dialect(), postgresql.dialect()):
         assert str(CreateIndex(index).compile(dialect=dialect)) == (
             "CREATE UNIQUE INDEX uq_batch_export_number ON batch (number) WHERE kind = 'export'")
+
+
+def test_the_main_window_loads_no_printing_or_batch_export_until_used() -> None:
+    """The dashboard's summary names the next batch and the papers to print; those services (some 60
+    modules with their imports) load when the summary is made, not before the window's first rows."""
+    script = ("import sys\n"
+              "import confirm_desk.ui.main.window\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('confirm_desk.services.printing',\n"
+              "      'confirm_desk.services.batches', 'confirm_desk.services.spreadsheets.write'))))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.stdout.strip() == "[]", done.stderr[-2000:]

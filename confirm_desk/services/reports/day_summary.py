@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants.listing import status_counts
-from confirm_desk.services.audit_trail import utc_start
-from confirm_desk.services.batches.rows import count_next_batch, next_number
-from confirm_desk.services.confirming.follow_up import FollowUpRow, incomplete_applicants
-from confirm_desk.services.printing.documents import confirmed_ids
 from confirm_desk.store.models import Decision, Operator, applicant_table
+
+if TYPE_CHECKING:  # the batch, printing and follow-up services (some 60 modules) load when a summary is made,
+    # not with the main window that shows it (issue 20: cold start)
+    from confirm_desk.services.confirming.follow_up import FollowUpRow
 
 t = applicant_table
 
@@ -66,6 +67,11 @@ def _queue(session: Session, ids: list[int]) -> list[PrintQueueRow]:
 
 
 def day_summary(session: Session, day: dt.date | None = None) -> DaySummary:
+    from confirm_desk.services.audit_trail import utc_start
+    from confirm_desk.services.batches.rows import count_next_batch, next_number
+    from confirm_desk.services.confirming.follow_up import incomplete_applicants
+    from confirm_desk.services.printing.documents import confirmed_ids
+
     day = day or dt.date.today()
     summary = DaySummary(day)
     counts = status_counts(session)
