@@ -184,3 +184,23 @@ def test_the_main_window_loads_no_printing_or_batch_export_until_used() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.stdout.strip() == "[]", done.stderr[-2000:]
+
+
+def test_an_unknown_name_costs_one_argon2_run_like_a_wrong_password() -> None:
+    """The dummy hash checked for an unknown name is made in advance with the production parameters: a fresh
+    process (every CLI command) runs argon2 once for a wrong name, as for a wrong password, never twice."""
+    from argon2 import PasswordHasher
+
+    from confirm_desk.services import accounts
+
+    assert not PasswordHasher().check_needs_rehash(accounts._DUMMY_HASH)
+    script = ("import argon2._password_hasher as hasher, confirm_desk.services.accounts as accounts\n"
+              "runs = []\n"
+              "def counted(name):\n"
+              "    real = getattr(hasher, name)\n"
+              "    return lambda *args, **kw: runs.append(name) or real(*args, **kw)\n"
+              "hasher.hash_secret, hasher.verify_secret = counted('hash_secret'), counted('verify_secret')\n"
+              "accounts._verify(accounts._dummy_hash(), 'whatever')\n"
+              "print(runs)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "['verify_secret']", done.stderr[-2000:]
