@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, Insert, Table, Update, bindparam, insert, update
@@ -29,7 +30,12 @@ def _execute(conn: Connection, stmt: Insert | Update, names: Sequence[str], rows
         rows = [{**row, **{name: _iso_text(row[name]) for name in dates if name in row}} for row in rows]
     if compiled.positional:
         order = compiled.positiontup or []
-        params: list[Any] = [tuple(row[name] if name in row else fixed[name] for name in order) for row in rows]
+        params: list[Any]
+        if order and all(name in rows[0] for name in order):  # every row holds every name: picked in C
+            pick = itemgetter(*order)
+            params = list(map(pick, rows)) if len(order) > 1 else [(pick(row),) for row in rows]
+        else:
+            params = [tuple(row[name] if name in row else fixed[name] for name in order) for row in rows]
     else:
         params = [{**fixed, **{name: row[name] for name in names}} for row in rows]
     conn.exec_driver_sql(sql, params)

@@ -25,6 +25,7 @@ FIXED_HEADERS = ("报名号", "证件号码", "姓名", "确认结果", "未通�
 CLOSING_HEADERS = ("确认人", "确认时间")
 _ORDER = {f.key: i for i, f in enumerate(FIELDS)}
 _STATUS = {s.value: s for s in Status}
+_LABELS = {s: s.label for s in Status}
 # An applicant as the plan reads it: id, application_no, id_number, name, status, version, synced_batch, point.
 PlanRow = Row[int, str, str, str, str, int, int | None, str]
 # The newest decision: applicant id, reason, missing (JSON list), operator, decided at.
@@ -87,10 +88,11 @@ def plan_next_batch(session: Session) -> BatchPlan:
     chosen = [r for r in rows if r.status in decided or r.id in edits or r.synced_batch is not None]
     decisions = _latest_decisions(conn)
     plan = BatchPlan(next_number(session), _point_of(session, chosen))
+    items = plan.items
     for r in chosen:
         decision = decisions.get(r.id) if r.status in decided else None
         row = _row(r, _STATUS[r.status], decision, edits.get(r.id))
-        plan.items.append(PlannedItem(r.id, r.version, row, r.synced_batch))
+        items.append(PlannedItem(r.id, r.version, row, r.synced_batch))
     return plan
 
 
@@ -109,13 +111,18 @@ def _row(r: PlanRow, status: Status, decision: DecisionRow | None, edits: dict[s
         "application_no": r.application_no,
         "id_number": r.id_number,
         "name": r.name,
-        "result": status.label,
+        "result": _LABELS[status],
         "reason": decision.reason if decision is not None else "",
-        "missing": "、".join(json.loads(missing)) if missing not in ("", "[]") else "",
+        "missing": _missing_text(missing) if missing not in ("", "[]") else "",
         "changes": changes,
         "operator": who,
         "at": _local_text(at) if at is not None else "",
     }
+
+
+@lru_cache(maxsize=1024)
+def _missing_text(missing: str) -> str:  # a JSON list; the same few lists recur across a batch
+    return "、".join(json.loads(missing))
 
 
 def _by_registry(item: tuple[str, LocalEdit]) -> int:

@@ -13,6 +13,7 @@ would otherwise refuse the whole workbook."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import overload
 
 _SIGNS = ("+", "-", "@")
@@ -65,3 +66,11 @@ def safe_cell(value: object) -> object:
 
 
 _STARTS = frozenset("=+-@\t\r\n")
+
+
+def safe_row(values: Sequence[object]) -> list[object]:
+    """`safe_cell` of each value; a row of plain text (the usual one) is scanned for illegal characters once."""
+    texts = [v for v in values if isinstance(v, str)]
+    if len(texts) == len(values) and _ILLEGAL.search("".join(texts)) is None:
+        return [("'" + v if v[:1] in _STARTS and needs_escape(v) else v) for v in texts]
+    return [safe_cell(v) for v in values]
