@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import select
@@ -109,8 +110,11 @@ def parse_staff_rows(
     return parsed, result
 
 
+_STAFF_VALUES = itemgetter(*STAFF_KEYS)
+
+
 def _hash(values: dict[str, str]) -> str:
-    return hashlib.blake2b("\x1f".join(values[k] for k in STAFF_KEYS).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b("\x1f".join(_STAFF_VALUES(values)).encode(), digest_size=16).hexdigest()
 
 
 def import_staff(

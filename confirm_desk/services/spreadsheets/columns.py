@@ -7,6 +7,7 @@ case — because a per-cell function call for 39 columns × 100,000 rows would d
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -257,11 +258,18 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> lis
         return codes
     if kind is Kind.DATE:
         out = []
+        known: dict[str, dt.date | None] = {}  # a column repeats its dates (a list's 注册有效期至): parse each once
         for i, t in enumerate(texts):
             if not t:
                 out.append("")
                 continue
-            parsed = parse_date(t if type(cells[i]) is str else cells[i])
+            if type(cells[i]) is str:
+                if t in known:
+                    parsed = known[t]
+                else:
+                    parsed = known[t] = parse_date(t)
+            else:
+                parsed = parse_date(cells[i])
             if parsed is None:
                 note(i, col, t, f"无法识别的日期“{t}”，已按原文保存", "warning")
                 out.append(t)
