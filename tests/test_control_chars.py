@@ -16,7 +16,7 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.text import clean_text, strip_controls
 from confirm_desk.services.applicants.listing import resolve
 from confirm_desk.services.confirming.confirmation import latest_decision
-from confirm_desk.services.spreadsheets.safe import safe_cell
+from confirm_desk.services.spreadsheets.safe import safe_cell, safe_row
 from confirm_desk.store.models import Decision, applicant_table
 from tests.accounts_helpers import fast_hasher, login_env  # noqa: F401
 from tests.test_batch_export import decide, normalise_photos, pending_numbers
@@ -30,6 +30,13 @@ def test_text_functions() -> None:
     assert clean_text(f"a{CONTROLS}b") == "ab"
     assert strip_controls("原件\x07不符\r\n第二行\tx") == "原件不符\n第二行\tx"
     assert safe_cell("=1+1\x07") == "'=1+1" and safe_cell("张\x00三") == "张三" and safe_cell(3) == 3
+
+
+def test_a_row_is_made_safe_as_its_cells_are() -> None:
+    rows = [["张三", "3201", "", "-缺少学历证书"], ["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"],
+            ["张\x00三", "=1+1\x07", "ok", "\ud800x"], ["李四", 3, None, "\t=A1"], []]
+    for row in rows:
+        assert safe_row(row) == [safe_cell(v) for v in row]
 
 
 def test_import_cleans_control_characters(store, tmp_path: Path) -> None:
