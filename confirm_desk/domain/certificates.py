@@ -11,6 +11,9 @@ from functools import cache, lru_cache
 from confirm_desk.domain.idnumbers import PROVINCE_CODES
 from confirm_desk.domain.text import compact_code
 
+_DIGITS_17 = re.compile(r"[0-9]{17}")
+_DIGITS_15 = re.compile(r"[0-9]{15}")
+
 
 @dataclass(frozen=True)
 class CertProblem:
@@ -27,9 +30,9 @@ def cert_problems(cert_number: str) -> list[CertProblem]:
     """CERT-1: 17 digits; an old 15-digit number needs "19" in front; anything else is flagged."""
     if not cert_number:
         return [CertProblem("cert_missing", "教师资格证书号码为空")]
-    if re.fullmatch(r"[0-9]{17}", cert_number):
+    if _DIGITS_17.fullmatch(cert_number):
         return []
-    if re.fullmatch(r"[0-9]{15}", cert_number):
+    if _DIGITS_15.fullmatch(cert_number):
         return [
             CertProblem(
                 "cert_old_format",
@@ -81,10 +84,10 @@ class CertLayout:
 @lru_cache(maxsize=16)
 def cert_layout(cert_number: str) -> CertLayout | None:
     """The parts of a 17-digit number, or of an old 15-digit one (read with "19" in front); else None."""
-    if re.fullmatch(r"[0-9]{15}", cert_number or ""):
+    if _DIGITS_15.fullmatch(cert_number or ""):
         number = "19" + cert_number
         return CertLayout(int(number[:4]), number[4:6], (number[10],), number[11], True)
-    if not re.fullmatch(r"[0-9]{17}", cert_number or ""):
+    if not _DIGITS_17.fullmatch(cert_number or ""):
         return None
     year = int(cert_number[:4])
     kinds = (cert_number[9], cert_number[10]) if cert_number.startswith("19") else (cert_number[9],)

@@ -18,7 +18,7 @@ from confirm_desk.domain import certificates, idnumbers
 from confirm_desk.domain.fields import CERT_FIELD_KEYS
 from confirm_desk.domain.finding_labels import FINDING_LABELS as FINDING_LABELS  # re-exported
 from confirm_desk.domain.retirement import describe_age, group_for, retirement_age, retirement_date
-from confirm_desk.domain.text import parse_date
+from confirm_desk.domain.text import parse_date_text
 
 
 class Severity(StrEnum):
@@ -116,7 +116,7 @@ def _birth_and_sex(values: Mapping[str, str | None], id_number: str) -> tuple[dt
     born = idnumbers.birth_date(id_number) if id_number else None
     sex = idnumbers.gender(id_number) if id_number else None
     if born is None:
-        born = parse_date(values.get("birth_date") or "")
+        born = parse_date_text(values.get("birth_date") or "")
     if sex is None:
         given = (values.get("gender") or "").strip()
         sex = given if given in ("男", "女") else None
@@ -190,7 +190,7 @@ def _date_findings(values: Mapping[str, str | None], born: dt.date | None, today
     parsed: dict[str, dt.date | None] = {}
     for key in ("cert_issue_date", "work_started_on", "hired_on", "graduated_on"):
         raw = values.get(key) or ""
-        day = parsed[key] = parse_date(raw) if raw else None
+        day = parsed[key] = parse_date_text(raw) if raw else None
         if raw and day is None:
             out.append(Finding("date_unparsed", key, Severity.WARNING, f"日期“{raw}”无法识别"))
         elif day is not None and day > today:
@@ -216,7 +216,7 @@ def _cert_year(values: Mapping[str, str | None]) -> int | None:
     layout = certificates.cert_layout(values.get("cert_number") or "")
     if layout is not None:
         return layout.year
-    issued = parse_date(values.get("cert_issue_date") or "")
+    issued = parse_date_text(values.get("cert_issue_date") or "")
     return issued.year if issued else None
 
 
@@ -297,7 +297,7 @@ def _derived_disagreements(values: Mapping[str, str | None], id_number: str) -> 
             )
         )
     born = idnumbers.birth_date(id_number)
-    given_birth = parse_date(values.get("birth_date") or "")
+    given_birth = parse_date_text(values.get("birth_date") or "")
     if born and given_birth and given_birth != born:
         out.append(
             Finding(
@@ -311,7 +311,7 @@ def _derived_disagreements(values: Mapping[str, str | None], id_number: str) -> 
 def _issue_year_disagreement(values: Mapping[str, str | None]) -> list[Finding]:
     """A 17-digit certificate number starts with the year it was issued: a different 发证日期 is a typo."""
     number = values.get("cert_number") or ""
-    issued = parse_date(values.get("cert_issue_date") or "")
+    issued = parse_date_text(values.get("cert_issue_date") or "")
     if len(number) != 17 or not number.isascii() or not number.isdigit() or issued is None:
         return []
     year = int(number[:4])

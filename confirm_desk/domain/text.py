@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
@@ -125,6 +126,20 @@ def parse_date(value: object) -> dt.date | None:
     if re.fullmatch(r"\d{5}(\.\d+)?", text):  # an Excel serial that arrived as text
         return parse_date(float(text))
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_date_text(text: str) -> dt.date | None:
+    """parse_date of a cell's text, remembered: an export repeats the same few thousand dates in every
+    column (the checks ask for each row's dates several times)."""
+    return parse_date(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def iso_date_text(text: str) -> str | None:
+    """The ISO form of a date given as text (parse_date_text(text).isoformat()), None when no date."""
+    day = parse_date(text)
+    return day.isoformat() if day is not None else None
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -50,6 +50,34 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     _execute(conn, stmt, names, rows, _date_columns(table, names))
 
 
+def insert_rows(conn: Connection, table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]],
+                fixed: Row | None = None, chunk: int = 10_000) -> None:
+    """INSERT rows given as tuples in `names` order (no dict per row); `fixed` values are the same on every
+    row. Sent `chunk` rows at a time, so the driver's parameter list stays small."""
+    if not rows:
+        return
+    fixed = fixed or {}
+    stmt = insert(table).values({**{name: bindparam(name) for name in names},
+                                 **{name: bindparam(name, value) for name, value in fixed.items()}})
+    compiled = stmt.compile(dialect=conn.dialect)
+    sql = str(compiled)
+    if conn.dialect.name == "sqlite":
+        fixed = {name: _iso_text(value) for name, value in fixed.items()}
+    where = {name: i for i, name in enumerate(names)}
+    if compiled.positional:
+        order = list(compiled.positiontup or [])
+        head = [name for name in order if name in where]
+        tail = tuple(fixed[name] for name in order if name not in where)
+        if head == list(names) and order[:len(head)] == head:
+            make: Any = (lambda row: (*row, *tail)) if tail else tuple
+        else:
+            make = lambda row: tuple(row[where[n]] if n in where else fixed[n] for n in order)  # noqa: E731
+    else:
+        make = lambda row: {**fixed, **dict(zip(names, row, strict=True))}  # noqa: E731
+    for start in range(0, len(rows), chunk):
+        conn.exec_driver_sql(sql, [make(row) for row in rows[start:start + chunk]])
+
+
 def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[Row], extra: Row | None = None) -> None:
     """UPDATE rows by `key` (each row dict holds the key and the new values); `extra` is set on all."""
     if not rows:

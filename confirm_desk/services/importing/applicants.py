@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import case, select
@@ -28,7 +29,7 @@ from confirm_desk.services.photos.sources import iter_photo_files
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.columns import HeaderMap
 from confirm_desk.services.spreadsheets.read import read_rows
-from confirm_desk.store.bulk import bulk_insert, bulk_update
+from confirm_desk.store.bulk import bulk_update, insert_rows
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow, with_new_version
 
@@ -118,9 +119,13 @@ class ImportResult:
         return text
 
 
-def row_hash(values: dict[str, str]) -> str:
+_in_registry_order = itemgetter(*ALL_KEYS)
+INSERT_KEYS = (*ALL_KEYS, "status", "flags", "import_hash")  # then the fixed import_batch_id, created/updated
+
+
+def row_hash(values: Mapping[str, str]) -> str:
     """Fingerprint of the imported values (registry order; unit separator cannot occur in a cell)."""
-    return hashlib.blake2b("\x1f".join(values[k] for k in ALL_KEYS).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b("\x1f".join(_in_registry_order(values)).encode(), digest_size=16).hexdigest()
 
 
 def status_for(values: dict[str, str]) -> Status:
@@ -167,7 +172,7 @@ def store_rows(
 
     context = base_context(session)
     reconciler = Reconciler(session, operator, batch_id)
-    inserts: list[dict] = []
+    inserts: list[tuple[str, ...]] = []
     updates: list[dict] = []
     events: list[dict] = []
     absent = [k for k in ALL_KEYS if k not in present] if present is not None else []
@@ -188,10 +193,8 @@ def store_rows(
                            "detail": f"{old.name} → {values['name']}，未导入"})
             continue
         if old is None:
-            inserts.append({
-                **values, "status": status_for(values).value, "flags": flags_for(values, context),
-                "import_hash": digest, "import_batch_id": batch_id,
-            })
+            inserts.append((*_in_registry_order(values), status_for(values).value, flags_for(values, context),
+                            digest))
         elif old.import_hash == digest:
             result.unchanged += 1
         else:
@@ -217,9 +220,8 @@ def store_rows(
                     })
     conn = session.connection()
     now = utcnow()
-    for row in inserts:
-        row["created_at"] = row["updated_at"] = now
-    bulk_insert(conn, table, inserts)
+    insert_rows(conn, table, INSERT_KEYS, inserts,
+                {"import_batch_id": batch_id, "created_at": now, "updated_at": now})
     for row in updates:
         row["updated_at"] = now
     # The national system's own changes do not make an exported applicant need exporting again: an

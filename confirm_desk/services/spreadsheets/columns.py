@@ -7,7 +7,6 @@ case — because a per-cell function call for 39 columns × 100,000 rows would d
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from confirm_desk.domain.text import (
     clean_text,
     compact_code,
     has_odd_spaces,
+    iso_date_text,
     looks_like_scientific,
     parse_date,
 )
@@ -258,23 +258,21 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> lis
         return codes
     if kind is Kind.DATE:
         out = []
-        known: dict[str, dt.date | None] = {}  # a column repeats its dates (a list's 注册有效期至): parse each once
         for i, t in enumerate(texts):
             if not t:
                 out.append("")
                 continue
-            if type(cells[i]) is str:
-                if t in known:
-                    parsed = known[t]
-                else:
-                    parsed = known[t] = parse_date(t)
+            cell = cells[i]
+            if type(cell) is str:
+                iso = iso_date_text(t)  # remembered: a column repeats its dates
             else:
-                parsed = parse_date(cells[i])
-            if parsed is None:
+                parsed = parse_date(cell)
+                iso = parsed.isoformat() if parsed is not None else None
+            if iso is None:
                 note(i, col, t, f"无法识别的日期“{t}”，已按原文保存", "warning")
                 out.append(t)
             else:
-                out.append(parsed.isoformat())
+                out.append(iso)
         return out
     if kind is Kind.YES_NO:
         return [("是" if is_yes(t) else "否") if t else "" for t in texts]
