@@ -22,6 +22,7 @@ from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
+from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.importing.rows import ALL_KEYS, RowError, locate_header, parse_rows
 from confirm_desk.services.photos.intake import PhotoImportResult, attach_photo_files
@@ -310,9 +311,14 @@ def import_applicants(
     field key (or "-") where the headers say too little (ColumnsUnclear); remembered for the same headers.
     `sheet` names the worksheet to read; by default the one visible sheet that looks like an export
     (see read_export)."""
+    with paused_gc():  # every cell is a live object: the collector's passes would walk them all, in vain
+        return _import_applicants(store, Path(path), photos, progress, operator, manual, ask_needed, sheet)
+
+
+def _import_applicants(store: Store, path: Path, photos: Path | None, progress: ProgressFn, operator: str,
+                       manual: Mapping[str, str] | None, ask_needed: bool, sheet: str | None) -> ImportResult:
     from confirm_desk.services.importing.column_maps import remember_mapping, remembered_in
 
-    path = Path(path)
     progress(0, 0, f"正在读取 {path.name}…")
     remembered = remembered_in(store, "applicants")
     rows, header = read_export(path, sheet,
