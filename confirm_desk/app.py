@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     from confirm_desk.services.output_files import clean_at_start
 
     clean_at_start()
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    running = QApplication.instance()  # a widgets application: this process never makes another kind
+    app = running if isinstance(running, QApplication) else QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME_ZH)
     app.setOrganizationName(APP_NAME)
@@ -77,9 +78,9 @@ def log_in_and_open(store):
     preferences = PreferencesStore(store)
     refresh_flags_once(store)
     demo = open_demo_store(store)  # accounts and preferences stay in the real store
-    window = MainWindow(demo or store, login.account, idle_minutes=preferences.value("idle_lock_minutes"),
+    window = MainWindow(demo or store, login.account, idle_minutes=preferences.number("idle_lock_minutes"),
                         home=store, first_screen=None if demo else read_first_screen(store.url))
-    folder, keep = preferences.value("backup_folder"), preferences.value("backup_keep")
+    folder, keep = preferences.text("backup_folder"), preferences.number("backup_keep")
     window.after_first_paint(lambda: start_daily_backup(store, folder, keep))  # never before the first window
     return window
 

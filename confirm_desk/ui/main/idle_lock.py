@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from confirm_desk.services.accounts import Account
+    from confirm_desk.ui.accounts.login_dialog import LoginDialog
     from confirm_desk.ui.ops import Store
 
 _ACTIVITY = {
@@ -30,7 +31,7 @@ class IdleLock(QObject):
     def __init__(self, window: QWidget, store: Store, account: Account, minutes: float) -> None:
         super().__init__(window)
         self.window, self.store, self.account = window, store, account
-        self.dialog = None
+        self.dialog: LoginDialog | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)

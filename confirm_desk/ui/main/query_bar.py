@@ -22,7 +22,9 @@ class QueryBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         self.school = QComboBox(editable=True)
-        self.school.lineEdit().setPlaceholderText("全部学校")
+        editor = self.school.lineEdit()
+        assert editor is not None  # an editable combo box has one
+        editor.setPlaceholderText("全部学校")
         self.point = QComboBox()
         self.point.addItem("全部确认点", "")  # the points met in the data join it (set_choices)
         self.status = QComboBox()

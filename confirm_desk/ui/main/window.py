@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
 
     def _preferences_changed(self, keys: list[str]) -> None:
         if "idle_lock_minutes" in keys and self.idle_lock is not None:
-            self.idle_lock.set_minutes(float(self.preferences.value("idle_lock_minutes") or 0))
+            self.idle_lock.set_minutes(self.preferences.number("idle_lock_minutes"))
 
     # --- demo data --------------------------------------------------------------------------
     def _mark_demo(self) -> None:

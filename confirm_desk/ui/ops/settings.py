@@ -59,6 +59,16 @@ class PreferencesStore(QObject):
             return pref.parse(self.qsettings.value(f"seat/{key}"))
         return self.values()[key]
 
+    def number(self, key: str) -> int:
+        """A whole-number preference (0 when it holds none)."""
+        value = self.value(key)
+        return value if isinstance(value, int) else 0
+
+    def text(self, key: str) -> str:
+        """A text or folder preference ("" when it holds none)."""
+        value = self.value(key)
+        return value if isinstance(value, str) else ""
+
     def save(self, values: Mapping[str, Value], operator: str = "") -> list[str]:
         """Writes what differs; KnownError (nothing written) when a value is out of range."""
         seat = {k: preference(k).check(v) for k, v in values.items() if preference(k).scope is Scope.SEAT}
