@@ -56,11 +56,10 @@ class PageRenderer:
         self.font = register_font()
         self.static = [i for i in layout.items if is_static(i)]
         self.dynamic = [i for i in layout.items if not is_static(i)]
-        self._steps = [(item, getattr(self, "_" + item.kind)) for item in self.dynamic]
-        self._fills = {id(item): (filler(item.spec.get("footer", "")), filler(item.spec.get("text", "")))
-                       for item in layout.items if item.kind == "text"}
+        self._text_steps = {id(item): self._text_step(item) for item in layout.items if item.kind == "text"}
+        self._steps = [(item, item.when, item.unless, self._text_steps[id(item)] if item.kind == "text"
+                        else getattr(self, "_" + item.kind)) for item in self.dynamic]
         self._form = ""
-        self._placed: dict[tuple[int, str, str], tuple[_Block, ...]] = {}
 
     def draw(self, c: Any, ctx: dict[str, Any]) -> None:
         if not self._form:
@@ -70,10 +69,10 @@ class PageRenderer:
             c.endForm()
         c.doForm(self._form)
         get = ctx.get
-        for item, step in self._steps:
-            if item.when and not get(item.when):
+        for item, when, unless, step in self._steps:
+            if when and not get(when):
                 continue
-            if item.unless and get(item.unless):
+            if unless and get(unless):
                 continue
             step(c, item, ctx)
 
@@ -89,14 +88,29 @@ class PageRenderer:
 
     # ---- element kinds -------------------------------------------------------------------
     def _text(self, c: Any, item: Item, ctx: dict[str, Any]) -> None:
-        fill_footer, fill_text = self._fills[id(item)]
-        footer, text = fill_footer(ctx), fill_text(ctx)
-        key = (id(item), footer, text)
-        blocks = self._placed.get(key)
-        if blocks is None:
-            blocks = self._placed[key] = self._place_text(item, footer, text)
-        for block in blocks:
-            self._show(c, block)
+        self._text_steps[id(item)](c, item, ctx)
+
+    def _text_step(self, item: Item) -> Callable[[Any, Item, dict[str, Any]], None]:
+        """Draws `item` for a page: its footer and text filled in, placed once per distinct pair."""
+        fill_footer, fill_text = filler(item.spec.get("footer", "")), filler(item.spec.get("text", ""))
+        placed: dict[tuple[str, str], tuple[_Block, ...]] = {}
+        place_text, show, font = self._place_text, self._show, self.font
+
+        def step(c: Any, _item: Item, ctx: dict[str, Any]) -> None:
+            key = (fill_footer(ctx), fill_text(ctx))
+            blocks = placed.get(key)
+            if blocks is None:
+                blocks = placed[key] = place_text(item, *key)
+            for block in blocks:
+                size, bold, lines = block
+                if bold:
+                    show(c, block)
+                    continue
+                for x, baseline, line in lines:  # as _show draws it
+                    c.setFont(font, size)
+                    c.drawString(x, baseline, line)
+
+        return step
 
     def _place_text(self, item: Item, footer: str, text: str) -> tuple[_Block, ...]:
         st, box = item.style, item.box
