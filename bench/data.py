@@ -35,14 +35,16 @@ def export_xlsx(count: int) -> Path:
 def cached_store(name: str, count: int, fill=None) -> Path:
     """A migrated SQLite store `name` holding `count` generated applicants (no photos), built once and
     cached; `fill(session, ids)` adds what a benchmark needs (decisions, photos...) in the same transaction."""
+    from confirm_desk.store.db import SCHEMA_HEAD, open_store
+
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{name}.sqlite3"
+    path = CACHE / f"{name}-{SCHEMA_HEAD}.sqlite3"  # a store per schema: another checkout's stays as it is
     if path.exists():
         return path
     from sqlalchemy import select
 
+    from confirm_desk.services.applicants.listing import index_new_applicants
     from confirm_desk.services.importing.applicants import ImportResult, store_rows
-    from confirm_desk.store.db import open_store
     from confirm_desk.store.models import applicant_table
 
     tmp = path.with_suffix(".part")
@@ -52,6 +54,7 @@ def cached_store(name: str, count: int, fill=None) -> Path:
         store_rows(session, list(enumerate(generate(count, seed=count))), ImportResult("bench"))
         if fill is not None:
             fill(session, list(session.scalars(select(applicant_table.c.id).order_by(applicant_table.c.id))))
+        index_new_applicants(session, count)  # as the list leaves the store after an import (the search index)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.dispose()

@@ -20,11 +20,12 @@ from tests.conftest import file_digest
 
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:
-    """Every table, every row, in rowid order."""
+    """Every table, every row, in rowid order (a table without rowids, e.g. a full-text index's, by its key)."""
     with closing(sqlite3.connect(path)) as conn:
-        query = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
-        tables = [r[0] for r in conn.execute(query)]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        query = "SELECT name, sql FROM sqlite_master WHERE type='table' ORDER BY name"
+        tables = [(name, "WITHOUT ROWID" in (sql or "").upper()) for name, sql in conn.execute(query)]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY {"1" if no_rowid else "rowid"}').fetchall()
+                for t, no_rowid in tables}
 
 
 def db_file(store) -> Path:

@@ -25,6 +25,9 @@ class _CiMatch(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A comparison, not a boolean value: without this SQLAlchemy writes `... LIKE ... = 1` on SQLite (no native
+    # boolean), which SQLite cannot serve from an index (every prefix search became a table scan).
+    _is_implicitly_boolean = True
     _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's cache key protocol)
         ("column", InternalTraversal.dp_clauseelement),
         ("pattern", InternalTraversal.dp_clauseelement),
@@ -61,6 +64,35 @@ def contains_match(column: ColumnElement[Any], value: str) -> ColumnElement[bool
     from sqlalchemy import literal
 
     return _CiMatch(column, literal("%" + _escape_like(value) + "%", String()))
+
+
+class _Unindexed(ColumnElement[Any]):
+    """A column that SQLite may not look up through an index (`+column`: same value, same collation)."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _unindexed_default(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.column, **kw))
+
+
+def unindexed(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`column` in a condition SQLite must not serve from an index, so that the query runs on the index the
+    caller chose (or in rowid order). Without statistics SQLite takes any equality for a few rows and would
+    walk, say, 96,000 entries of the status index to find 30 names. Other databases plan by their statistics:
+    the column as it is."""
+    return _Unindexed(column)
 
 
 def db_utcnow(session: Session) -> dt.datetime:

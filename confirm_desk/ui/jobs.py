@@ -146,10 +146,14 @@ class JobRunner(QObject):
         work: Callable[[], T],
         on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None] | None = None,
+        *,
+        inline: bool = False,
     ) -> None:
         """A short database call (e.g. `lambda: ops.coverage.load(store)`) off the GUI thread, without a
-        progress dialog; `on_done(result)` runs on the GUI thread unless this runner's owner closed first."""
-        if self.synchronous:
+        progress dialog; `on_done(result)` runs on the GUI thread unless this runner's owner closed first.
+        `inline=True`: run it now on this thread instead, for a read the caller knows to take about a
+        millisecond (a local index seek), where the trip through the pool would cost more than the read."""
+        if self.synchronous or inline:
             try:
                 result = work()
             except BaseException as exc:

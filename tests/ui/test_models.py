@@ -3,7 +3,10 @@ counts, parents, data roles and the signals around resets agree with what views 
 
 from __future__ import annotations
 
+from confirm_desk.services.applicants import listing
+from confirm_desk.services.applicants.listing import ListCriteria
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main import applicant_model
 from confirm_desk.ui.main.applicant_model import ApplicantListModel
 from confirm_desk.ui.ops import photos as photo_ops
 from confirm_desk.ui.photos.review_model import PhotoReviewModel, ReviewFilter
@@ -21,13 +24,20 @@ def test_rows_model(qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
-def test_applicant_list_model_on_the_real_pool(qtbot, imported_store, qtmodeltester) -> None:
+def test_applicant_list_model_on_the_real_pool(qtbot, imported_store, qtmodeltester, monkeypatch) -> None:
+    monkeypatch.setattr(listing, "SEEK_CAP", 3)  # 60 applicants like a big store: more than a seek returns
     model = ApplicantListModel(imported_store, runner=JobRunner(None, synchronous=False))
     with qtbot.waitSignal(model.loaded):
         model.refresh()
-    qtmodeltester.check(model)  # cells not yet read come back empty; their pages arrive later
-    assert model.rowCount() == 60
+    model.set_criteria(ListCriteria(text="2"))  # a scan: the first ids, the rest as the list scrolls
     qtbot.waitUntil(lambda: not model.runner.busy)
+    assert model.rowCount() == max(applicant_model.FIRST_CHUNK, applicant_model.FIRST_ROWS) < 60
+    qtmodeltester.check(model)  # cells not yet read come back empty; their pages arrive later
+    qtbot.waitUntil(lambda: not model.runner.busy)
+    while model.canFetchMore():
+        model.fetchMore()
+        qtbot.waitUntil(lambda: not model.runner.busy)
+    assert model.rowCount() == 60
 
 
 def test_photo_review_model_and_its_filter(imported_store, qtmodeltester) -> None:

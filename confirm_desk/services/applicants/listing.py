@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import cast
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import CursorResult, Select, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.checks import Finding
@@ -18,24 +19,55 @@ from confirm_desk.domain.sync import SyncState, sync_text
 from confirm_desk.domain.text import compact_code, to_halfwidth
 from confirm_desk.services.applicants.criteria import LIST_COLUMNS as LIST_COLUMNS  # re-exported
 from confirm_desk.services.applicants.criteria import ListCriteria as ListCriteria  # re-exported
-from confirm_desk.store.dialects import contains_match, prefix_match
+from confirm_desk.store import search_index
+from confirm_desk.store.dialects import contains_match, prefix_match, unindexed
 from confirm_desk.store.models import Batch, Photo, applicant_table
 
 t = applicant_table
 
 
-def _text_condition(text: str):
+# How the list finds its rows. SQLite keeps no statistics, so it cannot tell "王" (2% of the store) from
+# "张敏" (47 people) or "pending" (96%) from "draft" (4%); the list decides, in two steps:
+# - seek: the leading condition alone (the search box, else a school, point or status filter) read from its
+#   indexes only — no table row — at most SEEK_CAP + 1 ids. When that is all of them they are the whole list:
+#   sorted into list order, the other conditions checked on their rows (when there are few), and counted.
+# - scan: more match, so they are common: the table in list order (rowid), each row checked, until the page
+#   is full; the count follows (the list shows the rows first).
+SEEK_CAP = 2000
+CHECK_CAP = 300  # matches of the leading condition whose rows a seek reads to check the other conditions
+# The conditions an index can serve, in the order they lead a seek.
+_LEADING_TERMS = ("text", "application_no", "name", "school", "confirmation_point", "status")
+
+
+def _text_condition(text: str, indexed: bool = True):
     text = to_halfwidth(text).strip()
     code = compact_code(text)
+    col = _column_for(indexed)
     if re.fullmatch(r"\d{17}[\dX]", code):
         # A whole ID number (what a scanner or a careful clerk types): two index look-ups.
-        return or_(t.c.id_number == code, t.c.application_no == code)
+        return or_(col("id_number") == code, col("application_no") == code)
     if re.fullmatch(r"[\dX]+", code):
         # Digits: a 报名号 from its start, or any fragment of an ID number (3 characters or more).
         if len(code) < 3:
-            return prefix_match(t.c.application_no, code)
+            return prefix_match(col("application_no"), code)
+        if not indexed:  # each row is read anyway: its ID number is checked directly
+            return or_(prefix_match(col("application_no"), code), contains_match(col("id_number"), code))
         return or_(prefix_match(t.c.application_no, code), t.c.id.in_(id_fragment_ids(code)))
-    return or_(prefix_match(t.c.name, text), prefix_match(t.c.school, text))
+    return or_(prefix_match(col("name"), text), prefix_match(col("school"), text))
+
+
+def _text_candidates(text: str, trigrams: bool, distinct: bool):
+    """Ids matching the search box, from indexes only (the trigram index for ID-number fragments); without
+    `distinct` an id may come twice (but the query stops at its LIMIT instead of collecting every match)."""
+    code = compact_code(to_halfwidth(text).strip())
+    if trigrams and re.fullmatch(r"[\dX]{3,}", code) and not re.fullmatch(r"\d{17}[\dX]", code):
+        return (union if distinct else union_all)(select(t.c.id).where(prefix_match(t.c.application_no, code)),
+                                                  *search_index.fragment_ids(code))
+    return select(t.c.id).where(_text_condition(text))
+
+
+def _column_for(indexed: bool):
+    return (lambda key: t.c[key]) if indexed else (lambda key: unindexed(t.c[key]))
 
 
 def id_fragment_ids(fragment: str) -> Select:
@@ -44,26 +76,93 @@ def id_fragment_ids(fragment: str) -> Select:
 
 
 def filtered(criteria: ListCriteria) -> Select:
-    stmt = select(t.c.id)
-    if criteria.text.strip():
-        stmt = stmt.where(_text_condition(criteria.text))
-    if criteria.name.strip():
-        stmt = stmt.where(prefix_match(t.c.name, criteria.name.strip()))
+    """The matching ids, every condition open to the database's own plan (exports, the command line)."""
+    return select(t.c.id).where(*_conditions(criteria, indexed=True))
+
+
+def row_conditions(criteria: ListCriteria) -> list:
+    """The criteria as conditions checked on each row read, none served by an index (a scan in list order)."""
+    return _conditions(criteria, indexed=False)
+
+
+def _leading_term(criteria: ListCriteria) -> str | None:
+    present = {"text": criteria.text.strip(), "application_no": criteria.application_no.strip(),
+               "name": criteria.name.strip(), "school": criteria.school.strip(),
+               "confirmation_point": criteria.confirmation_point.strip(), "status": criteria.status}
+    return next((term for term in _LEADING_TERMS if present[term]), None)
+
+
+def _conditions(criteria: ListCriteria, indexed: bool, skip: str | None = None) -> list:
+    """The criteria as conditions (but `skip`); `indexed=False`: none of them served by an index."""
+    out = []
+    col = _column_for(indexed)
+    if criteria.text.strip() and skip != "text":
+        out.append(_text_condition(criteria.text, indexed))
+    if criteria.name.strip() and skip != "name":
+        out.append(prefix_match(col("name"), criteria.name.strip()))
     if criteria.id_number.strip():
-        stmt = stmt.where(contains_match(t.c.id_number, compact_code(criteria.id_number)))
-    if criteria.application_no.strip():
-        stmt = stmt.where(prefix_match(t.c.application_no, compact_code(criteria.application_no)))
-    if criteria.school.strip():
-        stmt = stmt.where(prefix_match(t.c.school, criteria.school.strip()))
-    if criteria.confirmation_point.strip():
-        stmt = stmt.where(t.c.confirmation_point == criteria.confirmation_point.strip())
-    if criteria.status:
-        stmt = stmt.where(t.c.status == criteria.status)
+        out.append(contains_match(col("id_number"), compact_code(criteria.id_number)))
+    if criteria.application_no.strip() and skip != "application_no":
+        out.append(prefix_match(col("application_no"), compact_code(criteria.application_no)))
+    if criteria.school.strip() and skip != "school":
+        out.append(prefix_match(col("school"), criteria.school.strip()))
+    if criteria.confirmation_point.strip() and skip != "confirmation_point":
+        out.append(col("confirmation_point") == criteria.confirmation_point.strip())
+    if criteria.status and skip != "status":
+        out.append(col("status") == criteria.status)
     if criteria.flagged_only:
-        stmt = stmt.where(t.c.flags != "")
+        out.append(t.c.flags != "")
     if criteria.sync_state:
-        stmt = stmt.where(_sync_condition(SyncState(criteria.sync_state)))
-    return stmt
+        out.append(_sync_condition(SyncState(criteria.sync_state)))
+    return out
+
+
+def _seek(session: Session, criteria: ListCriteria, distinct: bool = False):
+    """(ids matching the leading condition, from its indexes only; the other conditions, checked on rows),
+    or None when no condition has an index."""
+    lead = _leading_term(criteria)
+    if lead is None:
+        return None
+    if lead == "text":
+        candidates = _text_candidates(criteria.text, search_index.available(session), distinct)
+    else:
+        candidates = select(t.c.id).where(*_conditions(replace(ListCriteria(), **{lead: getattr(criteria, lead)}),
+                                                       indexed=True))
+    return candidates, _conditions(criteria, indexed=False, skip=lead)
+
+
+def quick(criteria: ListCriteria) -> bool:
+    """`first_ids` reads little whatever the data: no condition (the first rows in list order), or a single one
+    an index serves (a seek of at most SEEK_CAP index entries, or else a scan that stops within about
+    limit × rows / SEEK_CAP rows)."""
+    lead = _leading_term(criteria)
+    return criteria == ListCriteria() or (lead is not None and not _conditions(criteria, indexed=False, skip=lead))
+
+
+def first_ids(session: Session, criteria: ListCriteria, limit: int) -> tuple[list[int], int | None]:
+    """The first matching ids in list order, and how many match when the search told: a seek returns every
+    match (then their number is the count); a scan the first `limit` (the count is asked separately: None)."""
+    seek = _seek(session, criteria)
+    if seek is not None:
+        candidates, others = seek
+        found = set(_ids(session, candidates.limit(SEEK_CAP + 1)))  # parts of a union may name one twice
+        if len(found) <= SEEK_CAP and not others:
+            return sorted(found), len(found)
+        if len(found) <= CHECK_CAP and others:
+            ids = _ids(session, select(t.c.id).where(t.c.id.in_(sorted(found)), *others).order_by(t.c.id))
+            return ids, len(ids)
+    ids = query_page(session, criteria, None, limit)
+    return ids, (len(ids) if len(ids) < limit else None)
+
+
+def _ids(session: Session, stmt: Select[tuple[int]]) -> list[int]:
+    """The ids a query returns, read straight from the driver's cursor (a result row object costs more than
+    the query when there are 2,000 of them)."""
+    result = cast("CursorResult[tuple[int]]", session.execute(stmt))
+    try:
+        return [row[0] for row in result.cursor.fetchall()]
+    finally:
+        result.close()
 
 
 def _sync_condition(state: SyncState):
@@ -84,20 +183,33 @@ def photo_redone_since_sync():
 def query_page(session: Session, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
     """The next `limit` matching ids after id `after`.
 
-    The list is in store order (the order of the export the applicants came in), so every index that
-    filters also delivers rows in list order — SQLite stops after `limit` rows instead of sorting all
-    matches — and paging is by key, never by OFFSET.
+    The list is in store order (the order of the export the applicants came in): the table is read in that
+    order, so the query stops once `limit` rows matched instead of sorting every match, and paging is by key,
+    never by OFFSET. (`first_ids` seeks through an index first when the matches may be few.)
     """
-    stmt = filtered(criteria)
+    stmt = select(t.c.id).where(*row_conditions(criteria))  # read in list order: stops when it has `limit`
     if after is not None:
         stmt = stmt.where(t.c.id > after)
-    return list(session.scalars(stmt.order_by(t.c.id).limit(limit)))
+    return _ids(session, stmt.order_by(t.c.id).limit(limit))
 
 
 def count_matching(session: Session, criteria: ListCriteria) -> int:
     if criteria == ListCriteria():
         return count_all(session)
-    return session.scalar(select(func.count()).select_from(filtered(criteria).subquery())) or 0
+    seek = _seek(session, criteria, distinct=True)
+    if seek is None:
+        stmt = select(func.count()).select_from(t).where(*_conditions(criteria, indexed=False))
+    elif not seek[1]:
+        stmt = select(func.count()).select_from(seek[0].subquery())
+    else:
+        stmt = select(func.count()).select_from(t).where(t.c.id.in_(seek[0]), *seek[1])
+    return session.scalar(stmt) or 0
+
+
+def index_new_applicants(session: Session, limit: int = 20_000) -> int:
+    """Adds up to `limit` applicants imported since the last time to the ID-number search index (SQLite); how
+    many. Run after an import, off its path: until then the search checks those applicants directly."""
+    return search_index.catch_up(session, limit)
 
 
 def count_all(session: Session) -> int:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants.criteria import ListCriteria
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main import applicant_model
 from confirm_desk.ui.main.applicant_model import (
     COL_FLAGS,
     COL_POINT,
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from confirm_desk.ui.ops import Store
     from confirm_desk.ui.ops.applicants import Choices
     from confirm_desk.ui.ops.first_screen import FirstScreen
+
+log = logging.getLogger(__name__)
 
 
 class ApplicantListPanel(QWidget):
@@ -46,6 +50,7 @@ class ApplicantListPanel(QWidget):
         self.model.counted.connect(self._update_count)  # the full count follows the first rows
         self._select_after_load: int | None = None
         self._sized = False
+        self._indexed_total = 0  # applicants in the store when the search index last caught up
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -54,10 +59,14 @@ class ApplicantListPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().hide()
+        # Always there: a scroll bar that comes and goes as a search finds more or fewer rows than fit resizes the
+        # list, which lays it out and paints it two more times.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open_index)
         self.table.horizontalHeader().setResizeContentsPrecision(50)  # size columns from the first rows only
+        self.model.rows_shown = self._rows_shown  # a refresh reads the rows of one screen with the ids
 
         self.query = QueryBar()
         self.query.criteria_changed.connect(self.apply_criteria)
@@ -84,6 +93,11 @@ class ApplicantListPanel(QWidget):
 
         self.runner.fetch(lambda: ops().choices(store), arrived)
 
+    def _rows_shown(self) -> int:
+        if not self.table.isVisible():
+            return applicant_model.FIRST_ROWS
+        return self.table.viewport().height() // self.table.verticalHeader().defaultSectionSize() + 1
+
     # --- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
         """The query bar's choices, then the list for its criteria (both through the runner)."""
@@ -104,6 +118,9 @@ class ApplicantListPanel(QWidget):
         self.model.set_criteria(criteria)  # the count follows when it is loaded
 
     def _loaded(self) -> None:
+        # Lay the new rows out now (scroll range, header): left to the first paint, that paint changes the scroll
+        # range and the whole list is painted a second time.
+        self.table.doItemsLayout()
         if not self._sized:
             self._sized = True
             self.size_columns()
@@ -113,9 +130,22 @@ class ApplicantListPanel(QWidget):
             if not self.model.has_row(0):
                 self.model.dataChanged.connect(self._size_with_values)
         self._update_count()
+        # New applicants (an import): into the search index, off the GUI thread; not while the store is still to be
+        # opened (the cold start's first screen: it opens after that paint, the next load catches up).
+        if self.model.total != self._indexed_total and getattr(self.store, "is_open", True):
+            self._indexed_total = self.model.total
+            self._index_new()
         if self._select_after_load is not None:
             applicant_id, self._select_after_load = self._select_after_load, None
             self.select_id(applicant_id)
+
+    def _index_new(self) -> None:
+        store = self.store
+
+        def failed(err: BaseException) -> None:  # the search still finds them, only slower: say nothing
+            log.warning("the search index could not catch up", exc_info=err)
+
+        self.runner.fetch(lambda: ops().index_new(store), lambda _added: None, failed)
 
     def _size_with_values(self) -> None:
         self.model.dataChanged.disconnect(self._size_with_values)

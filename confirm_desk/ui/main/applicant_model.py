@@ -25,13 +25,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200  # rows fetched per query as they are painted
+FIRST_CHUNK = 50  # ids a refresh loads when more match than an index seek returns whole (see listing.first_ids)
 CHUNK = 1000  # ids loaded per step as the list scrolls (Qt's canFetchMore/fetchMore)
+FIRST_ROWS = 40  # rows read with the first ids when no view says how many it shows
 COUNT_FALLBACK_MS = 100  # the full count without a page of rows asked meanwhile (no view painting the list)
 
 COL_APPLICATION_NO, COL_NAME, COL_GENDER, COL_ID_NUMBER, COL_SCHOOL, COL_STAGE, COL_POINT, \
     COL_STATUS, COL_PHOTO, COL_FLAGS, COL_SYNC = range(11)
 COLUMN_KEYS = ("application_no", "name", "gender", "id_number", "school", "teaching_stage",
                "confirmation_point", "status", "photo_state", "flags", "sync")
+_COLOURS = len(COLUMN_KEYS)  # in a row's cells: the status colour, then the flags background
 HEADERS = tuple(
     FIELDS_BY_KEY[k].label if k in FIELDS_BY_KEY
     else {"status": "确认状态", "photo_state": "照片", "flags": "提示", "sync": "上报"}[k]
@@ -78,8 +81,9 @@ class ApplicantListModel(QAbstractTableModel):
         self._fetching = False  # more ids are on their way
         self._pages_asked: set[int] = set()  # first rows of pages on their way
         self._generation = 0  # bumped by each reset: late answers for an older list are dropped
+        self._asked = 0  # refreshes asked: the answer to an older one is not shown
         self.criteria = ListCriteria()
-        self.mask_ids = True
+        self._mask_ids = True
         self._ids: list[int] = []
         self._last_key: int | None = None
         self._exhausted = True
@@ -89,6 +93,18 @@ class ApplicantListModel(QAbstractTableModel):
         self.matching = 0  # applicants matching the criteria (rowCount grows towards it)
         self.count_pending = False  # `matching` is only the ids loaded so far: the full count is on its way
         self._count_asked = True  # the full count of this generation was asked for (or is not needed)
+        self._count_due = False  # the full count is asked at the next paint of a row
+        self._cells: dict[int, tuple[str, ...]] = {}  # the display texts of cached rows, made when first painted
+        self.rows_shown: Callable[[], int] | None = None  # how many rows the view shows (rows read with the ids)
+
+    @property
+    def mask_ids(self) -> bool:
+        return self._mask_ids
+
+    @mask_ids.setter
+    def mask_ids(self, masked: bool) -> None:
+        self._mask_ids = masked
+        self._cells.clear()
 
     # --- loading -------------------------------------------------------------------------
     def set_criteria(self, criteria: ListCriteria) -> None:
@@ -98,42 +114,74 @@ class ApplicantListModel(QAbstractTableModel):
     def refresh(self, recount_total: bool = True) -> None:
         """Load the first ids of the list (more come as it scrolls) and the counts; `loaded` follows."""
         store, criteria, with_total = self.store, self.criteria, recount_total or not self.total
-        self.runner.fetch(lambda: ops().first_page(store, criteria, CHUNK, with_total, with_count=False),
-                          self._reset)
+        shown = max(self.rows_shown(), 1) if self.rows_shown is not None else FIRST_ROWS
+        # A scan reads until it has `chunk` matches: the whole list costs nothing, a rare condition a lot.
+        chunk = CHUNK if criteria == ListCriteria() else max(FIRST_CHUNK, shown)
+        # A keystroke in the search box on this PC's open store: an index seek, read here and now (a thread round
+        # trip would cost more); a reload's counts, several conditions, a store not yet open or a database server:
+        # off the GUI thread.
+        inline = (store.is_sqlite and getattr(store, "is_open", True) and not with_total
+                  and ops().quick(criteria))
+        self._asked += 1
+        asked = self._asked
+
+        def work() -> ops_module.FirstPage | None:
+            if asked != self._asked and not with_total:
+                return None  # typed over before it started: not read at all
+            return ops().first_page(store, criteria, chunk, with_total, with_count=False, with_rows=shown)
+
+        def done(first: ops_module.FirstPage | None) -> None:
+            if first is None:
+                return
+            if asked != self._asked:  # a newer refresh is on its way: keep only what it does not read again
+                self._keep_counts(first.total, first.mark)
+                return
+            self._reset_to(first.ids, first.matching, first.total, first.mark, first.rows,
+                           first.complete or len(first.ids) < chunk)
+
+        self.runner.fetch(work, done, inline=inline)
+
+    def _keep_counts(self, total: int | None, mark: tuple[int, int] | None) -> None:
+        if total is not None:
+            self.total = total
+        if mark is not None:
+            self._mark = mark
 
     def prefill(self, first: FirstScreen) -> None:
         """The unfiltered list's first screen read before the store was opened (ui/ops/first_screen.py): ids,
         the first page of rows and the total; `loaded` follows. Once the store is open, `refresh_changed()` reads
         the change mark (and repaints what changed meanwhile)."""
         self.criteria = ListCriteria()
-        self._reset_to(first.ids, first.total, first.total, None, first.rows)
-
-    def _reset(self, first: ops_module.FirstPage) -> None:
-        self._reset_to(first.ids, first.matching, first.total, first.mark, {})
+        self._reset_to(first.ids, first.total, first.total, None, first.rows, len(first.ids) < CHUNK)
 
     def _reset_to(self, ids: list[int], matching: int | None, total: int | None, mark: tuple[int, int] | None,
-                  rows: dict[int, dict[str, object]]) -> None:
+                  rows: dict[int, dict[str, object]], exhausted: bool) -> None:
         self.beginResetModel()
         self._generation += 1
         self._ids = list(ids)
         self._last_key = ids[-1] if ids else None
-        self._exhausted = len(ids) < CHUNK
+        self._exhausted = exhausted
         self._fetching = False
         self._pages_asked.clear()
-        self._rows = dict(rows)
+        self._rows = dict(rows)  # the first screen's rows came with the ids: painted at once
+        self._cells = {}
         self.count_pending = matching is None
         self._count_asked = not self.count_pending
+        self._count_due = self.count_pending  # asked by the first paint of a row (see data())
         self.matching = len(ids) if matching is None else matching
-        if total is not None:
-            self.total = total
-        if mark is not None:
-            self._mark = mark
+        self._keep_counts(total, mark)
         self.endResetModel()
         self.loaded.emit()
-        if self.count_pending:  # after the first page of rows (see _ensure); a hidden view asks for none
+        if self.count_pending:  # after the first rows are painted (see data()); a hidden view paints none
             generation = self._generation
             QTimer.singleShot(COUNT_FALLBACK_MS, self,
                               lambda: None if self._pages_asked else self._ask_count(generation))
+
+    def _count_after_paint(self) -> None:
+        """The view is painting the first rows: the full count is asked once that paint is done."""
+        self._count_due = False
+        generation = self._generation
+        QTimer.singleShot(0, self, lambda: self._ask_count(generation))
 
     def _ask_count(self, generation: int) -> None:
         if generation != self._generation or self._count_asked:
@@ -179,6 +227,7 @@ class ApplicantListModel(QAbstractTableModel):
     def invalidate(self, applicant_id: int) -> None:
         """One applicant changed elsewhere: drop its cached row and repaint it."""
         self._rows.pop(applicant_id, None)
+        self._cells.pop(applicant_id, None)
         row = self.row_of(applicant_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
@@ -272,22 +321,38 @@ class ApplicantListModel(QAbstractTableModel):
             return HEADERS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _ANSWERED or not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED:  # most of the roles a view asks for each cell
+            return None
+        row = index.row()
+        if row < 0:  # an invalid index
             return None
         if role == _ROW_ID:
-            return self._ids[index.row()]
-        record = self._ensure(index.row())
-        if record is None:
-            return None
-        key = COLUMN_KEYS[index.column()]
+            return self._ids[row]
+        column = index.column()
+        if role == _TOOLTIP:
+            record = self._rows.get(self._ids[row]) if column == COL_FLAGS else None
+            return _flags_tooltip(str(record["flags"])) if record is not None else None
+        applicant_id = self._ids[row]
+        cells = self._cells.get(applicant_id)
+        if cells is None:
+            record = self._ensure(row)
+            if record is None:
+                return None  # on its way
+            cells = self._cells[applicant_id] = self._cells_of(record)
+        if self._count_due:
+            self._count_after_paint()
         if role == _DISPLAY:
-            return self._display(record, key)
+            return cells[column]
         if role == _FOREGROUND:
-            return STATUS_COLOURS.get(Status(str(record["status"]))) if key == "status" else None
-        if role == _BACKGROUND:
-            return FLAGGED_BACKGROUND if record["flags"] and key == "flags" else None
-        return _flags_tooltip(str(record["flags"])) if key == "flags" else None
+            return cells[_COLOURS] if column == COL_STATUS else None
+        return cells[_COLOURS + 1] if column == COL_FLAGS else None
+
+    def _cells_of(self, record: dict[str, object]) -> tuple[Any, ...]:
+        """What a row shows: the text of each column, then the status colour and the flags background."""
+        texts = tuple(self._display(record, key) for key in COLUMN_KEYS)
+        return (*texts, STATUS_COLOURS.get(Status(str(record["status"]))),
+                FLAGGED_BACKGROUND if record["flags"] else None)
 
     def _display(self, record: dict[str, object], key: str) -> str:
         value = record.get(key) or ""

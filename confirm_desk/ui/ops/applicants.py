@@ -4,7 +4,7 @@ scanner look-ups, and the day's summary for the dashboard."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from confirm_desk.services.applicants import listing
 from confirm_desk.services.applicants.criteria import ListCriteria
@@ -22,13 +22,16 @@ class Choices:
 
 @dataclass(frozen=True)
 class FirstPage:
-    """The first ids of a list and its counts (`total` and the change mark only when asked for; `matching`
-    None when not asked for and more than the first ids match: `count_matching` follows)."""
+    """The first ids of a list, the rows of the first of them (`rows`: what a screen shows, read in the same
+    call) and its counts (`total` and the change mark only when asked for; `matching` None when not asked for
+    and more than the first ids match: `count_matching` follows). `complete`: the ids are every match."""
 
     ids: list[int]
     matching: int | None
     total: int | None
     mark: tuple[int, int] | None
+    rows: dict[int, dict[str, object]] = field(default_factory=dict)
+    complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,36 @@ def choices(store: Store) -> Choices:
 
 
 def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool,
-               with_count: bool = True) -> FirstPage:
+               with_count: bool = True, with_rows: int = 0) -> FirstPage:
+    """The first ids (up to `limit`), the rows of the first `with_rows` of them."""
     with store.session() as session:
-        ids = listing.query_page(session, criteria, None, limit)
-        matching: int | None = len(ids) if len(ids) < limit else None  # fewer than asked: that is all of them
+        ids, matching = listing.first_ids(session, criteria, limit)  # the count when the search told it
+        complete = matching is not None and len(ids) == matching
         if matching is None and with_count:
             matching = listing.count_matching(session, criteria)
         total = listing.count_all(session) if with_total else None
         # A whole-table sum: once per reload, never per keystroke (a criteria change does not change the store;
         # a change by another seat meanwhile shows at the refresher's next look).
         mark = listing.change_mark(session) if with_total else None
-        return FirstPage(ids, matching, total, mark)
+        rows = listing.fetch_rows(session, ids[:with_rows]) if with_rows else {}
+        return FirstPage(ids, matching, total, mark, rows, complete)
+
+
+def index_new(store: Store, step: int = 20_000) -> int:
+    """The search index catches up with applicants imported since the last time, `step` per transaction (a
+    seat saving meanwhile waits for one step, not for all); how many were added."""
+    added = 0
+    while True:
+        with store.session() as session:
+            done = listing.index_new_applicants(session, step)
+        added += done
+        if done < step:
+            return added
+
+
+def quick(criteria: ListCriteria) -> bool:
+    """The first page of these criteria reads little whatever the store holds (see listing.quick)."""
+    return listing.quick(criteria)
 
 
 def count_matching(store: Store, criteria: ListCriteria) -> int:
