@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from confirm_desk.domain.idnumbers import PROVINCE_CODES
 from confirm_desk.domain.text import compact_code
@@ -68,8 +69,7 @@ SEX_FROM_YEAR = 2009  # before 2009 the sex digit used 0/1 inconsistently: not c
 SEX_DIGITS = {"1": "男", "2": "女"}
 
 
-@dataclass(frozen=True)
-class CertLayout:
+class CertLayout(NamedTuple):  # a named tuple: made for every applicant checked, and cheap to make
     """The parts of a certificate number (CERT-4). `kinds`: the kind digit(s) the number may carry: a
     "19"-prefixed old number (year · region 6 · kind · sex · serial 5) and a new one (year · province 2 ·
     authority 3 · kind · sex · serial 6) cannot be told apart, so a 19xx number offers both positions."""

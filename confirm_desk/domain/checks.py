@@ -95,8 +95,9 @@ def check_applicant(
 
     cert_number = values.get("cert_number") or ""
     cert_type = values.get("cert_type") or ""
-    for cert in (*certificates.cert_problems(cert_number),
-                 *certificates.layout_problems(cert_number, cert_type, sex, today)):
+    for cert in certificates.cert_problems(cert_number):
+        findings.append(Finding(cert.code, "cert_number", Severity.WARNING, cert.message))
+    for cert in certificates.layout_problems(cert_number, cert_type, sex, today):
         findings.append(Finding(cert.code, "cert_number", Severity.WARNING, cert.message))
     findings.extend(_issue_year_disagreement(values))
     findings.extend(_stage_findings_for(cert_type, values.get("teaching_stage") or "",
@@ -125,8 +126,10 @@ def _birth_and_sex(values: Mapping[str, str | None], id_number: str) -> tuple[dt
 
 def retirement_findings(born: dt.date | None, sex: str | None, today: dt.date) -> list[Finding]:
     """CYC-3/CYC-5: past the statutory retirement age → no registration (an ERROR: blocks 确认已通过)."""
+    if born is None or today.year - born.year < EARLIEST_RETIREMENT_YEARS:
+        return []
     group = group_for(sex or "")
-    if group is None or born is None or today.year - born.year < EARLIEST_RETIREMENT_YEARS:
+    if group is None:
         return []
     retires = retirement_date(born, group)
     if retires > today:

@@ -94,9 +94,9 @@ def id_problems(id_number: str, today: dt.date | None = None) -> list[IdProblem]
     """What is wrong with a resident ID number; empty when it is valid."""
     if not id_number:
         return [IdProblem("id_missing", "证件号码为空")]
-    if is_old_15_digit(id_number):
-        return [IdProblem("id_old_15", OLD_ID_MESSAGE)]
-    if not has_valid_shape(id_number):
+    if not has_valid_shape(id_number):  # (an 18-character shape is never the 15-digit one)
+        if is_old_15_digit(id_number):
+            return [IdProblem("id_old_15", OLD_ID_MESSAGE)]
         return [IdProblem("id_format", shape_message(id_number))]
     problems = []
     born = birth_date(id_number)
@@ -105,8 +105,8 @@ def id_problems(id_number: str, today: dt.date | None = None) -> list[IdProblem]
         problems.append(IdProblem("id_birth_invalid", "身份证号码中的出生日期不是有效日期"))
     elif born > today:
         problems.append(IdProblem("id_birth_future", "身份证号码中的出生日期在未来"))
-    if not has_valid_checksum(id_number):
-        expected = check_char(id_number[:17])
+    expected = check_char(id_number[:17])
+    if expected != id_number[17]:
         problems.append(
             IdProblem("id_checksum", f"身份证号码校验码错误：最后一位应为 {expected}，实际为 {id_number[17]}")
         )
