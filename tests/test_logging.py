@@ -45,13 +45,13 @@ def test_import_and_a_crash_log_no_personal_data(fresh_log: Path, cli_clerk: str
 
     export = samples / "applicants_export.xlsx"
     assert cli(["--db", db_url, "import", str(export), "--photos", str(samples / "photos")]) == 1
-    real_store_rows = importing.store_rows
+    real_add = importing.RowWriter.add
 
-    def buggy_store_rows(session, parsed, result, **kw) -> None:
-        real_store_rows(session, parsed, result, **kw)
-        session.execute(insert(applicant_table), [values for _, values in parsed])  # duplicates: a bug
+    def buggy_add(self, parsed) -> None:
+        real_add(self, parsed)
+        self.session.execute(insert(applicant_table), [values for _, values in parsed])  # duplicates: a bug
 
-    monkeypatch.setattr(importing, "store_rows", buggy_store_rows)
+    monkeypatch.setattr(importing.RowWriter, "add", buggy_add)
     assert cli(["--db", db_url, "import", str(export)]) == 2
     assert "程序内部错误" in capsys.readouterr().err
     text = fresh_log.read_text(encoding="utf-8")

@@ -24,12 +24,12 @@ from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
 from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
-from confirm_desk.services.importing.rows import ALL_KEYS, RowError, locate_header, parse_rows
+from confirm_desk.services.importing.rows import ALL_KEYS, RowError, RowParser, locate_header, parse_rows
 from confirm_desk.services.photos.intake import PhotoImportResult, attach_photo_files
 from confirm_desk.services.photos.sources import iter_photo_files
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.columns import HeaderMap
-from confirm_desk.services.spreadsheets.read import read_rows
+from confirm_desk.services.spreadsheets.read import SheetStream, stream_rows
 from confirm_desk.store.bulk import bulk_update, insert_rows
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow, with_new_version
@@ -157,48 +157,98 @@ def store_rows(
     file's confirmation points that the file no longer holds are flagged. `present`: the field keys the
     file has columns for; a stored applicant keeps every other field (a file of a few columns, such as
     the list's own 导出, never blanks the rest)."""
-    table = applicant_table
-    existing = {
-        row.application_no: row
-        for row in session.execute(
-            select(table.c.id, table.c.import_hash, table.c.status, table.c.missing_from_import,
-                   *[table.c[f.key] for f in FIELDS])
-        )
-    }
-    from confirm_desk.services.applicants.findings import (
-        base_context,
-        ensure_flags_current,
-        refresh_duplicate_flags,
-    )
+    writer = RowWriter(session, result, operator=operator, batch_id=batch_id, present=present)
+    writer.add(parsed)
+    writer.finish(failed)
 
-    context = base_context(session)
-    reconciler = Reconciler(session, operator, batch_id)
-    inserts: list[tuple[str, ...]] = []
-    updates: list[dict] = []
-    events: list[dict] = []
-    absent = [k for k in ALL_KEYS if k not in present] if present is not None else []
-    for row_number, values in parsed:
-        old = existing.get(values["application_no"])
-        if old is not None and absent:
-            # What the national system holds for the fields the file leaves out: the stored value, or an
-            # edit's base (so an applicant whose present columns did not move stays `unchanged`).
-            edited = reconciler.edits.get(old.id, {})
-            values = {**values, **{k: edited[k].base if k in edited else getattr(old, k) or "" for k in absent}}
-        digest = row_hash(values)
-        if old is not None and _another_person(old, values):
-            # The same 报名号 now names another ID number: never applied, never carrying the decision over.
-            result.errors.append(_identity_error(result.file, row_number, old, values))
-            events.append({"action": "import_identity", "operator": operator, "applicant_id": old.id,
-                           "application_no": old.application_no, "field": "id_number",
-                           "old_value": mask_id(old.id_number or ""), "new_value": mask_id(values["id_number"]),
-                           "detail": f"{old.name} → {values['name']}，未导入"})
-            continue
-        if old is None:
-            inserts.append((*_in_registry_order(values), status_for(values).value, flags_for(values, context),
-                            digest))
-        elif old.import_hash == digest:
-            result.unchanged += 1
-        else:
+
+class RowWriter:
+    """store_rows one chunk at a time (RowParser's chunks of a large file): `add` writes each chunk's new and
+    changed applicants at once; `finish` does what needs the whole file (audit, missing flags, duplicates,
+    conflicts). Errors, events and counts come out in the same order as for the whole file at once."""
+
+    def __init__(self, session: Session, result: ImportResult, *, operator: str = "", batch_id: int | None = None,
+                 present: Collection[str] | None = None) -> None:
+        from confirm_desk.services.applicants.findings import base_context
+
+        table = applicant_table
+        self.session, self.result, self.operator, self.batch_id = session, result, operator, batch_id
+        self.existing = {
+            row.application_no: row
+            for row in session.execute(
+                select(table.c.id, table.c.import_hash, table.c.status, table.c.missing_from_import,
+                       *[table.c[f.key] for f in FIELDS])
+            )
+        }
+        self.context = base_context(session)
+        self.reconciler = Reconciler(session, operator, batch_id)
+        self.events: list[dict] = []
+        self.identity_errors: list[RowError] = []
+        self.absent = [k for k in ALL_KEYS if k not in present] if present is not None else []
+        self.numbers: set[str] = set()  # every 报名号 stored or refused as another person
+        self.points: set[str] = set()
+        self.count = 0  # rows given
+        self.now = utcnow()
+        # The national system's own changes do not make an exported applicant need exporting again: an
+        # applicant in step with its batch stays in step.
+        in_step = case((table.c.synced_version == table.c.version, table.c.version + 1),
+                       else_=table.c.synced_version)
+        self.update_extra = with_new_version(missing_from_import=False, synced_version=in_step)
+        self.dropped_indexes: list[str] = []
+
+    def _drop_indexes(self) -> None:
+        """Into an empty SQLite table, the rows go in without the table's indexes, which are made again from
+        their own statements in finish (one sort each instead of a B-tree insert per row and index; the
+        same transaction, so a failed import gets them back as they were)."""
+        conn = self.session.connection()
+        if self.existing or conn.dialect.name != "sqlite" or self.dropped_indexes:
+            return
+        found = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                                     "tbl_name = 'applicant' AND sql IS NOT NULL ORDER BY name").fetchall()
+        for name, _sql in found:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        self.dropped_indexes = [sql for _name, sql in found]
+
+    def _restore_indexes(self) -> None:
+        conn = self.session.connection()
+        for sql in self.dropped_indexes:
+            conn.exec_driver_sql(sql)
+        self.dropped_indexes = []
+
+    def add(self, parsed: Sequence[tuple[int, dict[str, str]]]) -> None:
+        existing, reconciler, events, absent = self.existing, self.reconciler, self.events, self.absent
+        result, operator, batch_id, context = self.result, self.operator, self.batch_id, self.context
+        inserts: list[tuple[str, ...]] = []
+        updates: list[dict] = []
+        self.count += len(parsed)
+        for row_number, values in parsed:
+            self.numbers.add(values["application_no"])
+            point = values.get("confirmation_point")
+            if point:
+                self.points.add(point)
+            old = existing.get(values["application_no"])
+            if old is None:
+                inserts.append((*_in_registry_order(values), status_for(values).value, flags_for(values, context),
+                                row_hash(values)))
+                continue
+            if absent:
+                # What the national system holds for the fields the file leaves out: the stored value, or an
+                # edit's base (so an applicant whose present columns did not move stays `unchanged`).
+                edited = reconciler.edits.get(old.id, {})
+                values = {**values, **{k: edited[k].base if k in edited else getattr(old, k) or "" for k in absent}}
+            digest = row_hash(values)
+            if _another_person(old, values):
+                # The same 报名号 now names another ID number: never applied, never carrying the decision over.
+                self.identity_errors.append(_identity_error(result.file, row_number, old, values))
+                events.append({"action": "import_identity", "operator": operator, "applicant_id": old.id,
+                               "application_no": old.application_no, "field": "id_number",
+                               "old_value": mask_id(old.id_number or ""),
+                               "new_value": mask_id(values["id_number"]),
+                               "detail": f"{old.name} → {values['name']}，未导入"})
+                continue
+            if old.import_hash == digest:
+                result.unchanged += 1
+                continue
             status = Status(old.status)
             if not status.decided:  # a decision made here is never undone by a re-import
                 status = status_for(values)
@@ -209,7 +259,7 @@ def store_rows(
                 values = reconciler.merge(old, values)
             updates.append({
                 **values, "status": status.value, "flags": flags_for(values, context),
-                "import_hash": digest, "import_batch_id": batch_id, "id": old.id,
+                "import_hash": digest, "import_batch_id": batch_id, "id": old.id, "updated_at": self.now,
             })
             for f in FIELDS:
                 before = getattr(old, f.key) or ""
@@ -219,26 +269,31 @@ def store_rows(
                         "application_no": values["application_no"], "field": f.key,
                         "old_value": before, "new_value": values[f.key], "detail": "",
                     })
-    conn = session.connection()
-    now = utcnow()
-    insert_rows(conn, table, INSERT_KEYS, inserts,
-                {"import_batch_id": batch_id, "created_at": now, "updated_at": now})
-    for row in updates:
-        row["updated_at"] = now
-    # The national system's own changes do not make an exported applicant need exporting again: an
-    # applicant in step with its batch stays in step.
-    in_step = case((table.c.synced_version == table.c.version, table.c.version + 1),
-                   else_=table.c.synced_version)
-    bulk_update(conn, table, "id", updates, with_new_version(missing_from_import=False, synced_version=in_step))
-    reconciler.finish(session)
-    audit.record_many(session, events + reconciler.events)
-    result.imported += len(inserts)
-    result.updated += len(updates)
-    result.conflicts.extend(reconciler.conflicts)
-    result.missing.extend(flag_missing(session, existing.values(), parsed, failed))
-    refresh_duplicate_flags(session)  # SCOPE-3: one ID number under two 报名号, in this file or across imports
-    ensure_flags_current(session, computed_now=not existing)  # flags stored by older rules follow the current ones
-    _remember_confirmation_points(session, [v for _, v in parsed])
+        if inserts and not self.existing:
+            self._drop_indexes()
+        conn = self.session.connection()
+        insert_rows(conn, applicant_table, INSERT_KEYS, inserts,
+                    {"import_batch_id": batch_id, "created_at": self.now, "updated_at": self.now})
+        bulk_update(conn, applicant_table, "id", updates, self.update_extra)
+        result.imported += len(inserts)
+        result.updated += len(updates)
+
+    def finish(self, failed: Sequence[str] = ()) -> None:
+        """After the last chunk. `failed`: the 报名号 of the file's refused rows (see flag_missing)."""
+        from confirm_desk.services.applicants.findings import ensure_flags_current, refresh_duplicate_flags
+
+        session, result = self.session, self.result
+        self._restore_indexes()
+        result.errors.extend(self.identity_errors)
+        self.reconciler.finish(session)
+        audit.record_many(session, self.events + self.reconciler.events)
+        result.conflicts.extend(self.reconciler.conflicts)
+        result.missing.extend(flag_missing(session, self.existing.values(), self.numbers, self.points,
+                                           self.count, failed))
+        refresh_duplicate_flags(session)  # SCOPE-3: one ID number under two 报名号, in this file or across imports
+        # flags stored by older rules follow the current ones
+        ensure_flags_current(session, computed_now=not self.existing)
+        _remember_confirmation_points(session, self.points)
 
 
 def _another_person(old, values: dict[str, str]) -> bool:
@@ -254,8 +309,7 @@ def _identity_error(file: str, row_number: int, old, values: dict[str, str]) -> 
                     "证件号码变了，可能是另一个人。本行未导入，原记录及其确认结论不变，请与上级核实")
 
 
-def _remember_confirmation_points(session: Session, rows: list[dict[str, str]]) -> None:
-    names = {r["confirmation_point"] for r in rows if r.get("confirmation_point")}
+def _remember_confirmation_points(session: Session, names: set[str]) -> None:
     if not names:
         return
     known = set(session.scalars(select(ConfirmationPoint.name)))
@@ -273,27 +327,31 @@ class SeveralSheets(FileRefused):
         self.sheets = sheets
 
 
-def read_export(path: Path, sheet: str | None = None, locate=None):
-    """The rows and header of the export in `path`: the sheet named, or else the first visible sheet
-    that has an applicant header. Hidden sheets are never read unless named; when several visible
-    sheets look like exports, SeveralSheets names them instead of guessing. `locate(rows)` finds the
-    header (default: locate_header)."""
+def read_export(path: Path, sheet: str | None = None, locate=None) -> tuple[SheetStream, HeaderMap]:
+    """The rows (a SheetStream: a workbook's rows are read one at a time after its first few hundred) and
+    header of the export in `path`: the sheet named, or else the first visible sheet that has an applicant
+    header. Hidden sheets are never read unless named; when several visible sheets look like exports,
+    SeveralSheets names them instead of guessing. `locate(rows)` finds the header in the first rows
+    (default: locate_header)."""
     locate = locate or (lambda found: locate_header(found, path.name))
-    rows = read_rows(path, sheet)
+    rows = stream_rows(path, sheet)
     if sheet is not None or len(rows.sheets) < 2:
-        return rows, locate(rows)
+        return rows, locate(rows.head)
     found = []
     for name in rows.sheets:
-        candidate = rows if name == rows.sheet else read_rows(path, name)
+        candidate = rows if name == rows.sheet else stream_rows(path, name)
         try:
-            found.append((name, candidate, locate(candidate)))
+            found.append((name, candidate, locate(candidate.head)))
         except FileRefused:
             continue
     if len(found) > 1:
         raise SeveralSheets(path.name, [name for name, *_ in found])
     if not found:
-        return rows, locate(rows)  # the first sheet's own "no header" message
+        return rows, locate(rows.head)  # the first sheet's own "no header" message
     return found[0][1], found[0][2]
+
+
+CHUNK_ROWS = 5000  # rows read, checked and written at a time: a large file is never held whole
 
 
 def import_applicants(
@@ -323,23 +381,26 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
     remembered = remembered_in(store, "applicants")
     rows, header = read_export(path, sheet,
                                lambda found: locate_header(found, path.name, manual, remembered, ask_needed))
-    data_rows = rows[header.row_index + 1 :]
     photo_files = list(iter_photo_files(photos)) if photos else None
-    total = len(data_rows)
+    start = header.row_index + 1
+    total = max(rows.height - start, 0)
     progress(0, total, f"正在校验 {total} 行…")
-    parsed_rows = parse_rows(data_rows, header, path.name)
-    parsed = parsed_rows.rows
-    result = ImportResult(file=path.name, errors=parsed_rows.errors, warnings=parsed_rows.warnings)
+    parser = RowParser(header, path.name)
+    result = ImportResult(file=path.name, errors=parser.out.errors, warnings=parser.out.warnings)
     result.record_columns(header, FIELDS_BY_KEY)
-    if not parsed and not result.errors:
-        raise FileRefused(f"“{path.name}”只有表头，没有申请人数据")
-    progress(total, total, "正在保存…")
     with store.session() as session:
         batch = Batch(kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator)
         session.add(batch)
         session.flush()
-        store_rows(session, parsed, result, operator=operator, batch_id=batch.id,
-                   present={f.key for f in header.columns.values()}, failed=parsed_rows.failed)
+        writer = RowWriter(session, result, operator=operator, batch_id=batch.id,
+                           present={f.key for f in header.columns.values()})
+        for first, chunk in rows.chunks(start, CHUNK_ROWS):
+            writer.add(parser.feed(chunk, first + 1))
+            progress(min(first + CHUNK_ROWS - start, total), total, f"正在校验并保存 {total} 行…")
+        if not writer.count and not result.errors:
+            raise FileRefused(f"“{path.name}”只有表头，没有申请人数据")
+        progress(total, total, "正在保存…")
+        writer.finish(parser.out.failed)
         if photo_files is not None:
             result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
         batch.row_count = result.imported + result.updated

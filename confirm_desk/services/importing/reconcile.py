@@ -3,7 +3,7 @@ what was changed here; each disagreement becomes a pending conflict for the revi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +113,7 @@ MAX_FAILED_SHARE = 0.1  # a file with more refused rows than this is not taken a
 
 
 def flag_missing(
-    session: Session, existing: Iterable[Any], parsed: Sequence[tuple[int, dict[str, str]]],
+    session: Session, existing: Iterable[Any], numbers: Collection[str], points: Collection[str], count: int,
     failed: Sequence[str] = (),
 ) -> list[str]:
     """Applicants of the file's confirmation points that the file no longer holds are flagged (never
@@ -121,10 +121,10 @@ def flag_missing(
 
     "Not in the new list" is only said of a whole list: a refused row (`failed`: its 报名号 as read)
     still shows that its applicant is there, and a file with a refused row whose 报名号 is unknown, or
-    with many refused rows, or with no stored row at all, flags nobody."""
-    present = {v["application_no"] for _, v in parsed} | {n for n in failed if n}
-    points = {v["confirmation_point"] for _, v in parsed if v.get("confirmation_point")}
-    whole = bool(parsed) and all(failed) and len(failed) <= MAX_FAILED_SHARE * (len(parsed) + len(failed))
+    with many refused rows, or with no stored row at all, flags nobody. `numbers`: the 报名号 of the file's
+    `count` rows read; `points`: the confirmation points they name."""
+    present = set(numbers) | {n for n in failed if n}
+    whole = bool(count) and all(failed) and len(failed) <= MAX_FAILED_SHARE * (count + len(failed))
     changes: list[Row] = []
     flagged: list[str] = []
     for row in existing:

@@ -57,52 +57,71 @@ def locate_header(
 
 def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_name: str) -> ParsedRows:
     """Every data row (the rows after the header) as registry values, or as row errors."""
-    out = ParsedRows(warnings=header_notes(header, file_name))
-    table = read_columns(data_rows, header)
-    kept, n, notes, note, columns = table.kept, len(table.kept), table.notes, table.note, table.values
-    empty = [""] * n
-    keys = ALL_KEYS
-    lists = [columns.get(k, empty) for k in keys]
-    col_of = {f.key: c for c, f in header.columns.items()}
-    seen: dict[str, int] = {}
-    today = dt.date.today()
-    for pos, values_tuple in enumerate(zip(*lists, strict=True)) if n else ():
-        row_number = kept[pos][0]
-        values = dict(zip(keys, values_tuple, strict=True))
-        flagged_cols = {c for c, *_ in notes[pos]} if pos in notes else ()
-        for key in REQUIRED_KEYS:
-            if not values[key] and col_of[key] not in flagged_cols:
-                note(pos, col_of[key], "", f"“{FIELDS_BY_KEY[key].label}”不能为空")
-        number = values["application_no"]
-        problem = application_no_problem(number, today) if number else ""
-        if problem:  # a warning: the key is whatever the system exported (application_numbers.py)
-            note(pos, col_of["application_no"], number, problem, "warning")
-        if not values["id_type"]:
-            values["id_type"] = idnumbers.RESIDENT_ID
-        id_number = values["id_number"]
-        if id_number and values["id_type"] == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
-            note(pos, col_of["id_number"], id_number, idnumbers.shape_message(id_number))
-        # ID-2: gender and birth date are derived; fill them when the export left them out.
-        if not values["gender"]:
-            values["gender"] = idnumbers.gender(id_number) or ""
-        if not values["birth_date"]:
-            born = idnumbers.birth_date(id_number)
-            values["birth_date"] = born.isoformat() if born else ""
-        failed = False
-        for found in table.problems(pos, header, file_name):
-            if found.level == "error":
-                failed = True
-                out.errors.append(found)
-            else:
-                out.warnings.append(found)
-        if failed:
-            out.failed.append(values["application_no"])
-            continue
-        key = values["application_no"]
-        if key in seen:
-            out.errors.append(RowError(file_name, row_number, header.labels[col_of["application_no"]], key,
-                                       f"报名号重复：与第 {seen[key]} 行相同，本行未导入"))
-            continue
-        seen[key] = row_number
-        out.rows.append((row_number, values))
-    return out
+    parser = RowParser(header, file_name)
+    parser.out.rows = parser.feed(data_rows, header.row_index + 2)
+    return parser.out
+
+
+class RowParser:
+    """parse_rows one chunk of rows at a time (a large file is never held whole): `feed` returns the chunk's
+    rows as registry values; errors, warnings and refused 报名号 gather in `out` in row order, and a 报名号
+    repeated in a later chunk is still a duplicate."""
+
+    def __init__(self, header: HeaderMap, file_name: str) -> None:
+        self.header, self.file_name = header, file_name
+        self.out = ParsedRows(warnings=header_notes(header, file_name))
+        self.col_of = {f.key: c for c, f in header.columns.items()}
+        self.seen: dict[str, int] = {}
+        self.today = dt.date.today()
+
+    def feed(self, data_rows: Sequence[Sequence[object]], first_row: int) -> list[tuple[int, dict[str, str]]]:
+        """`data_rows`: consecutive rows of the sheet, the first being spreadsheet row `first_row` (1-based)."""
+        header, file_name, out, col_of, seen, today = (self.header, self.file_name, self.out, self.col_of,
+                                                       self.seen, self.today)
+        parsed: list[tuple[int, dict[str, str]]] = []
+        table = read_columns(data_rows, header, first_row)
+        kept, n, notes, note, columns = table.kept, len(table.kept), table.notes, table.note, table.values
+        empty = [""] * n
+        keys = ALL_KEYS
+        lists = [columns.get(k, empty) for k in keys]
+        for pos, values_tuple in enumerate(zip(*lists, strict=True)) if n else ():
+            row_number = kept[pos][0]
+            values = dict(zip(keys, values_tuple, strict=True))
+            flagged_cols = {c for c, *_ in notes[pos]} if pos in notes else ()
+            for key in REQUIRED_KEYS:
+                if not values[key] and col_of[key] not in flagged_cols:
+                    note(pos, col_of[key], "", f"“{FIELDS_BY_KEY[key].label}”不能为空")
+            number = values["application_no"]
+            problem = application_no_problem(number, today) if number else ""
+            if problem:  # a warning: the key is whatever the system exported (application_numbers.py)
+                note(pos, col_of["application_no"], number, problem, "warning")
+            if not values["id_type"]:
+                values["id_type"] = idnumbers.RESIDENT_ID
+            id_number = values["id_number"]
+            if id_number and values["id_type"] == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
+                note(pos, col_of["id_number"], id_number, idnumbers.shape_message(id_number))
+            # ID-2: gender and birth date are derived; fill them when the export left them out.
+            if not values["gender"]:
+                values["gender"] = idnumbers.gender(id_number) or ""
+            if not values["birth_date"]:
+                born = idnumbers.birth_date(id_number)
+                values["birth_date"] = born.isoformat() if born else ""
+            failed = False
+            if pos in notes:
+                for found in table.problems(pos, header, file_name):
+                    if found.level == "error":
+                        failed = True
+                        out.errors.append(found)
+                    else:
+                        out.warnings.append(found)
+            if failed:
+                out.failed.append(values["application_no"])
+                continue
+            key = values["application_no"]
+            if key in seen:
+                out.errors.append(RowError(file_name, row_number, header.labels[col_of["application_no"]], key,
+                                           f"报名号重复：与第 {seen[key]} 行相同，本行未导入"))
+                continue
+            seen[key] = row_number
+            parsed.append((row_number, values))
+        return parsed

@@ -212,9 +212,11 @@ class SheetColumns:
                 for col, value, message, level in self.notes.get(pos, ())]
 
 
-def read_columns(data_rows: Sequence[Sequence[object]], header: HeaderMap) -> SheetColumns:
-    """Every known column of the rows after the header, normalised by its field's kind."""
-    first = header.row_index + 2  # spreadsheet row number of data_rows[0]
+def read_columns(data_rows: Sequence[Sequence[object]], header: HeaderMap, first: int | None = None) -> SheetColumns:
+    """Every known column of the rows after the header (or of a chunk of them starting at spreadsheet row
+    `first`), normalised by its field's kind."""
+    if first is None:
+        first = header.row_index + 2  # spreadsheet row number of data_rows[0]
     table = SheetColumns([(first + i, r) for i, r in enumerate(data_rows) if not is_blank(r)])
     n = len(table.kept)
     transposed = list(zip_longest(*(r for _, r in table.kept), fillvalue=None)) if table.kept else []

@@ -11,10 +11,10 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from confirm_desk.domain.errors import FileRefused
 
@@ -209,6 +209,23 @@ def _visible_sheets(workbook: CalamineWorkbook) -> list[str]:
 
 
 def _read_workbook(path: Path, kind: str, wanted: str | None = None) -> Rows:
+    return _workbook(path, kind, wanted, None)[0]
+
+
+def _stream_workbook(path: Path, kind: str, wanted: str | None, head: int) -> SheetStream:
+    """A SheetStream holding only the first `head` rows as Python objects."""
+    rows, sheet, errors, merges = _workbook(path, kind, wanted, head)
+    end = sheet.end
+    return SheetStream(rows, end[0] + 1 if end else len(rows), _calamine_rows(path.name, sheet, errors, merges))
+
+
+_Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _workbook(path: Path, kind: str, wanted: str | None,
+              head: int | None) -> tuple[Rows, Any, list[tuple[int, int, str]], list[_Merge]]:
+    """The sheet's rows (the first `head` of them, or all), the loaded calamine sheet, its error cells and
+    merged ranges."""
     from python_calamine import CalamineWorkbook
 
     errors: list[tuple[int, int, str]] = []
@@ -232,9 +249,9 @@ def _read_workbook(path: Path, kind: str, wanted: str | None = None) -> Rows:
         if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_SHEET_CELLS:
             raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
         # Cells of every type calamine gives (text, numbers, dates, times, booleans): objects to the importer.
-        rows = Rows(cast("list[list[object]]", sheet.to_python(skip_empty_area=False)), kind=kind)
+        rows = Rows(cast("list[list[object]]", sheet.to_python(skip_empty_area=False, nrows=head)), kind=kind)
         rows.sheet, rows.sheets = name, tuple(visible)
-        merges = sheet.merged_cell_ranges or []
+        merges = (sheet.merged_cell_ranges or [])[:100_000]
         if kind == "xls":
             errors = _xls_error_cells(path, sheet.name)
     except FileRefused:
@@ -246,9 +263,107 @@ def _read_workbook(path: Path, kind: str, wanted: str | None = None) -> Rows:
     for r, c, value in errors:  # calamine gives "" for an error cell: show what Excel shows
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = value
-    for (r0, c0), (r1, c1) in merges[:100_000]:
+    for (r0, c0), (r1, c1) in merges:
         _apply_merge(rows, r0, c0, r1, c1)
-    return rows
+    return rows, sheet, errors, merges
+
+
+def _calamine_rows(file_name: str, sheet: Any, errors: list[tuple[int, int, str]],
+                   merges: list[_Merge]) -> Callable[[int], Iterator[list[object]]]:
+    """rows_from(start) over a loaded calamine sheet, one Python row at a time: the rows to_python would give
+    (iter_rows leaves out the empty columns on the left: they are put back), with the Excel error values and
+    the cells merged down filled in exactly as _read_workbook does for the whole sheet."""
+    pad = [""] * (sheet.start[1] if sheet.start else 0)
+    patches: dict[int, list[tuple[int, str]]] = {}
+    for r, c, value in errors:
+        patches.setdefault(r, []).append((c, value))
+    starting: dict[int, list[int]] = {}
+    for i, ((r0, _c0), (r1, _c1)) in enumerate(merges):
+        if r1 > r0:
+            starting.setdefault(r0, []).append(i)
+
+    def rows_from(start: int) -> Iterator[list[object]]:
+        active: dict[int, object] = {}  # merge index -> its anchor's value, while the merge reaches down
+        try:
+            for r, row in enumerate(sheet.iter_rows()):
+                if pad:
+                    row = pad + row
+                if r in patches:
+                    for c, value in patches[r]:
+                        if c < len(row) and row[c] in ("", None):
+                            row[c] = value
+                if active or r in starting:
+                    # In the merges' order, as _apply_merge runs them: an anchor is read after the merges
+                    # listed before it have filled its cell.
+                    for i in sorted([*active, *starting.get(r, ())]):
+                        (r0, c0), (r1, _c1) = merges[i]
+                        if r0 == r:
+                            if c0 < len(row):
+                                active[i] = row[c0]
+                            continue
+                        if row[c0:c0 + 1] in ([""], [None]):
+                            row[c0] = active[i]
+                        if r >= r1:
+                            del active[i]
+                if r >= start:
+                    yield row
+        except Exception as exc:  # a part that fails only when its rows are read
+            raise FileRefused(
+                f"无法读取“{file_name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
+
+    return rows_from
+
+
+class SheetStream:
+    """A sheet read one row at a time, for files too large to hold as Python objects twice over. `head`: the
+    first rows as read_rows gives them (to find the header in); `rows_from(index)`: every row from `index` on
+    (0-based, as in read_rows), each a fresh list; `height`: how many rows read_rows would give."""
+
+    def __init__(self, head: Rows, height: int,
+                 rows_from: Callable[[int], Iterator[list[object]]] | None = None) -> None:
+        self.head, self.height = head, height
+        self._rows_from = rows_from
+
+    @classmethod
+    def of(cls, rows: Rows) -> SheetStream:
+        return cls(rows, len(rows))
+
+    @property
+    def sheet(self) -> str:
+        return self.head.sheet
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        return self.head.sheets
+
+    def rows_from(self, start: int) -> Iterator[list[object]]:
+        if self._rows_from is None:
+            return iter(self.head[start:])
+        return self._rows_from(start)
+
+    def chunks(self, start: int, size: int) -> Iterator[tuple[int, list[list[object]]]]:
+        """(0-based index of the chunk's first row, up to `size` rows) from row `start` on."""
+        chunk: list[list[object]] = []
+        for row in self.rows_from(start):
+            chunk.append(row)
+            if len(chunk) == size:
+                yield start, chunk
+                start += size
+                chunk = []
+        if chunk:
+            yield start, chunk
+
+
+def stream_rows(path: Path, sheet: str | None = None, head: int = 300) -> SheetStream:
+    """read_rows for large files: a workbook's rows come one at a time after the first `head` (every other
+    format is read whole, as read_rows reads it). Refuses the same files with the same messages."""
+    path = Path(path)
+    if not path.exists() or path.is_dir() or path.stat().st_size == 0:
+        return SheetStream.of(read_rows(path, sheet))
+    kind = detect_format(path)
+    if kind in ("xlsx", "ods", "xls"):
+        return _stream_workbook(path, kind, sheet, head)
+    return SheetStream.of(read_rows(path, sheet))
 
 
 def _xls_error_cells(path: Path, sheet_name: str) -> list[tuple[int, int, str]]:
