@@ -12,6 +12,7 @@ from confirm_desk.domain.text import compact_code
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+_ZERO_SUM = ord("0") * sum(_WEIGHTS)
 # ASCII digits only: `\d` would also take Arabic-Indic and other Unicode digits (ID-4).
 _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _OLD_SHAPE = re.compile(r"^[0-9]{15}$")
@@ -35,6 +36,8 @@ def check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if len(first17) != len(_WEIGHTS):
         raise ValueError(f"check_char needs {len(_WEIGHTS)} digits, got {len(first17)}")
+    if first17.isascii() and first17.isdigit():  # the bytes are the digits' codes: no int() per character
+        return _CHECK_CHARS[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_SUM) % 11]
     return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
@@ -70,8 +73,13 @@ def birth_date(id_number: str) -> dt.date | None:
     """ID-2: chars 7-14 as a real date, or None."""
     if not has_valid_shape(id_number):
         return None
+    return _birth_digits(id_number[6:14])
+
+
+@lru_cache(maxsize=1 << 15)  # many people share a birthday: the date is made once per YYYYMMDD
+def _birth_digits(digits: str) -> dt.date | None:
     try:
-        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return None
 

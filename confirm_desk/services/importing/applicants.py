@@ -22,6 +22,7 @@ from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
+from confirm_desk.services.applicants.findings import flags_text
 from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.importing.rows import ALL_KEYS, RowError, RowParser, locate_header, parse_rows
@@ -135,8 +136,6 @@ def status_for(values: dict[str, str]) -> Status:
 
 def flags_for(values: dict[str, str], context: CheckContext | None = None) -> str:
     """The flags column for one row as imported (duplicates across rows are added after the import)."""
-    from confirm_desk.services.applicants.findings import flags_text
-
     return flags_text(check_applicant(values, context=context))
 
 
