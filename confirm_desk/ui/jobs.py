@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from confirm_desk.domain.errors import Cancelled, KnownError
@@ -25,33 +25,63 @@ _IN_FLIGHT: set[_Signals] = set()  # carriers of jobs not yet answered (see JobR
 
 
 class _Signals(QObject):
-    """Carries a job's progress and outcome back to the GUI thread (queued: it lives there)."""
+    """Carries a job's progress and outcome back to the GUI thread (queued: it lives there). Parented to the
+    application: its Python wrapper never owns it, so it is deleted only by deleteLater() on the GUI thread,
+    whichever thread drops the last Python reference to it."""
 
     progress = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(object)
+    settled = Signal()  # the outcome is in the job's _Handoff
+
+
+class _Handoff:
+    """Everything a job holds, owned by the GUI thread. The worker thread must never drop the last reference
+    to any of it: a Python object dying there runs its clean-up there (e.g. the weak reference behind
+    `signal.connect(obj.method)` disconnects from a widget that the GUI thread is deleting: a segfault in the
+    pool thread, with no Python frame). So the worker reads the work and the cancel flag from here and leaves
+    its outcome here, and the GUI thread empties it (take()) once the job has settled."""
+
+    __slots__ = ("cancel", "outcome", "work")
+
+    def __init__(self, work: Callable[[ProgressFn], Any], cancel: threading.Event) -> None:
+        self.work: Callable[[ProgressFn], Any] | None = work
+        self.cancel: threading.Event | None = cancel
+        self.outcome: tuple[bool, Any] | None = None  # (True, result) or (False, exception)
+
+    def take(self) -> tuple[bool, Any]:
+        """On the GUI thread: the outcome, and every reference the job held is dropped here."""
+        outcome = self.outcome if self.outcome is not None else (False, RuntimeError("job settled without outcome"))
+        self.work = self.cancel = self.outcome = None
+        return outcome
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[ProgressFn], Any], signals: _Signals, cancel: threading.Event) -> None:
+    """Runs on a pool thread. Holds only the handoff and the carrier (both kept alive by the GUI thread until
+    it has taken the outcome) and keeps no result, exception or work in a local variable of its own."""
+
+    def __init__(self, handoff: _Handoff, signals: _Signals) -> None:
         super().__init__()
-        self.work, self.signals, self.cancel = work, signals, cancel
+        self.handoff, self.signals = handoff, signals
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.cancel.is_set():
+        cancel = self.handoff.cancel
+        if cancel is not None and cancel.is_set():
             raise Cancelled()
         self.signals.progress.emit(done, total, text)
 
     def run(self) -> None:
+        handoff = self.handoff
         try:
-            try:
-                result = self.work(self._progress)
-            except BaseException as exc:  # handed to the GUI thread, which decides how to show it
-                self.signals.failed.emit(exc)
-            else:
-                self.signals.finished.emit(result)
-        except RuntimeError:  # the widget that asked went away meanwhile: nobody is waiting for the answer
+            handoff.outcome = (True, handoff.work(self._progress))  # type: ignore[misc]
+        except BaseException as exc:  # handed to the GUI thread, which decides how to show it
+            handoff.outcome = (False, exc)
+        try:
+            self.signals.settled.emit()
+        except RuntimeError:  # the carrier went away meanwhile (application shut down): nobody is waiting
             log.info("job finished after its owner closed")
+
+
+def _carrier() -> _Signals:
+    return _Signals(QCoreApplication.instance())
 
 
 class JobRunner(QObject):
@@ -86,16 +116,19 @@ class JobRunner(QObject):
             else:
                 on_done(result)
             return
-        signals = _Signals()
+        signals = _carrier()
         _IN_FLIGHT.add(signals)  # see fetch(): it outlives the job whatever happens to the widget
         cancel = threading.Event()
+        handoff = _Handoff(work, cancel)
         dialog = QProgressDialog(title, "取消", 0, 0, self.parent_widget)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(SHOW_AFTER_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        dialog.canceled.connect(cancel.set)
+        # A lambda, not `cancel.set`: a bound method is held by a weak reference whose callback disconnects from
+        # the dialog, and would run in whichever thread drops the Event last.
+        dialog.canceled.connect(lambda: cancel.set())
         entry = (signals, dialog)
         self._active.append(entry)
 
@@ -107,7 +140,8 @@ class JobRunner(QObject):
             if text:
                 dialog.setLabelText(text)
 
-        def finish() -> bool:
+        def settled() -> None:
+            ok, value = handoff.take()  # the job's references die here, on the GUI thread
             _IN_FLIGHT.discard(signals)
             signals.deleteLater()
             if shiboken6.isValid(dialog):
@@ -115,23 +149,18 @@ class JobRunner(QObject):
                 dialog.hide()
                 dialog.deleteLater()
             if not shiboken6.isValid(self):
-                return False  # the window that asked is gone: nobody to hand the result to
+                return  # the window that asked is gone: nobody to hand the result to
             if entry in self._active:
                 self._active.remove(entry)
-            return True
-
-        def done(result: object) -> None:
-            if finish():
-                on_done(result)  # type: ignore[arg-type]
-
-        def failed(exc: object) -> None:
-            if finish():
-                self._failed(exc, on_error, on_cancelled)  # type: ignore[arg-type]
+            if ok:
+                on_done(value)
+            else:
+                self._failed(value, on_error, on_cancelled)
 
         signals.progress.connect(update)
-        signals.finished.connect(done)
-        signals.failed.connect(failed)
-        QTimer.singleShot(0, lambda: self.pool.start(_Job(work, signals, cancel)))
+        signals.settled.connect(settled)
+        job, pool = _Job(handoff, signals), self.pool
+        QTimer.singleShot(0, lambda: pool.start(job))
 
     @property
     def parent_widget(self) -> QWidget | None:
@@ -164,29 +193,25 @@ class JobRunner(QObject):
         # No parent, and held in _IN_FLIGHT until answered: the carrier must outlive the job even when the widget
         # that asked is closed meanwhile (deleting it while the worker emits would crash); the answer is then
         # dropped, not delivered to a deleted widget.
-        signals = _Signals()
+        signals = _carrier()
         _IN_FLIGHT.add(signals)
         self._pending += 1
+        handoff = _Handoff(lambda _progress: work(), threading.Event())
 
-        def settle() -> bool:
+        def settled() -> None:
+            ok, value = handoff.take()  # the job's references die here, on the GUI thread
             _IN_FLIGHT.discard(signals)
             signals.deleteLater()
             if not shiboken6.isValid(self):
-                return False
+                return
             self._pending -= 1
-            return True
+            if ok:
+                on_done(value)
+            else:
+                self._failed(value, on_error)
 
-        def done(result: object) -> None:
-            if settle():
-                on_done(result)  # type: ignore[arg-type]
-
-        def failed(exc: object) -> None:
-            if settle():
-                self._failed(exc, on_error)  # type: ignore[arg-type]
-
-        signals.finished.connect(done)
-        signals.failed.connect(failed)
-        self.pool.start(_Job(lambda _progress: work(), signals, threading.Event()))
+        signals.settled.connect(settled)
+        self.pool.start(_Job(handoff, signals))
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         return self.pool.waitForDone(timeout_ms)

@@ -5,6 +5,7 @@ dialog, then the rows are counted: nothing of the job is left."""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,3 +113,43 @@ def test_photo_batch_cancel_keeps_every_photo_as_it_was(qtbot, imported_store, r
     with imported_store.session() as session:
         after = session.execute(select(Photo.applicant_id, Photo.normalized).order_by(Photo.applicant_id)).all()
     assert after == before
+
+
+class _Watched:
+    """A job's work whose bound method is connected to a signal of a widget (PySide holds it by a weak reference
+    that disconnects from the widget when the object dies): it must die on the GUI thread, never on a pool
+    thread while the GUI thread deletes that widget (the segfault this guards against)."""
+
+    def __init__(self, widget, died: list) -> None:
+        widget.destroyed.connect(self.noted)
+        weakref.finalize(self, lambda: died.append(threading.current_thread() is threading.main_thread()))
+
+    def noted(self, *_args) -> None:
+        pass
+
+    def __call__(self, progress: ProgressFn) -> int:
+        progress(1, 1, "")
+        return 1
+
+
+def test_a_jobs_references_die_on_the_gui_thread_whatever_the_timing(qtbot, runner) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    rounds = 150
+    died: list[bool] = []
+    answered: list[int] = []
+    for _ in range(rounds):
+        widget = QWidget()
+        work = _Watched(widget, died)
+
+        def done(result: int, widget=widget) -> None:
+            answered.append(result)
+            widget.deleteLater()  # the widget goes while the pool thread may still be winding the job down
+
+        runner.run("正在处理", work, done)
+        runner.fetch(lambda work=work: work(lambda *_: None), answered.append)
+        del work, widget
+    qtbot.waitUntil(lambda: len(answered) == 2 * rounds and not runner.busy, timeout=WAIT_MS)
+    assert runner.wait_idle()
+    qtbot.waitUntil(lambda: len(died) == rounds, timeout=WAIT_MS)
+    assert all(died)
