@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -232,13 +233,17 @@ _CURRENT_PHOTOS = select(_PHOTOS.c.applicant_id, _PHOTOS.c.normalized).where(
     _PHOTOS.c.applicant_id.in_(bindparam("ids", expanding=True)), _PHOTOS.c.normalized.is_not(None))
 
 
-def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
+def _rows_in_chunks(session: Session, statement: Select[Any], name: str,
+                    values: list[Any]) -> Iterator[Row[*tuple[Any, ...]]]:
+    """The rows of `statement` whose expanding IN parameter `name` takes `values`, _CHUNK values a query
+    (SQLite's limit on bound parameters)."""
     conn = session.connection()
-    out: dict[int, bytes] = {}
-    for start in range(0, len(ids), _CHUNK):
-        for applicant_id, data in conn.execute(_CURRENT_PHOTOS, {"ids": ids[start:start + _CHUNK]}):
-            out[applicant_id] = data
-    return out
+    for start in range(0, len(values), _CHUNK):
+        yield from conn.execute(statement, {name: values[start:start + _CHUNK]})
+
+
+def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
+    return {applicant_id: data for applicant_id, data in _rows_in_chunks(session, _CURRENT_PHOTOS, "ids", ids)}
 
 
 def _photo_names(plan: BatchPlan, photos: dict[int, bytes]) -> dict[int, str]:
@@ -329,23 +334,12 @@ _ARCHIVED_SHAS = select(_ARCHIVE.c.sha256).where(_IN_SHAS)
 
 def _archived(session: Session, shas: set[str]) -> dict[str, bytes]:
     """Archived photos among `shas`: sha -> bytes."""
-    wanted = sorted(shas)
-    conn = session.connection()
-    out: dict[str, bytes] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        for sha, data in conn.execute(_ARCHIVED_DATA, {"shas": wanted[start:start + _CHUNK]}):
-            out[sha] = data
-    return out
+    return {sha: data for sha, data in _rows_in_chunks(session, _ARCHIVED_DATA, "shas", sorted(shas))}
 
 
 def _archived_shas(session: Session, shas: set[str]) -> set[str]:
     """Which of `shas` are archived already (their bytes not read)."""
-    wanted = sorted(shas)
-    conn = session.connection()
-    out: set[str] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        out.update(conn.scalars(_ARCHIVED_SHAS, {"shas": wanted[start:start + _CHUNK]}))
-    return out
+    return {row[0] for row in _rows_in_chunks(session, _ARCHIVED_SHAS, "shas", sorted(shas))}
 
 
 def _archive_photos(session: Session, by_sha: dict[str, bytes]) -> None:
