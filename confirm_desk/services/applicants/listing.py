@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, exists, func, or_, select, union, union_all
+from sqlalchemy import CompoundSelect, CursorResult, Exists, Select, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from confirm_desk.domain.checks import Finding
 from confirm_desk.domain.errors import NotFound
@@ -39,7 +40,7 @@ CHECK_CAP = 300  # matches of the leading condition whose rows a seek reads to c
 _LEADING_TERMS = ("text", "application_no", "name", "school", "confirmation_point", "status")
 
 
-def _text_condition(text: str, indexed: bool = True):
+def _text_condition(text: str, indexed: bool = True) -> ColumnElement[bool]:
     text = to_halfwidth(text).strip()
     code = compact_code(text)
     col = _column_for(indexed)
@@ -56,7 +57,7 @@ def _text_condition(text: str, indexed: bool = True):
     return or_(prefix_match(col("name"), text), prefix_match(col("school"), text))
 
 
-def _text_candidates(text: str, trigrams: bool, distinct: bool):
+def _text_candidates(text: str, trigrams: bool, distinct: bool) -> Select[int] | CompoundSelect[int]:
     """Ids matching the search box, from indexes only (the trigram index for ID-number fragments); without
     `distinct` an id may come twice (but the query stops at its LIMIT instead of collecting every match)."""
     code = compact_code(to_halfwidth(text).strip())
@@ -66,21 +67,21 @@ def _text_candidates(text: str, trigrams: bool, distinct: bool):
     return select(t.c.id).where(_text_condition(text))
 
 
-def _column_for(indexed: bool):
+def _column_for(indexed: bool) -> Callable[[str], ColumnElement[Any]]:
     return (lambda key: t.c[key]) if indexed else (lambda key: unindexed(t.c[key]))
 
 
-def id_fragment_ids(fragment: str) -> Select:
+def id_fragment_ids(fragment: str) -> Select[int]:
     """Ids whose ID number contains `fragment`; scans the compact id_number index, not the table."""
     return select(t.c.id).where(contains_match(t.c.id_number, fragment))
 
 
-def filtered(criteria: ListCriteria) -> Select:
+def filtered(criteria: ListCriteria) -> Select[int]:
     """The matching ids, every condition open to the database's own plan (exports, the command line)."""
     return select(t.c.id).where(*_conditions(criteria, indexed=True))
 
 
-def row_conditions(criteria: ListCriteria) -> list:
+def row_conditions(criteria: ListCriteria) -> list[ColumnElement[bool]]:
     """The criteria as conditions checked on each row read, none served by an index (a scan in list order)."""
     return _conditions(criteria, indexed=False)
 
@@ -92,9 +93,9 @@ def _leading_term(criteria: ListCriteria) -> str | None:
     return next((term for term in _LEADING_TERMS if present[term]), None)
 
 
-def _conditions(criteria: ListCriteria, indexed: bool, skip: str | None = None) -> list:
+def _conditions(criteria: ListCriteria, indexed: bool, skip: str | None = None) -> list[ColumnElement[bool]]:
     """The criteria as conditions (but `skip`); `indexed=False`: none of them served by an index."""
-    out = []
+    out: list[ColumnElement[bool]] = []
     col = _column_for(indexed)
     if criteria.text.strip() and skip != "text":
         out.append(_text_condition(criteria.text, indexed))
@@ -117,7 +118,8 @@ def _conditions(criteria: ListCriteria, indexed: bool, skip: str | None = None) 
     return out
 
 
-def _seek(session: Session, criteria: ListCriteria, distinct: bool = False):
+def _seek(session: Session, criteria: ListCriteria, distinct: bool = False
+          ) -> tuple[Select[int] | CompoundSelect[int], list[ColumnElement[bool]]] | None:
     """(ids matching the leading condition, from its indexes only; the other conditions, checked on rows),
     or None when no condition has an index."""
     lead = _leading_term(criteria)
@@ -155,24 +157,24 @@ def first_ids(session: Session, criteria: ListCriteria, limit: int) -> tuple[lis
     return ids, (len(ids) if len(ids) < limit else None)
 
 
-def _ids(session: Session, stmt: Select[tuple[int]]) -> list[int]:
+def _ids(session: Session, stmt: Select[int] | CompoundSelect[int]) -> list[int]:
     """The ids a query returns, read straight from the driver's cursor (a result row object costs more than
     the query when there are 2,000 of them)."""
-    result = cast("CursorResult[tuple[int]]", session.execute(stmt))
+    result = cast("CursorResult[int]", session.execute(stmt))
     try:
         return [row[0] for row in result.cursor.fetchall()]
     finally:
         result.close()
 
 
-def _sync_condition(state: SyncState):
+def _sync_condition(state: SyncState) -> ColumnElement[bool]:
     if state is SyncState.NEVER:
         return t.c.synced_batch.is_(None)
     in_step = (t.c.version == t.c.synced_version) & ~photo_redone_since_sync()
     return t.c.synced_batch.is_not(None) & (in_step if state is SyncState.SYNCED else ~in_step)
 
 
-def photo_redone_since_sync():
+def photo_redone_since_sync() -> Exists:
     """The normalised photo was (re)made after the batch that last carried the applicant: the photo
     service writes the photo row, not the applicant's version, so the times tell."""
     p, b = Photo.__table__, Batch.__table__
