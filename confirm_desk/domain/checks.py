@@ -9,7 +9,7 @@ the services build; the rules themselves stay pure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -17,7 +17,13 @@ from functools import lru_cache
 from confirm_desk.domain import certificates, idnumbers
 from confirm_desk.domain.fields import CERT_FIELD_KEYS
 from confirm_desk.domain.finding_labels import FINDING_LABELS as FINDING_LABELS  # re-exported
-from confirm_desk.domain.retirement import describe_age, group_for, retirement_age, retirement_date
+from confirm_desk.domain.retirement import (
+    RetirementGroup,
+    describe_age,
+    group_for,
+    retirement_age,
+    retirement_date,
+)
 from confirm_desk.domain.text import parse_date_text
 
 
@@ -126,18 +132,24 @@ def _birth_and_sex(values: Mapping[str, str | None], id_number: str) -> tuple[dt
 
 def retirement_findings(born: dt.date | None, sex: str | None, today: dt.date) -> list[Finding]:
     """CYC-3/CYC-5: past the statutory retirement age → no registration (an ERROR: blocks 确认已通过)."""
-    if born is None or today.year - born.year < EARLIEST_RETIREMENT_YEARS:
-        return []
-    group = group_for(sex or "")
-    if group is None:
+    group = retired_group(born, sex, today)
+    if group is None or born is None:
         return []
     retires = retirement_date(born, group)
-    if retires > today:
-        return []
     age = describe_age(*retirement_age(born, group))
     return [Finding("past_retirement", "birth_date", Severity.ERROR,
                     f"按身份证出生日期和性别，已于 {retires.isoformat()} 达到法定退休年龄（{age}），"
                     "超过退休年龄的教师不再注册")]
+
+
+def retired_group(born: dt.date | None, sex: str | None, today: dt.date) -> RetirementGroup | None:
+    """The retirement group of someone who has reached its statutory age by `today` (CYC-5); else None."""
+    if born is None or today.year - born.year < EARLIEST_RETIREMENT_YEARS:
+        return None
+    group = group_for(sex or "")
+    if group is None or retirement_date(born, group) > today:
+        return None
+    return group
 
 
 @lru_cache(maxsize=4096)  # few distinct (certificate, post) pairs: imports hit the cache
@@ -229,13 +241,18 @@ def _correction_note(
     """CERT-6: a 1996–2007 certificate with wrong details: the issuing authority notes the correction
     (备注) on the certificate, or registration fails (Nanjing slides 4–5)."""
     year = _cert_year(values)
-    if year is None or not CORRECTION_YEARS[0] <= year <= CORRECTION_YEARS[1]:
-        return []
-    differs = any(f.code in CERT_FINDINGS for f in findings) or bool(context.differing_fields & set(CERT_FIELD_KEYS))
-    if not differs:
+    if not needs_correction_note(year, [f.code for f in findings], context):
         return []
     return [Finding("cert_correction_note", "cert_number", Severity.NOTICE,
                     f"{year} 年颁发的证书信息有误：须由发证机关在证书备注栏注明更正，否则不能注册")]
+
+
+def needs_correction_note(year: int | None, codes: Collection[str], context: CheckContext) -> bool:
+    """CERT-6's condition: a certificate of the correction years and a certificate detail found wrong (by the
+    checks' codes so far, or marked 不一致 by the confirmer)."""
+    if year is None or not CORRECTION_YEARS[0] <= year <= CORRECTION_YEARS[1]:
+        return False
+    return any(c in CERT_FINDINGS for c in codes) or bool(context.differing_fields & set(CERT_FIELD_KEYS))
 
 
 def _scope_findings(values: Mapping[str, str | None], context: CheckContext) -> list[Finding]:

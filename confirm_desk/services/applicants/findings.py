@@ -8,13 +8,14 @@ all see the same findings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.campaign import parse_point_authorities, parse_point_list
+from confirm_desk.domain.check_codes import CodeChecker
 from confirm_desk.domain.checks import CheckContext, Finding, OtherApplication, check_applicant
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import settings
@@ -81,8 +82,15 @@ def context_for(
 
 def flags_text(findings: Iterable[Finding]) -> str:
     """The flags column: the finding codes, sorted, within the column's width."""
+    return flags_from_codes({f.code for f in findings})
+
+
+def flags_from_codes(codes: Collection[str]) -> str:
+    """The flags column of these finding codes (domain.check_codes), as flags_text writes it."""
+    if not codes:
+        return ""
     text = ""
-    for code in sorted({f.code for f in findings}):
+    for code in sorted(set(codes)):
         candidate = f"{text},{code}" if text else code
         if len(candidate) > FLAGS_MAX:
             break
@@ -107,14 +115,14 @@ def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
     else:
         rows = list(session.execute(stmt).all())
     duplicated = _duplicated_numbers(session, None if ids is None else {row.id_number for row in rows})
+    checker = CodeChecker(base)
     changed = 0
     for row in rows:
         values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
         if values["id_number"] in duplicated:
-            findings = findings_for(session, values, row.id, base=base)
+            flags = flags_text(findings_for(session, values, row.id, base=base))
         else:
-            findings = check_applicant(values, context=base)
-        flags = flags_text(findings)
+            flags = flags_from_codes(checker.codes(values))
         if flags != row.flags:
             session.execute(update(t).where(t.c.id == row.id).values(flags=flags))
             changed += 1

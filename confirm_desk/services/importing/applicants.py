@@ -16,13 +16,14 @@ from pathlib import Path
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from confirm_desk.domain.checks import CheckContext, check_applicant
+from confirm_desk.domain.check_codes import CodeChecker
+from confirm_desk.domain.checks import CheckContext
 from confirm_desk.domain.errors import Cancelled, FileRefused
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
-from confirm_desk.services.applicants.findings import flags_text
+from confirm_desk.services.applicants.findings import flags_from_codes
 from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.importing.rows import ALL_KEYS, RowError, RowParser, locate_header, parse_rows
@@ -134,9 +135,11 @@ def status_for(values: dict[str, str]) -> Status:
     return status_from_text(values.get("online_status", "")) or Status.PENDING
 
 
-def flags_for(values: dict[str, str], context: CheckContext | None = None) -> str:
-    """The flags column for one row as imported (duplicates across rows are added after the import)."""
-    return flags_text(check_applicant(values, context=context))
+def flags_for(values: Mapping[str, str], context: CheckContext | None = None, *,
+              checker: CodeChecker | None = None) -> str:
+    """The flags column for one row as imported (duplicates across rows are added after the import).
+    `checker`: one made for `context`, kept across the rows of an import (its caches)."""
+    return flags_from_codes((checker or CodeChecker(context)).codes(values))
 
 
 def store_rows(
@@ -180,6 +183,7 @@ class RowWriter:
             )
         }
         self.context = base_context(session)
+        self.checker = CodeChecker(self.context)
         self.reconciler = Reconciler(session, operator, batch_id)
         self.events: list[dict] = []
         self.identity_errors: list[RowError] = []
@@ -216,7 +220,7 @@ class RowWriter:
 
     def add(self, parsed: Sequence[tuple[int, dict[str, str]]]) -> None:
         existing, reconciler, events, absent = self.existing, self.reconciler, self.events, self.absent
-        result, operator, batch_id, context = self.result, self.operator, self.batch_id, self.context
+        result, operator, batch_id, checker = self.result, self.operator, self.batch_id, self.checker
         inserts: list[tuple[str, ...]] = []
         updates: list[dict] = []
         self.count += len(parsed)
@@ -227,8 +231,8 @@ class RowWriter:
                 self.points.add(point)
             old = existing.get(values["application_no"])
             if old is None:
-                inserts.append((*_in_registry_order(values), status_for(values).value, flags_for(values, context),
-                                row_hash(values)))
+                inserts.append((*_in_registry_order(values), status_for(values).value,
+                                flags_for(values, checker=checker), row_hash(values)))
                 continue
             if absent:
                 # What the national system holds for the fields the file leaves out: the stored value, or an
@@ -257,7 +261,7 @@ class RowWriter:
             else:
                 values = reconciler.merge(old, values)
             updates.append({
-                **values, "status": status.value, "flags": flags_for(values, context),
+                **values, "status": status.value, "flags": flags_for(values, checker=checker),
                 "import_hash": digest, "import_batch_id": batch_id, "id": old.id, "updated_at": self.now,
             })
             for f in FIELDS:
