@@ -64,7 +64,7 @@ class CodeChecker:
         self.today = today or context.today or dt.date.today()
         self._duplicate = ("duplicate_id",) if context.others else ()
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
-        self._post: dict[tuple, tuple[str, ...]] = {}
+        self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
     def codes(self, values: Mapping[str, str | None]) -> AbstractSet[str]:
         """{f.code for f in check_applicant(values, today, context=context)}."""
@@ -154,7 +154,7 @@ class CodeChecker:
             out += self._duplicate
         return set(out) if out else _NONE
 
-    def _post_codes(self, key: tuple) -> tuple[str, ...]:
+    def _post_codes(self, key: tuple[str | None, ...]) -> tuple[str, ...]:
         """The codes of the rules on certificate and post, subjects and scope (remembered per raw values)."""
         cert_type, stage, subject, nature, cert_subject, point, post, authority = key
         found = (*[f.code for f in _stage_findings_for(cert_type or "", stage or "", subject or "", nature or "")],
@@ -176,6 +176,6 @@ def _kind_fits(cert_number: str, cert_type: str) -> bool:
 
 
 def check_codes(values: Mapping[str, str | None], today: dt.date | None = None, *,
-                context: CheckContext | None = None) -> set[str]:
+                context: CheckContext | None = None) -> AbstractSet[str]:
     """{f.code for f in check_applicant(values, today, context=context)} for one applicant."""
     return CodeChecker(context, today).codes(values)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
@@ -185,7 +186,7 @@ class RowWriter:
         self.context = base_context(session)
         self.checker = CodeChecker(self.context)
         self.reconciler = Reconciler(session, operator, batch_id)
-        self.events: list[dict] = []
+        self.events: list[dict[str, Any]] = []
         self.identity_errors: list[RowError] = []
         self.absent = [k for k in ALL_KEYS if k not in present] if present is not None else []
         self.numbers: set[str] = set()  # every 报名号 stored or refused as another person
@@ -222,7 +223,7 @@ class RowWriter:
         existing, reconciler, events, absent = self.existing, self.reconciler, self.events, self.absent
         result, operator, batch_id, checker = self.result, self.operator, self.batch_id, self.checker
         inserts: list[tuple[str, ...]] = []
-        updates: list[dict] = []
+        updates: list[dict[str, Any]] = []
         self.count += len(parsed)
         for row_number, values in parsed:
             self.numbers.add(values["application_no"])
@@ -299,12 +300,12 @@ class RowWriter:
         _remember_confirmation_points(session, self.points)
 
 
-def _another_person(old, values: dict[str, str]) -> bool:
+def _another_person(old: Any, values: dict[str, str]) -> bool:
     before = (old.id_number or "").strip().upper()
     return bool(before) and before != values["id_number"].strip().upper()
 
 
-def _identity_error(file: str, row_number: int, old, values: dict[str, str]) -> RowError:
+def _identity_error(file: str, row_number: int, old: Any, values: dict[str, str]) -> RowError:
     status = Status(old.status).label
     return RowError(file, row_number, FIELDS_BY_KEY["id_number"].label, mask_id(values["id_number"]),
                     f"报名号 {old.application_no} 原为 {old.name}（证件号码 {mask_id(old.id_number or '')}，"
@@ -330,7 +331,10 @@ class SeveralSheets(FileRefused):
         self.sheets = sheets
 
 
-def read_export(path: Path, sheet: str | None = None, locate=None) -> tuple[SheetStream, HeaderMap]:
+Locate = Callable[[Sequence[Sequence[object]]], HeaderMap]  # the header in a sheet's first rows
+
+
+def read_export(path: Path, sheet: str | None = None, locate: Locate | None = None) -> tuple[SheetStream, HeaderMap]:
     """The rows (a SheetStream: a workbook's rows are read one at a time after its first few hundred) and
     header of the export in `path`: the sheet named, or else the first visible sheet that has an applicant
     header. Hidden sheets are never read unless named; when several visible sheets look like exports,
