@@ -129,7 +129,15 @@ INSERT_KEYS = (*ALL_KEYS, "status", "flags", "import_hash")  # then the fixed im
 
 def row_hash(values: Mapping[str, str]) -> str:
     """Fingerprint of the imported values (registry order; unit separator cannot occur in a cell)."""
-    return hashlib.blake2b("\x1f".join(_in_registry_order(values)).encode(), digest_size=16).hexdigest()
+    return hash_in_order(_in_registry_order(values))
+
+
+def hash_in_order(ordered: Sequence[str]) -> str:
+    """row_hash of the values already in registry order (an insert has them so: not looked up twice)."""
+    return _blake2b("\x1f".join(ordered).encode(), digest_size=16).hexdigest()
+
+
+_blake2b = hashlib.blake2b
 
 
 def status_for(values: dict[str, str]) -> Status:
@@ -232,8 +240,9 @@ class RowWriter:
                 self.points.add(point)
             old = existing.get(values["application_no"])
             if old is None:
-                inserts.append((*_in_registry_order(values), status_for(values).value,
-                                flags_for(values, checker=checker), row_hash(values)))
+                ordered = _in_registry_order(values)
+                inserts.append((*ordered, status_for(values).value, flags_for(values, checker=checker),
+                                hash_in_order(ordered)))
                 continue
             if absent:
                 # What the national system holds for the fields the file leaves out: the stored value, or an

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from confirm_desk.domain.errors import FileRefused
 
@@ -433,48 +433,105 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _scan_first_sheet(path: Path, name: str | None = None) -> list[tuple[int, int, str]]:
+def _scan_first_sheet(path: Path, name: str | None = None, quick: bool = True) -> list[tuple[int, int, str]]:
     """Stream the first sheet's XML once: refuse a used range the reader could not hold, and collect the
     cells holding an Excel error value (0-based row, column, "#N/A"...), which the reader would give as "".
 
-    The buffer is cut before the last `<row` so every row is judged whole: a row of empty styled cells
-    split across two chunks must not look like a row with content."""
+    A piece of XML with nothing unusual in it (see _plain) is passed over without being judged cell by cell;
+    the verdict is the same as judging every piece (`quick=False`; tests/test_sheet_scan.py compares the two).
+    Only a sheet with content beyond column CZ after such a piece is read a second time, judged in full."""
     errors: list[tuple[int, int, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
             member = _first_sheet_member(archive, name)
             if member is None or member not in archive.namelist():
                 return errors
-            max_row, max_col, far_ref = 0, NARROW_COLUMNS, ""
             with archive.open(member) as fh:
-                tail = b""
-                while True:
-                    chunk = fh.read(SCAN_CHUNK)
-                    buf = tail + chunk
-                    if not chunk:
-                        tail = b""
-                    else:
-                        cut = buf.rfind(b"<row")
-                        if cut <= 0 or len(buf) - cut > 16 * SCAN_CHUNK:  # one enormous row: cut at a tag
-                            cut = buf.rfind(b"<")
-                        buf, tail = buf[:cut], buf[cut:]
-                    rows = _ROW_REF.findall(buf)
-                    if rows:
-                        max_row = max(max_row, *map(int, rows))
-                    for ref, empty in _WIDE_CELL.findall(buf):
-                        col = _column_number(ref.rstrip(b"0123456789").decode())  # the letters of e.g. AB12
-                        if not empty and col > max_col:
-                            max_col, far_ref = col, ref.decode()
-                    if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
-                        errors.extend(_error_cells(buf))
-                    if not chunk:
-                        break
+                extent = _judge_sheet(fh, errors, quick)
+            if extent is None:
+                errors = []
+                with archive.open(member) as fh:
+                    extent = _judge_sheet(fh, errors, quick=False)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return errors  # the reader reports the broken file in its own words
-    if max_row > MAX_ROWS or (far_ref and max_row * max_col > MAX_SHEET_CELLS):
-        where = f"单元格 {far_ref} 仍有内容" if far_ref else f"第 {max_row} 行仍有内容"
-        raise FileRefused(_range_too_large(path.name, where))
+    if extent is not None and extent.refused:
+        raise FileRefused(_range_too_large(path.name, extent.where))
     return errors
+
+
+class _Extent:
+    """How far a sheet's content reaches, as judged so far."""
+
+    def __init__(self) -> None:
+        self.max_row, self.max_col, self.far_ref = 0, NARROW_COLUMNS, ""
+
+    @property
+    def refused(self) -> bool:
+        return self.max_row > MAX_ROWS or bool(self.far_ref and self.max_row * self.max_col > MAX_SHEET_CELLS)
+
+    @property
+    def where(self) -> str:
+        return f"单元格 {self.far_ref} 仍有内容" if self.far_ref else f"第 {self.max_row} 行仍有内容"
+
+
+def _judge_sheet(fh: IO[bytes], errors: list[tuple[int, int, str]], quick: bool) -> _Extent | None:
+    """Judge the sheet XML in `fh` piece by piece. `quick`: pass over plain pieces; None when content beyond
+    column CZ turns up after a piece passed over (its rows count in the cells' total: judge again in full)."""
+    extent = _Extent()
+    passed_over = False
+    for buf, end in _sheet_pieces(fh):
+        if quick and not extent.far_ref and _plain(buf, end):
+            passed_over = True
+            continue
+        _judge_piece(buf[:end], extent, errors)
+        if extent.far_ref and passed_over:
+            return None
+    return extent
+
+
+def _sheet_pieces(fh: IO[bytes]) -> Iterator[tuple[bytes, int]]:
+    """The XML in pieces of about SCAN_CHUNK bytes, each as (buffer, end): the piece is buffer[:end]. Each is cut
+    before its last `<row` so every row is judged whole: a row of empty styled cells split across two pieces
+    must not look like a row with content."""
+    tail = b""
+    while True:
+        chunk = fh.read(SCAN_CHUNK)
+        buf = tail + chunk
+        if not chunk:
+            yield buf, len(buf)
+            return
+        cut = buf.rfind(b"<row")
+        if cut <= 0 or len(buf) - cut > 16 * SCAN_CHUNK:  # one enormous row: cut at a tag
+            cut = buf.rfind(b"<")
+        end = cut if cut >= 0 else len(buf) + cut  # as buf[:cut] and buf[cut:] split it
+        tail = buf[end:]
+        yield buf, end
+
+
+# What could move the verdict in a piece with no single quote: a reference to a cell beyond column CZ, a row
+# number of 200,000 or more (every match of _WIDE_CELL, and of _ROW_REF beyond MAX_ROWS, starts with a match).
+_UNUSUAL_REF = re.compile(rb'''r="(?:[D-Z][A-Z]|[A-Z]{3}|[2-9][0-9]{5}"|[0-9]{7})''')
+
+
+def _plain(buf: bytes, end: int) -> bool:
+    """Nothing in buf[:end] can change the verdict or the error cells: no single quote (every pattern below is
+    then double-quoted), no error cell, no row beyond MAX_ROWS, no cell beyond column CZ. Its rows are below
+    200,000, so passing it over leaves the verdict as it is unless content beyond column CZ turns up."""
+    return (buf.find(b"'", 0, end) < 0 and buf.find(b't="e"', 0, end) < 0
+            and _UNUSUAL_REF.search(buf, 0, end) is None)
+
+
+def _judge_piece(buf: bytes, extent: _Extent, errors: list[tuple[int, int, str]]) -> None:
+    """Every row with content, every cell with content beyond column CZ and every error cell in `buf`."""
+    rows = _ROW_REF.findall(buf)
+    if rows:
+        extent.max_row = max(extent.max_row, *map(int, rows))
+    for ref, empty in _WIDE_CELL.findall(buf):
+        col = _column_number(ref.rstrip(b"0123456789").decode())  # the letters of e.g. AB12
+        if not empty and col > extent.max_col:
+            extent.max_col, extent.far_ref = col, ref.decode()
+    if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
+        errors.extend(_error_cells(buf))
 
 
 def _error_cells(buf: bytes) -> list[tuple[int, int, str]]:

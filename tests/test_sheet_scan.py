@@ -1,0 +1,165 @@
+"""The workbook's safety scan (services/spreadsheets/read.py, _scan_first_sheet) passes over pieces of sheet XML
+with nothing unusual in them; its verdict (refused with which message, or the error cells found) must be exactly
+the one of judging every piece (`quick=False`, the scan as it was). Hostile sheets made here, at many chunk
+sizes, and every workbook of the test corpora are compared both ways."""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from confirm_desk.domain.errors import FileRefused
+from confirm_desk.services.spreadsheets import read
+from tests.data.make_office_files import _raw_sheet_xlsx
+
+
+def outcome(path: Path, quick: bool) -> tuple:
+    try:
+        return ("read", read._scan_first_sheet(path, quick=quick))
+    except FileRefused as exc:
+        return ("refused", str(exc))
+    except Exception as exc:  # whatever the scan lets through must be the same both ways too
+        return ("raised", type(exc).__name__, str(exc))
+
+
+def same_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch, sizes=(64, 333, 4096, 1 << 20)) -> tuple:
+    """The outcome both ways at each chunk size; the last one's is returned."""
+    for size in sizes:
+        monkeypatch.setattr(read, "SCAN_CHUNK", size)
+        quick, full = outcome(path, True), outcome(path, False)
+        assert quick == full, (path.name, size)
+    return full
+
+
+def cell(ref: str, text: str = "x", quote: str = '"') -> str:
+    return f'<c r={quote}{ref}{quote} t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def plain_rows(first: int, last: int, columns: int = 8) -> str:
+    return "".join(f'<row r="{r}">' + "".join(cell(f"{chr(65 + c)}{r}", f"值{r}-{c}") for c in range(columns))
+                   + "</row>" for r in range(first, last + 1))
+
+
+def read_col(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+HOSTILE: dict[str, str] = {
+    "plain": plain_rows(1, 400),
+    # content beyond column CZ after plain pieces: the rows before it count in the cells' total
+    "wide_late_small": plain_rows(1, 300) + '<row r="301">' + cell("DA301") + "</row>",
+    "wide_late_refused": plain_rows(1, 300) + '<row r="100000">' + cell("A100000") + "</row>"
+    + '<row r="100001">' + cell("XFD100001") + "</row>",
+    "wide_first_then_far_rows": '<row r="1">' + cell("XFD1") + "</row>" + plain_rows(2, 300)
+    + '<row r="99999">' + cell("B99999") + "</row>",
+    "far_row_before_wide": '<row r="150000">' + cell("A150000") + "</row>" + plain_rows(1, 300)
+    + '<row r="301">' + cell("ZZ301") + "</row>",
+    "wide_but_empty": plain_rows(1, 300) + '<row r="301"><c r="ZZ301" s="1"/><c r="XFD301" s="1"/></row>',
+    "three_letters_in_narrow_range": plain_rows(1, 200) + '<row r="201">' + cell("AAA201") + "</row>",
+    "row_199999": plain_rows(1, 200) + '<row r="199999">' + cell("A199999") + "</row>",
+    "row_200000": plain_rows(1, 200) + '<row r="200000">' + cell("A200000") + "</row>",
+    "row_200001": plain_rows(1, 200) + '<row r="200001">' + cell("A200001") + "</row>",
+    "row_far_empty": plain_rows(1, 200) + "".join(f'<row r="{r}" s="1"><c r="A{r}" s="1"/></row>'
+                                                  for r in range(250_000, 250_400)),
+    "row_far_in_the_middle": plain_rows(1, 150) + '<row r="300000">' + cell("C300000") + "</row>"
+    + plain_rows(151, 300),
+    "row_leading_zeros": plain_rows(1, 100) + '<row r="0000123">' + cell("A123") + "</row>",
+    "row_seven_digits": plain_rows(1, 100) + '<row r="1048576">' + cell("A1048576") + "</row>",
+    "single_quoted_wide": plain_rows(1, 300) + "<row r='301'>" + cell("DA301", quote="'") + "</row>"
+    + '<row r="120000">' + cell("A120000") + "</row>",
+    "single_quoted_far_row": plain_rows(1, 300) + "<row r='250000'>" + cell("A250000", quote="'") + "</row>",
+    "apostrophes_in_text": plain_rows(1, 100) + '<row r="101">' + cell("A101", "Xi'an") + "</row>"
+    + plain_rows(102, 200),
+    "error_cells": plain_rows(1, 100) + '<row r="101"><c r="B101" t="e"><v>#N/A</v></c>'
+    "<c r='C101' t='e'><v>#REF!</v></c><c r=\"D101\" t=\"e'><v>#DIV/0!</v></c></row>" + plain_rows(102, 300),
+    "error_cell_self_closing": plain_rows(1, 50) + '<row r="51"><c r="A51" t="e"/>' + cell("B51", "下一格")
+    + '<c r="C51" t="e"><v></v></c></row>' + plain_rows(52, 300),
+    "error_then_wide": plain_rows(1, 200) + '<row r="201"><c r="A201" t="e"><v>#NAME?</v></c></row>'
+    + plain_rows(202, 300) + '<row r="90000">' + cell("DZ90000") + "</row>",
+    "rows_without_numbers": "".join(f"<row>{cell('A1')}</row>" for _ in range(300)),
+    "one_enormous_row": '<row r="1">' + "".join(cell(f"{read_col(c)}1") for c in range(1, 3000)) + "</row>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_sheets_get_the_same_verdict(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / f"{name}.xlsx"
+    _raw_sheet_xlsx(path, HOSTILE[name].encode())
+    result = same_both_ways(path, monkeypatch)
+    expected_refusals = {"wide_late_refused": "单元格 XFD100001", "wide_first_then_far_rows": "单元格 XFD1",
+                         "far_row_before_wide": "单元格 ZZ301", "row_200001": "第 200001 行",
+                         "row_far_in_the_middle": "第 300000 行", "row_seven_digits": "第 1048576 行",
+                         "single_quoted_wide": "单元格 DA301", "single_quoted_far_row": "第 250000 行",
+                         "error_then_wide": "单元格 DZ90000"}
+    if name in expected_refusals:
+        assert result[0] == "refused" and expected_refusals[name] in result[1], result
+    else:
+        assert result[0] == "read", result
+    if name == "error_cells":
+        assert result[1] == [(100, 1, "#N/A"), (100, 2, "#REF!"), (100, 3, "#DIV/0!")]
+
+
+def test_random_sheets_get_the_same_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain rows with unusual things dropped in at random places; every verdict both ways at random chunk
+    sizes (the pieces that get passed over move with the chunk size)."""
+    rng = random.Random(20)
+    unusual = [
+        lambda r: f'<row r="{r}">' + cell(f"{rng.choice(['DA', 'ZZ', 'XFD', 'CZ', 'AAA'])}{r}") + "</row>",
+        lambda r: f'<row r="{rng.choice([150_000, 199_999, 200_000, 200_001, 654_321, 1_048_576])}">'
+                  + cell("A9") + "</row>",
+        lambda r: f'<row r="{r}"><c r="B{r}" t="e"><v>{rng.choice(read.ERROR_VALUES)}</v></c></row>',
+        lambda r: f"<row r='{r}'>" + cell(f"DB{r}", quote="'") + "</row>",
+        lambda r: f'<row r="{r}" s="1"><c r="XFD{r}" s="1"/></row>',
+        lambda r: f'<row r="{r}">' + cell(f"A{r}", "O'Neil") + "</row>",
+    ]
+    verdicts = set()
+    for case in range(60):
+        parts = [plain_rows(1, rng.randint(20, 400), rng.randint(1, 12))]
+        for _ in range(rng.randint(0, 3)):
+            parts.insert(rng.randint(0, len(parts)), rng.choice(unusual)(rng.randint(1, 120_000)))
+            parts.append(plain_rows(1, rng.randint(0, 150)))
+        path = tmp_path / f"random{case}.xlsx"
+        _raw_sheet_xlsx(path, "".join(parts).encode())
+        verdicts.add(same_both_ways(path, monkeypatch, sizes=(rng.choice([50, 97, 512, 2048, 8192]), 4 << 20))[0])
+    assert verdicts == {"read", "refused"}
+
+
+def workbooks(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and zipfile.is_zipfile(p)
+                  and _has_sheet(p))
+
+
+def _has_sheet(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except Exception:
+        return False
+
+
+def test_corpus_workbooks_get_the_same_verdict(bad_corpus: Path, samples: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.data.make_office_files import build_corpus
+
+    office = build_corpus(tmp_path / "office")
+    paths = workbooks(bad_corpus) + workbooks(office) + workbooks(samples)
+    assert len(paths) >= 20
+    kinds = {same_both_ways(p, monkeypatch, sizes=(4096, 4 << 20))[0] for p in paths}
+    assert "refused" in kinds and "read" in kinds
+
+
+def test_byte_flipped_workbooks_get_the_same_verdict(samples: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.data.make_byte_flips import build
+
+    cases = [path for flip, path in build(samples, tmp_path / "flips") if flip.kind == "xlsx"]
+    assert len(cases) >= 100
+    for path in cases:
+        same_both_ways(path, monkeypatch, sizes=(4 << 20,))
