@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
-from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy import Dialect, Row, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.safe import safe_row
 from confirm_desk.services.spreadsheets.write import fixed_info, workbook_bytes, zip_moment
-from confirm_desk.store.bulk import bulk_insert
+from confirm_desk.store.bulk import insert_rows
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Batch, BatchItem, BatchPhoto, Photo, applicant_table, table_of, utcnow
 
@@ -97,7 +97,10 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                 raise KnownError("没有需要导出的申请人：自上一批以来没有新的确认结果或修改" + _missing_hint(session))
             photos = _current_photos(session, [i.applicant_id for i in plan.items])
             names = _photo_names(plan, photos)
-            rows: list[BatchRow] = [{**item.row, "photo": names.get(item.applicant_id, "")} for item in plan.items]
+            rows: list[BatchRow] = []
+            for item in plan.items:  # the plan's own rows (made for this export): the photo's name goes last
+                item.row["photo"] = names.get(item.applicant_id, "")
+                rows.append(item.row)
             archive = {names[a]: data for a, data in photos.items() if a in names}
             manifest = _manifest(plan, rows, at, operator)
             batch = Batch(kind="export", number=plan.number, file_name=_recorded_path(out), operator=operator,
@@ -114,11 +117,9 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                 batch.manifest, batch.file_sha256 = text, zip_sha
                 hashes = manifest["files"]
                 _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
-                conn = session.connection()
-                bulk_insert(conn, table_of(BatchItem), [
-                    {"batch_id": batch.id, "applicant_id": item.applicant_id, "applicant_version": item.version,
-                     "row": _ROW_JSON(row),
-                     "photo_sha256": hashes.get(row["photo"], "")}
+                batch_id = batch.id
+                insert_rows(session.connection(), _ITEMS, _ITEM_COLUMNS, [
+                    (batch_id, item.applicant_id, item.version, _ROW_JSON(row), hashes.get(row["photo"], ""))
                     for item, row in zip(plan.items, rows, strict=True)
                 ])
                 _mark_synced(session, batch)
@@ -162,14 +163,12 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
 
 
 def _mark_synced(session: Session, batch: Batch) -> None:
-    """The batch's applicants are synced at the version it carried: one statement from its items (no
-    version bump and the same updated_at: marking the sync is no change of the applicant)."""
-    t, item = applicant_table, table_of(BatchItem)
-    carried = select(item.c.applicant_version).where(item.c.batch_id == batch.id,
-                                                     item.c.applicant_id == t.c.id).scalar_subquery()
-    in_batch = select(item.c.applicant_id).where(item.c.batch_id == batch.id)
-    session.execute(update(t).where(t.c.id.in_(in_batch))
-                    .values(synced_batch=batch.number, synced_version=carried, updated_at=t.c.updated_at))
+    """The batch's applicants are synced at the version it carried: one UPDATE … FROM its items (no version
+    bump and the same updated_at: marking the sync is no change of the applicant)."""
+    t, item = applicant_table, _ITEMS
+    session.execute(update(t).where(t.c.id == item.c.applicant_id, item.c.batch_id == batch.id)
+                    .values(synced_batch=batch.number, synced_version=item.c.applicant_version,
+                            updated_at=t.c.updated_at))
 
 
 @dataclass(frozen=True)
@@ -239,7 +238,7 @@ def _rows_in_chunks(session: Session, statement: Select[Any], name: str,
     (SQLite's limit on bound parameters)."""
     conn = session.connection()
     for start in range(0, len(values), _CHUNK):
-        yield from conn.execute(statement, {name: values[start:start + _CHUNK]})
+        yield from conn.execute(statement, {name: values[start:start + _CHUNK]}).all()  # fetchall, not row by row
 
 
 def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
@@ -327,6 +326,8 @@ def _member(name: str) -> str:
 
 
 _ARCHIVE = table_of(BatchPhoto)
+_ITEMS = table_of(BatchItem)
+_ITEM_COLUMNS = ("batch_id", "applicant_id", "applicant_version", "row", "photo_sha256")
 _IN_SHAS = _ARCHIVE.c.sha256.in_(bindparam("shas", expanding=True))
 _ARCHIVED_DATA = select(_ARCHIVE.c.sha256, _ARCHIVE.c.data).where(_IN_SHAS)
 _ARCHIVED_SHAS = select(_ARCHIVE.c.sha256).where(_IN_SHAS)
@@ -343,11 +344,37 @@ def _archived_shas(session: Session, shas: set[str]) -> set[str]:
 
 
 def _archive_photos(session: Session, by_sha: dict[str, bytes]) -> None:
-    """Keeps each exported photo once by content (a photo in several batches is stored once)."""
-    known = _archived_shas(session, set(by_sha))
-    new = [{"sha256": s, "data": by_sha[s]} for s in sorted(by_sha) if s not in known]
-    if new:
-        bulk_insert(session.connection(), table_of(BatchPhoto), new)
+    """Keeps each exported photo once by content (a photo in several batches is stored once): the new ones
+    are inserted and the known ones skipped by the database itself (ON CONFLICT DO NOTHING) where it can."""
+    conn = session.connection()
+    rows = sorted(by_sha.items())
+    sql = _new_photos_sql(conn.dialect)
+    if sql is None:  # another database: look the known ones up first
+        known = _archived_shas(session, set(by_sha))
+        insert_rows(conn, _ARCHIVE, ("sha256", "data"), [row for row in rows if row[0] not in known])
+    elif rows:
+        conn.exec_driver_sql(sql, rows if conn.dialect.positional else [{"sha256": s, "data": d} for s, d in rows])
+
+
+_NEW_PHOTOS: dict[str, str | None] = {}
+
+
+def _new_photos_sql(dialect: Dialect) -> str | None:
+    """INSERT of (sha256, data) that skips a sha256 already archived, compiled once (None: no such INSERT)."""
+    if dialect.name not in _NEW_PHOTOS:
+        values: dict[str, Any] = {"sha256": bindparam("sha256"), "data": bindparam("data")}
+        compiled = None
+        if dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            compiled = sqlite_insert(_ARCHIVE).values(values).on_conflict_do_nothing().compile(dialect=dialect)
+        elif dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            compiled = pg_insert(_ARCHIVE).values(values).on_conflict_do_nothing().compile(dialect=dialect)
+        assert compiled is None or not compiled.positional or compiled.positiontup == ["sha256", "data"]
+        _NEW_PHOTOS[dialect.name] = None if compiled is None else str(compiled)
+    return _NEW_PHOTOS[dialect.name]
 
 
 def _sha(data: bytes) -> str:

@@ -8,28 +8,28 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
-from sqlalchemy import Connection, Row, func, or_, select
+from sqlalchemy import Connection, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.applicants.listing import photo_redone_since_sync
 from confirm_desk.services.audit_trail import local_time
-from confirm_desk.services.confirming.local_edits import LocalEdit, local_edits
-from confirm_desk.store.models import Batch, ConfirmationPoint, Decision, applicant_table
+from confirm_desk.services.confirming.local_edits import EDIT_ACTIONS, LocalEdit, local_edits
+from confirm_desk.store.models import AuditEvent, Batch, ConfirmationPoint, Decision, applicant_table, table_of
 
 t = applicant_table
 FIXED_HEADERS = ("报名号", "证件号码", "姓名", "确认结果", "未通过原因", "缺少材料")
 CLOSING_HEADERS = ("确认人", "确认时间")
 _ORDER = {f.key: i for i, f in enumerate(FIELDS)}
-_STATUS = {s.value: s for s in Status}
-_LABELS = {s: s.label for s in Status}
-# An applicant as the plan reads it: id, application_no, id_number, name, status, version, synced_batch, point.
-PlanRow = Row[int, str, str, str, str, int, int | None, str]
-# The newest decision: applicant id, reason, missing (JSON list), operator, decided at.
-DecisionRow = Row[int, str, str, str, dt.datetime]
+_LABELS = {s.value: s.label for s in Status}
+# An applicant as the plan reads it: id, application_no, id_number, name, status, version, synced_batch, point,
+# and its newest decision (None without one, or when its status is no outcome): reason, missing (JSON list),
+# operator, decided at (SQLite: ISO text).
+PlanRow = Row[int, str, str, str, str, int, int | None, str, str | None, str | None, str | None,
+              dt.datetime | str | None]
 
 
 class BatchRow(TypedDict):
@@ -77,28 +77,56 @@ def next_number(session: Session) -> int:
 
 def plan_next_batch(session: Session) -> BatchPlan:
     edits = local_edits(session)
-    conn = session.connection()  # Core rows: the ORM's result machinery costs more than the query here
-    rows = conn.execute(
-        select(t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.version,
-               t.c.synced_batch, t.c.confirmation_point)
-        .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync()))
-        .order_by(t.c.id)
-    ).all()
+    conn = session.connection()
     decided = {s.value for s in Status if s.decided}
-    chosen = [r for r in rows if r.status in decided or r.id in edits or r.synced_batch is not None]
-    decisions = _latest_decisions(conn)
+    chosen: list[PlanRow] = []
+    # One statement gives each applicant that moved on, with its newest decision, as plain tuples (no result
+    # processing): the applicants edited here are a superset in SQL (any edit event) and exact in `edits`.
+    for r in conn.exec_driver_sql(_plan_sql(conn)).all():
+        if r[4] in decided or r[6] is not None or r[0] in edits:
+            chosen.append(r)
     plan = BatchPlan(next_number(session), _point_of(session, chosen))
     items = plan.items
     for r in chosen:
-        decision = decisions.get(r.id) if r.status in decided else None
-        row = _row(r, _STATUS[r.status], decision, edits.get(r.id))
-        items.append(PlannedItem(r.id, r.version, row, r.synced_batch))
+        applicant_id, version, previous = r[0], r[5], r[6]
+        items.append(PlannedItem(applicant_id, version, _row(r, r[4] in decided, edits.get(applicant_id)), previous))
     return plan
 
 
-def _row(r: PlanRow, status: Status, decision: DecisionRow | None, edits: dict[str, LocalEdit] | None) -> BatchRow:
+def _plan_statement() -> Select[Any]:
+    d = table_of(Decision)
+    decided = [s.value for s in Status if s.decided]
+    other = d.alias("newest")
+    newest = select(func.max(other.c.id)).where(other.c.applicant_id == t.c.id).correlate(t).scalar_subquery()
+    edited = select(AuditEvent.applicant_id).where(AuditEvent.action.in_(EDIT_ACTIONS),
+                                                   AuditEvent.applicant_id.is_not(None))
+    return (select(t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.version, t.c.synced_batch,
+                   t.c.confirmation_point, d.c.reason, d.c.missing, d.c.operator, d.c.decided_at)
+            .select_from(t.outerjoin(d, and_(t.c.status.in_(decided), d.c.id == newest)))
+            .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync()),
+                   or_(t.c.status.in_(decided), t.c.synced_batch.is_not(None), t.c.id.in_(edited)))
+            .order_by(t.c.id))
+
+
+_PLAN_SQL: dict[str, str] = {}
+
+
+def _plan_sql(conn: Connection) -> str:
+    """The plan's statement for this database, compiled once (its few values are the code's own constants)."""
+    name = conn.dialect.name
+    if name not in _PLAN_SQL:
+        _PLAN_SQL[name] = str(_plan_statement().compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return _PLAN_SQL[name]
+
+
+def _row(r: PlanRow, decided: bool, edits: dict[str, LocalEdit] | None) -> BatchRow:
+    """The batch row of one planned applicant (`decided`: its status is an outcome, so its newest decision
+    counts)."""
+    at: dt.datetime | None = None
+    reason, missing, who = "", "[]", ""
+    if decided and r[11] is not None:  # its newest decision (NOT NULL columns: a joined one has them all)
+        reason, missing, who, at = r[8] or "", r[9] or "[]", r[10] or "", _datetime(r[11])
     changes: list[list[str]] = []
-    who, at = (decision.operator, decision.decided_at) if decision is not None else ("", None)
     if edits:
         changes = [[key, e.base, e.value] for key, e in sorted(edits.items(), key=_by_registry)
                    if key in FIELDS_BY_KEY]
@@ -106,13 +134,12 @@ def _row(r: PlanRow, status: Status, decision: DecisionRow | None, edits: dict[s
         newest = max(edits.values(), key=lambda e: e.at)
         if at is None or newest.at > at:
             who, at = newest.operator, newest.at
-    missing = decision.missing if decision is not None else "[]"
     return {
-        "application_no": r.application_no,
-        "id_number": r.id_number,
-        "name": r.name,
-        "result": _LABELS[status],
-        "reason": decision.reason if decision is not None else "",
+        "application_no": r[1],
+        "id_number": r[2],
+        "name": r[3],
+        "result": _LABELS[r[4]],
+        "reason": reason,
         "missing": _missing_text(missing) if missing not in ("", "[]") else "",
         "changes": changes,
         "operator": who,
@@ -129,19 +156,23 @@ def _by_registry(item: tuple[str, LocalEdit]) -> int:
     return _ORDER.get(item[0], len(_ORDER))
 
 
+def _datetime(value: dt.datetime | str) -> dt.datetime:
+    """A DateTime column as the driver gives it: SQLite's ISO text is read as SQLAlchemy reads it."""
+    return value if isinstance(value, dt.datetime) else _from_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _from_text(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
 @lru_cache(maxsize=4096)
 def _local_text(at: dt.datetime) -> str:
     return local_time(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _latest_decisions(conn: Connection) -> dict[int, DecisionRow]:
-    newest = select(func.max(Decision.id)).group_by(Decision.applicant_id).scalar_subquery()
-    cols = (Decision.applicant_id, Decision.reason, Decision.missing, Decision.operator, Decision.decided_at)
-    return {d.applicant_id: d for d in conn.execute(select(*cols).where(Decision.id.in_(newest))).all()}
-
-
 def _point_of(session: Session, rows: Sequence[PlanRow]) -> str:
-    names = sorted({r.confirmation_point for r in rows if r.confirmation_point})
+    names = sorted({r[7] for r in rows if r[7]})
     if not names:
         names = sorted(session.scalars(select(ConfirmationPoint.name)))
     return "、".join(names)
