@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import application_no_problem
@@ -75,48 +76,57 @@ class RowParser:
         self.today = dt.date.today()
 
     def feed(self, data_rows: Sequence[Sequence[object]], first_row: int) -> list[tuple[int, dict[str, str]]]:
-        """`data_rows`: consecutive rows of the sheet, the first being spreadsheet row `first_row` (1-based)."""
+        """`data_rows`: consecutive rows of the sheet, the first being spreadsheet row `first_row` (1-based).
+
+        Column by column: each check runs over a whole column and notes its problems per row in the order a
+        row-by-row pass would (the columns' own notes, the required fields, the 报名号, the ID number); the
+        rows' dicts are made in one go at the end."""
         header, file_name, out, col_of, seen, today = (self.header, self.file_name, self.out, self.col_of,
                                                        self.seen, self.today)
-        parsed: list[tuple[int, dict[str, str]]] = []
         table = read_columns(data_rows, header, first_row)
         kept, n, notes, note, columns = table.kept, len(table.kept), table.notes, table.note, table.values
+        if not n:
+            return []
         empty = [""] * n
-        keys = ALL_KEYS
-        lists = [columns.get(k, empty) for k in keys]
-        for pos, values_tuple in enumerate(zip(*lists, strict=True)) if n else ():
-            row_number = kept[pos][0]
-            values = dict(zip(keys, values_tuple, strict=True))
-            flagged_cols = {c for c, *_ in notes[pos]} if pos in notes else ()
-            for key in REQUIRED_KEYS:
-                if not values[key] and col_of[key] not in flagged_cols:
-                    note(pos, col_of[key], "", f"“{FIELDS_BY_KEY[key].label}”不能为空")
-            number = values["application_no"]
+        column = {k: columns.get(k, empty) for k in ALL_KEYS}
+        flagged = {pos: {c for c, *_ in found} for pos, found in notes.items()}  # the columns' own notes
+        for key in REQUIRED_KEYS:
+            given = column[key]
+            if "" in given:
+                message = f"“{FIELDS_BY_KEY[key].label}”不能为空"
+                for pos in [i for i, v in enumerate(given) if not v]:
+                    if col_of[key] not in flagged.get(pos, ()):
+                        note(pos, col_of[key], "", message)
+        if "" in column["id_type"]:
+            column["id_type"] = [t or idnumbers.RESIDENT_ID for t in column["id_type"]]
+        numbers, id_numbers = column["application_no"], column["id_number"]
+        for pos, (number, id_type, id_number) in enumerate(zip(numbers, column["id_type"], id_numbers, strict=True)):
             problem = application_no_problem(number, today) if number else ""
             if problem:  # a warning: the key is whatever the system exported (application_numbers.py)
                 note(pos, col_of["application_no"], number, problem, "warning")
-            if not values["id_type"]:
-                values["id_type"] = idnumbers.RESIDENT_ID
-            id_number = values["id_number"]
-            if id_number and values["id_type"] == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
+            if id_number and id_type == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
                 note(pos, col_of["id_number"], id_number, idnumbers.shape_message(id_number))
-            # ID-2: gender and birth date are derived; fill them when the export left them out.
-            if not values["gender"]:
-                values["gender"] = idnumbers.gender(id_number) or ""
-            if not values["birth_date"]:
-                born = idnumbers.birth_date(id_number)
-                values["birth_date"] = born.isoformat() if born else ""
-            failed = False
+        # ID-2: gender and birth date are derived; fill them when the export left them out.
+        if "" in column["gender"]:
+            column["gender"] = [g or idnumbers.gender(i) or "" for g, i in zip(column["gender"], id_numbers,
+                                                                               strict=True)]
+        if "" in column["birth_date"]:
+            column["birth_date"] = [b or _born(i) for b, i in zip(column["birth_date"], id_numbers, strict=True)]
+        parsed: list[tuple[int, dict[str, str]]] = []
+        rows = map(dict, map(zip, repeat(ALL_KEYS), zip(*(column[k] for k in ALL_KEYS), strict=True)))
+        for pos, values in enumerate(rows):
+            row_number = kept[pos][0]
             if pos in notes:
+                failed = False
                 for found in table.problems(pos, header, file_name):
                     if found.level == "error":
                         failed = True
                         out.errors.append(found)
                     else:
                         out.warnings.append(found)
-            if failed:
-                out.failed.append(values["application_no"])
-                continue
+                if failed:
+                    out.failed.append(values["application_no"])
+                    continue
             key = values["application_no"]
             if key in seen:
                 out.errors.append(RowError(file_name, row_number, header.labels[col_of["application_no"]], key,
@@ -125,3 +135,8 @@ class RowParser:
             seen[key] = row_number
             parsed.append((row_number, values))
         return parsed
+
+
+def _born(id_number: str) -> str:
+    born = idnumbers.birth_date(id_number)
+    return born.isoformat() if born else ""

@@ -151,7 +151,8 @@ def find_header(
     raise FileRefused(f"“{file_name}”的前 {HEADER_SCAN_ROWS} 行中没有找到表头：{hint}")
 
 
-def _match_rows(rows, top: int, bottom: int | None, specs, manual, remembered) -> MappingResult:
+def _match_rows(rows: Sequence[Sequence[object]], top: int, bottom: int | None, specs: Sequence[FieldSpec],
+                manual: Mapping[str, str] | None, remembered: Remembered | None) -> MappingResult:
     """The mapping of a header in rows[top] (and rows[bottom]); a remembered mapping when there is one."""
     candidates = header_labels(rows, top, bottom)
     last = top if bottom is None else bottom
@@ -192,6 +193,13 @@ def is_blank(row: Sequence[object]) -> bool:
     return not any(row) or all(c is None or (type(c) is str and not c.strip()) for c in row)
 
 
+def _kept_rows(data_rows: Sequence[Sequence[object]], first: int) -> list[tuple[int, Sequence[object]]]:
+    """(spreadsheet row number, row) of the rows that are not blank. A row whose first cell is text not
+    starting with a space is never blank (it has a non-space character): decided without calling is_blank."""
+    return [(first + i, r) for i, r in enumerate(data_rows)
+            if (r and type(r[0]) is str and r[0][:1].strip()) or not is_blank(r)]
+
+
 Note = Callable[..., None]  # note(position, column, value, message, level="error")
 
 
@@ -217,21 +225,50 @@ def read_columns(data_rows: Sequence[Sequence[object]], header: HeaderMap, first
     `first`), normalised by its field's kind."""
     if first is None:
         first = header.row_index + 2  # spreadsheet row number of data_rows[0]
-    table = SheetColumns([(first + i, r) for i, r in enumerate(data_rows) if not is_blank(r)])
+    table = SheetColumns(_kept_rows(data_rows, first))
     n = len(table.kept)
-    transposed = list(zip_longest(*(r for _, r in table.kept), fillvalue=None)) if table.kept else []
+    rows = [r for _, r in table.kept]
+    transposed: list[tuple[object, ...]] = []
+    if rows:
+        if len(set(map(len, rows))) == 1:  # a sheet's rows are as wide as the sheet: zip is enough
+            transposed = list(zip(*rows, strict=True))
+        else:
+            transposed = list(zip_longest(*rows, fillvalue=None))
     for col, f in header.columns.items():
-        cells = list(transposed[col]) if col < len(transposed) else [None] * n
+        cells: list[object] = list(transposed[col]) if col < len(transposed) else [None] * n
         table.values[f.key] = normalise_column(f, col, cells, table.note)
     return table
 
 
-def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> list[str]:
+# Cells of a column are joined with a printable separator to check the whole column in C: a column with no
+# non-printable character and no space has nothing to trim or fold (every character _ANY_SPACE finds is a
+# space or not printable); one with no run of more than MAX_CELL_CHARS characters between separators (when the
+# separator occurs in no cell) has no cell too long.
+_SEP = "|"
+_LONG_AFTER_SEP = re.compile(r"\|[^|]{" + str(MAX_CELL_CHARS + 1) + "}")
+_PLAIN_CODES = re.compile(r"[0-9A-Z|]*")  # compact_code leaves such a text as it is ("" included)
+
+
+def _nothing_to_trim(joined: str) -> bool:
+    return (joined.isprintable() and " " not in joined) or _ANY_SPACE.search(joined) is None
+
+
+def _none_too_long(texts: Sequence[str], joined: str | None) -> bool:
+    """No text longer than MAX_CELL_CHARS; `joined`: _SEP.join(texts) when known."""
+    if joined is not None and joined.count(_SEP) == len(texts) - 1:
+        return len(texts[0]) <= MAX_CELL_CHARS and _LONG_AFTER_SEP.search(joined) is None
+    return max(map(len, texts)) <= MAX_CELL_CHARS
+
+
+def normalise_column(f: ColumnField, col: int, cells: list[object], note: Note) -> list[str]:
+    """One column's cells as stored text for its field's kind; problems go to `note(position, col, value,
+    message, level)`. Whole-column checks in C decide when the per-cell work can be skipped; the result is
+    the same as the per-cell rules (tests/test_column_fast_paths.py compares them)."""
     try:
-        joined = "\x00".join(cells)  # type: ignore[arg-type]  # all text: check the column in one go (NUL is no space)
+        joined: str | None = _SEP.join(cells)  # type: ignore[arg-type]  # all text: check the column in one go
     except TypeError:
         joined = None
-    if joined is not None and _ANY_SPACE.search(joined) is None:
+    if joined is not None and _nothing_to_trim(joined):
         texts: list[str] = cells  # type: ignore[assignment]  # nothing to trim in the whole column
     else:
         texts = [c.strip() if type(c) is str else clean_text(c) for c in cells]
@@ -243,42 +280,67 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note) -> lis
                 note(i, col, t, f"单元格是 Excel 错误值“{t}”（公式出错或引用失效），不是“{f.label}”的内容："
                                 "请在源表中修正后重新导出")
                 texts[i] = ""
-    if texts and max(map(len, texts)) > MAX_CELL_CHARS:
+    # `joined` still describes `texts` when nothing was trimmed (an error value only made a text shorter)
+    same = joined if texts is cells else None
+    if texts and not _none_too_long(texts, same):
         for i, t in enumerate(texts):
             if len(t) > MAX_CELL_CHARS:
                 note(i, col, t, f"内容过长（{len(t)} 个字符，最多 {MAX_CELL_CHARS}）")
                 texts[i] = ""
+        same = None
     kind = f.kind
     if kind in (Kind.CODE, Kind.ID_NUMBER, Kind.CERT_NUMBER):
-        codes = [compact_code(t) for t in texts]
+        if same is not None and _PLAIN_CODES.fullmatch(same):
+            codes = list(texts)  # upper-case letters and digits only: compact_code keeps each as it is
+        else:
+            codes = [compact_code(t) for t in texts]
         if f.key in _SCIENTIFIC_CHECKED and (joined is None or "E" in joined or "e" in joined):
             for i, code in enumerate(codes):
-                if code and ((type(cells[i]) is float and abs(cells[i]) >= 1e15) or looks_like_scientific(code)):
+                cell = cells[i]
+                if code and ((type(cell) is float and abs(cell) >= 1e15) or looks_like_scientific(code)):
                     note(i, col, texts[i], f"“{f.label}”被 Excel 存成了科学计数法数字，末几位已丢失，无法恢复："
                                            "请在源表中把该列设为文本后重新导出")
                     codes[i] = ""
         return codes
     if kind is Kind.DATE:
-        out = []
-        for i, t in enumerate(texts):
-            if not t:
-                out.append("")
-                continue
-            cell = cells[i]
-            if type(cell) is str:
-                iso = iso_date_text(t)  # remembered: a column repeats its dates
-            else:
-                parsed = parse_date(cell)
-                iso = parsed.isoformat() if parsed is not None else None
-            if iso is None:
-                note(i, col, t, f"无法识别的日期“{t}”，已按原文保存", "warning")
-                out.append(t)
-            else:
-                out.append(iso)
-        return out
+        return _dates(f, col, cells, texts, note)
     if kind is Kind.YES_NO:
-        return [("是" if is_yes(t) else "否") if t else "" for t in texts]
+        answer = {t: ("是" if is_yes(t) else "否") if t else "" for t in set(texts)}
+        return [answer[t] for t in texts]
     return texts
+
+
+def _dates(f: ColumnField, col: int, cells: list[object], texts: list[str], note: Note) -> list[str]:
+    """A date column as ISO dates; a text that is no date is kept as given, with a warning."""
+    out: list[str | None]
+    todo: Sequence[int]
+    if texts is cells and set(map(type, cells)) == {str}:
+        # Every cell is text and its own trimmed text: the ISO form of each, remembered (iso_date_text); only
+        # the empty and the unreadable ones need a second look.
+        out = list(map(iso_date_text, texts))
+        if None not in out:
+            return out  # type: ignore[return-value]  # no None in it
+        todo = [i for i, iso in enumerate(out) if iso is None]
+    else:
+        out = [None] * len(texts)
+        todo = range(len(texts))
+    for i in todo:
+        t = texts[i]
+        if not t:
+            out[i] = ""
+            continue
+        cell = cells[i]
+        if type(cell) is str:
+            iso = iso_date_text(t)  # remembered: a column repeats its dates
+        else:
+            parsed = parse_date(cell)
+            iso = parsed.isoformat() if parsed is not None else None
+        if iso is None:
+            note(i, col, t, f"无法识别的日期“{t}”，已按原文保存", "warning")
+            out[i] = t
+        else:
+            out[i] = iso
+    return out  # type: ignore[return-value]  # every position filled
 
 
 # --- Matching headers to fields by meaning -----------------------------------------------------------------
@@ -501,26 +563,26 @@ def _match(
         if how in (EXACT, SYNONYM):
             strong.setdefault(key, []).append((value, col, how, raw))
     for key in sorted(strong, key=lambda k: -max(v for v, *_ in strong[k])):
-        options = [o for o in strong[key] if o[1] not in taken_cols]
-        if not options or key in taken_keys:
+        twins = [o for o in strong[key] if o[1] not in taken_cols]
+        if not twins or key in taken_keys:
             continue
-        chosen, why = options[0], ""
-        if len(options) > 1:
-            exact = [o for o in options if o[2] == EXACT]
+        chosen, why = twins[0], ""
+        if len(twins) > 1:
+            exact = [o for o in twins if o[2] == EXACT]
             if len(exact) == 1:
                 chosen, why = exact[0], f"表头与字段名“{by_key[key].label}”完全一致"
             else:
-                pool = exact or options
+                pool = exact or twins
                 chosen = max(pool, key=lambda o: (count(o[1]), -o[1]))
                 top = count(chosen[1])
                 unique = sum(1 for o in pool if count(o[1]) == top) == 1
                 why = f"该列有内容的行更多（{top} 行）" if unique else "两列内容一样多，取靠左的一列"
-            others = "、".join(f"{column_letter(c)} 列“{t}”" for _v, c, _h, t in options if c != chosen[1])
+            others = "、".join(f"{column_letter(c)} 列“{t}”" for _v, c, _h, t in twins if c != chosen[1])
             result.choices.append((chosen[1], chosen[3],
                                    f"“{by_key[key].label}”可由多列提供：使用了 {column_letter(chosen[1])} 列"
                                    f"“{chosen[3]}”（{why}），未使用 {others}"))
         taken_keys.add(key)
-        taken_cols.update(o[1] for o in options)  # the unused twins are not guessed into other fields
+        taken_cols.update(o[1] for o in twins)  # the unused twins are not guessed into other fields
         result.matches[chosen[1]] = ColumnMatch(chosen[1], chosen[3], key, chosen[2], chosen[0])
     loose = []
     for col, options in enumerate(texts_of):
