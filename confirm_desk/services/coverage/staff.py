@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from operator import itemgetter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sqlalchemy import select
@@ -34,7 +33,7 @@ from confirm_desk.services.spreadsheets.columns import (
     specs_for,
 )
 from confirm_desk.services.spreadsheets.read import read_rows
-from confirm_desk.store.bulk import bulk_insert, bulk_update
+from confirm_desk.store.bulk import bulk_update, insert_rows
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import staff_table, utcnow
 
@@ -70,51 +69,79 @@ def parse_staff_rows(
     remembered: Remembered | None = None, ask_needed: bool = False,
 ) -> tuple[list[dict[str, str]], ImportResult]:
     """Registry values per valid row; row errors (skipped) and warnings (kept) in the result."""
+    parsed, result = _parse_staff(rows, file_name, manual, remembered, ask_needed)
+    return [dict(zip(STAFF_KEYS, values, strict=True)) for values in parsed], result
+
+
+def _parse_staff(
+    rows: list[list[object]], file_name: str, manual: Mapping[str, str] | None = None,
+    remembered: Remembered | None = None, ask_needed: bool = False,
+) -> tuple[list[tuple[str, ...]], ImportResult]:
+    """parse_staff_rows with each valid row as a tuple in STAFF_KEYS order. Column by column: each check runs
+    over a whole column and notes its problems per row in the order a row-by-row pass would."""
     header = locate_staff_header(rows, file_name, manual, remembered, ask_needed)
     table = read_columns(rows[header.row_index + 1:], header)
     result = ImportResult(file=file_name)
     result.warnings += header_notes(header, file_name)
     result.record_columns(header, STAFF_FIELDS_BY_KEY)
     n = len(table.kept)
-    columns = [table.values.get(k, [""] * n) for k in STAFF_KEYS]
+    if not n:
+        return [], result
+    column = {k: table.values.get(k, [""] * n) for k in STAFF_KEYS}
     id_col = _located(header, "id_number")
-    required = [(key, _located(header, key)) for key in REQUIRED_STAFF_KEYS]
+    flagged = {pos: {c for c, *_ in found} for pos, found in table.notes.items()}  # the columns' own notes
+    for key in REQUIRED_STAFF_KEYS:
+        given = column[key]
+        if "" in given:
+            col, message = _located(header, key), f"“{STAFF_FIELDS_BY_KEY[key].label}”不能为空"
+            for pos in [i for i, v in enumerate(given) if not v]:
+                if col not in flagged.get(pos, ()):
+                    table.note(pos, col, "", message)
+    id_numbers = column["id_number"]
+    shapes = list(map(idnumbers.has_valid_shape, id_numbers))
+    if False in shapes:
+        for pos, id_number in enumerate(id_numbers):
+            if id_number and not shapes[pos]:
+                table.note(pos, id_col, id_number, idnumbers.shape_message(id_number))
+    # ID-2: gender and birth date follow from the ID number when the list leaves them out.
+    if "" in column["gender"]:
+        column["gender"] = [g or idnumbers.gender(i) or "" for g, i in zip(column["gender"], id_numbers, strict=True)]
+    if "" in column["birth_date"]:
+        column["birth_date"] = [b or _born(i) for b, i in zip(column["birth_date"], id_numbers, strict=True)]
     seen: dict[str, int] = {}
-    parsed: list[dict[str, str]] = []
-    for pos, cells in enumerate(zip(*columns, strict=True)) if n else ():
-        values = dict(zip(STAFF_KEYS, cells, strict=True))
-        flagged = {c for c, *_ in table.notes[pos]} if pos in table.notes else ()
-        for key, col in required:
-            if not values[key] and col not in flagged:
-                table.note(pos, col, "", f"“{STAFF_FIELDS_BY_KEY[key].label}”不能为空")
-        id_number = values["id_number"]
-        if id_number and not idnumbers.has_valid_shape(id_number):
-            table.note(pos, id_col, id_number, idnumbers.shape_message(id_number))
-        # ID-2: gender and birth date follow from the ID number when the list leaves them out.
-        values["gender"] = values["gender"] or idnumbers.gender(id_number) or ""
-        if not values["birth_date"]:
-            born = idnumbers.birth_date(id_number)
-            values["birth_date"] = born.isoformat() if born else ""
-        problems = table.problems(pos, header, file_name) if pos in table.notes else []
-        result.warnings += [p for p in problems if p.level != "error"]
-        errors = [p for p in problems if p.level == "error"]
-        row_number = table.kept[pos][0]
+    parsed: list[tuple[str, ...]] = []
+    notes, kept = table.notes, table.kept
+    for pos, values in enumerate(zip(*(column[k] for k in STAFF_KEYS), strict=True)):
+        id_number = id_numbers[pos]
+        if pos in notes:
+            problems = table.problems(pos, header, file_name)
+            result.warnings += [p for p in problems if p.level != "error"]
+            errors = [p for p in problems if p.level == "error"]
+        else:
+            errors = []
         if not errors and id_number in seen:
-            errors.append(RowError(file_name, row_number, header.labels[id_col], id_number,
+            errors.append(RowError(file_name, kept[pos][0], header.labels[id_col], id_number,
                                    f"身份证号码重复：与第 {seen[id_number]} 行相同，本行未导入"))
         if errors:
             result.errors += errors
             continue
-        seen[id_number] = row_number
+        seen[id_number] = kept[pos][0]
         parsed.append(values)
     return parsed, result
 
 
-_STAFF_VALUES = itemgetter(*STAFF_KEYS)
+def _born(id_number: str) -> str:
+    born = idnumbers.birth_date(id_number)
+    return born.isoformat() if born else ""
 
 
-def _hash(values: dict[str, str]) -> str:
-    return hashlib.blake2b("\x1f".join(_STAFF_VALUES(values)).encode(), digest_size=16).hexdigest()
+_ID_POS = STAFF_KEYS.index("id_number")
+INSERT_KEYS = (*STAFF_KEYS, "import_hash")  # then the file's name and the times, the same on every row
+
+
+def _digest(values: Sequence[str]) -> str:
+    """Fingerprint of a row's values in STAFF_KEYS order (unit separator cannot occur in a cell)."""
+    return hashlib.blake2b("\x1f".join(values).encode(), digest_size=16).hexdigest()
 
 
 def import_staff(
@@ -128,27 +155,29 @@ def import_staff(
     path = Path(path)
     progress(0, 0, f"正在读取 {path.name}…")
     rows = read_rows(path)
-    parsed, result = parse_staff_rows(rows, path.name, manual, remembered_in(store, "staff"), ask_needed)
+    parsed, result = _parse_staff(rows, path.name, manual, remembered_in(store, "staff"), ask_needed)
     if not parsed and not result.errors:
         raise FileRefused(f"“{path.name}”只有表头，没有教职工数据")
     progress(len(rows), len(rows), "正在保存…")
+    file_name = path.name
     with store.session() as session:
         known = session.execute(select(t.c.id, t.c.id_number, t.c.import_hash)).all()
         existing = {r.id_number: r.import_hash for r in known}
         ids = {r.id_number: r.id for r in known}
         now = utcnow()
-        inserts, updates = [], []
-        for values in parsed:
-            digest = _hash(values)
-            row = {**values, "import_hash": digest, "source_file": path.name, "updated_at": now}
-            if values["id_number"] not in existing:
-                inserts.append({**row, "created_at": now})
-            elif existing[values["id_number"]] == digest:
+        inserts: list[tuple[str, ...]] = []
+        updates = []
+        for values, digest in zip(parsed, map(_digest, parsed), strict=True):
+            id_number = values[_ID_POS]
+            if id_number not in existing:
+                inserts.append((*values, digest))
+            elif existing[id_number] == digest:
                 result.unchanged += 1
             else:
-                updates.append({**row, "id": ids[values["id_number"]]})
+                updates.append({**dict(zip(STAFF_KEYS, values, strict=True)), "import_hash": digest,
+                                "source_file": file_name, "updated_at": now, "id": ids[id_number]})
         conn = session.connection()
-        bulk_insert(conn, t, inserts)
+        insert_rows(conn, t, INSERT_KEYS, inserts, {"source_file": file_name, "created_at": now, "updated_at": now})
         bulk_update(conn, t, "id", updates, {})
         result.imported, result.updated = len(inserts), len(updates)
         audit.record(session, "staff_import", operator, detail=f"{path.name}: {result.summary()}")
