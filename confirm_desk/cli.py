@@ -100,7 +100,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _main(None)
         finally:
             _started()
+            _done()
     return _main(argv)
+
+
+def _done() -> None:
+    """The command is over and the process ends next. The interpreter's last act is a full collection over
+    every object the command made since start-up (an import's modules, statements, caches: ≈20 ms after a
+    20,000-row import) only to free memory the exit gives back anyway; frozen, they are skipped. Files and
+    stores are closed by then (close_stores, logging's own exit handler), never left to the collector."""
+    import gc
+
+    gc.freeze()
 
 
 def _started() -> None:

@@ -217,10 +217,10 @@ def report_import(args: argparse.Namespace, result) -> int:
 
 
 def _write_report(args: argparse.Namespace, result) -> int:
-    from confirm_desk.services.importing.error_report import write_row_errors
-
     if not args.report:
         return 0
+    from confirm_desk.services.importing.error_report import write_row_errors
+
     try:
         write_row_errors(result, args.report)
     except OSError as exc:  # the import is committed already: say so, never "nothing done"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
@@ -28,14 +28,16 @@ from confirm_desk.services.applicants.findings import flags_from_codes
 from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
 from confirm_desk.services.importing.rows import ALL_KEYS, RowError, RowParser, locate_header, parse_rows
-from confirm_desk.services.photos.intake import PhotoImportResult, attach_photo_files
-from confirm_desk.services.photos.sources import iter_photo_files
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.columns import HeaderMap
 from confirm_desk.services.spreadsheets.read import SheetStream, stream_rows
 from confirm_desk.store.bulk import bulk_update, insert_rows
 from confirm_desk.store.db import Store
 from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow, with_new_version
+
+if TYPE_CHECKING:  # the photo modules are loaded by an import that brings photos (--photos), not by every one
+    from confirm_desk.services.photos.intake import PhotoImportResult
+    from confirm_desk.services.photos.sources import PhotoFile
 
 log = logging.getLogger(__name__)
 
@@ -397,7 +399,11 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
     remembered = remembered_in(store, "applicants")
     rows, header = read_export(path, sheet,
                                lambda found: locate_header(found, path.name, manual, remembered, ask_needed))
-    photo_files = list(iter_photo_files(photos)) if photos else None
+    photo_files: list[PhotoFile] | None = None
+    if photos:
+        from confirm_desk.services.photos.sources import iter_photo_files
+
+        photo_files = list(iter_photo_files(photos))
     start = header.row_index + 1
     total = max(rows.height - start, 0)
     progress(0, total, f"正在校验 {total} 行…")
@@ -418,6 +424,8 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
         progress(total, total, "正在保存…")
         writer.finish(parser.out.failed)
         if photo_files is not None:
+            from confirm_desk.services.photos.intake import attach_photo_files
+
             result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
         batch.row_count = result.imported + result.updated
         from confirm_desk.services.keying.verify import national_report
