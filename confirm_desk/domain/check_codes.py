@@ -63,6 +63,7 @@ class CodeChecker:
         self.context = context = context or _NO_CONTEXT
         self.today = today or context.today or dt.date.today()
         self._duplicate = ("duplicate_id",) if context.others else ()
+        self._retiring_year = self.today.year - EARLIEST_RETIREMENT_YEARS  # born later: too young (CYC-5)
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
         self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
@@ -84,9 +85,9 @@ class CodeChecker:
             # ID-1/2/4 find nothing in an 18-character number of a known province whose birth date is a past
             # day and whose check character is right; anything else is for the rules to say.
             if (len(id_number) == 18 and id_number.isascii() and id_number[:2] in PROVINCE_CODES
-                    and id_number[:17].isdigit() and id_number[17] in _CHECK_DIGITS
+                    and (first17 := id_number[:17]).isdigit() and id_number[17] in _CHECK_DIGITS
                     and (born := _birth_digits(id_number[6:14])) is not None and born <= today
-                    and check_char(id_number[:17]) == id_number[17]):
+                    and check_char(first17) == id_number[17]):
                 sex = "男" if int(id_number[16]) % 2 else "女"
             else:
                 out += [p.code for p in id_problems(id_number, today)]
@@ -147,8 +148,7 @@ class CodeChecker:
         if cert_year is not None and CORRECTION_YEARS[0] <= cert_year <= CORRECTION_YEARS[1] \
                 and needs_correction_note(cert_year, out, self.context):
             out.append("cert_correction_note")
-        if born is not None and today.year - born.year >= EARLIEST_RETIREMENT_YEARS \
-                and retired_group(born, sex, today) is not None:
+        if born is not None and born.year <= self._retiring_year and retired_group(born, sex, today) is not None:
             out.append("past_retirement")
         if self._duplicate:
             out += self._duplicate
