@@ -146,6 +146,20 @@ def status_for(values: dict[str, str]) -> Status:
     return status_from_text(values.get("online_status", "")) or Status.PENDING
 
 
+_status_values: dict[str, str] = {}  # 网报状态 text -> the stored status (an export has a handful of texts)
+
+
+def _status_value(values: dict[str, str]) -> str:
+    """status_for(values).value, remembered per text."""
+    text = values.get("online_status", "")
+    found = _status_values.get(text)
+    if found is None:
+        found = status_for(values).value
+        if len(_status_values) < 256:
+            _status_values[text] = found
+    return found
+
+
 def flags_for(values: Mapping[str, str], context: CheckContext | None = None, *,
               checker: CodeChecker | None = None) -> str:
     """The flags column for one row as imported (duplicates across rows are added after the import).
@@ -243,7 +257,7 @@ class RowWriter:
             old = existing.get(values["application_no"])
             if old is None:
                 ordered = _in_registry_order(values)
-                inserts.append((*ordered, status_for(values).value, flags_for(values, checker=checker),
+                inserts.append((*ordered, _status_value(values), flags_for(values, checker=checker),
                                 hash_in_order(ordered)))
                 continue
             if absent:
