@@ -181,3 +181,32 @@ def test_codes_of_the_demo_rows_and_of_a_clean_row() -> None:
     for values in generate(3000, seed=7):
         assert checker.codes(values) == {f.code for f in check_applicant(values, TODAY)}
     assert codes_of({}, TODAY) == {f.code for f in check_applicant({}, TODAY)}
+
+
+def test_refreshed_flags_equal_each_applicants_own_findings(store) -> None:
+    """refresh_flags (the codes for most, one query for every duplicate's other applications) stores what
+    findings_for says of each applicant on its own, rejected siblings and shared ID numbers included."""
+    from sqlalchemy import select, update
+
+    from confirm_desk.domain.fields import FIELDS
+    from confirm_desk.services.applicants.findings import findings_for, refresh_duplicate_flags, refresh_flags
+    from confirm_desk.services.importing.applicants import ImportResult, store_rows
+    from confirm_desk.store.models import applicant_table as t
+
+    rows = _rows(400, seed=11, today=dt.date.today())
+    rows = [{f.key: (r.get(f.key) or "") for f in FIELDS} for r in rows]
+    for n, twin in enumerate(rows[:60]):  # the same person under another 报名号, some with another certificate
+        rows.append({**twin, "application_no": f"2025339{n:06d}", "cert_number": "" if n % 3 else twin["cert_number"]})
+    with store.session() as session:
+        store_rows(session, list(enumerate(rows, start=3)), ImportResult("test"))
+        ids = list(session.scalars(select(t.c.id).order_by(t.c.id)))
+        session.execute(update(t).where(t.c.id.in_(ids[::7])).values(status="rejected"))
+        session.execute(update(t).where(t.c.id.in_(ids[::3])).values(flags="stale"))
+        refresh_duplicate_flags(session)
+        assert refresh_flags(session) > 0
+        stored = session.execute(select(t.c.id, t.c.flags, *[t.c[f.key] for f in FIELDS])).all()
+        assert sum("duplicate_id" in row.flags for row in stored) > 40
+        for row in stored:
+            values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
+            assert row.flags == flags_text(findings_for(session, values, row.id)), values
+        assert refresh_flags(session) == 0

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.campaign import parse_point_authorities, parse_point_list
@@ -104,7 +104,8 @@ def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
     from confirm_desk.domain.fields import FIELDS
 
     base = base_context(session)
-    stmt = select(t.c.id, t.c.flags, *[t.c[f.key] for f in FIELDS])
+    keys = [f.key for f in FIELDS]
+    stmt = select(t.c.id, t.c.flags, *[t.c[k] for k in keys])
     if ids is not None:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
@@ -114,19 +115,40 @@ def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
             rows += session.execute(stmt.where(t.c.id.in_(wanted[start:start + 500]))).all()
     else:
         rows = list(session.execute(stmt).all())
-    duplicated = _duplicated_numbers(session, None if ids is None else {row.id_number for row in rows})
+    id_at = 2 + keys.index("id_number")
+    duplicated = _duplicated_numbers(session, None if ids is None else {row[id_at] for row in rows})
+    others = _others_by_number(session, duplicated)
     checker = CodeChecker(base)
-    changed = 0
-    for row in rows:
-        values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
-        if values["id_number"] in duplicated:
-            flags = flags_text(findings_for(session, values, row.id, base=base))
+    changed: list[dict[str, Any]] = []
+    for applicant_id, stored, *fields in rows:
+        values = {k: v or "" for k, v in zip(keys, fields, strict=True)}
+        if values["id_number"] in duplicated:  # SCOPE-3: the context names the other applications
+            theirs = tuple(o for other_id, o in others.get(values["id_number"], ()) if other_id != applicant_id)
+            context = CheckContext(today=base.today, desk_points=base.desk_points,
+                                   expected_authorities=base.expected_authorities, others=theirs)
+            flags = flags_text(check_applicant(values, context=context))
         else:
             flags = flags_from_codes(checker.codes(values))
-        if flags != row.flags:
-            session.execute(update(t).where(t.c.id == row.id).values(flags=flags))
-            changed += 1
-    return changed
+        if flags != stored:
+            changed.append({"changed_id": applicant_id, "new_flags": flags})
+    if changed:  # one executemany (updated_at follows, as a row's own UPDATE sets it)
+        session.execute(update(t).where(t.c.id == bindparam("changed_id")).values(flags=bindparam("new_flags")),
+                        changed)
+    return len(changed)
+
+
+def _others_by_number(session: Session, numbers: Collection[str]) -> dict[str, list[tuple[int, OtherApplication]]]:
+    """others_with_same_id for many ID numbers at once: per number, (applicant id, application) in id order,
+    rejected ones left out (the caller leaves out the applicant's own)."""
+    out: dict[str, list[tuple[int, OtherApplication]]] = {}
+    wanted = sorted(n for n in numbers if n)
+    for start in range(0, len(wanted), 500):
+        stmt = select(t.c.id, t.c.id_number, t.c.application_no, t.c.cert_number, t.c.cert_type, t.c.status).where(
+            t.c.id_number.in_(wanted[start:start + 500]), t.c.status != Status.REJECTED.value).order_by(t.c.id)
+        for applicant_id, number, no, cert, kind, status in session.execute(stmt):
+            out.setdefault(number, []).append(
+                (applicant_id, OtherApplication(no, cert or "", kind or "", Status(status).label)))
+    return out
 
 
 def _duplicated_numbers(session: Session, among: set[str] | None = None) -> set[str]:
