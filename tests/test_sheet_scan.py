@@ -1,12 +1,14 @@
 """The workbook's safety scan (services/spreadsheets/read.py, _scan_first_sheet) passes over pieces of sheet XML
-with nothing unusual in them; its verdict (refused with which message, or the error cells found) must be exactly
-the one of judging every piece (`quick=False`, the scan as it was). Hostile sheets made here, at many chunk
-sizes, and every workbook of the test corpora are compared both ways."""
+with nothing unusual in them and inflates the sheet with a faster inflater; its verdict (refused with which
+message, or the error cells found, or what it lets through) must be exactly the one of the scan as it was: every
+piece judged, zipfile inflating (`quick=False, fast=False`). Hostile sheets made here, at many chunk sizes,
+every workbook of the test corpora and damaged copies of the sample are compared every way."""
 
 from __future__ import annotations
 
 import random
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,22 +18,28 @@ from confirm_desk.services.spreadsheets import read
 from tests.data.make_office_files import _raw_sheet_xlsx
 
 
-def outcome(path: Path, quick: bool) -> tuple:
+def outcome(path: Path, quick: bool, fast: bool) -> tuple:
     try:
-        return ("read", read._scan_first_sheet(path, quick=quick))
+        return ("read", read._scan_first_sheet(path, quick=quick, fast=fast))
     except FileRefused as exc:
         return ("refused", str(exc))
-    except Exception as exc:  # whatever the scan lets through must be the same both ways too
+    except Exception as exc:  # whatever the scan lets through must be the same every way too
         return ("raised", type(exc).__name__, str(exc))
 
 
 def same_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch, sizes=(64, 333, 4096, 1 << 20)) -> tuple:
-    """The outcome both ways at each chunk size; the last one's is returned."""
+    """The outcome of the scan as it was (every piece judged, zipfile inflating), which the quick scan and the
+    fast inflater (ISA-L's where installed, zlib's otherwise) must give too, at each chunk size; the last size's
+    outcome is returned."""
     for size in sizes:
         monkeypatch.setattr(read, "SCAN_CHUNK", size)
-        quick, full = outcome(path, True), outcome(path, False)
-        assert quick == full, (path.name, size)
-    return full
+        was = outcome(path, False, False)
+        assert outcome(path, True, True) == was, (path.name, size)
+        assert outcome(path, False, True) == was, (path.name, size)
+        with monkeypatch.context() as m:
+            m.setattr(read, "_inflater", lambda: zlib)
+            assert outcome(path, True, True) == was, (path.name, size)
+    return was
 
 
 def cell(ref: str, text: str = "x", quote: str = '"') -> str:
@@ -163,3 +171,43 @@ def test_byte_flipped_workbooks_get_the_same_verdict(samples: Path, tmp_path: Pa
     assert len(cases) >= 100
     for path in cases:
         same_both_ways(path, monkeypatch, sizes=(4 << 20,))
+
+
+def test_the_fast_inflater_gives_zipfiles_bytes_or_gives_up(samples: Path, tmp_path: Path) -> None:
+    """On a sound member the fast inflater is really used (same bytes, same chunks); on a damaged one it gives
+    up (then zipfile reads it), and never lets through bytes zipfile would refuse."""
+    from tests.data.make_byte_flips import build
+
+    export = samples / "applicants_export.xlsx"
+    with zipfile.ZipFile(export) as archive:
+        member = read._first_sheet_member(archive)
+        assert member is not None
+        info = archive.getinfo(member)
+        whole = archive.read(member)
+    with export.open("rb") as raw:
+        chunks = [b"".join(parts) for parts in read._inflated_chunks(raw, info)]
+    assert b"".join(chunks) == whole and {len(c) for c in chunks[:-1]} <= {read.SCAN_CHUNK} and all(chunks)
+    gave_up = 0
+    for flip, path in build(samples, tmp_path / "flips"):
+        if flip.kind != "xlsx":
+            continue
+        try:
+            with zipfile.ZipFile(path) as archive:
+                member = read._first_sheet_member(archive)
+                if member is None or member not in archive.namelist():
+                    continue
+                info = archive.getinfo(member)
+                try:
+                    expected: bytes | None = archive.read(member)
+                except Exception:
+                    expected = None
+        except zipfile.BadZipFile:
+            continue
+        with path.open("rb") as raw:
+            try:
+                got = b"".join(part for parts in read._inflated_chunks(raw, info) for part in parts)
+            except read._NotAsZipfileReads:
+                gave_up += 1
+                continue
+        assert got == expected, flip.name
+    assert gave_up >= 10
