@@ -144,3 +144,10 @@ def test_the_checker_sees(tmp_path: Path, source: str, expected: set[str]) -> No
     path = tmp_path / "mod.py"
     path.write_text(source, encoding="utf-8")
     assert _store_use(path, ["confirm_desk", "ui", "main"]) == expected
+
+
+def test_saving_settings_is_below_the_lists_flags() -> None:
+    """services.settings imports nothing from services.applicants: the flags depend on settings, never the other
+    way round (findings.save_settings saves and then refreshes the flags; no import cycle hidden in a function)."""
+    path = PACKAGE / "services" / "settings.py"
+    assert [m for m in _imports(path) if m.startswith("confirm_desk.services.applicants")] == []

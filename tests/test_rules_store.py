@@ -13,6 +13,7 @@ from sqlalchemy import select
 from confirm_desk.cli import main
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services import settings
+from confirm_desk.services.applicants.findings import save_settings
 from confirm_desk.services.applicants.listing import ListCriteria, list_records, resolve
 from confirm_desk.services.confirming.confirmation import CheckInput, load_check, save_check
 from confirm_desk.services.importing.applicants import import_applicants
@@ -135,7 +136,7 @@ def test_import_refuses_old_and_non_ascii_ids(store, samples, tmp_path, id_numbe
 
 def test_desk_points_and_authorities_flag_the_list(imported_store, monkeypatch, capsys) -> None:
     with imported_store.session() as session:
-        settings.save(session, {"point_name": "定海区教师发展中心确认点",
+        save_settings(session, {"point_name": "定海区教师发展中心确认点",
                                 "point_authorities": "定海区教师发展中心确认点=舟山市普陀区教育局"})
     with imported_store.session() as session:
         records = {r["application_no"]: r for r in list_records(session, ListCriteria())}
@@ -146,7 +147,7 @@ def test_desk_points_and_authorities_flag_the_list(imported_store, monkeypatch, 
     assert any(c["code"] == "authority_mismatch" and c["field"] == "registration_authority"
                for c in detail["checks"])
     with imported_store.session() as session:
-        settings.save(session, {"point_authorities": "定海区教师发展中心确认点=舟山市定海区教育局"})
+        save_settings(session, {"point_authorities": "定海区教师发展中心确认点=舟山市定海区教育局"})
         records = {r["application_no"]: r for r in list_records(session, ListCriteria())}
     assert "authority_mismatch" not in records[CLEAN]["flags"]
 

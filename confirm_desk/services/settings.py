@@ -31,7 +31,8 @@ def load(session: Session) -> dict[str, Value]:
 
 def save(session: Session, values: Mapping[str, Value], operator: str = "") -> list[str]:
     """Checks and writes the given store preferences; one audit event per changed one. Returns the keys
-    that changed. Raises KnownError (nothing written) when a value is out of range."""
+    that changed. Raises KnownError (nothing written) when a value is out of range. The list's flags depend
+    on some of them (the desk's points and authorities): findings.save_settings saves and refreshes them."""
     checked = {key: preference(key).check(value) for key, value in values.items()}
     session.info.pop(_CACHE, None)
     current = load(session)
@@ -55,11 +56,6 @@ def save(session: Session, values: Mapping[str, Value], operator: str = "") -> l
     if {"point_name", "point_code"} & set(changed):
         now = {**current, **checked}
         _remember_point(session, str(now["point_name"]), str(now["point_code"]))
-    from confirm_desk.services.applicants.findings import SCOPE_SETTINGS, refresh_flags
-
-    if SCOPE_SETTINGS & set(changed):
-        session.flush()
-        refresh_flags(session)  # the list's flags follow this desk's points and authorities
     return changed
 
 

@@ -92,3 +92,18 @@ def test_main_window_menu_opens_preferences_and_applies_idle_minutes(qtbot, stor
     dialog.findChild(QSpinBox, "idle_lock_minutes").setValue(2)
     click_save(qtbot, dialog)
     assert window.idle_lock.minutes == 2 and window.idle_lock.timer.interval() == 120_000
+
+
+def test_saving_the_desks_points_refreshes_the_lists_flags(qtbot, imported_store) -> None:
+    """What the dialog saves goes through findings.save_settings: the stored flags follow the desk's points and
+    authorities at once (settings.save alone leaves them to its caller)."""
+    from confirm_desk.services.applicants.listing import ListCriteria, list_records
+
+    def flags() -> dict[str, str]:
+        with imported_store.session() as session:
+            return {r["application_no"]: r["flags"] for r in list_records(session, ListCriteria())}
+
+    assert "point_outside" not in flags()["2025320000003"]
+    PreferencesStore(imported_store).save({"point_name": "定海区教师发展中心确认点",
+                                           "point_authorities": "定海区教师发展中心确认点=舟山市普陀区教育局"})
+    assert "point_outside" in flags()["2025320000003"]  # a 鼓楼区 applicant

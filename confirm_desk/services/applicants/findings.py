@@ -18,6 +18,7 @@ from confirm_desk.domain.campaign import parse_point_authorities, parse_point_li
 from confirm_desk.domain.check_codes import CodeChecker
 from confirm_desk.domain.checks import CheckContext, Finding, OtherApplication, check_applicant
 from confirm_desk.domain.statuses import Status
+from confirm_desk.preferences import Value
 from confirm_desk.services import settings
 from confirm_desk.store.models import applicant_table
 
@@ -96,6 +97,16 @@ def flags_from_codes(codes: Collection[str]) -> str:
             break
         text = candidate
     return text
+
+
+def save_settings(session: Session, values: Mapping[str, Value], operator: str = "") -> list[str]:
+    """settings.save, then the list's flags follow this desk's points and authorities when one of them
+    changed (SCOPE_SETTINGS). Returns the keys that changed."""
+    changed = settings.save(session, values, operator)
+    if SCOPE_SETTINGS & set(changed):
+        session.flush()
+        refresh_flags(session)
+    return changed
 
 
 def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:

@@ -73,10 +73,10 @@ class PreferencesStore(QObject):
         """Writes what differs; KnownError (nothing written) when a value is out of range."""
         seat = {k: preference(k).check(v) for k, v in values.items() if preference(k).scope is Scope.SEAT}
         shared = {k: v for k, v in values.items() if k not in seat}
-        from confirm_desk.services import settings
+        from confirm_desk.services.applicants.findings import save_settings
 
         with self.store.session() as session:
-            changed = settings.save(session, shared, operator) if shared else []
+            changed = save_settings(session, shared, operator) if shared else []
         for key, value in seat.items():
             if value != self.value(key):
                 self.qsettings.setValue(f"seat/{key}", preference(key).to_text(value))
@@ -104,7 +104,7 @@ def known_point_names(store: Store) -> list[str]:
 
 def save_point(store: Store, name: str, code: str, operator: str) -> None:
     """The point's name and code (store-wide, audited); KnownError when a value is refused."""
-    from confirm_desk.services import settings
+    from confirm_desk.services.applicants.findings import save_settings
 
     with store.session() as session:
-        settings.save(session, {"point_name": name, "point_code": code}, operator)
+        save_settings(session, {"point_name": name, "point_code": code}, operator)
