@@ -23,9 +23,10 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
 from confirm_desk.services.applicants.listing import resolve
 from confirm_desk.services.audit_trail import local_time
-from confirm_desk.services.batches.export import export_again, export_batch
+from confirm_desk.services.batches.export import _ZipSink, export_again, export_batch
 from confirm_desk.services.confirming.local_edits import local_edits
-from confirm_desk.services.spreadsheets.safe import safe_cell
+from confirm_desk.services.spreadsheets.safe import safe_cell, safe_row, safe_rows
+from confirm_desk.services.spreadsheets.write import fixed_info
 from confirm_desk.store.models import (
     Applicant,
     AuditEvent,
@@ -215,3 +216,64 @@ def test_batches_record_what_the_rules_say(any_imported_store, tmp_path) -> None
         again = export_again(session, 1, tmp_path / "batch1-again.zip", "clerk")
     assert again.mismatched == [] and (tmp_path / "batch1-again.zip").read_bytes() == (
         tmp_path / "batch1.zip").read_bytes()
+
+
+def test_safe_rows_equal_safe_row_of_each_row() -> None:
+    plain = [["2025001", "110101199001011234", "张三", "确认已通过", "", "", "clerk", "2026-03-01 09:00:00"]] * 3
+    cases = [
+        plain,
+        [*plain, ["=1+1", "x"]],  # a formula
+        [*plain, ["a", "-2+3"], ["b", "-缺少学历证书"]],  # a sign that is one, and one that is not
+        [*plain, ["\tSUM(A1)", "@A1"], ["+86 138", "\r=x"]],
+        [*plain, ["张\x07三", "ok"]],  # a control character
+        [*plain, ["a\x00b", "c"]],  # NUL inside a cell (the separator of the quick scan)
+        [*plain, ["\x00=1", "c"]],
+        [*plain, ["a", 3], ["b", None]],  # values that are not text
+        [*plain, []],  # an empty row
+        [["", ""], ["", "="]],
+        [],
+    ]
+    for rows in cases:
+        assert [list(r) for r in safe_rows(rows)] == [safe_row(r) for r in rows], rows
+    assert safe_rows(plain) is plain  # the usual sheet is not copied
+
+
+def test_zip_sink_writes_the_bytes_zipfile_writes_to_a_file(tmp_path, monkeypatch) -> None:
+    import random
+
+    rng = random.Random(5)
+    members = [(f"photos/{n:06d}{'照片' if n % 7 == 0 else ''}.jpg", rng.randbytes(rng.randrange(0, 9000)))
+               for n in range(600)]
+    members.insert(3, ("results.xlsx", rng.randbytes(3 << 20)))  # larger than a block
+    moment = (2026, 3, 1, 9, 0, 0)
+
+    def write(bundle: zipfile.ZipFile) -> None:
+        for name, data in members:
+            bundle.writestr(fixed_info(name, moment, zipfile.ZIP_STORED), data)
+        bundle.writestr(fixed_info("manifest.json", moment, zipfile.ZIP_DEFLATED), b"{}" * 5000)
+
+    with zipfile.ZipFile(tmp_path / "plain.zip", "w") as bundle:
+        write(bundle)
+    expected = (tmp_path / "plain.zip").read_bytes()
+    for block in (1 << 20, 1 << 12, 1):
+        monkeypatch.setattr(_ZipSink, "BLOCK", block)
+        with _ZipSink(tmp_path / "sink.zip") as sink, zipfile.ZipFile(sink, "w") as bundle:
+            write(bundle)
+        assert (tmp_path / "sink.zip").read_bytes() == expected
+        assert sink.sha256() == hashlib.sha256(expected).hexdigest()
+    # A write before the pending block (zipfile makes none) still lands where it belongs; the hash is read back.
+    monkeypatch.setattr(_ZipSink, "BLOCK", 1)
+    with _ZipSink(tmp_path / "patched.zip") as sink:
+        sink.write(b"a" * 100)
+        sink.seek(100)  # back at the end: the block goes out
+        sink.write(b"b" * 3000)
+        sink.seek(0, 2)
+        sink.write(b"e" * 10)  # pending
+        sink.seek(50)
+        sink.write(b"c" * 100)  # all before the pending block
+        sink.seek(3095)
+        sink.write(b"f" * 10)  # across the pending block's start
+        sink.seek(0, 2)
+        sink.write(b"d")
+    want = b"a" * 50 + b"c" * 100 + b"b" * 2945 + b"f" * 10 + b"e" * 5 + b"d"
+    assert (tmp_path / "patched.zip").read_bytes() == want and sink.sha256() == hashlib.sha256(want).hexdigest()
