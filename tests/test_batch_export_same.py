@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import zipfile
 from pathlib import Path
 
+import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -23,7 +25,7 @@ from confirm_desk.domain.statuses import Status
 from confirm_desk.services import audit
 from confirm_desk.services.applicants.listing import resolve
 from confirm_desk.services.audit_trail import local_time
-from confirm_desk.services.batches.export import _ZipSink, export_again, export_batch
+from confirm_desk.services.batches.export import _add_stored, _ZipSink, export_again, export_batch
 from confirm_desk.services.confirming.local_edits import local_edits
 from confirm_desk.services.spreadsheets.safe import safe_cell, safe_row, safe_rows
 from confirm_desk.services.spreadsheets.write import fixed_info
@@ -239,8 +241,6 @@ def test_safe_rows_equal_safe_row_of_each_row() -> None:
 
 
 def test_zip_sink_writes_the_bytes_zipfile_writes_to_a_file(tmp_path, monkeypatch) -> None:
-    import random
-
     rng = random.Random(5)
     members = [(f"photos/{n:06d}{'照片' if n % 7 == 0 else ''}.jpg", rng.randbytes(rng.randrange(0, 9000)))
                for n in range(600)]
@@ -277,3 +277,25 @@ def test_zip_sink_writes_the_bytes_zipfile_writes_to_a_file(tmp_path, monkeypatc
         sink.write(b"d")
     want = b"a" * 50 + b"c" * 100 + b"b" * 2945 + b"f" * 10 + b"e" * 5 + b"d"
     assert (tmp_path / "patched.zip").read_bytes() == want and sink.sha256() == hashlib.sha256(want).hexdigest()
+
+
+def test_stored_members_are_the_bytes_writestr_writes(tmp_path) -> None:
+    rng = random.Random(7)
+    members = [(f"photos/{'张' * (n % 3)}{n:05d}.jpg", rng.randbytes(rng.randrange(0, 5000))) for n in range(300)]
+    members.insert(0, ("results.xlsx", rng.randbytes(200_000)))
+    moment = (2026, 3, 1, 9, 0, 0)
+
+    def write(path: Path, add) -> bytes:
+        with _ZipSink(path) as sink, zipfile.ZipFile(sink, "w") as bundle:
+            for name, data in members:
+                add(bundle, fixed_info(name, moment, zipfile.ZIP_STORED), data)
+            with pytest.warns(UserWarning, match="Duplicate name"):  # zipfile's own warning, either way
+                add(bundle, fixed_info(members[5][0], moment, zipfile.ZIP_STORED), b"again")
+            bundle.writestr(fixed_info("manifest.json", moment, zipfile.ZIP_DEFLATED), b"{}")
+        return path.read_bytes()
+
+    expected = write(tmp_path / "writestr.zip", lambda bundle, info, data: bundle.writestr(info, data))
+    assert write(tmp_path / "direct.zip", _add_stored) == expected
+    with zipfile.ZipFile(tmp_path / "direct.zip") as bundle:
+        assert bundle.testzip() is None
+        assert [bundle.read(info) for info in bundle.infolist()[:-2]] == [data for _n, data in members]

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,7 +310,7 @@ def _write_zip(path: Path, rows: list[BatchRow], archive: dict[str, bytes], mani
         total = len(archive)
         for done, (name, data) in enumerate(sorted(archive.items()), start=1):
             name = _member(name)  # batches recorded before names were made safe are written safely too
-            bundle.writestr(fixed_info(name, moment, zipfile.ZIP_STORED), data)  # JPEG: no gain in deflating
+            _add_stored(bundle, fixed_info(name, moment, zipfile.ZIP_STORED), data)  # JPEG: no gain in deflating
             files[name] = _sha(data)
             if done % 500 == 0:
                 progress(done, total, f"正在写入照片 {done}/{total}…")
@@ -318,6 +319,28 @@ def _write_zip(path: Path, rows: list[BatchRow], archive: dict[str, bytes], mani
             manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
         bundle.writestr(fixed_info(MANIFEST, moment, zipfile.ZIP_DEFLATED), manifest_text.encode())
     return manifest_text, sink.sha256(), files
+
+
+def _add_stored(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    """`bundle.writestr(info, data)` for a stored (not deflated) member, the same bytes without zipfile's
+    machinery for a member of unknown size (a write handle, the header written twice and patched): the size
+    and CRC are known here, so the header is written once, and the member is entered as zipfile enters it
+    (its central directory is zipfile's own). A repeated name or a member needing ZIP64 goes through writestr.
+    tests/test_batch_export_same.py compares the bytes with writestr's."""
+    if info.filename in bundle.NameToInfo or len(data) * 1.05 > zipfile.ZIP64_LIMIT or bundle.fp is None:
+        bundle.writestr(info, data)
+        return
+    info.file_size = info.compress_size = len(data)
+    info.CRC = zlib.crc32(data)
+    info.flag_bits = 0
+    fp = bundle.fp
+    fp.seek(bundle.start_dir)
+    info.header_offset = fp.tell()
+    fp.write(info.FileHeader(False))
+    fp.write(data)
+    bundle.start_dir = fp.tell()
+    bundle.filelist.append(info)
+    bundle.NameToInfo[info.filename] = info
 
 
 class _ZipSink:
@@ -338,6 +361,7 @@ class _ZipSink:
         self._pending = bytearray()
         self._start = 0  # the file offset of _pending[0]
         self._pos = 0
+        self._end = 0  # _start + len(_pending)
 
     def __enter__(self) -> _ZipSink:
         return self
@@ -348,14 +372,12 @@ class _ZipSink:
         else:
             self._file.close()  # atomic_output removes the partial file
 
-    def close(self) -> None:
-        try:
-            self.flush()
-        finally:
-            self._file.close()
-
     def write(self, data: bytes) -> int:
         size = len(data)
+        if self._pos == self._end:  # appending: the usual write
+            self._pending += data
+            self._pos = self._end = self._end + size
+            return size
         offset = self._pos - self._start
         if offset < 0:  # before the pending block: straight to the file
             head = min(size, -offset)
@@ -367,15 +389,15 @@ class _ZipSink:
             self._pending.extend(bytes(offset - len(self._pending)))
         self._pending[offset:offset + len(data)] = data
         self._pos += size
+        self._end = max(self._end, self._pos)
         return size
 
     def tell(self) -> int:
         return self._pos
 
     def seek(self, pos: int, whence: int = 0) -> int:
-        end = self._start + len(self._pending)
-        self._pos = pos if whence == 0 else self._pos + pos if whence == 1 else end + pos
-        if self._pos == end and len(self._pending) >= self.BLOCK:
+        self._pos = pos if whence == 0 else self._pos + pos if whence == 1 else self._end + pos
+        if self._pos == self._end and self._end - self._start >= self.BLOCK:
             self._drain()
         return self._pos
 
@@ -385,6 +407,12 @@ class _ZipSink:
     def flush(self) -> None:
         self._drain()
         self._file.flush()
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self._file.close()
 
     def sha256(self) -> str:
         """The SHA-256 of what was written (after the `with` block)."""
@@ -396,7 +424,7 @@ class _ZipSink:
             self._file.write(self._pending)
             if self._hash is not None:
                 self._hash.update(self._pending)
-            self._start += len(self._pending)
+            self._start = self._end
             self._pending = bytearray()
 
 
