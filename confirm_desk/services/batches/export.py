@@ -25,7 +25,14 @@ from confirm_desk import __version__
 from confirm_desk.domain.errors import KnownError, NotFound
 from confirm_desk.domain.filenames import safe_stem
 from confirm_desk.services import audit
-from confirm_desk.services.batches.rows import BatchPlan, BatchRow, changed_fields, plan_next_batch, sheet_rows
+from confirm_desk.services.batches.rows import (
+    BatchPlan,
+    BatchRow,
+    candidates,
+    changed_fields,
+    plan_next_batch,
+    sheet_rows,
+)
 from confirm_desk.services.gc_pause import paused_gc
 from confirm_desk.services.importing.applicants import file_sha256
 from confirm_desk.services.output_files import atomic_output
@@ -227,10 +234,6 @@ def batch_numbers(session: Session) -> list[tuple[int, dt.datetime, int]]:
 
 
 _PHOTOS = table_of(Photo)
-# Core statements with an expanding IN, compiled once: the ORM's per-row result machinery costs more than the
-# query for 20,000 photos.
-_CURRENT_PHOTOS = select(_PHOTOS.c.applicant_id, _PHOTOS.c.normalized).where(
-    _PHOTOS.c.applicant_id.in_(bindparam("ids", expanding=True)), _PHOTOS.c.normalized.is_not(None))
 
 
 def _rows_in_chunks(session: Session, statement: Select[Any], name: str,
@@ -243,7 +246,21 @@ def _rows_in_chunks(session: Session, statement: Select[Any], name: str,
 
 
 def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
-    return {applicant_id: data for applicant_id, data in _rows_in_chunks(session, _CURRENT_PHOTOS, "ids", ids)}
+    """The normalised photos of `ids` (the plan's applicants), read in one pass: those of the applicants a plan
+    may carry (rows.candidates, in SQL), kept when planned."""
+    conn = session.connection()
+    name = conn.dialect.name
+    if name not in _PLANNED_PHOTOS:
+        candidate = select(applicant_table.c.id).where(*candidates())
+        statement = select(_PHOTOS.c.applicant_id, _PHOTOS.c.normalized).where(
+            _PHOTOS.c.normalized.is_not(None), _PHOTOS.c.applicant_id.in_(candidate))
+        _PLANNED_PHOTOS[name] = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    wanted = set(ids)
+    return {applicant_id: data for applicant_id, data in conn.exec_driver_sql(_PLANNED_PHOTOS[name]).all()
+            if applicant_id in wanted}
+
+
+_PLANNED_PHOTOS: dict[str, str] = {}
 
 
 def _photo_names(plan: BatchPlan, photos: dict[int, bytes]) -> dict[int, str]:
@@ -308,8 +325,9 @@ def _write_zip(path: Path, rows: list[BatchRow], archive: dict[str, bytes], mani
     with _ZipSink(path) as sink, zipfile.ZipFile(sink, "w") as bundle:
         bundle.writestr(fixed_info(RESULTS, moment, zipfile.ZIP_STORED), results)
         total = len(archive)
-        for done, (name, data) in enumerate(sorted(archive.items()), start=1):
-            name = _member(name)  # batches recorded before names were made safe are written safely too
+        for done, kept in enumerate(sorted(archive), start=1):
+            # Batches recorded before names were made safe are written safely too.
+            data, name = archive[kept], _member(kept)
             _add_stored(bundle, fixed_info(name, moment, zipfile.ZIP_STORED), data)  # JPEG: no gain in deflating
             files[name] = _sha(data)
             if done % 500 == 0:

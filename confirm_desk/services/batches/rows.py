@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NotRequired, TypedDict
 
-from sqlalchemy import Connection, Row, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
@@ -93,18 +93,25 @@ def plan_next_batch(session: Session) -> BatchPlan:
     return plan
 
 
+def candidates() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The applicants a plan may carry, in SQL: moved on since their last batch, and decided, exported before or
+    with an edit event (a superset of those edited here: `local_edits` tells which edits are still local)."""
+    decided = [s.value for s in Status if s.decided]
+    edited = select(AuditEvent.applicant_id).where(AuditEvent.action.in_(EDIT_ACTIONS),
+                                                   AuditEvent.applicant_id.is_not(None))
+    return (or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync()),
+            or_(t.c.status.in_(decided), t.c.synced_batch.is_not(None), t.c.id.in_(edited)))
+
+
 def _plan_statement() -> Select[Any]:
     d = table_of(Decision)
     decided = [s.value for s in Status if s.decided]
     other = d.alias("newest")
     newest = select(func.max(other.c.id)).where(other.c.applicant_id == t.c.id).correlate(t).scalar_subquery()
-    edited = select(AuditEvent.applicant_id).where(AuditEvent.action.in_(EDIT_ACTIONS),
-                                                   AuditEvent.applicant_id.is_not(None))
     return (select(t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.version, t.c.synced_batch,
                    t.c.confirmation_point, d.c.reason, d.c.missing, d.c.operator, d.c.decided_at)
             .select_from(t.outerjoin(d, and_(t.c.status.in_(decided), d.c.id == newest)))
-            .where(or_(t.c.synced_batch.is_(None), t.c.version != t.c.synced_version, photo_redone_since_sync()),
-                   or_(t.c.status.in_(decided), t.c.synced_batch.is_not(None), t.c.id.in_(edited)))
+            .where(*candidates())
             .order_by(t.c.id))
 
 
