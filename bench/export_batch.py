@@ -1,8 +1,9 @@
 """Export a batch of decided applicants with photos, against the floor: openpyxl write-only of the same
 cells plus zipping the same photo bytes (what any exporter of that zip must at least do). The photos are
-JPEGs: both store them (ZIP_STORED, deflating gains nothing) and neither runs the cyclic garbage collector
-during the job. Ours and the floor alternate (A B A B); the ratio is of CPU seconds (this process), wall
-seconds in the note (ours also commits the batch to the store: an fsync).
+JPEGs: both store them (ZIP_STORED, deflating gains nothing) and write each photo's header once (size and CRC
+known: no patch after the data); the floor zips in memory and writes the file once; neither runs the cyclic
+garbage collector during the job. Ours and the floor alternate (A B A B); the ratio is of CPU seconds (this
+process), wall seconds in the note (ours also commits the batch to the store: an fsync).
 
 `python -m bench.export_batch [--quick]` prints the rows; `python -m bench` includes them.
 """
@@ -19,10 +20,12 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 from bench.data import cached_store
 
+MOMENT = (2026, 1, 1, 0, 0, 0)  # the floor's zip entries' time
 EDITED_EVERY = 10  # one applicant in ten also had a field changed at the desk
 
 
@@ -103,10 +106,22 @@ def floor(source: Path, work: Path) -> tuple[float, float]:
             sheet.append(row)
         buffer = io.BytesIO()
         book.save(buffer)
-        with zipfile.ZipFile(work / "floor.zip", "w") as bundle:
+        # The fastest way we know to write these bytes, as ours writes them: zipped in memory and written to
+        # the file once (zipfile patches each member's header after its data: on a file every seek flushes),
+        # and each photo's header written once with its size and CRC (zipfile's own central directory).
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w") as bundle:
             bundle.writestr("results.xlsx", buffer.getvalue())
             for name, data in photos:
-                bundle.writestr(name, data, zipfile.ZIP_STORED)
+                info = zipfile.ZipInfo(name, MOMENT)
+                info.file_size = info.compress_size = len(data)
+                info.CRC, info.flag_bits, info.header_offset = zlib.crc32(data), 0, packed.tell()
+                packed.write(info.FileHeader(False))
+                packed.write(data)
+                bundle.start_dir = packed.tell()
+                bundle.filelist.append(info)
+                bundle.NameToInfo[name] = info
+        (work / "floor.zip").write_bytes(packed.getbuffer())
     finally:
         gc.enable()
     return time.process_time() - cpu, time.perf_counter() - wall
