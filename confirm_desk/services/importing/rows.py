@@ -112,10 +112,14 @@ class RowParser:
                                                                                strict=True)]
         if "" in column["birth_date"]:
             column["birth_date"] = [b or _born(i) for b, i in zip(column["birth_date"], id_numbers, strict=True)]
+        rows = list(map(dict, map(zip, repeat(ALL_KEYS), zip(*(column[k] for k in ALL_KEYS), strict=True))))
+        row_numbers = [number for number, _row in kept]
+        if not notes and len(set(numbers)) == n and seen.keys().isdisjoint(numbers):
+            seen.update(zip(numbers, row_numbers, strict=True))  # no problem, no repeated 报名号: every row is kept
+            return list(zip(row_numbers, rows, strict=True))
         parsed: list[tuple[int, dict[str, str]]] = []
-        rows = map(dict, map(zip, repeat(ALL_KEYS), zip(*(column[k] for k in ALL_KEYS), strict=True)))
         for pos, values in enumerate(rows):
-            row_number = kept[pos][0]
+            row_number = row_numbers[pos]
             if pos in notes:
                 failed = False
                 for found in table.problems(pos, header, file_name):
