@@ -5,7 +5,19 @@ from __future__ import annotations
 import gc
 import threading
 
+import pytest
+
 from confirm_desk.services.gc_pause import paused_gc
+
+
+@pytest.fixture(autouse=True)
+def _automatic_collection_on():
+    """These start with automatic collection on, whatever ran before (a GUI job runner turns it off)."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
 
 
 def test_nested_and_overlapping_jobs_restore_the_collector_once_the_last_ends() -> None:

@@ -5,7 +5,8 @@ Such a job keeps tens of thousands of new objects alive until it ends (pages, ca
 every so many of them CPython's collector walks the whole heap again looking for cycles the job never makes:
 a full pass over the app's objects is ≈0.15 s, a tenth of a 1,000-form PDF. Reference counting still frees
 everything as usual; cycles left meanwhile are collected when the job ends. Jobs may overlap (threads): the
-collector runs again when the last one ends, and only if it was running before the first began.
+collector runs again when the last one ends, and only if it was running before the first began. The GUI, whose
+collector runs on a timer instead (ui/jobs.py), asks `paused()` and skips its passes meanwhile.
 """
 
 from __future__ import annotations
@@ -35,3 +36,8 @@ def paused_gc() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def paused() -> bool:
+    """A bulk job is running inside paused_gc() (in any thread)."""
+    return _depth > 0

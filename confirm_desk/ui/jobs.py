@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from confirm_desk.domain.errors import Cancelled, KnownError
+from confirm_desk.services.gc_pause import paused
 from confirm_desk.services.progress import ProgressFn
 from confirm_desk.ui.widgets.messages import show_bug, show_error
 
@@ -22,6 +24,51 @@ SHOW_AFTER_MS = 500
 # so that a job's result is there when the call returns. Tests of the machinery itself pass synchronous=False.
 SYNCHRONOUS_DEFAULT = False
 _IN_FLIGHT: set[_Signals] = set()  # carriers of jobs not yet answered (see JobRunner.fetch)
+COLLECT_EVERY_MS = 250
+
+
+class _GuiThreadCollector(QObject):
+    """Python's cyclic garbage collection, on the GUI thread only, once jobs can run.
+
+    CPython's collector runs in whichever thread's allocation crosses its threshold, and a job (openpyxl,
+    reportlab, SQLAlchemy) allocates far more than the GUI thread: so it was mostly a pool thread that collected
+    the windows, dialogs, models, runners and closures left in reference cycles, and their wrappers' clean-up
+    deleted Qt objects from that thread (or queued their deletion to a later, arbitrary point of the GUI
+    thread) while the GUI thread used them. That was the intermittent segfault in the UI tests: a QTableView
+    collected by a job's thread and deleted in the GUI thread's pending calls, and the GUI thread's own
+    collections tripping over freed objects. So automatic collection is switched off and this timer, on the
+    GUI thread, collects by the interpreter's own thresholds (the oldest generation over its threshold). It
+    skips while a bulk job runs inside paused_gc(), as the automatic collector would have."""
+
+    def __init__(self, app: QCoreApplication) -> None:
+        super().__init__(app)
+        self.timer = QTimer(self)
+        self.timer.setInterval(COLLECT_EVERY_MS)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start()
+
+    def collect(self) -> None:
+        if paused():
+            return
+        counts, limits = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > limits[generation]:
+                gc.collect(generation)
+                return
+
+
+_collector: list[_GuiThreadCollector] = []
+
+
+def collect_on_gui_thread_only() -> None:
+    """Before any job goes to the pool (called on the GUI thread): automatic collection off, the GUI thread's
+    timer collecting instead. Again each time: whatever turned automatic collection back on meanwhile."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if not (_collector and shiboken6.isValid(_collector[0]) and _collector[0].parent() is app):
+        _collector[:] = [_GuiThreadCollector(app)]
+    gc.disable()
 
 
 class _Signals(QObject):
@@ -116,6 +163,7 @@ class JobRunner(QObject):
             else:
                 on_done(result)
             return
+        collect_on_gui_thread_only()
         signals = _carrier()
         _IN_FLIGHT.add(signals)  # see fetch(): it outlives the job whatever happens to the widget
         cancel = threading.Event()
@@ -193,6 +241,7 @@ class JobRunner(QObject):
         # No parent, and held in _IN_FLIGHT until answered: the carrier must outlive the job even when the widget
         # that asked is closed meanwhile (deleting it while the worker emits would crash); the answer is then
         # dropped, not delivered to a deleted widget.
+        collect_on_gui_thread_only()
         signals = _carrier()
         _IN_FLIGHT.add(signals)
         self._pending += 1

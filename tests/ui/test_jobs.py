@@ -153,3 +153,71 @@ def test_a_jobs_references_die_on_the_gui_thread_whatever_the_timing(qtbot, runn
     assert runner.wait_idle()
     qtbot.waitUntil(lambda: len(died) == rounds, timeout=WAIT_MS)
     assert all(died)
+
+
+class _Cycle:
+    """Garbage the GUI leaves behind: an object in a reference cycle with a Qt object (a closed dialog, its
+    model and the closures its signals hold look like this). Only the cyclic collector frees it."""
+
+    def __init__(self, died_in: list[int]) -> None:
+        from PySide6.QtCore import QObject
+
+        self.died_in = died_in
+        self.qt = QObject()
+        self.qt.cycle = self  # type: ignore[attr-defined]
+
+    def __del__(self) -> None:
+        self.died_in.append(threading.get_ident())
+
+
+def test_garbage_cycles_are_collected_on_the_gui_thread_never_by_a_job(qtbot, runner) -> None:
+    """The collector runs in the thread whose allocation crosses its threshold; a job allocates most, so it
+    collected the GUI's garbage (windows, views, models) on a pool thread and deleted Qt objects there: the
+    intermittent segfault. Here the GUI thread only waits while a job allocates as a report writer does."""
+    import gc
+
+    gui = threading.get_ident()
+    died_in: list[int] = []
+    answered: list[int] = []
+
+    def allocate() -> int:  # many small containers: far past the collector's first threshold, many times
+        kept = 0
+        for _ in range(200):
+            rows = [[i, str(i)] for i in range(1000)]
+            kept += len(rows)
+        return kept
+
+    for rounds in range(1, 4):
+        gc.collect()  # on this (GUI) thread: nothing older to collect, the counts start from zero
+        for _ in range(40):
+            _Cycle(died_in)  # unreachable at once, a cycle: waits for the collector
+        runner.fetch(allocate, answered.append)
+        assert runner.wait_idle()  # this thread blocks, allocating nothing, until the job has ended
+        qtbot.waitUntil(lambda: not runner.busy, timeout=WAIT_MS)
+        ballast = [[] for _ in range(2 * gc.get_threshold()[0])]  # the GUI thread's own allocations cross it
+        qtbot.waitUntil(lambda rounds=rounds: len(died_in) == 40 * rounds, timeout=WAIT_MS)
+        del ballast
+    assert answered == [200_000] * 3
+    assert set(died_in) == {gui}, "a job's thread collected the GUI's garbage"
+
+
+def test_the_gui_threads_collector_waits_while_a_bulk_job_pauses_collection(qtbot) -> None:
+    import gc
+
+    from confirm_desk.services.gc_pause import paused_gc
+    from confirm_desk.ui import jobs
+
+    jobs.collect_on_gui_thread_only()
+    assert not gc.isenabled()
+    collector = jobs._collector[0]
+    died_in: list[int] = []
+    gc.collect()
+    with paused_gc():
+        for _ in range(10):
+            _Cycle(died_in)
+        ballast = [[] for _ in range(2 * gc.get_threshold()[0])]
+        collector.collect()
+        assert died_in == []  # an export or a PDF of 1,000 pages is not slowed by passes over its objects
+    collector.collect()
+    assert died_in == [threading.get_ident()] * 10
+    del ballast
