@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from confirm_desk.domain.errors import Cancelled, KnownError
@@ -101,12 +101,18 @@ class _Handoff:
         return outcome
 
 
-class _Job(QRunnable):
+class _Job:
     """Runs on a pool thread. Holds only the handoff and the carrier (both kept alive by the GUI thread until
-    it has taken the outcome) and keeps no result, exception or work in a local variable of its own."""
+    it has taken the outcome) and keeps no result, exception or work in a local variable of its own.
+
+    Not a QRunnable: the pool is given the bound `run` (QThreadPool.start(callable): a C++ runnable that the
+    pool deletes, no Python wrapper). A Python QRunnable is made the pool wrapper's child only after
+    start() returns, with the GIL back: a job that had already finished and been deleted by then stayed
+    that child for good (its wrapper and carrier leaked: 49 of 2,000 fetches here)."""
+
+    __slots__ = ("handoff", "signals")
 
     def __init__(self, handoff: _Handoff, signals: _Signals) -> None:
-        super().__init__()
         self.handoff, self.signals = handoff, signals
 
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -207,8 +213,8 @@ class JobRunner(QObject):
 
         signals.progress.connect(update)
         signals.settled.connect(settled)
-        job, pool = _Job(handoff, signals), self.pool
-        QTimer.singleShot(0, lambda: pool.start(job))
+        run, pool = _Job(handoff, signals).run, self.pool
+        QTimer.singleShot(0, lambda: pool.start(run))
 
     @property
     def parent_widget(self) -> QWidget | None:
@@ -260,7 +266,7 @@ class JobRunner(QObject):
                 self._failed(value, on_error)
 
         signals.settled.connect(settled)
-        self.pool.start(_Job(handoff, signals))
+        self.pool.start(_Job(handoff, signals).run)
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         return self.pool.waitForDone(timeout_ms)
