@@ -16,13 +16,14 @@ DEMO_COUNT = 300
 
 
 def main(argv: list[str] | None = None) -> int:
+    from PySide6.QtCore import QRect
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from confirm_desk.domain.errors import KnownError
     from confirm_desk.logs import setup_logging
     from confirm_desk.paths import icon_path
-    from confirm_desk.ui.widgets.app_policy import apply_policies
+    from confirm_desk.ui.widgets.app_policy import apply_policies, screen_of
     from confirm_desk.ui.widgets.fonts import install_cjk_font
     from confirm_desk.ui.widgets.messages import show_bug, show_error
 
@@ -54,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     window = log_in_and_open(store)
     if window is None:
         return 0
-    area = window.screen().availableGeometry()
+    screen = screen_of(window)  # not window.screen(): see screen_of
+    area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
     if area.width() < 1500 or area.height() < 900:
         window.showMaximized()  # a school laptop (1366×768, 1280×720): use all of it
     else:

@@ -96,3 +96,30 @@ def test_issue_23_windows_fit_a_1366_by_768_screen(qtbot, store, samples, make_w
     assert all(w <= SCREEN.width() and h <= SCREEN.height() for w, h in titles.values()), titles
     for dialog in list(window.open_dialogs):
         dialog.reject()
+
+
+def test_windows_fitted_then_freed_by_the_collector_leave_the_screen_to_qt(qtbot) -> None:
+    """fit_to_screen once asked each window for `window.screen()`: PySide then holds the screen's wrapper as
+    that window's child, and the collector freeing the window in a reference cycle handed the QScreen to
+    Python, which deleted Qt's screen (the next window shown or closed segfaulted)."""
+    import gc
+
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QTableView
+
+    from confirm_desk.ui.widgets.app_policy import screen_of
+
+    screens = len(QApplication.screens())
+    for _ in range(5):
+        view, model = QTableView(), QStringListModel(["甲"])
+        view.setModel(model)
+        view.show()  # the wheel guard fits it to the screen
+        view.cycle = (view, model)  # type: ignore[attr-defined]  # only the collector frees it
+    del view, model
+    gc.collect()
+    assert len(QApplication.screens()) == screens
+    later = QWidget()
+    qtbot.addWidget(later)
+    later.show()
+    assert screen_of(later) is not None
+    later.close()

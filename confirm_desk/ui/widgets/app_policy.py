@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSize, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,19 @@ _FITTED = "confirm_desk_fitted"
 FRAME_ALLOWANCE = QSize(8, 36)  # the window frame and title bar around the client area (Windows 10, 100 %)
 
 
+def screen_of(window: QWidget) -> QScreen | None:
+    """The screen a window is on (or opens on), found by the static look-ups, never `window.screen()`: for each
+    call of that, PySide makes the screen's wrapper a child of the window's wrapper, and when the collector
+    later frees that window in a reference cycle, clearing the cycle hands the screen to Python, which deletes
+    Qt's own QScreen. Every window closed or shown after that segfaulted (QCursor::pos, geometry): the
+    "garbage-collecting inside WheelGuard.eventFilter" crash of the UI tests."""
+    return QGuiApplication.screenAt(window.frameGeometry().center()) or QGuiApplication.primaryScreen()
+
+
 def fit_to_screen(window: QWidget) -> None:
     """Shrink a window that is larger than the screen it opens on (a 1360×860 dialog on a 1366×768 laptop)
     and move it fully into view. Its minimum size still wins (layouts keep it usable)."""
-    screen = window.screen() or QApplication.primaryScreen()
+    screen = screen_of(window)
     if screen is None or window.isMaximized() or window.isFullScreen():
         return
     area = screen.availableGeometry()
