@@ -83,7 +83,9 @@ def errors_in(findings: list[Finding]) -> list[Finding]:
 def check_applicant(
     values: Mapping[str, str | None], today: dt.date | None = None, *, context: CheckContext | None = None
 ) -> list[Finding]:
-    """All automatic findings for one applicant's field values (registry keys -> text)."""
+    """All automatic findings for one applicant's field values (registry keys -> text). The list's flags take
+    their codes from domain/check_codes.py (the same rules without the messages): a rule changed here is
+    changed there too (tests/test_check_codes.py compares the two on varied rows)."""
     context = context or _NO_CONTEXT
     today = today or context.today or dt.date.today()
     findings: list[Finding] = []
