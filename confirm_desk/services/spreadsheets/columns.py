@@ -30,8 +30,8 @@ from confirm_desk.services.spreadsheets.read import ERROR_VALUES
 MIN_HEADER_MATCHES = 3
 MAX_CELL_CHARS = 2000
 _SCIENTIFIC_CHECKED = ("application_no", "id_number", "cert_number")
-# Spaces to trim, and control characters to remove (NUL excepted: it joins the column for this one check).
-_ANY_SPACE = re.compile(r"[\s\x01-\x1f\x7f\u00a0\u2000-\u200b\u202f\u205f\ufeff\u3000]")
+# Spaces to trim, and control characters to remove (NUL included: clean_text removes it from every cell).
+_ANY_SPACE = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u2000-\u200b\u202f\u205f\ufeff\u3000]")
 
 
 class ColumnField(Protocol):
@@ -272,7 +272,8 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note: Note) 
         texts: list[str] = cells  # type: ignore[assignment]  # nothing to trim in the whole column
     else:
         texts = [c.strip() if type(c) is str else clean_text(c) for c in cells]
-        if has_odd_spaces("\x00".join(texts)):
+        stripped = _SEP.join(texts)  # a NUL anywhere goes, as clean_text takes it out of any one cell
+        if has_odd_spaces(stripped) or "\x00" in stripped:
             texts = [clean_text(t) for t in texts]
     if joined is None or "#" in joined:
         for i, t in enumerate(texts):
