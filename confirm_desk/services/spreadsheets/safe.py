@@ -43,7 +43,8 @@ def needs_escape(text: str) -> bool:
 
 # Not allowed in XML 1.0 (and so in .xlsx): C0 controls but tab/newline/CR, lone surrogates, U+FFFE/FFFF.
 # DEL is legal XML but removed too: it prints as nothing and only hides text.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL_BUT_NUL_CHARS = "\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff"
+_ILLEGAL = re.compile(f"[\x00{_ILLEGAL_BUT_NUL_CHARS}]")
 
 
 def strip_illegal(text: str) -> str:
@@ -77,7 +78,7 @@ def safe_row(values: Sequence[object]) -> list[object]:
 
 
 # _ILLEGAL without NUL (the separator below), and a cell that starts like a formula after that separator.
-_ILLEGAL_BUT_NUL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL_BUT_NUL = re.compile(f"[{_ILLEGAL_BUT_NUL_CHARS}]")
 _CELL_STARTS = re.compile("\x00[=+\\-@\t\r\n]")
 
 
