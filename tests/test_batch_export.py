@@ -138,3 +138,26 @@ def test_round_trip_two_batches_and_byte_identical_re_export(imported_store, tmp
 def export_again_in(store, number: int, out: Path):
     with store.session() as session:
         return export_again(session, number, out, "clerk")
+
+
+def test_applicants_sharing_a_long_id_number_get_distinct_photo_members(imported_store, tmp_path) -> None:
+    """A second or third applicant with the same (long) ID number gets a suffixed name that the writer does not
+    shorten back into the first one's: each photo is its own zip member, and the batch can be written again."""
+    store = imported_store
+    numbers = pending_numbers(store, 3)
+    normalise_photos(store, only=set(numbers))
+    for number in numbers:
+        decide(store, number)
+    with store.session() as session:
+        session.execute(update(t).where(t.c.application_no.in_(numbers)).values(id_number="X" * 90))
+
+    one = export_batch(store, tmp_path / "long.zip", "clerk")
+    manifest, files, _ = read_zip(one.path)
+    with zipfile.ZipFile(one.path) as bundle:
+        names = bundle.namelist()
+    photos = [n for n in names if n.startswith("photos/")]
+    assert one.photos == 3 and len(photos) == len(set(photos)) == 3
+    assert all(len(n) <= len("photos/") + 80 + len(".jpg") for n in photos)
+    assert set(manifest["files"]) == set(files)
+    again = export_again_in(store, 1, tmp_path / "long-again.zip")
+    assert again.mismatched == [] and again.sha256 == one.sha256

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from confirm_desk import __version__
 from confirm_desk.domain.errors import KnownError, NotFound
-from confirm_desk.domain.filenames import safe_stem
+from confirm_desk.domain.filenames import MAX_STEM, safe_stem
 from confirm_desk.services import audit
 from confirm_desk.services.batches.rows import (
     BatchPlan,
@@ -274,13 +274,19 @@ def _photo_names(plan: BatchPlan, photos: dict[int, bytes]) -> dict[int, str]:
         stem = safe_stem(item.row["id_number"])
         name = f"{PHOTO_DIR}{stem}.jpg"
         if name in used:
-            name = f"{PHOTO_DIR}{stem}_{safe_stem(item.row['application_no'])}.jpg"
+            name = _suffixed(stem, safe_stem(item.row["application_no"]))
         n = 2
         while name in used:
-            name, n = f"{PHOTO_DIR}{stem}_{n}.jpg", n + 1
+            name, n = _suffixed(stem, str(n)), n + 1
         used.add(name)
         names[item.applicant_id] = name
     return names
+
+
+def _suffixed(stem: str, suffix: str) -> str:
+    """`photos/<stem>_<suffix>.jpg`, the stem shortened so the name stays within MAX_STEM: a name the writer
+    would shorten (`_member`) could meet another applicant's and write one zip member twice."""
+    return f"{PHOTO_DIR}{safe_stem(stem[:max(0, MAX_STEM - len(suffix) - 1)] + '_' + suffix)}.jpg"
 
 
 def _manifest(plan: BatchPlan, rows: list[BatchRow], at: dt.datetime, operator: str) -> Manifest:
