@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -69,6 +70,17 @@ def collect_on_gui_thread_only() -> None:
     if not (_collector and shiboken6.isValid(_collector[0]) and _collector[0].parent() is app):
         _collector[:] = [_GuiThreadCollector(app)]
     gc.disable()
+    environment_ready_for_jobs()
+
+
+def environment_ready_for_jobs() -> None:
+    """OpenCV's first import (in a photo or camera job, on a pool thread) prepends to LD_LIBRARY_PATH: a
+    setenv() while the GUI thread may read the environment. Replacing an existing variable only swaps one
+    pointer, but adding a new one reallocates the environment array under the reader; so the variable exists
+    before the first job runs (empty: the dynamic loader ignores an empty LD_LIBRARY_PATH, and cv2 prepends
+    to the old value with os.environ.get(…, '') anyway). Windows' C runtime locks its environment itself."""
+    if os.name == "posix" and "LD_LIBRARY_PATH" not in os.environ:
+        os.environ["LD_LIBRARY_PATH"] = ""
 
 
 class _Signals(QObject):

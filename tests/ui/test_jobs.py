@@ -221,3 +221,21 @@ def test_the_gui_threads_collector_waits_while_a_bulk_job_pauses_collection(qtbo
     collector.collect()
     assert died_in == [threading.get_ident()] * 10
     del ballast
+
+
+def test_a_job_finds_ld_library_path_already_there(qtbot, runner, monkeypatch) -> None:
+    """OpenCV's first import in a job prepends to LD_LIBRARY_PATH; the variable exists before any job runs, so
+    that write never reallocates the environment under the GUI thread. An existing value is left as it was."""
+    import os
+
+    if os.name != "posix":
+        pytest.skip("Windows' C runtime locks its environment")
+    monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)
+    seen: list[bool] = []
+    runner.run("环境", lambda _progress: "LD_LIBRARY_PATH" in os.environ, seen.append)
+    qtbot.waitUntil(lambda: seen == [True], timeout=WAIT_MS)
+    assert os.environ["LD_LIBRARY_PATH"] == ""
+
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/x")
+    runner.run("环境", lambda _progress: os.environ["LD_LIBRARY_PATH"], seen.append)
+    qtbot.waitUntil(lambda: seen == [True, "/opt/x"], timeout=WAIT_MS)
