@@ -1,8 +1,9 @@
 """Export batches: one zip per batch (results.xlsx, the normalised photos, manifest.json), recorded in
 the store so the batch is immutable and can be written again byte for byte.
 
-Reproducible by construction: each item keeps its row as written, photos are archived by content, the
-manifest is kept as written, and results.xlsx and the zip carry fixed member times (xlsx_write).
+Reproducible by construction: each item keeps its row as written and its photo's hash (the bytes stay in
+`photo`; migration 0012's triggers archive them by content in `batch_photo` before that photo changes or goes),
+the manifest is kept as written, and results.xlsx and the zip carry fixed member times (xlsx_write).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
-from sqlalchemy import Dialect, Row, Select, bindparam, select, update
+from sqlalchemy import Dialect, Row, Select, and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -85,7 +86,7 @@ def preview_next_batch(session: Session) -> BatchPlan:
 
 def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn = no_progress,
                  now: dt.datetime | None = None) -> BatchResult:
-    """Writes the next batch to `out` and records it: its items, archived photos, the applicants' sync.
+    """Writes the next batch to `out` and records it: its items (with their photos' hashes), the applicants' sync.
 
     A recorded batch always has its file: the zip is written under a temporary name beside `out`, flushed
     to disk, renamed to `out`, and only then does the transaction that records the batch commit. A crash
@@ -103,6 +104,17 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
             plan = plan_next_batch(session)
             if not plan.items:
                 raise KnownError("没有需要导出的申请人：自上一批以来没有新的确认结果或修改" + _missing_hint(session))
+            batch = Batch(kind="export", number=plan.number, file_name=_recorded_path(out), operator=operator,
+                          created_at=at, row_count=len(plan.items), confirmation_point=plan.confirmation_point)
+            session.add(batch)
+            try:
+                session.flush()
+            except IntegrityError as exc:  # the partial unique index: another seat took this number
+                raise KnownError(f"另一席位刚刚导出了第 {plan.number} 批，请重新打开导出后再试") from exc
+            # The photos are read after the batch's first write: on SQLite this transaction now holds the write
+            # lock, so no photo changes before the batch commits; PostgreSQL reads them FOR SHARE (a change
+            # waits for the commit, and its trigger then sees these items). Either way a photo that changes after
+            # this batch has its bytes archived by migration 0012's triggers (the item keeps only the hash).
             photos = _current_photos(session, [i.applicant_id for i in plan.items])
             names = _photo_names(plan, photos)
             rows: list[BatchRow] = []
@@ -111,20 +123,14 @@ def export_batch(store: Store, out: Path, operator: str, *, progress: ProgressFn
                 rows.append(item.row)
             archive = {names[a]: data for a, data in photos.items() if a in names}
             manifest = _manifest(plan, rows, at, operator)
-            batch = Batch(kind="export", number=plan.number, file_name=_recorded_path(out), operator=operator,
-                          created_at=at, row_count=len(rows), confirmation_point=plan.confirmation_point)
-            session.add(batch)
-            try:
-                session.flush()
-            except IntegrityError as exc:  # the partial unique index: another seat took this number
-                raise KnownError(f"另一席位刚刚导出了第 {plan.number} 批，请重新打开导出后再试") from exc
             # atomic_output (issue 26): the zip is complete and on disk under its real name before the
             # batch counts; an error or a cancel before the rename leaves no file.
             with atomic_output(out, make_parents=True) as part:
                 text, zip_sha, _ = _write_zip(part, rows, archive, manifest, progress)
                 batch.manifest, batch.file_sha256 = text, zip_sha
                 hashes = manifest["files"]
-                _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
+                if not _kept_on_change(session):  # a store without 0012's triggers archives them now
+                    _archive_photos(session, {hashes[name]: data for name, data in archive.items()})
                 batch_id = batch.id
                 insert_rows(session.connection(), _ITEMS, _ITEM_COLUMNS, [
                     (batch_id, item.applicant_id, item.version, _ROW_JSON(row), hashes.get(row["photo"], ""))
@@ -152,11 +158,10 @@ def export_again(session: Session, number: int, out: Path, operator: str = "",
     if batch is None:
         raise NotFound(f"没有第 {number} 批导出记录")
     manifest: Manifest = json.loads(batch.manifest)
-    items = session.execute(select(BatchItem.row, BatchItem.photo_sha256)
-                            .where(BatchItem.batch_id == batch.id).order_by(BatchItem.id)).all()
+    items = session.execute(_ITEMS_WITH_PHOTOS, {"batch_id": batch.id}).all()
     rows: list[BatchRow] = [json.loads(i.row) for i in items]
-    blobs = _archived(session, {i.photo_sha256 for i in items if i.photo_sha256})
-    archive = {r["photo"]: blobs[i.photo_sha256] for r, i in zip(rows, items, strict=True) if r["photo"]}
+    # A photo gone from both places (never by the app) is left out: `mismatched` names it.
+    archive = {r["photo"]: i.data for r, i in zip(rows, items, strict=True) if r["photo"] and i.data is not None}
     out = Path(out).absolute()
     with atomic_output(out, make_parents=True) as part:
         _, zip_sha, written = _write_zip(part, rows, archive, manifest, progress, batch.manifest)
@@ -254,6 +259,8 @@ def _current_photos(session: Session, ids: list[int]) -> dict[int, bytes]:
         candidate = select(applicant_table.c.id).where(*candidates())
         statement = select(_PHOTOS.c.applicant_id, _PHOTOS.c.normalized).where(
             _PHOTOS.c.normalized.is_not(None), _PHOTOS.c.applicant_id.in_(candidate))
+        if name == "postgresql":  # read committed: a photo changed by another seat waits for this batch
+            statement = statement.with_for_update(read=True)
         _PLANNED_PHOTOS[name] = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     wanted = set(ids)
     return {applicant_id: data for applicant_id, data in conn.exec_driver_sql(_PLANNED_PHOTOS[name]).all()
@@ -459,15 +466,31 @@ def _member(name: str) -> str:
 
 _ARCHIVE = table_of(BatchPhoto)
 _ITEMS = table_of(BatchItem)
+# A batch's items with their photos' bytes (one statement, one snapshot): archived by hash, else the applicant's
+# current photo (by migration 0012's invariant the same bytes; a re-export checks their hash against the manifest).
+_ITEMS_WITH_PHOTOS = (
+    select(_ITEMS.c.row, func.coalesce(_ARCHIVE.c.data, _PHOTOS.c.normalized).label("data"))
+    .select_from(_ITEMS.outerjoin(_ARCHIVE, _ARCHIVE.c.sha256 == _ITEMS.c.photo_sha256)
+                 .outerjoin(_PHOTOS, and_(_PHOTOS.c.applicant_id == _ITEMS.c.applicant_id, _ARCHIVE.c.sha256.is_(None),
+                                          _ITEMS.c.photo_sha256 != "")))
+    .where(_ITEMS.c.batch_id == bindparam("batch_id")).order_by(_ITEMS.c.id)
+)
+_KEEP_TRIGGERS = {  # migration 0012's triggers, as each database lists them: all there, or archive at export
+    "sqlite": ("SELECT count(*) = 3 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'photo' AND name IN "
+               "('batch_photo_keep_update', 'batch_photo_keep_delete', 'batch_photo_keep_replace')"),
+    "postgresql": ("SELECT count(*) = 1 FROM pg_trigger WHERE tgname = 'batch_photo_keep' "
+                   "AND tgrelid = to_regclass('photo') AND tgenabled <> 'D'"),
+}
+
+
+def _kept_on_change(session: Session) -> bool:
+    """The store archives a batch's photo when it changes or goes (migration 0012's triggers are there)."""
+    conn = session.connection()
+    sql = _KEEP_TRIGGERS.get(conn.dialect.name)
+    return sql is not None and bool(conn.exec_driver_sql(sql).scalar())
 _ITEM_COLUMNS = ("batch_id", "applicant_id", "applicant_version", "row", "photo_sha256")
 _IN_SHAS = _ARCHIVE.c.sha256.in_(bindparam("shas", expanding=True))
-_ARCHIVED_DATA = select(_ARCHIVE.c.sha256, _ARCHIVE.c.data).where(_IN_SHAS)
 _ARCHIVED_SHAS = select(_ARCHIVE.c.sha256).where(_IN_SHAS)
-
-
-def _archived(session: Session, shas: set[str]) -> dict[str, bytes]:
-    """Archived photos among `shas`: sha -> bytes."""
-    return {sha: data for sha, data in _rows_in_chunks(session, _ARCHIVED_DATA, "shas", sorted(shas))}
 
 
 def _archived_shas(session: Session, shas: set[str]) -> set[str]:
