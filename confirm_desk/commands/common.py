@@ -178,10 +178,10 @@ def login_operator(args: argparse.Namespace):
 def _no_accounts(store: Store) -> bool:
     from sqlalchemy import func, select
 
-    from confirm_desk.store.models import Operator
+    from confirm_desk.store.tables import operator_table
 
     with store.session() as session:
-        return not session.scalar(select(func.count()).select_from(Operator))
+        return not session.scalar(select(func.count()).select_from(operator_table))
 
 
 def _role_zh(role: str) -> str:

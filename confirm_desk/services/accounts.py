@@ -1,4 +1,5 @@
-"""Operator accounts: argon2 password hashes, strong passwords, lockout after wrong passwords, admin tasks."""
+"""Operator accounts: argon2 password hashes, strong passwords, lockout after wrong passwords, admin tasks.
+Core statements on the operator table: every command line logs in here, and an import process maps no ORM class."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, case, func, insert, or_, select, update
 
 from confirm_desk.domain.errors import KnownError, NotFound, RuleViolation
 from confirm_desk.services import audit
-from confirm_desk.store.db import Store
-from confirm_desk.store.models import Operator, utcnow
+from confirm_desk.store.tables import operator_table, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
+    from sqlalchemy.orm import Session
+
+    from confirm_desk.store.db import Store
 
 MAX_FAILED = 3
 LOCK_MINUTES = 10
@@ -126,24 +128,36 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _account(op: Operator) -> Account:
+_op = operator_table.c  # the operator table's columns
+
+
+def _account(op: Row[Any]) -> Account:
     return Account(op.id, op.username, op.display_name, op.role)
 
 
-def _find(session: Session, username: str) -> Operator | None:
-    return session.scalar(select(Operator).where(func.lower(Operator.username) == username.strip().lower()))
+def _find(session: Session, username: str) -> Row[Any] | None:
+    return session.execute(
+        select(operator_table).where(func.lower(_op.username) == username.strip().lower())).first()
 
 
-def _get(session: Session, username: str) -> Operator:
+def _by_id(session: Session, op_id: int) -> Row[Any]:
+    return session.execute(select(operator_table).where(_op.id == op_id)).one()
+
+
+def _get(session: Session, username: str) -> Row[Any]:
     op = _find(session, username)
     if op is None:
         raise NotFound(f"没有名为“{username}”的操作员")
     return op
 
 
+def _set(session: Session, op_id: int, **values: object) -> None:
+    session.execute(update(operator_table).where(_op.id == op_id).values(**values))
+
+
 def needs_first_admin(session: Session) -> bool:
     """First run: no administrator exists yet, so the login dialog offers to create one."""
-    return not session.scalar(select(func.count()).select_from(Operator).where(Operator.role == "admin"))
+    return not session.scalar(select(func.count()).select_from(operator_table).where(_op.role == "admin"))
 
 
 def login(session: Session, username: str, password: str, *, now: Clock = utcnow) -> LoginResult:
@@ -165,13 +179,12 @@ def login(session: Session, username: str, password: str, *, now: Clock = utcnow
         audit.record(session, "login_failed", "", detail="未知用户名")
         return LoginResult(None, "用户名或密码错误")
     op_id, name, password_hash = op.id, op.username, op.password_hash
-    unlocked = or_(Operator.locked_until.is_(None), Operator.locked_until <= moment)
+    unlocked = or_(_op.locked_until.is_(None), _op.locked_until <= moment)
     slot = session.execute(
-        update(Operator)
-        .where(Operator.id == op_id, unlocked)
-        .values(failed_attempts=Operator.failed_attempts + 1)
-        .returning(Operator.failed_attempts)
-        .execution_options(synchronize_session=False)
+        update(operator_table)
+        .where(_op.id == op_id, unlocked)
+        .values(failed_attempts=_op.failed_attempts + 1)
+        .returning(_op.failed_attempts)
     ).scalar()
     session.commit()
     if slot is None or slot > MAX_FAILED:
@@ -191,36 +204,31 @@ def login(session: Session, username: str, password: str, *, now: Clock = utcnow
         left = MAX_FAILED - slot
         return LoginResult(None, f"用户名或密码错误（再错 {left} 次将锁定 {LOCK_MINUTES} 分钟）")
     accepted = session.execute(
-        update(Operator)
-        .where(Operator.id == op_id, unlocked)
+        update(operator_table)
+        .where(_op.id == op_id, unlocked)
         .values(
-            failed_attempts=case((Operator.failed_attempts > slot, Operator.failed_attempts - slot), else_=0),
+            failed_attempts=case((_op.failed_attempts > slot, _op.failed_attempts - slot), else_=0),
             locked_until=None,
         )
-        .returning(Operator.active)
-        .execution_options(synchronize_session=False)
+        .returning(_op.active)
     ).first()
-    session.expire(op)
     if accepted is None:  # locked by attempts made while this password was being checked
         return _refused_locked(session, op_id, name, moment)
     if not accepted.active:
         audit.record(session, "login_refused", name, detail="账户已停用")
         return LoginResult(None, "该账户已停用，请联系管理员")
     if _hasher().check_needs_rehash(password_hash):
-        session.execute(update(Operator).where(Operator.id == op_id)
-                        .values(password_hash=hash_password(password))
-                        .execution_options(synchronize_session=False))
+        _set(session, op_id, password_hash=hash_password(password))
     audit.record(session, "login", name)
-    return LoginResult(_account(session.get_one(Operator, op_id)))
+    return LoginResult(_account(_by_id(session, op_id)))
 
 
 def _lock(session: Session, op_id: int, name: str, moment: dt.datetime, why: str) -> None:
     """Locks the account unless another attempt has just done so (one lockout event per lock)."""
     result = session.execute(
-        update(Operator)
-        .where(Operator.id == op_id, or_(Operator.locked_until.is_(None), Operator.locked_until <= moment))
+        update(operator_table)
+        .where(_op.id == op_id, or_(_op.locked_until.is_(None), _op.locked_until <= moment))
         .values(locked_until=moment + dt.timedelta(minutes=LOCK_MINUTES), failed_attempts=0)
-        .execution_options(synchronize_session=False)
     )
     locked = cast("CursorResult[Any]", result).rowcount  # an UPDATE's result is a cursor result
     if locked:
@@ -229,7 +237,7 @@ def _lock(session: Session, op_id: int, name: str, moment: dt.datetime, why: str
 
 def _refused_locked(session: Session, op_id: int, name: str, moment: dt.datetime, *, record: bool = True
                     ) -> LoginResult:
-    until = session.scalar(select(Operator.locked_until).where(Operator.id == op_id))
+    until = session.scalar(select(_op.locked_until).where(_op.id == op_id))
     if record:
         audit.record(session, "login_refused", name, detail="账户已锁定")
     until = until if until is not None and until > moment else moment + dt.timedelta(minutes=LOCK_MINUTES)
@@ -251,7 +259,7 @@ def _check_role(role: str) -> None:
         raise RuleViolation(f"未知角色“{role}”（可选：{', '.join(ROLES)}）")
 
 
-def _create(session: Session, username: str, display_name: str, password: str, role: str) -> Operator:
+def _create(session: Session, username: str, display_name: str, password: str, role: str) -> Account:
     username = username.strip()
     if not username:
         raise RuleViolation("用户名不能为空")
@@ -259,17 +267,15 @@ def _create(session: Session, username: str, display_name: str, password: str, r
     if _find(session, username) is not None:
         raise RuleViolation(f"用户名“{username}”已存在")
     ensure_strong(password)
-    op = Operator(
+    op_id = session.execute(insert(operator_table).values(
         username=username,
         display_name=display_name.strip(),
         role=role,
         password_hash=hash_password(password),
         failed_attempts=0,
         active=True,
-    )
-    session.add(op)
-    session.flush()
-    return op
+    ).returning(_op.id)).scalar_one()
+    return _account(_by_id(session, op_id))
 
 
 def create_first_admin(session: Session, username: str, display_name: str, password: str) -> Account:
@@ -278,7 +284,7 @@ def create_first_admin(session: Session, username: str, display_name: str, passw
         raise RuleViolation("管理员账户已存在，请由管理员添加新用户")
     op = _create(session, username, display_name, password, "admin")
     audit.record(session, "user_add", op.username, field="role", new="admin", detail="首次运行创建管理员")
-    return _account(op)
+    return op
 
 
 def add_user(
@@ -289,13 +295,13 @@ def add_user(
     audit.record(
         session, "user_add", actor.username, field="role", new=role, detail=f"新增操作员 {op.username}"
     )
-    return _account(op)
+    return op
 
 
 def unlock(session: Session, actor: Account, username: str) -> None:
     _require_admin(actor)
     op = _get(session, username)
-    op.failed_attempts, op.locked_until = 0, None
+    _set(session, op.id, failed_attempts=0, locked_until=None)
     audit.record(session, "unlock", actor.username, detail=f"解锁操作员 {op.username}")
 
 
@@ -304,8 +310,7 @@ def reset_password(session: Session, actor: Account, username: str, new_password
     _require_admin(actor)
     ensure_strong(new_password)
     op = _get(session, username)
-    op.password_hash = hash_password(new_password)
-    op.failed_attempts, op.locked_until = 0, None
+    _set(session, op.id, password_hash=hash_password(new_password), failed_attempts=0, locked_until=None)
     audit.record(session, "password_reset", actor.username, detail=f"重置操作员 {op.username} 的密码")
 
 
@@ -314,7 +319,7 @@ def change_password(session: Session, account: Account, old_password: str, new_p
     if not _verify(op.password_hash, old_password):
         raise LoginRefused("原密码错误")
     ensure_strong(new_password)
-    op.password_hash = hash_password(new_password)
+    _set(session, op.id, password_hash=hash_password(new_password))
     audit.record(session, "password_change", op.username)
 
 
@@ -323,12 +328,12 @@ def set_active(session: Session, actor: Account, username: str, active: bool) ->
     op = _get(session, username)
     if op.username == actor.username and not active:
         raise RuleViolation("不能停用自己的账户")
-    op.active = active
+    _set(session, op.id, active=active)
     audit.record(session, "user_enable" if active else "user_disable", actor.username, detail=op.username)
 
 
 def list_accounts(session: Session) -> list[AccountRow]:
-    ops = session.scalars(select(Operator).order_by(Operator.username))
+    ops = session.execute(select(operator_table).order_by(_op.username))
     return [
         AccountRow(o.username, o.display_name, o.role, o.active, o.locked_until, o.failed_attempts)
         for o in ops

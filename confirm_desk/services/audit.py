@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from confirm_desk.store.models import AuditEvent
+from sqlalchemy import insert
+
+from confirm_desk.store.tables import audit_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def record(
@@ -20,21 +24,17 @@ def record(
     new: object = "",
     detail: str = "",
 ) -> None:
-    session.add(
-        AuditEvent(
-            action=action,
-            operator=operator,
-            applicant_id=applicant_id,
-            application_no=application_no,
-            field=field,
-            old_value="" if old is None else str(old),
-            new_value="" if new is None else str(new),
-            detail=detail,
-        )
-    )
+    """One event, written at once by a Core INSERT in the session's transaction (an import process maps no ORM
+    class). Without autoflush: the caller's pending ORM changes are flushed when they would have been had the
+    event been a pending object too (an applicant changed twice in one unit of work gets one new version)."""
+    values = {"action": action, "operator": operator, "applicant_id": applicant_id, "application_no": application_no,
+              "field": field, "old_value": "" if old is None else str(old),
+              "new_value": "" if new is None else str(new), "detail": detail}
+    with session.no_autoflush:
+        session.execute(insert(audit_table).values(values))
 
 
 def record_many(session: Session, events: list[dict[str, object]]) -> None:
     """Bulk audit rows (import updates): one executemany instead of an ORM object per row."""
     if events:
-        session.execute(insert(AuditEvent), events)
+        session.execute(insert(audit_table), events)

@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
 
 from confirm_desk.preferences import PREFERENCES, Scope, Value, preference
 from confirm_desk.services import audit
-from confirm_desk.store.models import ConfirmationPoint, Setting
+from confirm_desk.store.tables import confirmation_point_table, setting_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 STORE_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.STORE)
 
 
 _CACHE = "store_settings"  # session.info key: one read per session (a decision asks several times)
+_key, _value = setting_table.c.key, setting_table.c.value
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    """The stored text of one setting row, None when there is none."""
+    return session.scalar(select(_value).where(_key == key))
+
+
+def put_setting(session: Session, key: str, value: str) -> None:
+    """Stores one setting row's text (the row is added when missing)."""
+    if session.scalar(select(_key).where(_key == key)) is None:
+        session.execute(insert(setting_table).values(key=key, value=value))
+    else:
+        session.execute(update(setting_table).where(_key == key).values(value=value))
 
 
 def load(session: Session) -> dict[str, Value]:
@@ -22,7 +39,7 @@ def load(session: Session) -> dict[str, Value]:
     cached = session.info.get(_CACHE)
     if cached is not None:
         return dict(cached)
-    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(STORE_KEYS))).all()
+    rows = session.execute(select(_key, _value).where(_key.in_(STORE_KEYS))).all()
     raw = {key: value for key, value in rows}
     values = {key: preference(key).parse(raw.get(key)) for key in STORE_KEYS}
     session.info[_CACHE] = values
@@ -44,13 +61,10 @@ def save(session: Session, values: Mapping[str, Value], operator: str = "") -> l
             raise ValueError(f"{key} is kept on this computer, not in the store")
         if value == current[key]:
             continue
-        row = session.get(Setting, key)
-        if row is None:
-            row = Setting(key=key)
-            session.add(row)
-        row.value = pref.to_text(value)
+        text = pref.to_text(value)
+        put_setting(session, key, text)
         audit.record(session, "settings", operator, field=key, old=pref.to_text(current[key]),
-                     new=row.value, detail=pref.label)
+                     new=text, detail=pref.label)
         changed.append(key)
     session.info.pop(_CACHE, None)  # read again after the writes
     if {"point_name", "point_code"} & set(changed):
@@ -75,17 +89,17 @@ def _remember_point(session: Session, name: str, code: str) -> None:
     """This desk's point joins the list of points (imports add theirs by name), with its code."""
     if not name:
         return
+    points = confirmation_point_table
     session.flush()
-    point = session.scalar(select(ConfirmationPoint).where(ConfirmationPoint.name == name))
-    if point is None:
-        session.add(ConfirmationPoint(name=name, code=code))
+    if session.scalar(select(points.c.id).where(points.c.name == name)) is None:
+        session.execute(insert(points).values(name=name, code=code))
     else:
-        point.code = code
+        session.execute(update(points).where(points.c.name == name).values(code=code))
 
 
 def known_point_names(session: Session) -> list[str]:
     """Confirmation points met in imports: the first-run dialog offers them."""
-    return list(session.scalars(select(ConfirmationPoint.name).order_by(ConfirmationPoint.name)))
+    return list(session.scalars(select(confirmation_point_table.c.name).order_by(confirmation_point_table.c.name)))
 
 
 def needs_point(session: Session) -> bool:

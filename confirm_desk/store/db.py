@@ -100,7 +100,7 @@ def create_store_engine(url: str) -> Engine:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return engine
-    from confirm_desk.store.models import add_postgresql_options
+    from confirm_desk.store.tables import add_postgresql_options
 
     add_postgresql_options()
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)

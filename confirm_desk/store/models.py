@@ -1,85 +1,58 @@
-"""The schema. Applicant columns come from the field registry, so no field is listed twice."""
+"""The ORM classes, each mapped onto its Core table in store/tables.py (the schema is declared there once; the
+attributes under TYPE_CHECKING only tell the type checker what each column holds, and tests/test_models_typing.py
+keeps them equal to the tables). A process that needs only Core statements imports store.tables and never maps
+these classes (an import from the command line: tests/test_startup.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    false,
-    text,
-    true,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
 from confirm_desk.domain.fields import FIELDS
-from confirm_desk.domain.staff_fields import STAFF_FIELDS
-from confirm_desk.store.dialects import nocase_string
+from confirm_desk.store.tables import (
+    NAMING,
+    add_postgresql_options,
+    applicant_table,
+    archive_bag_table,
+    assessment_table,
+    audit_table,
+    batch_item_table,
+    batch_photo_table,
+    batch_table,
+    condition_check_table,
+    confirmation_point_table,
+    contract_table,
+    decision_table,
+    field_check_table,
+    import_conflict_table,
+    keying_table,
+    lease_table,
+    material_check_table,
+    metadata,
+    operator_table,
+    photo_table,
+    scan_image_table,
+    setting_table,
+    staff_table,
+    training_table,
+    utcnow,
+    with_new_version,
+)
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+__all__ = [  # the tables and helpers are still importable from here, as before the split
+    "NAMING", "Applicant", "AuditEvent", "Base", "Batch", "BatchItem", "BatchPhoto", "ConditionCheck",
+    "ConfirmationPoint", "Decision", "FieldCheck", "ImportConflict", "KeyingRecord", "Lease", "MaterialCheck",
+    "Operator", "Photo", "ScanImage", "Setting", "add_postgresql_options", "applicant_table", "archive_bag_table",
+    "assessment_table", "contract_table", "staff_table", "table_of", "training_table", "utcnow",
+    "with_new_version",
+]
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
-
-# Columns searched by prefix match any case (see store/dialects.py for how each database does it).
-_SEARCHED = {"application_no", "name", "id_number", "school", "confirmation_point"}
-
-
-def _field_column(key: str, max_length: int) -> Column[str]:
-    kind = nocase_string(max_length) if key in _SEARCHED else String(max_length)
-    return Column(key, kind, nullable=False, server_default="")
-
-
-applicant_table = Table(
-    "applicant",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    *[_field_column(f.key, f.max_length) for f in FIELDS],
-    Column("status", String(20), nullable=False, server_default="pending", index=True),
-    Column("flags", String(400), nullable=False, server_default=""),  # automatic check codes, comma-separated
-    Column("photo_state", String(20), nullable=False, server_default="none"),  # none / original / normalized
-    Column("reprint_needed", Boolean, nullable=False, server_default=false()),
-    Column("missing_from_import", Boolean, nullable=False, server_default=false()),
-    Column("import_hash", String(64), nullable=False, server_default=""),
-    Column("import_batch_id", Integer, ForeignKey("batch.id"), nullable=True),
-    Column("version", Integer, nullable=False, server_default="1"),
-    # Sync with the national system: the export batch that last carried this applicant, and the version
-    # it carried (version > synced_version: changed since that batch).
-    Column("synced_batch", Integer, nullable=True),
-    Column("synced_version", Integer, nullable=False, server_default="0"),
-    Column("created_at", DateTime, nullable=False, default=utcnow),
-    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
-    Index("uq_applicant_application_no", "application_no", unique=True),
-    Index("ix_applicant_name", "name"),
-    Index("ix_applicant_id_number", "id_number"),
-    Index("ix_applicant_school", "school"),
-    Index("ix_applicant_confirmation_point", "confirmation_point"),
-)
+    metadata = metadata
 
 
 def table_of(model: type[Base]) -> Table:
@@ -87,12 +60,6 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
-
-
-def with_new_version(**values: object) -> dict[str, object]:
-    """Values for a Core UPDATE of applicant rows that also raises their version: every change must, so
-    that a seat holding the older version is refused instead of overwriting (optimistic locking)."""
-    return {**values, "version": applicant_table.c.version + 1}
 
 
 class Applicant(Base):
@@ -164,259 +131,209 @@ class Applicant(Base):
 
 
 class ConfirmationPoint(Base):
-    __tablename__ = "confirmation_point"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    code: Mapped[str] = mapped_column(String(40), server_default="")
+    __table__ = confirmation_point_table
+
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        name: Mapped[str]
+        code: Mapped[str]
 
 
 class Photo(Base):
     """The photo as supplied (kept untouched) and, once made, the normalised 114x156 JPEG."""
 
-    __tablename__ = "photo"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), unique=True)
-    original: Mapped[bytes] = mapped_column(LargeBinary)
-    original_name: Mapped[str] = mapped_column(String(260), server_default="")
-    original_sha256: Mapped[str] = mapped_column(String(64), server_default="")
-    normalized: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    crop_box: Mapped[str] = mapped_column(String(80), server_default="")  # "x,y,w,h" in upright pixels
-    rotation: Mapped[int] = mapped_column(Integer, server_default="0")
-    problem: Mapped[str] = mapped_column(String(400), server_default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    __table__ = photo_table
+
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        original: Mapped[bytes]
+        original_name: Mapped[str]
+        original_sha256: Mapped[str]
+        normalized: Mapped[bytes | None]
+        crop_box: Mapped[str]
+        rotation: Mapped[int]
+        problem: Mapped[str]
+        updated_at: Mapped[dt.datetime]
 
     applicant: Mapped[Applicant] = relationship(back_populates="photo")
 
 
 class Operator(Base):
-    __tablename__ = "operator"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(nocase_string(60), unique=True)
-    display_name: Mapped[str] = mapped_column(String(60), server_default="")
-    role: Mapped[str] = mapped_column(String(20), server_default="confirmer")  # confirmer / admin
-    password_hash: Mapped[str] = mapped_column(String(200))
-    failed_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table__ = operator_table
+
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        username: Mapped[str]
+        display_name: Mapped[str]
+        role: Mapped[str]
+        password_hash: Mapped[str]
+        failed_attempts: Mapped[int]
+        locked_until: Mapped[dt.datetime | None]
+        active: Mapped[bool]
+        created_at: Mapped[dt.datetime]
 
 
 class AuditEvent(Base):
     """One change: who, when, which applicant, which field, old and new value."""
 
-    __tablename__ = "audit_event"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    applicant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("applicant.id", ondelete="SET NULL"), nullable=True, index=True
-    )
-    application_no: Mapped[str] = mapped_column(String(40), server_default="")
-    field: Mapped[str] = mapped_column(String(60), server_default="")
-    old_value: Mapped[str] = mapped_column(Text, server_default="")
-    new_value: Mapped[str] = mapped_column(Text, server_default="")
-    detail: Mapped[str] = mapped_column(Text, server_default="")
+    __table__ = audit_table
 
-
-_EXPORT_NUMBERS = "kind = 'export'"
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        at: Mapped[dt.datetime]
+        operator: Mapped[str]
+        action: Mapped[str]
+        applicant_id: Mapped[int | None]
+        application_no: Mapped[str]
+        field: Mapped[str]
+        old_value: Mapped[str]
+        new_value: Mapped[str]
+        detail: Mapped[str]
 
 
 class Batch(Base):
     """An import or export unit, recorded so every row can be traced to the file it came in or went out with."""
 
-    __tablename__ = "batch"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # import / export
-    number: Mapped[int] = mapped_column(Integer, server_default="0")
-    file_name: Mapped[str] = mapped_column(String(260), server_default="")
-    file_sha256: Mapped[str] = mapped_column(String(64), server_default="")
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    row_count: Mapped[int] = mapped_column(Integer, server_default="0")
-    summary: Mapped[str] = mapped_column(Text, server_default="")
-    confirmation_point: Mapped[str] = mapped_column(String(200), server_default="")
-    manifest: Mapped[str] = mapped_column(Text, server_default="")  # export: manifest.json as written
+    __table__ = batch_table
 
-    # Two seats exporting at once cannot both write batch N. PostgreSQL's WHERE: add_postgresql_options().
-    __table_args__ = (
-        Index("uq_batch_export_number", "number", unique=True, sqlite_where=text(_EXPORT_NUMBERS)),
-    )
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        kind: Mapped[str]
+        number: Mapped[int]
+        file_name: Mapped[str]
+        file_sha256: Mapped[str]
+        operator: Mapped[str]
+        created_at: Mapped[dt.datetime]
+        row_count: Mapped[int]
+        summary: Mapped[str]
+        confirmation_point: Mapped[str]
+        manifest: Mapped[str]
 
 
 class BatchItem(Base):
     """One applicant as an export batch carried it: the version and the row exactly as written."""
 
-    __tablename__ = "batch_item"
-    __table_args__ = (UniqueConstraint("batch_id", "applicant_id"),)  # also the index batch look-ups use
-    id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"))
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
-    applicant_version: Mapped[int] = mapped_column(Integer)
-    row: Mapped[str] = mapped_column(Text)  # JSON of the results.xlsx row (what re-exporting writes again)
-    photo_sha256: Mapped[str] = mapped_column(String(64), server_default="")
+    __table__ = batch_item_table
+
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        batch_id: Mapped[int]
+        applicant_id: Mapped[int]
+        applicant_version: Mapped[int]
+        row: Mapped[str]
+        photo_sha256: Mapped[str]
 
 
 class BatchPhoto(Base):
     """Photo bytes as exported, by content: a batch stays reproducible after a photo is redone."""
 
-    __tablename__ = "batch_photo"
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    __table__ = batch_photo_table
+
+    if TYPE_CHECKING:
+        sha256: Mapped[str]
+        data: Mapped[bytes]
 
 
 class ImportConflict(Base):
     """A field edited here that a newer import also changed: local value kept until the confirmer picks."""
 
-    __tablename__ = "import_conflict"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(String(60))
-    local_value: Mapped[str] = mapped_column(Text, server_default="")
-    incoming_value: Mapped[str] = mapped_column(Text, server_default="")
-    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"), nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    resolution: Mapped[str] = mapped_column(String(20), server_default="", index=True)  # "" = pending
-    resolved_by: Mapped[str] = mapped_column(String(60), server_default="")
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    __table__ = import_conflict_table
+
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        field: Mapped[str]
+        local_value: Mapped[str]
+        incoming_value: Mapped[str]
+        import_batch_id: Mapped[int | None]
+        created_at: Mapped[dt.datetime]
+        resolution: Mapped[str]
+        resolved_by: Mapped[str]
+        resolved_at: Mapped[dt.datetime | None]
 
 
 class Setting(Base):
     """Store-wide settings that every seat must share (e.g. this confirmation point's name)."""
 
-    __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    value: Mapped[str] = mapped_column(Text, server_default="")
+    __table__ = setting_table
 
-
+    if TYPE_CHECKING:
+        key: Mapped[str]
+        value: Mapped[str]
 
 
 class _CheckRow:
     """Columns every check mark has: the applicant, who set it and when (CONF-6)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        operator: Mapped[str]
+        checked_at: Mapped[dt.datetime]
 
 
 class FieldCheck(_CheckRow, Base):
     """The confirmer's compare mark for one field against the original (一致 / 不一致 + what it shows)."""
 
-    __tablename__ = "field_check"
-    __table_args__ = (UniqueConstraint("applicant_id", "field"),)
-    field: Mapped[str] = mapped_column(String(60))
-    matches: Mapped[bool] = mapped_column(Boolean)
-    original_value: Mapped[str] = mapped_column(Text, server_default="")
+    __table__ = field_check_table
+
+    if TYPE_CHECKING:
+        field: Mapped[str]
+        matches: Mapped[bool]
+        original_value: Mapped[str]
 
 
 class MaterialCheck(_CheckRow, Base):
     """One item of the materials checklist (CONF-4): handed in or not."""
 
-    __tablename__ = "material_check"
-    __table_args__ = (UniqueConstraint("applicant_id", "material"),)
-    material: Mapped[str] = mapped_column(String(200))
-    present: Mapped[bool] = mapped_column(Boolean)
+    __table__ = material_check_table
+
+    if TYPE_CHECKING:
+        material: Mapped[str]
+        present: Mapped[bool]
 
 
 class ConditionCheck(_CheckRow, Base):
     """One of the 7 registration conditions: 具备 (met), 不具备 (not met, with a reason), or not judged."""
 
-    __tablename__ = "condition_check"
-    __table_args__ = (UniqueConstraint("applicant_id", "number"),)
-    number: Mapped[int] = mapped_column(Integer)  # 1..7 = COND-1..COND-7
-    met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    reason: Mapped[str] = mapped_column(Text, server_default="")
+    __table__ = condition_check_table
+
+    if TYPE_CHECKING:
+        number: Mapped[int]
+        met: Mapped[bool | None]
+        reason: Mapped[str]
 
 
 class Decision(Base):
     """A confirmation decision as made (history kept: the newest row is the current one)."""
 
-    __tablename__ = "decision"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
-    outcome: Mapped[str] = mapped_column(String(20))  # Status value: confirmed / rejected / incomplete
-    reason: Mapped[str] = mapped_column(Text, server_default="")
-    missing: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON list of material labels
-    conditions: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON [[met, reason], ...] as decided
-    reopen_reason: Mapped[str] = mapped_column(Text, server_default="")
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    __table__ = decision_table
+
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        outcome: Mapped[str]
+        reason: Mapped[str]
+        missing: Mapped[str]
+        conditions: Mapped[str]
+        reopen_reason: Mapped[str]
+        operator: Mapped[str]
+        decided_at: Mapped[dt.datetime]
 
 
 class Lease(Base):
     """A seat has an applicant open for checking until `expires_at` (renewed while the dialog is open)."""
 
-    __tablename__ = "applicant_lease"
-    __table_args__ = (UniqueConstraint("applicant_id", "operator", "seat"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
-    operator: Mapped[str] = mapped_column(String(60))
-    seat: Mapped[str] = mapped_column(String(120))  # host and process: one operator may sit at two PCs
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    __table__ = lease_table
 
-
-# The schools' staff list (教职工名单, rules COV-1…6): one row per ID number, columns from
-# domain.staff_fields; re-importing updates a row in place.
-staff_table = Table(
-    "staff_member",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    *[Column(f.key, String(f.max_length), nullable=False, server_default="") for f in STAFF_FIELDS],
-    Column("import_hash", String(64), nullable=False, server_default=""),
-    Column("source_file", String(260), nullable=False, server_default=""),
-    Column("created_at", DateTime, nullable=False, default=utcnow),
-    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
-    Index("uq_staff_member_id_number", "id_number", unique=True),
-    Index("ix_staff_member_school", "school"),
-)
-
-
-# Evidence for the registration conditions (COND-2, 4, 5), keyed by ID number; re-importing updates in place.
-training_table = Table(
-    "training_record",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("id_number", String(40), nullable=False),
-    Column("name", String(60), nullable=False, server_default=""),
-    Column("year", Integer, nullable=False, server_default="0"),  # 0: only the date is known
-    Column("on_date", String(10), nullable=False, server_default=""),  # ISO day, or "" when only the year
-    Column("course", String(200), nullable=False, server_default=""),
-    Column("hours", Float, nullable=True),  # as given
-    Column("credits", Float, nullable=True),  # as given; hours = credits × the store's setting when no hours
-    Column("source_file", String(260), nullable=False, server_default=""),
-    Column("created_at", DateTime, nullable=False, default=utcnow),
-    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
-    Index("uq_training_record_key", "id_number", "year", "on_date", "course", unique=True),
-)
-assessment_table = Table(
-    "assessment_record",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("id_number", String(40), nullable=False),
-    Column("name", String(60), nullable=False, server_default=""),
-    Column("year", Integer, nullable=False),
-    Column("result", String(20), nullable=False),  # 优秀 / 合格 / 基本合格 / 不合格 / 不定等次
-    Column("source_file", String(260), nullable=False, server_default=""),
-    Column("created_at", DateTime, nullable=False, default=utcnow),
-    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
-    Index("uq_assessment_record_key", "id_number", "year", unique=True),
-)
-contract_table = Table(
-    "contract_record",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("id_number", String(40), nullable=False),
-    Column("name", String(60), nullable=False, server_default=""),
-    Column("start_date", String(10), nullable=False, server_default=""),
-    Column("end_date", String(10), nullable=False, server_default=""),  # "" with open_ended: 无固定期限
-    Column("open_ended", Boolean, nullable=False, server_default=false()),
-    Column("source_file", String(260), nullable=False, server_default=""),
-    Column("created_at", DateTime, nullable=False, default=utcnow),
-    Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
-    Index("uq_contract_record_id_number", "id_number", unique=True),
-)
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        operator: Mapped[str]
+        seat: Mapped[str]
+        claimed_at: Mapped[dt.datetime]
+        expires_at: Mapped[dt.datetime]
 
 
 class KeyingRecord(Base):
@@ -427,56 +344,36 @@ class KeyingRecord(Base):
     clerk settled a national status that disagreed with the desk (keep / take) and `settled_national` the
     national status word it was settled against."""
 
-    __tablename__ = "keying_record"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), unique=True)
-    event_id: Mapped[int] = mapped_column(Integer, server_default="0")
-    applicant_version: Mapped[int] = mapped_column(Integer, server_default="0")
-    status: Mapped[str] = mapped_column(String(20), server_default="")
-    fields: Mapped[str] = mapped_column(Text, server_default="{}")
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    keyed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    settled: Mapped[str] = mapped_column(String(20), server_default="")
-    settled_national: Mapped[str] = mapped_column(String(200), server_default="")
+    __table__ = keying_table
 
-
-# 档案袋编号 (manual 001 item 10): a second registration keeps the bag number of the first, kept per ID number;
-# new applicants get the next number of the point's pattern. `source`: assigned / imported / typed.
-archive_bag_table = Table(
-    "archive_bag",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("id_number", String(40), nullable=False),
-    Column("number", String(60), nullable=False),
-    Column("source", String(20), nullable=False, server_default="assigned"),
-    Column("created_at", DateTime, nullable=False, default=utcnow),
-    Index("uq_archive_bag_id_number", "id_number", unique=True),
-    Index("uq_archive_bag_number", "number", unique=True),
-)
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        event_id: Mapped[int]
+        applicant_version: Mapped[int]
+        status: Mapped[str]
+        fields: Mapped[str]
+        operator: Mapped[str]
+        keyed_at: Mapped[dt.datetime | None]
+        settled: Mapped[str]
+        settled_national: Mapped[str]
 
 
 class ScanImage(Base):
     """A captured picture of an original (教师资格证书, 居民身份证) kept as evidence of the check: a compressed
     JPEG, what the scan read from it (JSON), who captured it and when. In backups; never in synced batches."""
 
-    __tablename__ = "scan_image"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), server_default="")  # certificate / id_card / "" (not read)
-    image: Mapped[bytes] = mapped_column(LargeBinary)
-    width: Mapped[int] = mapped_column(Integer, server_default="0")
-    height: Mapped[int] = mapped_column(Integer, server_default="0")
-    source_name: Mapped[str] = mapped_column(String(260), server_default="")
-    sha256: Mapped[str] = mapped_column(String(64), server_default="")  # of the stored JPEG
-    reading: Mapped[str] = mapped_column(Text, server_default="")  # JSON: fields with value/confidence/result
-    operator: Mapped[str] = mapped_column(String(60), server_default="")
-    captured_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table__ = scan_image_table
 
-
-def add_postgresql_options() -> None:
-    """The PostgreSQL half of the partial index above (migration 0003 creates both halves). Naming
-    `postgresql_where` in the class would load SQLAlchemy's whole PostgreSQL dialect — tens of milliseconds,
-    more than the rest of this module — into every SQLite process, only to check the keyword; store/db.py
-    calls this when it opens a PostgreSQL store, whose dialect is loaded by then."""
-    index = next(i for i in Base.metadata.tables["batch"].indexes if i.name == "uq_batch_export_number")
-    index.dialect_options["postgresql"]["where"] = text(_EXPORT_NUMBERS)
+    if TYPE_CHECKING:
+        id: Mapped[int]
+        applicant_id: Mapped[int]
+        kind: Mapped[str]
+        image: Mapped[bytes]
+        width: Mapped[int]
+        height: Mapped[int]
+        source_name: Mapped[str]
+        sha256: Mapped[str]
+        reading: Mapped[str]
+        operator: Mapped[str]
+        captured_at: Mapped[dt.datetime]

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from confirm_desk.domain.campaign import parse_point_authorities, parse_point_list
 from confirm_desk.domain.check_codes import CodeChecker
@@ -20,7 +19,10 @@ from confirm_desk.domain.checks import CheckContext, Finding, OtherApplication, 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.preferences import Value
 from confirm_desk.services import settings
-from confirm_desk.store.models import applicant_table
+from confirm_desk.store.tables import applicant_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 t = applicant_table
 FLAGS_MAX = 400  # the flags column's width
@@ -202,14 +204,8 @@ _RULES_VERSION_KEY = "flags_rules_version"
 def ensure_flags_current(session: Session, *, computed_now: bool = False) -> int:
     """Recompute every applicant's flags when they were computed by older rules; returns how many changed.
     `computed_now`: every stored flag was just computed by these rules (a first import): only note it."""
-    from confirm_desk.store.models import Setting
-
-    row = session.get(Setting, _RULES_VERSION_KEY)
-    if row is not None and row.value == RULES_VERSION:
+    if settings.get_setting(session, _RULES_VERSION_KEY) == RULES_VERSION:
         return 0
     changed = 0 if computed_now else refresh_flags(session)
-    if row is None:
-        row = Setting(key=_RULES_VERSION_KEY)
-        session.add(row)
-    row.value = RULES_VERSION
+    settings.put_setting(session, _RULES_VERSION_KEY, RULES_VERSION)
     return changed

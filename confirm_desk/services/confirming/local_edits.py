@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from confirm_desk.store.models import AuditEvent
+from confirm_desk.store.tables import audit_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 EDIT_ACTIONS = ("edit", "conflict_keep", "conflict_take", "import_agree")
 _CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
@@ -35,16 +38,16 @@ def local_edits(
     session: Session, applicant_ids: Collection[int] | None = None
 ) -> dict[int, dict[str, LocalEdit]]:
     """applicant id -> {field key: LocalEdit} for every field that is local now (none: not in the dict)."""
-    cols = (AuditEvent.applicant_id, AuditEvent.action, AuditEvent.field, AuditEvent.old_value,
-            AuditEvent.new_value, AuditEvent.operator, AuditEvent.at, AuditEvent.id)
-    base = select(*cols).where(AuditEvent.action.in_(EDIT_ACTIONS), AuditEvent.applicant_id.is_not(None))
+    a = audit_table.c
+    cols = (a.applicant_id, a.action, a.field, a.old_value, a.new_value, a.operator, a.at, a.id)
+    base = select(*cols).where(a.action.in_(EDIT_ACTIONS), a.applicant_id.is_not(None))
     if applicant_ids is None:
         rows = list(session.execute(base))
     else:
         ids = sorted(set(applicant_ids))
         rows = []
         for start in range(0, len(ids), _CHUNK):
-            rows.extend(session.execute(base.where(AuditEvent.applicant_id.in_(ids[start:start + _CHUNK]))))
+            rows.extend(session.execute(base.where(a.applicant_id.in_(ids[start:start + _CHUNK]))))
     rows.sort(key=lambda r: r.id)
     out: dict[int, dict[str, LocalEdit]] = {}
     for r in rows:

@@ -14,8 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, insert, select, update
 
 from confirm_desk.domain.check_codes import CodeChecker
 from confirm_desk.domain.checks import CheckContext
@@ -32,12 +31,14 @@ from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.columns import HeaderMap
 from confirm_desk.services.spreadsheets.read import SheetStream, stream_rows
 from confirm_desk.store.bulk import bulk_update, insert_rows
-from confirm_desk.store.db import Store
-from confirm_desk.store.models import Batch, ConfirmationPoint, applicant_table, utcnow, with_new_version
+from confirm_desk.store.tables import applicant_table, batch_table, confirmation_point_table, utcnow, with_new_version
 
 if TYPE_CHECKING:  # the photo modules are loaded by an import that brings photos (--photos), not by every one
+    from sqlalchemy.orm import Session
+
     from confirm_desk.services.photos.intake import PhotoImportResult
     from confirm_desk.services.photos.sources import PhotoFile
+    from confirm_desk.store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -341,9 +342,10 @@ def _identity_error(file: str, row_number: int, old: Any, values: dict[str, str]
 def _remember_confirmation_points(session: Session, names: set[str]) -> None:
     if not names:
         return
-    known = set(session.scalars(select(ConfirmationPoint.name)))
-    for name in sorted(names - known):
-        session.add(ConfirmationPoint(name=name))
+    points = confirmation_point_table
+    new = sorted(names - set(session.scalars(select(points.c.name))))
+    if new:
+        session.execute(insert(points), [{"name": name} for name in new])
 
 
 class SeveralSheets(FileRefused):
@@ -425,10 +427,10 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
     result = ImportResult(file=path.name, errors=parser.out.errors, warnings=parser.out.warnings)
     result.record_columns(header, FIELDS_BY_KEY)
     with store.session() as session:
-        batch = Batch(kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator)
-        session.add(batch)
-        session.flush()
-        writer = RowWriter(session, result, operator=operator, batch_id=batch.id,
+        batch_id = session.execute(insert(batch_table).values(
+            kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator,
+        ).returning(batch_table.c.id)).scalar_one()
+        writer = RowWriter(session, result, operator=operator, batch_id=batch_id,
                            present={f.key for f in header.columns.values()})
         for first, chunk in rows.chunks(start, CHUNK_ROWS):
             writer.add(parser.feed(chunk, first + 1))
@@ -441,15 +443,15 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
             from confirm_desk.services.photos.intake import attach_photo_files
 
             result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
-        batch.row_count = result.imported + result.updated
         from confirm_desk.services.keying.verify import national_report
 
         result.national = national_report(session).counts()  # the newer export against the desk, every applicant
-        batch.summary = result.summary()
+        session.execute(update(batch_table).where(batch_table.c.id == batch_id)
+                        .values(row_count=result.imported + result.updated, summary=result.summary()))
         audit.record(session, "import", operator, detail=f"{path.name}: {result.summary()}")
         if manual:
             remember_mapping(session, "applicants", result.header_signature, manual, operator)
-        result.batch_id = batch.id
+        result.batch_id = batch_id
         _check_cancel(progress)
     log.info("import of %s committed: %s", path.name, result.summary())  # counts only, no personal data
     return result

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from confirm_desk.services import audit
-from confirm_desk.store.db import Store
-from confirm_desk.store.models import Setting
+from confirm_desk.services.settings import get_setting, put_setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from confirm_desk.store.db import Store
 
 PREFIX = "column_map:"
 
@@ -21,7 +23,7 @@ def _key(kind: str, signature: str) -> str:
 
 
 def load_mapping(session: Session, kind: str, signature: str) -> dict[str, str] | None:
-    raw = session.scalar(select(Setting.value).where(Setting.key == _key(kind, signature)))
+    raw = get_setting(session, _key(kind, signature))
     if not raw:
         return None
     try:
@@ -47,13 +49,9 @@ def remember_mapping(session: Session, kind: str, signature: str, manual: Mappin
     if not signature or not manual:
         return
     key = _key(kind, signature)
-    row = session.get(Setting, key)
     text = json.dumps(dict(manual), ensure_ascii=False, sort_keys=True)
-    if row is not None and row.value == text:
+    if get_setting(session, key) == text:
         return
-    if row is None:
-        row = Setting(key=key)
-        session.add(row)
-    row.value = text
+    put_setting(session, key, text)
     audit.record(session, "column_map", operator, field=kind,
                  detail="；".join(f"{h}→{k}" for h, k in sorted(manual.items())))

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
 
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.services.confirming.local_edits import local_edits
 from confirm_desk.store.bulk import Row, bulk_update
-from confirm_desk.store.models import ImportConflict, applicant_table, table_of, utcnow
+from confirm_desk.store.tables import applicant_table, utcnow
+from confirm_desk.store.tables import import_conflict_table as conflict_table
 
-conflict_table = table_of(ImportConflict)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Reconciler:
         self.pending: dict[tuple[int, str], tuple[int, str]] = {
             (r.applicant_id, r.field): (r.id, r.incoming_value)
             for r in session.execute(
-                select(ImportConflict.id, ImportConflict.applicant_id, ImportConflict.field,
-                       ImportConflict.incoming_value).where(ImportConflict.resolution == "")
+                select(conflict_table.c.id, conflict_table.c.applicant_id, conflict_table.c.field,
+                       conflict_table.c.incoming_value).where(conflict_table.c.resolution == "")
             )
         }
         self.conflicts: list[FieldConflict] = []
@@ -102,7 +103,7 @@ class Reconciler:
     def finish(self, session: Session) -> None:
         conn = session.connection()
         if self._new:
-            session.execute(insert(ImportConflict), self._new)
+            session.execute(insert(conflict_table), self._new)
         bulk_update(conn, conflict_table, "id", self._changed)
         now = utcnow()
         bulk_update(conn, conflict_table, "id", self._closed,

@@ -7,14 +7,17 @@ import datetime as dt
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Row, func, or_, select
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import SQLCoreOperations
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.services.confirming.local_edits import EDIT_ACTIONS, LocalEdit, local_edits
-from confirm_desk.store.models import AuditEvent, Batch, Decision, KeyingRecord, applicant_table
+from confirm_desk.store.tables import applicant_table, audit_table, batch_table, decision_table, keying_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 t = applicant_table
 # The audit actions that change what the national system must show: after keying, one of these makes the
@@ -77,8 +80,8 @@ def read_state(session: Session, applicant_ids: Collection[int] | None = None) -
     if applicant_ids is None:
         # Only applicants with something to key or verify: decided (here or nationally: an import gives an
         # undecided applicant the national status), edited here, or keyed. A fresh import of 100,000 reads none.
-        edited = select(AuditEvent.applicant_id).where(AuditEvent.action.in_(EDIT_ACTIONS))
-        relevant = or_(t.c.status.in_(sorted(_DECIDED)), t.c.id.in_(select(KeyingRecord.applicant_id)),
+        edited = select(audit_table.c.applicant_id).where(audit_table.c.action.in_(EDIT_ACTIONS))
+        relevant = or_(t.c.status.in_(sorted(_DECIDED)), t.c.id.in_(select(keying_table.c.applicant_id)),
                        t.c.id.in_(edited))
         rows: list[ApplicantRow] = list(conn.execute(select(*cols).where(relevant).order_by(t.c.id)).all())
     else:
@@ -94,7 +97,7 @@ def read_state(session: Session, applicant_ids: Collection[int] | None = None) -
         edits=local_edits(session, wanted),
         last_event=_last_events(session, wanted),
         keyed=_keyed(session, wanted),
-        last_import=session.scalar(select(func.max(Batch.created_at)).where(Batch.kind == "import")),
+        last_import=session.scalar(select(func.max(batch_table.c.created_at)).where(batch_table.c.kind == "import")),
     )
 
 
@@ -110,12 +113,13 @@ def _in(
 
 def _latest_decisions(session: Session, ids: Collection[int] | None) -> dict[int, DecisionRow]:
     out: dict[int, DecisionRow] = {}
-    for condition in _in(Decision.applicant_id, ids):
-        newest = select(func.max(Decision.id)).group_by(Decision.applicant_id)
+    d = decision_table.c
+    for condition in _in(d.applicant_id, ids):
+        newest = select(func.max(d.id)).group_by(d.applicant_id)
         if condition is not None:
             newest = newest.where(condition)
-        stmt = select(Decision.applicant_id, Decision.outcome, Decision.reason, Decision.missing,
-                      Decision.operator, Decision.decided_at).where(Decision.id.in_(newest.scalar_subquery()))
+        stmt = select(d.applicant_id, d.outcome, d.reason, d.missing, d.operator, d.decided_at).where(
+            d.id.in_(newest.scalar_subquery()))
         for r in session.execute(stmt):
             missing = tuple(json.loads(r.missing or "[]"))
             out[r.applicant_id] = DecisionRow(r.outcome, r.reason, missing, r.operator, r.decided_at)
@@ -124,10 +128,11 @@ def _latest_decisions(session: Session, ids: Collection[int] | None) -> dict[int
 
 def _last_events(session: Session, ids: Collection[int] | None) -> dict[int, int]:
     out: dict[int, int] = {}
-    for condition in _in(AuditEvent.applicant_id, ids):
-        stmt = (select(AuditEvent.applicant_id, func.max(AuditEvent.id))
-                .where(AuditEvent.action.in_(KEYING_ACTIONS), AuditEvent.applicant_id.is_not(None))
-                .group_by(AuditEvent.applicant_id))
+    a = audit_table.c
+    for condition in _in(a.applicant_id, ids):
+        stmt = (select(a.applicant_id, func.max(a.id))
+                .where(a.action.in_(KEYING_ACTIONS), a.applicant_id.is_not(None))
+                .group_by(a.applicant_id))
         if condition is not None:
             stmt = stmt.where(condition)
         out.update((a, e) for a, e in session.execute(stmt) if a is not None)
@@ -136,11 +141,11 @@ def _last_events(session: Session, ids: Collection[int] | None) -> dict[int, int
 
 def _keyed(session: Session, ids: Collection[int] | None) -> dict[int, Keyed]:
     out: dict[int, Keyed] = {}
-    for condition in _in(KeyingRecord.applicant_id, ids):
-        stmt = select(KeyingRecord)
+    for condition in _in(keying_table.c.applicant_id, ids):
+        stmt = select(keying_table)
         if condition is not None:
             stmt = stmt.where(condition)
-        for r in session.scalars(stmt):
+        for r in session.execute(stmt):
             out[r.applicant_id] = Keyed(r.event_id, r.status, json.loads(r.fields or "{}"), r.operator,
                                         r.keyed_at, r.settled, r.settled_national)
     return out

@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.errors import NotFound, RuleViolation
@@ -26,7 +26,10 @@ from confirm_desk.services import audit
 from confirm_desk.services.keying.state import ApplicantRow, DeskState, read_state
 from confirm_desk.services.output_files import atomic_output
 from confirm_desk.services.spreadsheets.safe import safe_cell
-from confirm_desk.store.models import Applicant, Decision, ImportConflict, KeyingRecord, utcnow
+from confirm_desk.store.tables import import_conflict_table, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CATEGORIES = ("not_effective", "status_conflict", "edit_not_keyed", "decided_elsewhere")
 CATEGORY_LABELS = {
@@ -165,8 +168,8 @@ def national_report(session: Session, state: DeskState | None = None) -> Nationa
 
 
 def _pending_incoming(session: Session) -> dict[tuple[int, str], str]:
-    rows = session.execute(select(ImportConflict.applicant_id, ImportConflict.field, ImportConflict.incoming_value)
-                           .where(ImportConflict.resolution == ""))
+    c = import_conflict_table.c
+    rows = session.execute(select(c.applicant_id, c.field, c.incoming_value).where(c.resolution == ""))
     return {(a, f): v for a, f, v in rows}
 
 
@@ -183,6 +186,8 @@ def settle_conflict(session: Session, applicant_id: int, choice: Settle | str, o
     if not who:
         raise RuleViolation("未登录：处理国家系统核对必须记录操作员")
     choice = Settle(choice)
+    from confirm_desk.store.models import Applicant, Decision, KeyingRecord
+
     report = national_report(session, read_state(session, [applicant_id]))
     finding = next((f for f in report.entries["status_conflict"] if f.applicant_id == applicant_id), None)
     if finding is None:
