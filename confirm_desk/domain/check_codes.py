@@ -33,6 +33,7 @@ from confirm_desk.domain.checks import (
     needs_correction_note,
     retired_group,
 )
+from confirm_desk.domain.fields import CERT_FIELD_KEYS
 from confirm_desk.domain.idnumbers import (
     PROVINCE_CODES,
     RESIDENT_ID,
@@ -53,6 +54,11 @@ _RULE_KEYS = ("id_type", "id_number", "gender", "birth_date", "cert_number", "ce
               "cert_type", "teaching_stage", "teaching_subject", "school_nature", "cert_subject", "confirmation_point",
               "post_nature", "registration_authority")
 _rule_values = itemgetter(*_RULE_KEYS)
+_person_values = itemgetter("id_type", "id_number", "gender", "birth_date", "cert_number", "cert_type",
+                            "cert_issue_date", "work_started_on", "hired_on", "graduated_on")
+_post_values = itemgetter(*_RULE_KEYS[9:])  # the key of the remembered rules (certificate type, post, scope)
+_SEX_OF_DIGIT = {d: "男" if int(d) % 2 else "女" for d in "0123456789"}  # ID-2: the 17th digit
+BIRTHS_LIMIT = 1 << 15  # distinct birth dates remembered (a lifetime's days are fewer)
 _NONE: frozenset[str] = frozenset()
 
 
@@ -66,13 +72,109 @@ class CodeChecker:
         self._retiring_year = self.today.year - EARLIEST_RETIREMENT_YEARS  # born later: too young (CYC-5)
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
         self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+        self._births: dict[str, dt.date | bool] = {}  # an ID number's birth digits -> the date, False if none
+        self._certs: dict[tuple[str, str, str | None, str], int] = {}  # see _cert_year
+        self._retired: dict[tuple[dt.date, str], bool] = {}  # (born, sex) -> past the retirement age by today
+        self._marked_cert = bool(context.differing_fields & set(CERT_FIELD_KEYS))  # CERT-6 without a finding
 
     def codes(self, values: Mapping[str, str | None]) -> AbstractSet[str]:
-        """{f.code for f in check_applicant(values, today, context=context)}."""
+        """{f.code for f in check_applicant(values, today, context=context)}.
+
+        First the row every import is made of: a resident ID number whose digits are all right, the typed sex
+        and birth date agreeing with it (or not given), a 17-digit certificate number whose digits contradict
+        nothing, dates that read and fit. Such a row's codes are only those of the remembered rules (post and
+        scope), past_retirement, cert_correction_note and duplicate_id; at the first doubt the general path
+        (_codes) settles the row."""
         try:
-            picked = _rule_values(values)
+            (id_type, id_number, given_gender, given_birth, cert_number, cert_type, raw_issued, raw_work, raw_hired,
+             raw_graduated) = _person_values(values)
+            post_key = _post_values(values)
         except KeyError:  # not a full row: every value the rules read, None where it is missing
-            return self.codes({k: values.get(k) for k in _RULE_KEYS})
+            return self._codes({k: values.get(k) for k in _RULE_KEYS})
+        # ID-1/2/4: 18 ASCII characters of a known province, the check character right (ISO 7064 MOD 11-2: the
+        # weights are 2**k mod 11, and 13 = 2 mod 11, so the weighted sum is int(digits, 13) mod 11), a
+        # birth date that is a past day (remembered per 8 digits).
+        if (id_type != RESIDENT_ID or not id_number or len(id_number) != 18 or not id_number.isascii()
+                or id_number[:2] not in PROVINCE_CODES):
+            return self._codes(values)
+        if id_number.isdigit():
+            if int(id_number, 13) % 11 != 1:
+                return self._codes(values)
+        elif not (id_number[17] == "X" and (first17 := id_number[:17]).isdigit() and int(first17, 13) % 11 == 1):
+            return self._codes(values)  # (an X is worth 10, and 2 * F + 10 = 1 mod 11 is F = 1 mod 11)
+        born = self._births.get(id_number[6:14])
+        if born is None:
+            born = self._birth(id_number[6:14])
+        if not born:
+            return self._codes(values)
+        sex = _SEX_OF_DIGIT[id_number[16]]
+        today = self.today
+        if ((given_gender != sex and given_gender)
+                or (given_birth and (typed := parse_date_text(given_birth)) is not None and typed != born)):
+            return self._codes(values)
+        # CERT-1/4: 17 ASCII digits whose year, province, kind and sex digits fit (remembered per those digits,
+        # the 资格种类 and the card's sex); CERT-5: the issue date's year is the number's.
+        if not cert_number or len(cert_number) != 17 or not cert_number.isascii() or not cert_number.isdigit():
+            return self._codes(values)
+        cert_key = (cert_number[:6], cert_number[9:11], cert_type, sex)
+        cert_year = self._certs.get(cert_key)
+        if cert_year is None:
+            cert_year = self._cert_year(cert_key)
+        if not cert_year:
+            return self._codes(values)
+        issued = parse_date_text(raw_issued) if raw_issued else None
+        work = parse_date_text(raw_work) if raw_work else None
+        hired = parse_date_text(raw_hired) if raw_hired else None
+        graduated = parse_date_text(raw_graduated) if raw_graduated else None
+        # DATE-1 as in _codes, and the issue year
+        if ((work is None and raw_work) or (hired is None and raw_hired) or (graduated is None and raw_graduated)
+                or (issued is None and raw_issued)
+                or (work is not None and (work > today or (hired is not None and hired < work)
+                                          or work.year - born.year <= WORK_MIN_AGE))
+                or (hired is not None and hired > today) or (graduated is not None and graduated > today)
+                or (issued is not None and (issued > today or issued.year != cert_year
+                                            or issued.year - born.year <= CERT_MIN_AGE))):
+            return self._codes(values)
+        found = self._post.get(post_key)
+        if found is None:
+            found = self._post_codes(post_key)
+        if (CORRECTION_YEARS[0] <= cert_year <= CORRECTION_YEARS[1]
+                and (self._marked_cert or (found and needs_correction_note(cert_year, found, self.context)))):
+            found = (*found, "cert_correction_note")
+        if born.year <= self._retiring_year:
+            retired = self._retired.get((born, sex))
+            if retired is None:
+                retired = self._retired[(born, sex)] = retired_group(born, sex, today) is not None
+            if retired:
+                found = (*found, "past_retirement")
+        if self._duplicate:
+            found = (*found, *self._duplicate)
+        return set(found) if found else _NONE
+
+    def _birth(self, digits: str) -> dt.date | bool:
+        """The birth date of an ID number's 8 digits when it is a past day, else False (remembered)."""
+        born = _birth_digits(digits)
+        if len(self._births) >= BIRTHS_LIMIT:
+            self._births.clear()
+        found = self._births[digits] = born if born is not None and born <= self.today else False
+        return found
+
+    def _cert_year(self, key: tuple[str, str, str | None, str]) -> int:
+        """The year of a 17-digit certificate number whose digits contradict nothing (CERT-4), else 0; per
+        (year and province digits, kind and sex digits, 资格种类, the card's sex), remembered."""
+        head, kind_sex, cert_type, sex = key
+        year = int(head[:4])
+        fits = (FIRST_YEAR <= year <= self.today.year and head[4:6] in PROVINCE_CODES
+                and _kind_fits(f"{head}000{kind_sex}", cert_type or "")
+                and (year < SEX_FROM_YEAR or SEX_DIGITS.get(kind_sex[1]) == sex))
+        if len(self._certs) >= CACHE_LIMIT:
+            self._certs.clear()
+        self._certs[key] = found = year if fits else 0
+        return found
+
+    def _codes(self, values: Mapping[str, str | None]) -> AbstractSet[str]:
+        """codes(values) for any row (a full one: every key of _RULE_KEYS present)."""
+        picked = _rule_values(values)
         (id_type, id_number, given_gender, given_birth, cert_number, raw_issued, raw_work, raw_hired, raw_graduated,
          cert_type) = picked[:10]
         post_key = picked[9:]
