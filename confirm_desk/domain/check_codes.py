@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
+from typing import Literal
 
 from confirm_desk.domain import certificates
 from confirm_desk.domain.certificates import FIRST_YEAR, KIND_DIGITS, SEX_DIGITS, SEX_FROM_YEAR, kind_name
@@ -72,7 +73,7 @@ class CodeChecker:
         self._retiring_year = self.today.year - EARLIEST_RETIREMENT_YEARS  # born later: too young (CYC-5)
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
         self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-        self._births: dict[str, dt.date | bool] = {}  # an ID number's birth digits -> the date, False if none
+        self._births: dict[str, dt.date | Literal[False]] = {}  # an ID number's birth digits -> the date, False if none
         self._certs: dict[tuple[str, str, str | None, str], int] = {}  # see _cert_year
         self._retired: dict[tuple[dt.date, str], bool] = {}  # (born, sex) -> past the retirement age by today
         self._marked_cert = bool(context.differing_fields & set(CERT_FIELD_KEYS))  # CERT-6 without a finding
@@ -151,7 +152,7 @@ class CodeChecker:
             found = (*found, *self._duplicate)
         return set(found) if found else _NONE
 
-    def _birth(self, digits: str) -> dt.date | bool:
+    def _birth(self, digits: str) -> dt.date | Literal[False]:
         """The birth date of an ID number's 8 digits when it is a past day, else False (remembered)."""
         born = _birth_digits(digits)
         if len(self._births) >= BIRTHS_LIMIT:
