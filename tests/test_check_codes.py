@@ -160,7 +160,6 @@ CONTEXTS = [
 
 def test_codes_equal_the_full_checks_on_many_varied_rows(monkeypatch) -> None:
     monkeypatch.setattr(check_codes, "CACHE_LIMIT", 64)  # the caches also start over mid-way
-    monkeypatch.setattr(check_codes, "BIRTHS_LIMIT", 64)
     seen: set[str] = set()
     compared = 0
     for n, context in enumerate(CONTEXTS):

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
-from typing import Literal
 
 from confirm_desk.domain import certificates
 from confirm_desk.domain.certificates import FIRST_YEAR, KIND_DIGITS, SEX_DIGITS, SEX_FROM_YEAR, kind_name
@@ -59,8 +58,20 @@ _person_values = itemgetter("id_type", "id_number", "gender", "birth_date", "cer
                             "cert_issue_date", "work_started_on", "hired_on", "graduated_on")
 _post_values = itemgetter(*_RULE_KEYS[9:])  # the key of the remembered rules (certificate type, post, scope)
 _SEX_OF_DIGIT = {d: "男" if int(d) % 2 else "女" for d in "0123456789"}  # ID-2: the 17th digit
-BIRTHS_LIMIT = 1 << 15  # distinct birth dates remembered (a lifetime's days are fewer)
+_from_iso = dt.date.fromisoformat
 _NONE: frozenset[str] = frozenset()
+
+
+def _day(text: str) -> dt.date | None:
+    """parse_date_text(text) for a non-empty text. A date the import wrote (YYYY-MM-DD) is read at once:
+    parse_date's own first step for a text of 10 characters (parse_date_text's cache, bounded and shared by
+    the whole import, costs more than the reading itself)."""
+    if len(text) == 10:
+        try:
+            return _from_iso(text)
+        except ValueError:
+            pass
+    return parse_date_text(text)
 
 
 class CodeChecker:
@@ -73,7 +84,6 @@ class CodeChecker:
         self._retiring_year = self.today.year - EARLIEST_RETIREMENT_YEARS  # born later: too young (CYC-5)
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
         self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-        self._births: dict[str, dt.date | Literal[False]] = {}  # an ID number's birth digits -> the date, False if none
         self._certs: dict[tuple[str, str, str | None, str], int] = {}  # see _cert_year
         self._retired: dict[tuple[dt.date, str], bool] = {}  # (born, sex) -> past the retirement age by today
         self._marked_cert = bool(context.differing_fields & set(CERT_FIELD_KEYS))  # CERT-6 without a finding
@@ -94,7 +104,7 @@ class CodeChecker:
             return self._codes({k: values.get(k) for k in _RULE_KEYS})
         # ID-1/2/4: 18 ASCII characters of a known province, the check character right (ISO 7064 MOD 11-2: the
         # weights are 2**k mod 11, and 13 = 2 mod 11, so the weighted sum is int(digits, 13) mod 11), a
-        # birth date that is a past day (remembered per 8 digits).
+        # birth date that is a past day.
         if (id_type != RESIDENT_ID or not id_number or len(id_number) != 18 or not id_number.isascii()
                 or id_number[:2] not in PROVINCE_CODES):
             return self._codes(values)
@@ -103,15 +113,14 @@ class CodeChecker:
                 return self._codes(values)
         elif not (id_number[17] == "X" and (first17 := id_number[:17]).isdigit() and int(first17, 13) % 11 == 1):
             return self._codes(values)  # (an X is worth 10, and 2 * F + 10 = 1 mod 11 is F = 1 mod 11)
-        born = self._births.get(id_number[6:14])
-        if born is None:
-            born = self._birth(id_number[6:14])
-        if not born:
+        try:
+            born = _from_iso(id_number[6:14])  # 8 digits: exactly idnumbers._birth_digits (YYYYMMDD)
+        except ValueError:
             return self._codes(values)
-        sex = _SEX_OF_DIGIT[id_number[16]]
         today = self.today
-        if ((given_gender != sex and given_gender)
-                or (given_birth and (typed := parse_date_text(given_birth)) is not None and typed != born)):
+        sex = _SEX_OF_DIGIT[id_number[16]]
+        if (born > today or (given_gender != sex and given_gender)
+                or (given_birth and (typed := _day(given_birth)) is not None and typed != born)):
             return self._codes(values)
         # CERT-1/4: 17 ASCII digits whose year, province, kind and sex digits fit (remembered per those digits,
         # the 资格种类 and the card's sex); CERT-5: the issue date's year is the number's.
@@ -123,10 +132,10 @@ class CodeChecker:
             cert_year = self._cert_year(cert_key)
         if not cert_year:
             return self._codes(values)
-        issued = parse_date_text(raw_issued) if raw_issued else None
-        work = parse_date_text(raw_work) if raw_work else None
-        hired = parse_date_text(raw_hired) if raw_hired else None
-        graduated = parse_date_text(raw_graduated) if raw_graduated else None
+        issued = _day(raw_issued) if raw_issued else None
+        work = _day(raw_work) if raw_work else None
+        hired = _day(raw_hired) if raw_hired else None
+        graduated = _day(raw_graduated) if raw_graduated else None
         # DATE-1 as in _codes, and the issue year
         if ((work is None and raw_work) or (hired is None and raw_hired) or (graduated is None and raw_graduated)
                 or (issued is None and raw_issued)
@@ -151,14 +160,6 @@ class CodeChecker:
         if self._duplicate:
             found = (*found, *self._duplicate)
         return set(found) if found else _NONE
-
-    def _birth(self, digits: str) -> dt.date | Literal[False]:
-        """The birth date of an ID number's 8 digits when it is a past day, else False (remembered)."""
-        born = _birth_digits(digits)
-        if len(self._births) >= BIRTHS_LIMIT:
-            self._births.clear()
-        found = self._births[digits] = born if born is not None and born <= self.today else False
-        return found
 
     def _cert_year(self, key: tuple[str, str, str | None, str]) -> int:
         """The year of a 17-digit certificate number whose digits contradict nothing (CERT-4), else 0; per
