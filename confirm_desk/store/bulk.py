@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Connection, Date, DateTime, Dialect, Insert, Table, Update, bindparam, insert, update
 
 Row = dict[str, Any]
 
@@ -53,10 +54,21 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
 def insert_rows(conn: Connection, table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]],
                 fixed: Row | None = None, chunk: int = 10_000) -> None:
     """INSERT rows given as tuples in `names` order (no dict per row); `fixed` values are the same on every
-    row. Sent `chunk` rows at a time, so the driver's parameter list stays small."""
+    row. Sent `chunk` rows at a time, so the driver's parameter list stays small.
+
+    On SQLite the statement is compiled once per table and column list, and the fixed numbers, dates, times and
+    NULLs are written into it as literals that store what the driver would have bound (same values, same types),
+    so the rows go to the driver as they are: no tuple made per row. Fixed text stays a parameter (a statement's
+    text may reach a log or a message; values never do: hide_parameters)."""
     if not rows:
         return
     fixed = fixed or {}
+    if conn.dialect.name == "sqlite":
+        sql, order = _sqlite_insert(conn.dialect, table, tuple(names), tuple(fixed))
+        written = _with_literals(sql, order, len(names), fixed)
+        if written is not None:
+            _send(conn, *written, rows, chunk)
+            return
     stmt = insert(table).values({**{name: bindparam(name) for name in names},
                                  **{name: bindparam(name, value) for name, value in fixed.items()}})
     compiled = stmt.compile(dialect=conn.dialect)
@@ -76,6 +88,59 @@ def insert_rows(conn: Connection, table: Table, names: Sequence[str], rows: Sequ
         make = lambda row: {**fixed, **dict(zip(names, row, strict=True))}  # noqa: E731
     for start in range(0, len(rows), chunk):
         conn.exec_driver_sql(sql, [make(row) for row in rows[start:start + chunk]])
+
+
+@lru_cache(maxsize=32)
+def _sqlite_insert(dialect: Dialect, table: Table, names: tuple[str, ...],
+                   fixed: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The INSERT's text for SQLite and its parameters' names in order (the statement does not depend on the
+    fixed values: each is one more `?`)."""
+    stmt = insert(table).values({**{name: bindparam(name) for name in names},
+                                 **{name: bindparam(name, type_=table.c[name].type) for name in fixed}})
+    compiled = stmt.compile(dialect=dialect)
+    return str(compiled), list(compiled.positiontup or [])
+
+
+def _with_literals(sql: str, order: list[str], width: int, fixed: Row) -> tuple[str, tuple[Any, ...]] | None:
+    """`sql` with the fixed values that can be literals written in, and those still bound (they follow each row's
+    own values); None unless the statement is the plain `... VALUES (?, ...)` with the row's columns first."""
+    if len(order) < width or any(name not in fixed for name in order[width:]):
+        return None
+    marks = " VALUES (" + ", ".join("?" * len(order)) + ")"
+    if not sql.endswith(marks):
+        return None
+    values = ["?"] * width
+    tail = []
+    for name in order[width:]:
+        literal = _sqlite_literal(fixed[name])
+        values.append("?" if literal is None else literal)
+        if literal is None:
+            tail.append(_iso_text(fixed[name]))
+    return sql[:-len(marks)] + " VALUES (" + ", ".join(values) + ")", tuple(tail)
+
+
+def _sqlite_literal(value: object) -> str | None:
+    """The SQLite literal that stores what the driver stores for `value` bound; None: bind it (text, floats,
+    bytes: a value of the rows' own kind is never written into a statement)."""
+    if value is None:
+        return "NULL"
+    if type(value) is bool:
+        return "1" if value else "0"
+    if type(value) is int and -(2 ** 63) <= value < 2 ** 63:
+        return str(value)
+    if isinstance(value, dt.date):  # datetime included: the ISO text the driver is given (_iso_text)
+        return "'" + str(_iso_text(value)) + "'"
+    return None
+
+
+def _send(conn: Connection, sql: str, tail: tuple[Any, ...], rows: Sequence[Sequence[Any]], chunk: int) -> None:
+    for start in range(0, len(rows), chunk):
+        part = rows if start == 0 and len(rows) <= chunk and isinstance(rows, list) else list(rows[start:start + chunk])
+        if tail:
+            part = [(*row, *tail) for row in part]
+        elif type(part[0]) is not tuple:  # SQLAlchemy takes a list of tuples as the parameter sets
+            part = [tuple(row) for row in part]
+        conn.exec_driver_sql(sql, part)
 
 
 def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[Row], extra: Row | None = None) -> None:

@@ -176,14 +176,17 @@ def _duplicated_numbers(session: Session, among: set[str] | None = None) -> set[
     return out
 
 
-def refresh_duplicate_flags(session: Session) -> int:
-    """After an import: every applicant sharing an ID number with another, and every one flagged so before."""
+def refresh_duplicate_flags(session: Session, *, flagged_before: bool = True) -> int:
+    """After an import: every applicant sharing an ID number with another, and every one flagged so before.
+    `flagged_before=False`: none can be (the store had no applicant before this import, whose rows' flags were
+    computed without other applications), so the whole table is not read for them."""
     duplicated = _duplicated_numbers(session)
     ids: list[int] = []
     numbers = sorted(duplicated)
     for start in range(0, len(numbers), 500):
         ids += session.scalars(select(t.c.id).where(t.c.id_number.in_(numbers[start:start + 500])))
-    ids += session.scalars(select(t.c.id).where(or_(t.c.flags.like("%duplicate_id%"))))
+    if flagged_before:
+        ids += session.scalars(select(t.c.id).where(or_(t.c.flags.like("%duplicate_id%"))))
     return refresh_flags(session, ids)
 
 

@@ -320,7 +320,8 @@ class RowWriter:
         result.conflicts.extend(self.reconciler.conflicts)
         result.missing.extend(flag_missing(session, self.existing.values(), self.numbers, self.points,
                                            self.count, failed))
-        refresh_duplicate_flags(session)  # SCOPE-3: one ID number under two 报名号, in this file or across imports
+        # SCOPE-3: one ID number under two 报名号, in this file or across imports
+        refresh_duplicate_flags(session, flagged_before=bool(self.existing))
         # flags stored by older rules follow the current ones
         ensure_flags_current(session, computed_now=not self.existing)
         _remember_confirmation_points(session, self.points)
