@@ -83,10 +83,11 @@ def test_an_import_loads_neither_alembic_nor_qt_and_collects_garbage_after_start
 
 
 # What an import of a list (no --photos) has no use for: the schema tools, the window, other databases' drivers,
-# the imaging, spreadsheet-writing, PDF, barcode and OCR libraries, and the services of other capabilities. The
-# ORM classes are never mapped: the import, the log-in and the audit run Core statements on store/tables.py.
+# the imaging, spreadsheet-writing, PDF, barcode and OCR libraries, and the services of other capabilities. Nor
+# the ORM: the log-in, the import and its audit run Core statements on store/tables.py in a store.unit().
 IMPORT_NEVER_LOADS = (
-    "alembic", "PySide6", "sqlalchemy.dialects.postgresql", "psycopg", "psycopg2", "confirm_desk.store.models",
+    "alembic", "PySide6", "sqlalchemy.dialects.postgresql", "psycopg", "psycopg2",
+    "sqlalchemy.orm", "confirm_desk.store.models", "html.parser",
     "PIL", "pillow_heif", "numpy", "cv2", "onnxruntime", "rapidocr", "openpyxl", "reportlab", "segno",
     "confirm_desk.ui", "confirm_desk.app", "confirm_desk.selftest",
     "confirm_desk.commands.photos", "confirm_desk.commands.users", "confirm_desk.commands.batches",

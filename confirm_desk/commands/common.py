@@ -180,8 +180,8 @@ def _no_accounts(store: Store) -> bool:
 
     from confirm_desk.store.tables import operator_table
 
-    with store.session() as session:
-        return not session.scalar(select(func.count()).select_from(operator_table))
+    with store.unit() as unit:
+        return not unit.scalar(select(func.count()).select_from(operator_table))
 
 
 def _role_zh(role: str) -> str:

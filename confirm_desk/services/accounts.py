@@ -19,9 +19,9 @@ from confirm_desk.store.tables import operator_table, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
-    from sqlalchemy.orm import Session
 
     from confirm_desk.store.db import Store
+    from confirm_desk.store.units import Unit
 
 MAX_FAILED = 3
 LOCK_MINUTES = 10
@@ -135,32 +135,32 @@ def _account(op: Row[Any]) -> Account:
     return Account(op.id, op.username, op.display_name, op.role)
 
 
-def _find(session: Session, username: str) -> Row[Any] | None:
+def _find(session: Unit, username: str) -> Row[Any] | None:
     return session.execute(
         select(operator_table).where(func.lower(_op.username) == username.strip().lower())).first()
 
 
-def _by_id(session: Session, op_id: int) -> Row[Any]:
+def _by_id(session: Unit, op_id: int) -> Row[Any]:
     return session.execute(select(operator_table).where(_op.id == op_id)).one()
 
 
-def _get(session: Session, username: str) -> Row[Any]:
+def _get(session: Unit, username: str) -> Row[Any]:
     op = _find(session, username)
     if op is None:
         raise NotFound(f"没有名为“{username}”的操作员")
     return op
 
 
-def _set(session: Session, op_id: int, **values: object) -> None:
+def _set(session: Unit, op_id: int, **values: object) -> None:
     session.execute(update(operator_table).where(_op.id == op_id).values(**values))
 
 
-def needs_first_admin(session: Session) -> bool:
+def needs_first_admin(session: Unit) -> bool:
     """First run: no administrator exists yet, so the login dialog offers to create one."""
     return not session.scalar(select(func.count()).select_from(operator_table).where(_op.role == "admin"))
 
 
-def login(session: Session, username: str, password: str, *, now: Clock = utcnow) -> LoginResult:
+def login(session: Unit, username: str, password: str, *, now: Clock = utcnow) -> LoginResult:
     """Checks a password; wrong ones count, the third locks the account for 10 minutes.
 
     Counting is atomic and happens *before* the slow password check: each attempt first takes a numbered
@@ -223,7 +223,7 @@ def login(session: Session, username: str, password: str, *, now: Clock = utcnow
     return LoginResult(_account(_by_id(session, op_id)))
 
 
-def _lock(session: Session, op_id: int, name: str, moment: dt.datetime, why: str) -> None:
+def _lock(session: Unit, op_id: int, name: str, moment: dt.datetime, why: str) -> None:
     """Locks the account unless another attempt has just done so (one lockout event per lock)."""
     result = session.execute(
         update(operator_table)
@@ -235,7 +235,7 @@ def _lock(session: Session, op_id: int, name: str, moment: dt.datetime, why: str
         audit.record(session, "lockout", name, detail=f"{why}，锁定 {LOCK_MINUTES} 分钟")
 
 
-def _refused_locked(session: Session, op_id: int, name: str, moment: dt.datetime, *, record: bool = True
+def _refused_locked(session: Unit, op_id: int, name: str, moment: dt.datetime, *, record: bool = True
                     ) -> LoginResult:
     until = session.scalar(select(_op.locked_until).where(_op.id == op_id))
     if record:
@@ -259,7 +259,7 @@ def _check_role(role: str) -> None:
         raise RuleViolation(f"未知角色“{role}”（可选：{', '.join(ROLES)}）")
 
 
-def _create(session: Session, username: str, display_name: str, password: str, role: str) -> Account:
+def _create(session: Unit, username: str, display_name: str, password: str, role: str) -> Account:
     username = username.strip()
     if not username:
         raise RuleViolation("用户名不能为空")
@@ -278,7 +278,7 @@ def _create(session: Session, username: str, display_name: str, password: str, r
     return _account(_by_id(session, op_id))
 
 
-def create_first_admin(session: Session, username: str, display_name: str, password: str) -> Account:
+def create_first_admin(session: Unit, username: str, display_name: str, password: str) -> Account:
     """First run only: the administrator account that then adds everyone else."""
     if not needs_first_admin(session):
         raise RuleViolation("管理员账户已存在，请由管理员添加新用户")
@@ -288,7 +288,7 @@ def create_first_admin(session: Session, username: str, display_name: str, passw
 
 
 def add_user(
-    session: Session, actor: Account, username: str, display_name: str, password: str, role: str = "confirmer"
+    session: Unit, actor: Account, username: str, display_name: str, password: str, role: str = "confirmer"
 ) -> Account:
     _require_admin(actor)
     op = _create(session, username, display_name, password, role)
@@ -298,14 +298,14 @@ def add_user(
     return op
 
 
-def unlock(session: Session, actor: Account, username: str) -> None:
+def unlock(session: Unit, actor: Account, username: str) -> None:
     _require_admin(actor)
     op = _get(session, username)
     _set(session, op.id, failed_attempts=0, locked_until=None)
     audit.record(session, "unlock", actor.username, detail=f"解锁操作员 {op.username}")
 
 
-def reset_password(session: Session, actor: Account, username: str, new_password: str) -> None:
+def reset_password(session: Unit, actor: Account, username: str, new_password: str) -> None:
     """An admin sets a new password (and so unlocks the account)."""
     _require_admin(actor)
     ensure_strong(new_password)
@@ -314,7 +314,7 @@ def reset_password(session: Session, actor: Account, username: str, new_password
     audit.record(session, "password_reset", actor.username, detail=f"重置操作员 {op.username} 的密码")
 
 
-def change_password(session: Session, account: Account, old_password: str, new_password: str) -> None:
+def change_password(session: Unit, account: Account, old_password: str, new_password: str) -> None:
     op = _get(session, account.username)
     if not _verify(op.password_hash, old_password):
         raise LoginRefused("原密码错误")
@@ -323,7 +323,7 @@ def change_password(session: Session, account: Account, old_password: str, new_p
     audit.record(session, "password_change", op.username)
 
 
-def set_active(session: Session, actor: Account, username: str, active: bool) -> None:
+def set_active(session: Unit, actor: Account, username: str, active: bool) -> None:
     _require_admin(actor)
     op = _get(session, username)
     if op.username == actor.username and not active:
@@ -332,7 +332,7 @@ def set_active(session: Session, actor: Account, username: str, active: bool) ->
     audit.record(session, "user_enable" if active else "user_disable", actor.username, detail=op.username)
 
 
-def list_accounts(session: Session) -> list[AccountRow]:
+def list_accounts(session: Unit) -> list[AccountRow]:
     ops = session.execute(select(operator_table).order_by(_op.username))
     return [
         AccountRow(o.username, o.display_name, o.role, o.active, o.locked_until, o.failed_attempts)
@@ -342,8 +342,8 @@ def list_accounts(session: Session) -> list[AccountRow]:
 
 def authenticate(store: Store, username: str, password: str, *, now: Clock = utcnow) -> Account:
     """Log in within its own transaction (so failures are counted), raising LoginRefused on failure."""
-    with store.session() as session:
-        result = login(session, username, password, now=now)
+    with store.unit() as unit:
+        result = login(unit, username, password, now=now)
     if result.account is None:
         raise LoginRefused(result.message)
     return result.account

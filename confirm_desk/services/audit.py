@@ -9,11 +9,11 @@ from sqlalchemy import insert
 from confirm_desk.store.tables import audit_table
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from confirm_desk.store.units import Unit
 
 
 def record(
-    session: Session,
+    session: Unit,
     action: str,
     operator: str = "",
     *,
@@ -34,7 +34,7 @@ def record(
         session.execute(insert(audit_table).values(values))
 
 
-def record_many(session: Session, events: list[dict[str, object]]) -> None:
+def record_many(session: Unit, events: list[dict[str, object]]) -> None:
     """Bulk audit rows (import updates): one executemany instead of an ORM object per row."""
     if events:
         session.execute(insert(audit_table), events)

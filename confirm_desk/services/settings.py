@@ -12,7 +12,7 @@ from confirm_desk.services import audit
 from confirm_desk.store.tables import confirmation_point_table, setting_table
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from confirm_desk.store.units import Unit
 
 STORE_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.STORE)
 
@@ -21,12 +21,12 @@ _CACHE = "store_settings"  # session.info key: one read per session (a decision 
 _key, _value = setting_table.c.key, setting_table.c.value
 
 
-def get_setting(session: Session, key: str) -> str | None:
+def get_setting(session: Unit, key: str) -> str | None:
     """The stored text of one setting row, None when there is none."""
     return session.scalar(select(_value).where(_key == key))
 
 
-def put_setting(session: Session, key: str, value: str) -> None:
+def put_setting(session: Unit, key: str, value: str) -> None:
     """Stores one setting row's text (the row is added when missing)."""
     if session.scalar(select(_key).where(_key == key)) is None:
         session.execute(insert(setting_table).values(key=key, value=value))
@@ -34,7 +34,7 @@ def put_setting(session: Session, key: str, value: str) -> None:
         session.execute(update(setting_table).where(_key == key).values(value=value))
 
 
-def load(session: Session) -> dict[str, Value]:
+def load(session: Unit) -> dict[str, Value]:
     """Every store preference, typed; defaults for the ones never set. Read once per session."""
     cached = session.info.get(_CACHE)
     if cached is not None:
@@ -46,7 +46,7 @@ def load(session: Session) -> dict[str, Value]:
     return dict(values)
 
 
-def save(session: Session, values: Mapping[str, Value], operator: str = "") -> list[str]:
+def save(session: Unit, values: Mapping[str, Value], operator: str = "") -> list[str]:
     """Checks and writes the given store preferences; one audit event per changed one. Returns the keys
     that changed. Raises KnownError (nothing written) when a value is out of range. The list's flags depend
     on some of them (the desk's points and authorities): findings.save_settings saves and refreshes them."""
@@ -85,7 +85,7 @@ def _check_calendar(values: Mapping[str, Value]) -> None:
         raise KnownError("注册计划日期有误：" + "；".join(problems))
 
 
-def _remember_point(session: Session, name: str, code: str) -> None:
+def _remember_point(session: Unit, name: str, code: str) -> None:
     """This desk's point joins the list of points (imports add theirs by name), with its code."""
     if not name:
         return
@@ -97,11 +97,11 @@ def _remember_point(session: Session, name: str, code: str) -> None:
         session.execute(update(points).where(points.c.name == name).values(code=code))
 
 
-def known_point_names(session: Session) -> list[str]:
+def known_point_names(session: Unit) -> list[str]:
     """Confirmation points met in imports: the first-run dialog offers them."""
     return list(session.scalars(select(confirmation_point_table.c.name).order_by(confirmation_point_table.c.name)))
 
 
-def needs_point(session: Session) -> bool:
+def needs_point(session: Unit) -> bool:
     """First run (after the administrator exists): this desk does not know its confirmation point yet."""
     return not load(session)["point_name"]

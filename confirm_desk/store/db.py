@@ -7,27 +7,40 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.store.head import SCHEMA_HEAD as SCHEMA_HEAD  # re-exported: the newest migration
+from confirm_desk.store.units import CoreUnit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Store:
-    """An opened store: the engine plus a session factory. Pass it in; never reach for a global."""
+    """An opened store: the engine, ORM sessions and Core units of work on it. Pass it in; never reach for a
+    global."""
 
     engine: Engine
-    session_factory: sessionmaker[Session]
     url: str
+    _session_factory: sessionmaker[Session] | None = field(default=None, repr=False)
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Made at the first ORM session: a process that only runs Core units never imports the ORM."""
+        if self._session_factory is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        return self._session_factory
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -47,6 +60,24 @@ class Store:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def unit(self) -> Iterator[CoreUnit]:
+        """A unit of work on Core statements only (store/units.py), with session()'s commit, rollback and
+        plain messages."""
+        with self.engine.connect() as connection:
+            try:
+                yield CoreUnit(connection)
+                connection.commit()
+            except OperationalError as exc:
+                connection.rollback()
+                known = known_db_error(exc)
+                if known is None:
+                    raise
+                raise known from exc
+            except BaseException:
+                connection.rollback()
+                raise
 
     @property
     def is_sqlite(self) -> bool:
@@ -161,7 +192,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             raise known from exc
         log.exception("cannot open store %s", _safe_url(url))
         raise KnownError(f"无法打开数据库 {_safe_url(url)}：{exc.__class__.__name__}: {exc}") from exc
-    return Store(engine, sessionmaker(engine, expire_on_commit=False), url)
+    return Store(engine, url)
 
 
 def _safe_url(url: str) -> str:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from confirm_desk.store.db import Store
+    from confirm_desk.store.units import CoreUnit
 
 
 class DeferredStore:
@@ -43,6 +44,11 @@ class DeferredStore:
     def session(self) -> Iterator[Session]:
         with self.opened().session() as session:
             yield session
+
+    @contextmanager
+    def unit(self) -> Iterator[CoreUnit]:
+        with self.opened().unit() as unit:
+            yield unit
 
     @property
     def engine(self) -> Engine:

@@ -22,14 +22,14 @@ from confirm_desk.services import settings
 from confirm_desk.store.tables import applicant_table
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from confirm_desk.store.units import Unit
 
 t = applicant_table
 FLAGS_MAX = 400  # the flags column's width
 SCOPE_SETTINGS = frozenset({"desk_points", "point_authorities", "point_name"})
 
 
-def base_context(session: Session, today: dt.date | None = None) -> CheckContext:
+def base_context(session: Unit, today: dt.date | None = None) -> CheckContext:
     """The store-wide part of the context (settings), without other applications."""
     values = settings.load(session)
     points = parse_point_list(str(values.get("desk_points") or "")) or parse_point_list(
@@ -41,7 +41,7 @@ def base_context(session: Session, today: dt.date | None = None) -> CheckContext
     )
 
 
-def others_with_same_id(session: Session, id_number: str, applicant_id: int | None) -> tuple[OtherApplication, ...]:
+def others_with_same_id(session: Unit, id_number: str, applicant_id: int | None) -> tuple[OtherApplication, ...]:
     """Other applications under this ID number, except rejected ones (SCOPE-3)."""
     if not id_number:
         return ()
@@ -54,7 +54,7 @@ def others_with_same_id(session: Session, id_number: str, applicant_id: int | No
 
 
 def findings_for(
-    session: Session,
+    session: Unit,
     values: Mapping[str, str],
     applicant_id: int | None = None,
     *,
@@ -67,7 +67,7 @@ def findings_for(
 
 
 def context_for(
-    session: Session,
+    session: Unit,
     values: Mapping[str, str],
     applicant_id: int | None = None,
     *,
@@ -101,7 +101,7 @@ def flags_from_codes(codes: Collection[str]) -> str:
     return text
 
 
-def save_settings(session: Session, values: Mapping[str, Value], operator: str = "") -> list[str]:
+def save_settings(session: Unit, values: Mapping[str, Value], operator: str = "") -> list[str]:
     """settings.save, then the list's flags follow this desk's points and authorities when one of them
     changed (SCOPE_SETTINGS). Returns the keys that changed."""
     changed = settings.save(session, values, operator)
@@ -111,7 +111,7 @@ def save_settings(session: Session, values: Mapping[str, Value], operator: str =
     return changed
 
 
-def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
+def refresh_flags(session: Unit, ids: Iterable[int] | None = None) -> int:
     """Recompute the stored flags of the given applicants (all when None); returns how many changed.
     Flags are derived data: the row's version is not touched."""
     from confirm_desk.domain.fields import FIELDS
@@ -150,7 +150,7 @@ def refresh_flags(session: Session, ids: Iterable[int] | None = None) -> int:
     return len(changed)
 
 
-def _others_by_number(session: Session, numbers: Collection[str]) -> dict[str, list[tuple[int, OtherApplication]]]:
+def _others_by_number(session: Unit, numbers: Collection[str]) -> dict[str, list[tuple[int, OtherApplication]]]:
     """others_with_same_id for many ID numbers at once: per number, (applicant id, application) in id order,
     rejected ones left out (the caller leaves out the applicant's own)."""
     out: dict[str, list[tuple[int, OtherApplication]]] = {}
@@ -164,7 +164,7 @@ def _others_by_number(session: Session, numbers: Collection[str]) -> dict[str, l
     return out
 
 
-def _duplicated_numbers(session: Session, among: set[str] | None = None) -> set[str]:
+def _duplicated_numbers(session: Unit, among: set[str] | None = None) -> set[str]:
     """ID numbers under more than one 报名号 (all of them, or those among the given numbers)."""
     stmt = select(t.c.id_number).where(t.c.id_number != "").group_by(t.c.id_number).having(func.count() > 1)
     if among is None:
@@ -176,7 +176,7 @@ def _duplicated_numbers(session: Session, among: set[str] | None = None) -> set[
     return out
 
 
-def refresh_duplicate_flags(session: Session, *, flagged_before: bool = True) -> int:
+def refresh_duplicate_flags(session: Unit, *, flagged_before: bool = True) -> int:
     """After an import: every applicant sharing an ID number with another, and every one flagged so before.
     `flagged_before=False`: none can be (the store had no applicant before this import, whose rows' flags were
     computed without other applications), so the whole table is not read for them."""
@@ -190,7 +190,7 @@ def refresh_duplicate_flags(session: Session, *, flagged_before: bool = True) ->
     return refresh_flags(session, ids)
 
 
-def refresh_same_id(session: Session, id_number: str) -> int:
+def refresh_same_id(session: Unit, id_number: str) -> int:
     """After a decision or an edit: the other applications under the same ID number."""
     if not id_number:
         return 0
@@ -204,7 +204,7 @@ RULES_VERSION = "19.1"
 _RULES_VERSION_KEY = "flags_rules_version"
 
 
-def ensure_flags_current(session: Session, *, computed_now: bool = False) -> int:
+def ensure_flags_current(session: Unit, *, computed_now: bool = False) -> int:
     """Recompute every applicant's flags when they were computed by older rules; returns how many changed.
     `computed_now`: every stored flag was just computed by these rules (a first import): only note it."""
     if settings.get_setting(session, _RULES_VERSION_KEY) == RULES_VERSION:

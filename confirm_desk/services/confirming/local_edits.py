@@ -20,7 +20,7 @@ from sqlalchemy import select
 from confirm_desk.store.tables import audit_table
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from confirm_desk.store.units import Unit
 
 EDIT_ACTIONS = ("edit", "conflict_keep", "conflict_take", "import_agree")
 _CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
@@ -35,7 +35,7 @@ class LocalEdit:
 
 
 def local_edits(
-    session: Session, applicant_ids: Collection[int] | None = None
+    session: Unit, applicant_ids: Collection[int] | None = None
 ) -> dict[int, dict[str, LocalEdit]]:
     """applicant id -> {field key: LocalEdit} for every field that is local now (none: not in the dict)."""
     a = audit_table.c

@@ -34,11 +34,10 @@ from confirm_desk.store.bulk import bulk_update, insert_rows
 from confirm_desk.store.tables import applicant_table, batch_table, confirmation_point_table, utcnow, with_new_version
 
 if TYPE_CHECKING:  # the photo modules are loaded by an import that brings photos (--photos), not by every one
-    from sqlalchemy.orm import Session
-
     from confirm_desk.services.photos.intake import PhotoImportResult
     from confirm_desk.services.photos.sources import PhotoFile
     from confirm_desk.store.db import Store
+    from confirm_desk.store.units import Unit
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +168,7 @@ def flags_for(values: Mapping[str, str], context: CheckContext | None = None, *,
 
 
 def store_rows(
-    session: Session,
+    session: Unit,
     parsed: Sequence[tuple[int, dict[str, str]]],
     result: ImportResult,
     *,
@@ -195,7 +194,7 @@ class RowWriter:
     changed applicants at once; `finish` does what needs the whole file (audit, missing flags, duplicates,
     conflicts). Errors, events and counts come out in the same order as for the whole file at once."""
 
-    def __init__(self, session: Session, result: ImportResult, *, operator: str = "", batch_id: int | None = None,
+    def __init__(self, session: Unit, result: ImportResult, *, operator: str = "", batch_id: int | None = None,
                  present: Collection[str] | None = None) -> None:
         from confirm_desk.services.applicants.findings import base_context
 
@@ -340,7 +339,7 @@ def _identity_error(file: str, row_number: int, old: Any, values: dict[str, str]
                     "证件号码变了，可能是另一个人。本行未导入，原记录及其确认结论不变，请与上级核实")
 
 
-def _remember_confirmation_points(session: Session, names: set[str]) -> None:
+def _remember_confirmation_points(session: Unit, names: set[str]) -> None:
     if not names:
         return
     points = confirmation_point_table
@@ -427,7 +426,7 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
     parser = RowParser(header, path.name)
     result = ImportResult(file=path.name, errors=parser.out.errors, warnings=parser.out.warnings)
     result.record_columns(header, FIELDS_BY_KEY)
-    with store.session() as session:
+    with store.unit() as session:  # Core statements only: an import process never loads the ORM
         batch_id = session.execute(insert(batch_table).values(
             kind="import", file_name=path.name, file_sha256=file_sha256(path), operator=operator,
         ).returning(batch_table.c.id)).scalar_one()
@@ -441,9 +440,7 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
         progress(total, total, "正在保存…")
         writer.finish(parser.out.failed)
         if photo_files is not None:
-            from confirm_desk.services.photos.intake import attach_photo_files
-
-            result.photos = attach_photo_files(session, photo_files, operator=operator, progress=progress)
+            result.photos = _attach_photos(session, photo_files, operator, progress)
         from confirm_desk.services.keying.verify import national_report
 
         result.national = national_report(session).counts()  # the newer export against the desk, every applicant
@@ -456,6 +453,19 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
         _check_cancel(progress)
     log.info("import of %s committed: %s", path.name, result.summary())  # counts only, no personal data
     return result
+
+
+def _attach_photos(unit: Unit, files: list[PhotoFile], operator: str, progress: ProgressFn) -> PhotoImportResult:
+    """The photos, in the import's transaction: their module works on an ORM Session, here one joined to the
+    unit's connection (its commit only flushes: the unit commits or rolls back the whole import)."""
+    from sqlalchemy.orm import Session
+
+    from confirm_desk.services.photos.intake import attach_photo_files
+
+    with Session(unit.connection(), expire_on_commit=False) as session:
+        found = attach_photo_files(session, files, operator=operator, progress=progress)
+        session.commit()
+    return found
 
 
 def _check_cancel(progress: ProgressFn) -> None:

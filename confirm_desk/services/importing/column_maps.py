@@ -11,9 +11,8 @@ from confirm_desk.services import audit
 from confirm_desk.services.settings import get_setting, put_setting
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from confirm_desk.store.db import Store
+    from confirm_desk.store.units import Unit
 
 PREFIX = "column_map:"
 
@@ -22,7 +21,7 @@ def _key(kind: str, signature: str) -> str:
     return f"{PREFIX}{kind}:{signature}"
 
 
-def load_mapping(session: Session, kind: str, signature: str) -> dict[str, str] | None:
+def load_mapping(session: Unit, kind: str, signature: str) -> dict[str, str] | None:
     raw = get_setting(session, _key(kind, signature))
     if not raw:
         return None
@@ -37,13 +36,13 @@ def remembered_in(store: Store, kind: str) -> Callable[[str], Mapping[str, str] 
     """A look-up for find_header: header signature -> the mapping remembered for it (kind: applicants/staff)."""
 
     def lookup(signature: str) -> Mapping[str, str] | None:
-        with store.session() as session:
-            return load_mapping(session, kind, signature)
+        with store.unit() as unit:
+            return load_mapping(unit, kind, signature)
 
     return lookup
 
 
-def remember_mapping(session: Session, kind: str, signature: str, manual: Mapping[str, str],
+def remember_mapping(session: Unit, kind: str, signature: str, manual: Mapping[str, str],
                      operator: str = "") -> None:
     """Keep what a person mapped (header -> field key, "-" to ignore) for files with the same headers."""
     if not signature or not manual:

@@ -16,7 +16,7 @@ from confirm_desk.store.tables import applicant_table, utcnow
 from confirm_desk.store.tables import import_conflict_table as conflict_table
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from confirm_desk.store.units import Unit
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class PendingConflict(FieldConflict):
 class Reconciler:
     """Used by store_rows: `merge` the incoming values of each changed applicant, then `finish`."""
 
-    def __init__(self, session: Session, operator: str, batch_id: int | None) -> None:
+    def __init__(self, session: Unit, operator: str, batch_id: int | None) -> None:
         self.operator, self.batch_id = operator, batch_id
         self.edits = local_edits(session)  # few applicants: only those edited here
         self.pending: dict[tuple[int, str], tuple[int, str]] = {
@@ -100,7 +100,7 @@ class Reconciler:
                             "application_no": old.application_no, "field": key, "old_value": before,
                             "new_value": after, "detail": ""})
 
-    def finish(self, session: Session) -> None:
+    def finish(self, session: Unit) -> None:
         conn = session.connection()
         if self._new:
             session.execute(insert(conflict_table), self._new)
@@ -114,7 +114,7 @@ MAX_FAILED_SHARE = 0.1  # a file with more refused rows than this is not taken a
 
 
 def flag_missing(
-    session: Session, existing: Iterable[Any], numbers: Collection[str], points: Collection[str], count: int,
+    session: Unit, existing: Iterable[Any], numbers: Collection[str], points: Collection[str], count: int,
     failed: Sequence[str] = (),
 ) -> list[str]:
     """Applicants of the file's confirmation points that the file no longer holds are flagged (never

@@ -17,7 +17,7 @@ from confirm_desk.services.confirming.local_edits import EDIT_ACTIONS, LocalEdit
 from confirm_desk.store.tables import applicant_table, audit_table, batch_table, decision_table, keying_table
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from confirm_desk.store.units import Unit
 
 t = applicant_table
 # The audit actions that change what the national system must show: after keying, one of these makes the
@@ -73,7 +73,7 @@ class DeskState:
         return record is not None and record.event_id > 0 and record.event_id >= self.last_event.get(applicant_id, 0)
 
 
-def read_state(session: Session, applicant_ids: Collection[int] | None = None) -> DeskState:
+def read_state(session: Unit, applicant_ids: Collection[int] | None = None) -> DeskState:
     conn = session.connection()
     cols = (t.c.id, t.c.application_no, t.c.id_number, t.c.name, t.c.status, t.c.online_status, t.c.version,
             t.c.missing_from_import)
@@ -111,7 +111,7 @@ def _in(
     return [column.in_(ordered[i:i + _CHUNK]) for i in range(0, len(ordered), _CHUNK)] or []
 
 
-def _latest_decisions(session: Session, ids: Collection[int] | None) -> dict[int, DecisionRow]:
+def _latest_decisions(session: Unit, ids: Collection[int] | None) -> dict[int, DecisionRow]:
     out: dict[int, DecisionRow] = {}
     d = decision_table.c
     for condition in _in(d.applicant_id, ids):
@@ -126,7 +126,7 @@ def _latest_decisions(session: Session, ids: Collection[int] | None) -> dict[int
     return out
 
 
-def _last_events(session: Session, ids: Collection[int] | None) -> dict[int, int]:
+def _last_events(session: Unit, ids: Collection[int] | None) -> dict[int, int]:
     out: dict[int, int] = {}
     a = audit_table.c
     for condition in _in(a.applicant_id, ids):
@@ -139,7 +139,7 @@ def _last_events(session: Session, ids: Collection[int] | None) -> dict[int, int
     return out
 
 
-def _keyed(session: Session, ids: Collection[int] | None) -> dict[int, Keyed]:
+def _keyed(session: Unit, ids: Collection[int] | None) -> dict[int, Keyed]:
     out: dict[int, Keyed] = {}
     for condition in _in(keying_table.c.applicant_id, ids):
         stmt = select(keying_table)

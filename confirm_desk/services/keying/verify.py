@@ -31,6 +31,8 @@ from confirm_desk.store.tables import import_conflict_table, utcnow
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from confirm_desk.store.units import Unit
+
 CATEGORIES = ("not_effective", "status_conflict", "edit_not_keyed", "decided_elsewhere")
 CATEGORY_LABELS = {
     "not_effective": "已录入未生效",
@@ -120,7 +122,7 @@ def verified_ids(state: DeskState) -> set[int]:
     return out
 
 
-def national_report(session: Session, state: DeskState | None = None) -> NationalReport:
+def national_report(session: Unit, state: DeskState | None = None) -> NationalReport:
     """The four lists for every applicant the newest export holds (applicants it no longer holds are left out:
     their national side is unknown)."""
     state = state or read_state(session)
@@ -167,7 +169,7 @@ def national_report(session: Session, state: DeskState | None = None) -> Nationa
     return report
 
 
-def _pending_incoming(session: Session) -> dict[tuple[int, str], str]:
+def _pending_incoming(session: Unit) -> dict[tuple[int, str], str]:
     c = import_conflict_table.c
     rows = session.execute(select(c.applicant_id, c.field, c.incoming_value).where(c.resolution == ""))
     return {(a, f): v for a, f, v in rows}
