@@ -7,7 +7,6 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,14 +23,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Store:
     """An opened store: the engine, ORM sessions and Core units of work on it. Pass it in; never reach for a
-    global."""
+    global. `session_factory`: None makes one at the first session()."""
 
-    engine: Engine
-    url: str
-    _session_factory: sessionmaker[Session] | None = field(default=None, repr=False)
+    def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None, url: str) -> None:
+        self.engine, self._session_factory, self.url = engine, session_factory, url
+
+    def __repr__(self) -> str:
+        return f"Store({_safe_url(self.url)})"
 
     @property
     def session_factory(self) -> sessionmaker[Session]:
@@ -192,7 +192,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             raise known from exc
         log.exception("cannot open store %s", _safe_url(url))
         raise KnownError(f"无法打开数据库 {_safe_url(url)}：{exc.__class__.__name__}: {exc}") from exc
-    return Store(engine, url)
+    return Store(engine, None, url)
 
 
 def _safe_url(url: str) -> str:
