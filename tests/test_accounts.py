@@ -24,9 +24,15 @@ class Clock:
         self.now += dt.timedelta(**kw)
 
 
-def try_login(store, name: str, password: str, clock: Clock) -> accounts.LoginResult:
-    with store.session() as session:
-        return accounts.login(session, name, password, now=clock)
+# The window logs in through an ORM Session, a command line through a Core unit (store.unit(), which never loads
+# the ORM): the same function, and the tests below run both ways so that the two cannot count, lock or audit
+# differently.
+WAYS = ["session", "unit"]
+
+
+def try_login(store, name: str, password: str, clock: Clock, way: str = "session") -> accounts.LoginResult:
+    with (store.session() if way == "session" else store.unit()) as unit:
+        return accounts.login(unit, name, password, now=clock)
 
 
 @pytest.mark.parametrize(
@@ -62,18 +68,19 @@ def test_first_admin_then_only_admins_add_users(store) -> None:
     assert admin.is_admin and clerk.role == "confirmer"
 
 
-def test_lockout_after_three_wrong_passwords_and_unlock_after_ten_minutes(store) -> None:
-    make_operators(store)
+@pytest.mark.parametrize("way", WAYS)
+def test_lockout_after_three_wrong_passwords_and_unlock_after_ten_minutes(store, way: str) -> None:
+    _admin, clerk = make_operators(store)
     clock = Clock()
-    assert "再错 2 次" in try_login(store, "clerk", "wrong", clock).message
-    assert "再错 1 次" in try_login(store, "clerk", "wrong", clock).message
-    third = try_login(store, "clerk", "wrong", clock)
+    assert "再错 2 次" in try_login(store, "clerk", "wrong", clock, way).message
+    assert "再错 1 次" in try_login(store, "clerk", "wrong", clock, way).message
+    third = try_login(store, "clerk", "wrong", clock, way)
     assert not third.ok and third.locked_until == clock.now + dt.timedelta(minutes=10)
     clock.advance(minutes=9, seconds=59)
-    refused = try_login(store, "clerk", CLERK_PW, clock)  # the right password does not help while locked
+    refused = try_login(store, "clerk", CLERK_PW, clock, way)  # the right password does not help while locked
     assert not refused.ok and "锁定" in refused.message
     clock.advance(seconds=1)
-    assert try_login(store, "clerk", CLERK_PW, clock).account.username == "clerk"
+    assert try_login(store, "clerk", CLERK_PW, clock, way).account == clerk
     with store.session() as session:
         actions = [e.action for e in list_events(session) if e.operator == "clerk"]
     assert actions == ["login_failed", "login_failed", "login_failed", "lockout", "login_refused", "login"]
@@ -97,19 +104,21 @@ def test_admin_unlocks_and_resets(store) -> None:
     assert rows["clerk"].failed_attempts == 0 and rows["clerk"].locked_until is None
 
 
-def test_unknown_user_is_refused_like_a_wrong_password(store, monkeypatch) -> None:
+@pytest.mark.parametrize("way", WAYS)
+def test_unknown_user_is_refused_like_a_wrong_password(store, monkeypatch, way: str) -> None:
     make_operators(store)
     verified = []
     real = accounts._verify
     monkeypatch.setattr(accounts, "_verify", lambda h, p: verified.append(h) or real(h, p))
-    result = try_login(store, "nobody", "whatever", Clock())
+    result = try_login(store, "nobody", "whatever", Clock(), way)
     assert result.message == "用户名或密码错误"
     assert verified == [accounts._dummy_hash()]  # a hash is verified even for an unknown name
 
 
-def test_disabled_account_cannot_log_in(store) -> None:
+@pytest.mark.parametrize("way", WAYS)
+def test_disabled_account_cannot_log_in(store, way: str) -> None:
     admin, _ = make_operators(store)
     with store.session() as session:
         accounts.set_active(session, admin, "clerk", False)
-    assert "停用" in try_login(store, "clerk", CLERK_PW, Clock()).message
-    assert "用户名或密码错误" in try_login(store, "clerk", "wrong", Clock()).message
+    assert "停用" in try_login(store, "clerk", CLERK_PW, Clock(), way).message
+    assert "用户名或密码错误" in try_login(store, "clerk", "wrong", Clock(), way).message

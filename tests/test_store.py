@@ -3,6 +3,7 @@
 import stat
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from confirm_desk.paths import migrations_dir
@@ -32,4 +33,24 @@ def test_new_store_is_migrated_wal_and_private(tmp_path: Path) -> None:
 def test_default_store_lives_in_the_data_dir(isolated_home: Path) -> None:
     store = open_store()
     assert store.sqlite_path == isolated_home / "confirm_desk.sqlite3"
+    store.dispose()
+
+
+def test_a_core_unit_commits_whole_or_not_at_all(tmp_path) -> None:
+    """store.unit() (the import process's unit of work, without the ORM) keeps session()'s promise: every write
+    of a unit that raises is undone, a unit that ends is committed."""
+    from sqlalchemy import func, insert, select
+
+    from confirm_desk.store.db import open_store
+    from confirm_desk.store.tables import setting_table
+
+    store = open_store(f"sqlite:///{tmp_path / 'unit.sqlite3'}")
+    with pytest.raises(ZeroDivisionError), store.unit() as unit:
+        unit.execute(insert(setting_table).values(key="a", value="1"))
+        1 / 0  # noqa: B018
+    with store.unit() as unit:
+        assert unit.scalar(select(func.count()).select_from(setting_table)) == 0
+        unit.execute(insert(setting_table).values(key="b", value="2"))
+    with store.session() as session:
+        assert session.execute(select(setting_table.c.key, setting_table.c.value)).all() == [("b", "2")]
     store.dispose()
