@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,7 +140,15 @@ def hash_in_order(ordered: Sequence[str]) -> str:
     return _blake2b("\x1f".join(ordered).encode(), digest_size=16).hexdigest()
 
 
+def hashes_in_order(columns: Sequence[Sequence[str]]) -> list[str]:
+    """hash_in_order of every row of `columns` (the fields' values in registry order), each step in C."""
+    return list(map(_hexdigest, map(_blake2b_16, map(str.encode, map("\x1f".join, zip(*columns, strict=True))))))
+
+
 _blake2b = hashlib.blake2b
+_blake2b_16 = partial(hashlib.blake2b, digest_size=16)
+_hexdigest = hashlib.blake2b.hexdigest
+_NUMBER, _POINT, _STATUS = (ALL_KEYS.index(k) for k in ("application_no", "confirmation_point", "online_status"))
 
 
 def status_for(values: dict[str, str]) -> Status:
@@ -158,6 +167,17 @@ def _status_value(values: dict[str, str]) -> str:
         if len(_status_values) < 256:
             _status_values[text] = found
     return found
+
+
+def _status_values_of(texts: Sequence[str]) -> list[str]:
+    """_status_value of each 网报状态 text (a row's other values do not matter to it)."""
+    for text in set(texts).difference(_status_values):
+        _status_value({"online_status": text})
+    found = list(map(_status_values.get, texts))
+    if None in found:  # more than the remembered texts: the rest one by one
+        found = [_status_value({"online_status": text}) if value is None else value
+                 for text, value in zip(texts, found, strict=True)]
+    return found  # type: ignore[return-value]  # no None left
 
 
 def flags_for(values: Mapping[str, str], context: CheckContext | None = None, *,
@@ -249,6 +269,18 @@ class RowWriter:
         inserts: list[tuple[str, ...]] = []
         updates: list[dict[str, Any]] = []
         self.count += len(parsed)
+        columns: tuple[list[str], ...] | None = getattr(parsed, "columns", None)
+        if (columns is not None and len(columns[_NUMBER]) == len(parsed)
+                and existing.keys().isdisjoint(columns[_NUMBER])):
+            # Only new applicants (RowParser.feed's ParsedChunk): the insert tuples made column by column, as
+            # the loop below makes them row by row.
+            self.numbers.update(columns[_NUMBER])
+            self.points.update(columns[_POINT])
+            self.points.discard("")
+            inserts = list(zip(*columns, _status_values_of(columns[_STATUS]),
+                               [flags_for(values, checker=checker) for _row, values in parsed],
+                               hashes_in_order(columns), strict=True))
+            parsed = ()
         for row_number, values in parsed:
             self.numbers.add(values["application_no"])
             point = values.get("confirmation_point")

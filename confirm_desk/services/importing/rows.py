@@ -4,12 +4,14 @@ read and normalised by services.sheet_columns)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 
 from confirm_desk.domain import idnumbers
-from confirm_desk.domain.application_numbers import application_no_problem
+from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
 from confirm_desk.services.spreadsheets.columns import (
     MAX_CELL_CHARS,
@@ -59,7 +61,7 @@ def locate_header(
 def parse_rows(data_rows: Sequence[Sequence[object]], header: HeaderMap, file_name: str) -> ParsedRows:
     """Every data row (the rows after the header) as registry values, or as row errors."""
     parser = RowParser(header, file_name)
-    parser.out.rows = parser.feed(data_rows, header.row_index + 2)
+    parser.out.rows = list(parser.feed(data_rows, header.row_index + 2))  # a plain list: see ParsedChunk
     return parser.out
 
 
@@ -100,12 +102,14 @@ class RowParser:
         if "" in column["id_type"]:
             column["id_type"] = [t or idnumbers.RESIDENT_ID for t in column["id_type"]]
         numbers, id_numbers = column["application_no"], column["id_number"]
-        for pos, (number, id_type, id_number) in enumerate(zip(numbers, column["id_type"], id_numbers, strict=True)):
-            problem = application_no_problem(number, today) if number else ""
-            if problem:  # a warning: the key is whatever the system exported (application_numbers.py)
-                note(pos, col_of["application_no"], number, problem, "warning")
-            if id_number and id_type == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
-                note(pos, col_of["id_number"], id_number, idnumbers.shape_message(id_number))
+        if not (_all_match(_national_numbers(today.year), numbers) and _all_match(_ID_SHAPES, id_numbers)):
+            for pos, (number, id_type, id_number) in enumerate(zip(numbers, column["id_type"], id_numbers,
+                                                                   strict=True)):
+                problem = application_no_problem(number, today) if number else ""
+                if problem:  # a warning: the key is whatever the system exported (application_numbers.py)
+                    note(pos, col_of["application_no"], number, problem, "warning")
+                if id_number and id_type == idnumbers.RESIDENT_ID and not idnumbers.has_valid_shape(id_number):
+                    note(pos, col_of["id_number"], id_number, idnumbers.shape_message(id_number))
         # ID-2: gender and birth date are derived; fill them when the export left them out.
         if "" in column["gender"]:
             column["gender"] = [g or idnumbers.gender(i) or "" for g, i in zip(column["gender"], id_numbers,
@@ -116,7 +120,7 @@ class RowParser:
         row_numbers = [number for number, _row in kept]
         if not notes and len(set(numbers)) == n and seen.keys().isdisjoint(numbers):
             seen.update(zip(numbers, row_numbers, strict=True))  # no problem, no repeated 报名号: every row is kept
-            return list(zip(row_numbers, rows, strict=True))
+            return ParsedChunk(zip(row_numbers, rows, strict=True), tuple(column[k] for k in ALL_KEYS))
         parsed: list[tuple[int, dict[str, str]]] = []
         for pos, values in enumerate(rows):
             row_number = row_numbers[pos]
@@ -139,6 +143,40 @@ class RowParser:
             seen[key] = row_number
             parsed.append((row_number, values))
         return parsed
+
+
+class ParsedChunk(list[tuple[int, dict[str, str]]]):
+    """RowParser.feed's rows when every row of the chunk is kept: also `columns`, each field's values in
+    ALL_KEYS order (column k, position i is rows[i][1][ALL_KEYS[k]]), so a writer can build its insert tuples
+    column by column instead of reading every row's dict again. Only for the writer it is given to at once
+    (a row changed or taken out afterwards would leave `columns` behind)."""
+
+    def __init__(self, rows: Iterable[tuple[int, dict[str, str]]], columns: tuple[list[str], ...]) -> None:
+        super().__init__(rows)
+        self.columns = columns
+
+
+def _all_match(pattern: re.Pattern[str], texts: Sequence[str]) -> bool:
+    """Every text is empty or a whole match of `pattern` (one regex pass over the column; a "|" inside a text
+    would add a separator, so the count of separators proves each match is a whole text)."""
+    joined = "|".join(texts)
+    return joined.count("|") == len(texts) - 1 and pattern.fullmatch(joined) is not None
+
+
+def _each(item: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{item})?(?:\\|(?:{item})?)*")
+
+
+# idnumbers.has_valid_shape, for an ID number already compacted (no space, no newline).
+_ID_SHAPES = _each("[0-9]{17}[0-9X]")
+
+
+@lru_cache(maxsize=4)
+def _national_numbers(year: int) -> re.Pattern[str]:
+    """报名号 application_no_problem finds nothing in (ASCII digits; campaign years 2012 to next year)."""
+    years = "|".join(str(y) for y in range(2012, year + 2))
+    provinces = "|".join(sorted(PROVINCES))
+    return _each(f"(?:{years})(?:{provinces})[0-9]{{7}}")
 
 
 def _born(id_number: str) -> str:

@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -284,6 +285,16 @@ def _calamine_rows(file_name: str, sheet: Any, errors: list[tuple[int, int, str]
         if r1 > r0:
             starting.setdefault(r0, []).append(i)
 
+    def plain_rows_from(start: int) -> Iterator[list[object]]:
+        """rows_from when there is nothing to pad, patch or fill: calamine's rows as they come."""
+        rows = sheet.iter_rows()
+        try:
+            next(islice(rows, start, start), None)  # skip the first `start` rows
+            yield from rows
+        except Exception as exc:  # a part that fails only when its rows are read
+            raise FileRefused(
+                f"无法读取“{file_name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
+
     def rows_from(start: int) -> Iterator[list[object]]:
         active: dict[int, object] = {}  # merge index -> its anchor's value, while the merge reaches down
         try:
@@ -313,7 +324,7 @@ def _calamine_rows(file_name: str, sheet: Any, errors: list[tuple[int, int, str]
             raise FileRefused(
                 f"无法读取“{file_name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
 
-    return rows_from
+    return rows_from if pad or patches or starting else plain_rows_from
 
 
 class SheetStream:
@@ -345,15 +356,10 @@ class SheetStream:
 
     def chunks(self, start: int, size: int) -> Iterator[tuple[int, list[list[object]]]]:
         """(0-based index of the chunk's first row, up to `size` rows) from row `start` on."""
-        chunk: list[list[object]] = []
-        for row in self.rows_from(start):
-            chunk.append(row)
-            if len(chunk) == size:
-                yield start, chunk
-                start += size
-                chunk = []
-        if chunk:
+        rows = self.rows_from(start)
+        while chunk := list(islice(rows, size)):
             yield start, chunk
+            start += size
 
 
 def stream_rows(path: Path, sheet: str | None = None, head: int = 300) -> SheetStream:

@@ -1,0 +1,176 @@
+"""The import's per-row shortcuts give exactly what the plain per-row code gives: whole-column tests that stand
+for a per-cell rule (ISO dates, national 报名号, ID number shapes), the insert tuples made column by column,
+the fingerprints hashed in C, and calamine's rows streamed without the merge/patch bookkeeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from confirm_desk.domain import idnumbers
+from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
+from confirm_desk.domain.fields import FIELDS
+from confirm_desk.domain.text import iso_date_text
+from confirm_desk.services.applicants.demo import generate
+from confirm_desk.services.importing import rows as rows_module
+from confirm_desk.services.importing.applicants import (
+    ImportResult,
+    RowWriter,
+    hash_in_order,
+    hashes_in_order,
+    read_export,
+)
+from confirm_desk.services.importing.rows import ALL_KEYS, ParsedChunk, RowParser
+from confirm_desk.services.spreadsheets import columns
+from confirm_desk.services.spreadsheets.read import read_rows, stream_rows
+
+
+def _iso_shaped(rng: random.Random) -> str:
+    year = rng.choice((1899, 1900, 1904, 1996, 1999, 2000, 2001, 2024, 2025, 2099, 2100, 1000, 0))
+    return f"{year:04d}-{rng.randrange(0, 14):02d}-{rng.randrange(0, 33):02d}"
+
+
+def test_a_column_of_iso_days_is_what_iso_date_text_gives_back() -> None:
+    """Every text the column pattern takes (any day 1900-2099, none of the impossible ones) is its own ISO form."""
+    day, taken = dt.date(1899, 12, 25), 0
+    while day <= dt.date(2100, 1, 5):
+        text = day.isoformat()
+        if columns._ISO_DATES.fullmatch(text):
+            assert iso_date_text(text) == text
+            taken += 1
+        else:
+            assert not 1900 <= day.year <= 2099, text
+        day += dt.timedelta(days=1)
+    assert taken == (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days
+    rng = random.Random(3)
+    for _ in range(20_000):
+        text = _iso_shaped(rng)
+        if columns._ISO_DATES.fullmatch(text):
+            assert iso_date_text(text) == text
+    for text in ("1900-02-29", "2100-02-29", "2023-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-1-02",
+                 "2024-W01-1", "20240102", "٢٠٢٤-٠١-٠٢", "2024-01-02 ", "2024-01-02\n", "2024/01/02"):
+        assert not columns._ISO_DATES.fullmatch(text), text
+
+
+def test_application_numbers_the_column_pattern_takes_have_no_problem() -> None:
+    today = dt.date.today()
+    pattern = rows_module._national_numbers(today.year)
+    rng = random.Random(5)
+    numbers = [f"{year}{province}{rng.randrange(10 ** 7):07d}" for year in range(2005, today.year + 4)
+               for province in sorted(PROVINCES | {"00", "10", "83", "99", "3３"})]
+    numbers += ["", "2025330000001 ", "202533000000", "20253300000011", "2025330000001\n", "２０２５330000001",
+                "2025三30000001", "x025330000001", "2025330000001|2025330000002"]
+    for number in numbers:
+        if rows_module._all_match(pattern, [number]):
+            assert not number or application_no_problem(number, today) == "", number
+        elif number.isascii():  # the pattern gives up on real problems (and on digits other than 0-9)
+            assert application_no_problem(number, today), number
+    assert not rows_module._all_match(pattern, ["2025330000001|2025330000002"])
+
+
+def test_id_numbers_the_column_pattern_takes_have_the_shape() -> None:
+    rng = random.Random(6)
+    ids = ["", "33090219930319616X", "33090219930319616x", "330902199303196161", "3309021993031961", "X" * 18,
+           "33090219930319616X\n", "３3090219930319616X", "330902199303196161|", "330102800101123"]
+    ids += ["".join(rng.choice("0123456789X") for _ in range(rng.choice((17, 18, 19)))) for _ in range(3000)]
+    for id_number in ids:
+        if rows_module._all_match(rows_module._ID_SHAPES, [id_number]):
+            assert not id_number or idnumbers.has_valid_shape(id_number), id_number
+        elif not id_number.endswith("\n"):  # has_valid_shape's `$` takes a final newline (no compacted ID has one)
+            assert id_number and not idnumbers.has_valid_shape(id_number), id_number
+    assert rows_module._all_match(rows_module._ID_SHAPES, ["", "33090219930319616X", ""])
+    assert not rows_module._all_match(rows_module._ID_SHAPES, ["33090219930319616X|33090219930319616X"])
+
+
+def test_the_fingerprints_hashed_in_c_are_hash_in_order() -> None:
+    rng = random.Random(8)
+    alphabet = "0123456789abcXé张三李四\u3000|\x1f"
+    rows = [tuple("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6))) for _ in ALL_KEYS)
+            for _ in range(500)]
+    assert hashes_in_order(list(zip(*rows, strict=True))) == [hash_in_order(r) for r in rows]
+    assert hashes_in_order([[] for _ in ALL_KEYS]) == []
+
+
+def _export(path: Path, count: int, seed: int) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["定期注册申请人网报数据"])
+    ws.append([f.label for f in FIELDS])
+    for r in generate(count, seed=seed):
+        ws.append([r[f.key] for f in FIELDS])
+    wb.save(path)
+    return path
+
+
+def _stored(store, tables=("applicant", "confirmation_point", "audit_event", "import_conflict")) -> dict:
+    conn = sqlite3.connect(store.sqlite_path)
+    try:
+        out = {}
+        for table in tables:
+            names = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')
+                     if r[1] not in ("created_at", "updated_at", "at")]
+            out[table] = conn.execute(f'SELECT {", ".join(names)} FROM "{table}" ORDER BY id').fetchall()
+        out["indexes"] = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("existing", [0, 25])
+def test_inserts_made_column_by_column_store_what_the_row_loop_stores(store, db_url: str, template_db: Path,
+                                                                      tmp_path: Path, existing: int) -> None:
+    """The same chunks written as ParsedChunks (column by column) and as plain lists (row by row), into a store
+    empty or already holding some applicants (none of them in the file: still all new)."""
+    from confirm_desk.store.db import open_store
+
+    path = _export(tmp_path / "export.xlsx", 120, seed=31)
+    results = []
+    for name, plain in (("columns", False), ("rows", True)):
+        target = tmp_path / f"{name}.sqlite3"
+        target.write_bytes(template_db.read_bytes())
+        other = open_store(f"sqlite:///{target}")
+        try:
+            with other.session() as session:
+                if existing:
+                    seed_rows = [dict(r, application_no=f"2024{r['application_no'][4:]}")
+                                 for r in generate(existing, seed=77)]
+                    first = RowWriter(session, ImportResult("seed"))
+                    first.add(list(enumerate(seed_rows, start=3)))
+                    first.finish()
+            with other.session() as session:
+                sheet, header = read_export(path)
+                parser = RowParser(header, path.name)
+                result = ImportResult(path.name)
+                writer = RowWriter(session, result, operator="t",
+                                   present={f.key for f in header.columns.values()})
+                kinds = []
+                for first_row, chunk in sheet.chunks(header.row_index + 1, 50):
+                    parsed = parser.feed(chunk, first_row + 1)
+                    kinds.append(type(parsed))
+                    writer.add(list(parsed) if plain else parsed)
+                writer.finish(parser.out.failed)
+            assert kinds == [ParsedChunk] * 3
+            results.append((result.imported, result.updated, result.unchanged, _stored(other)))
+        finally:
+            other.dispose()
+    assert results[0] == results[1]
+    assert results[0][0] == 120 and len(results[0][3]["applicant"]) == 120 + existing
+
+
+def test_calamine_rows_without_merges_stream_as_read_rows(tmp_path: Path) -> None:
+    """A plain sheet (no merge, no error value, no empty column on the left) is streamed straight from calamine:
+    the same rows from any start, and the same chunks."""
+    path = _export(tmp_path / "plain.xlsx", 40, seed=2)
+    whole = read_rows(path)
+    stream = stream_rows(path, head=5)
+    for start in (0, 1, 2, 17, 41, 42, 50):
+        assert list(stream.rows_from(start)) == whole[start:], start
+    for size in (1, 7, 42, 5000):
+        chunks = list(stream.chunks(2, size))
+        assert [first for first, _ in chunks] == list(range(2, len(whole), size))
+        assert [r for _, chunk in chunks for r in chunk] == whole[2:]
