@@ -247,12 +247,6 @@ def read_columns(data_rows: Sequence[Sequence[object]], header: HeaderMap, first
 _SEP = "|"
 _LONG_AFTER_SEP = re.compile(r"\|[^|]{" + str(MAX_CELL_CHARS + 1) + "}")
 _PLAIN_CODES = re.compile(r"[0-9A-Z|]*")  # compact_code leaves such a text as it is ("" included)
-# A real day from 1900-01-01 to 2099-12-31 in ISO form (iso_date_text gives such a text back unchanged: tests),
-# or nothing, between separators.
-_ISO_DAY = ("(?:19|20)[0-9]{2}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
-            "|(?:0[13578]|1[02])-31)"
-            "|(?:19(?:0[48]|[2468][048]|[13579][26])|20(?:[02468][048]|[13579][26]))-02-29")
-_ISO_DATES = re.compile(f"(?:{_ISO_DAY})?(?:\\|(?:{_ISO_DAY})?)*")
 
 
 def _nothing_to_trim(joined: str) -> bool:
@@ -310,8 +304,6 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note: Note) 
                     codes[i] = ""
         return codes
     if kind is Kind.DATE:
-        if same is not None and _ISO_DATES.fullmatch(same) and same.count(_SEP) == len(texts) - 1:
-            return list(texts)  # every text is empty or a day in ISO form: iso_date_text keeps each as it is
         return _dates(f, col, cells, texts, note)
     if kind is Kind.YES_NO:
         answer = {t: ("是" if is_yes(t) else "否") if t else "" for t in set(texts)}
