@@ -183,3 +183,23 @@ def test_insert_rows_stores_what_binding_stores(tmp_path: Path, fixed: dict, chu
             tables.append(conn.execute(f"SELECT {picked} FROM t ORDER BY id").fetchall())
     assert tables[0] == tables[1]
     assert len(tables[0]) == len(rows)
+
+
+def test_new_store_page_size_and_old_stores_keep_theirs(tmp_path: Path, template_db: Path) -> None:
+    from confirm_desk.store.db import SQLITE_PAGE_SIZE
+
+    def page_size(path: Path) -> int:
+        with closing(sqlite3.connect(path)) as conn:
+            return int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+    assert page_size(template_db) == SQLITE_PAGE_SIZE == 8192
+    old = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(old)) as conn:  # a store made before: SQLite's default page size
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE kept (x)")
+    store = open_store(f"sqlite:///{old}")
+    store.dispose()
+    assert page_size(old) == 4096
+    with closing(sqlite3.connect(old)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM applicant").fetchone()[0] == 0  # migrated as before

@@ -106,6 +106,12 @@ def known_db_error(exc: OperationalError) -> KnownError | None:
     return None
 
 
+# A new SQLite store's page size. Its rows are ≈1 KB (an applicant's 50 text columns): at SQLite's default 4,096 an
+# import of 100,000 writes ≈24,000 pages, builds the indexes from them and copies them at the checkpoint; 8,192
+# stores the same in ≈8 % less file, ≈0.2 CPU s less (bench/README.md). A store keeps the size it was made with.
+SQLITE_PAGE_SIZE = 8192
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -118,6 +124,7 @@ def create_store_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
+        new = False
         if database and database != ":memory:":
             path = Path(database)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,10 +132,13 @@ def create_store_engine(url: str) -> Engine:
                 # The store holds personal data: readable by this user only.
                 path.touch(mode=0o600)
                 os.chmod(path, 0o600)
+            new = path.stat().st_size == 0
         # hide_parameters: a failed statement's values (names, ID numbers) never reach a log or a message.
         engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         with engine.connect() as conn:
+            if new:  # before WAL mode makes the file: a page size is chosen once, when the file is made
+                conn.exec_driver_sql(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return engine
     from confirm_desk.store.tables import add_postgresql_options
