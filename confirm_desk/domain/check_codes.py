@@ -59,6 +59,7 @@ _person_values = itemgetter("id_type", "id_number", "gender", "birth_date", "cer
 _post_values = itemgetter(*_RULE_KEYS[9:])  # the key of the remembered rules (certificate type, post, scope)
 _SEX_OF_DIGIT = {d: "男" if int(d) % 2 else "女" for d in "0123456789"}  # ID-2: the 17th digit
 _from_iso = dt.date.fromisoformat
+_FIRST_YEAR_TEXT, _SEX_YEAR_TEXT = f"{FIRST_YEAR:04d}", f"{SEX_FROM_YEAR:04d}"
 _NONE: frozenset[str] = frozenset()
 
 
@@ -84,7 +85,7 @@ class CodeChecker:
         self._retiring_year = self.today.year - EARLIEST_RETIREMENT_YEARS  # born later: too young (CYC-5)
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
         self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-        self._certs: dict[tuple[str, str, str | None, str], int] = {}  # see _cert_year
+        self._this_year = f"{self.today.year:04d}"
         self._retired: dict[tuple[dt.date, str], bool] = {}  # (born, sex) -> past the retirement age by today
         self._marked_cert = bool(context.differing_fields & set(CERT_FIELD_KEYS))  # CERT-6 without a finding
 
@@ -113,29 +114,35 @@ class CodeChecker:
                 return self._codes(values)
         elif not (id_number[17] == "X" and (first17 := id_number[:17]).isdigit() and int(first17, 13) % 11 == 1):
             return self._codes(values)  # (an X is worth 10, and 2 * F + 10 = 1 mod 11 is F = 1 mod 11)
+        # The dates: a text of 10 characters is read as parse_date reads it first (date.fromisoformat; an
+        # ID number's 8 birth digits likewise, exactly idnumbers._birth_digits); one that is no ISO date
+        # (ValueError) goes the general way, any other text through parse_date_text.
         try:
-            born = _from_iso(id_number[6:14])  # 8 digits: exactly idnumbers._birth_digits (YYYYMMDD)
+            born = _from_iso(id_number[6:14])
+            typed = (_from_iso(given_birth) if len(given_birth) == 10 else _day(given_birth)) if given_birth else None
+            issued = (_from_iso(raw_issued) if len(raw_issued) == 10 else _day(raw_issued)) if raw_issued else None
+            work = (_from_iso(raw_work) if len(raw_work) == 10 else _day(raw_work)) if raw_work else None
+            hired = (_from_iso(raw_hired) if len(raw_hired) == 10 else _day(raw_hired)) if raw_hired else None
+            graduated = ((_from_iso(raw_graduated) if len(raw_graduated) == 10 else _day(raw_graduated))
+                         if raw_graduated else None)
         except ValueError:
             return self._codes(values)
         today = self.today
         sex = _SEX_OF_DIGIT[id_number[16]]
-        if (born > today or (given_gender != sex and given_gender)
-                or (given_birth and (typed := _day(given_birth)) is not None and typed != born)):
+        if born > today or (given_gender != sex and given_gender) or (typed is not None and typed != born):
             return self._codes(values)
-        # CERT-1/4: 17 ASCII digits whose year, province, kind and sex digits fit (remembered per those digits,
-        # the 资格种类 and the card's sex); CERT-5: the issue date's year is the number's.
-        if not cert_number or len(cert_number) != 17 or not cert_number.isascii() or not cert_number.isdigit():
+        # CERT-1/4: 17 ASCII digits whose year (compared as text: 4 digits), province, kind and sex digits fit
+        # (as certificates.layout_problems reads them); CERT-5: the issue date's year is the number's.
+        if (not cert_number or len(cert_number) != 17 or not cert_number.isascii() or not cert_number.isdigit()
+                or not _FIRST_YEAR_TEXT <= (head := cert_number[:4]) <= self._this_year
+                or cert_number[4:6] not in PROVINCE_CODES
+                or (head >= _SEX_YEAR_TEXT and SEX_DIGITS.get(cert_number[10]) != sex)):
             return self._codes(values)
-        cert_key = (cert_number[:6], cert_number[9:11], cert_type, sex)
-        cert_year = self._certs.get(cert_key)
-        if cert_year is None:
-            cert_year = self._cert_year(cert_key)
-        if not cert_year:
+        expected = kind_name(cert_type or "")
+        if (expected is not None and KIND_DIGITS.get(cert_number[9]) != expected
+                and (head[:2] != "19" or KIND_DIGITS.get(cert_number[10]) != expected)):
             return self._codes(values)
-        issued = _day(raw_issued) if raw_issued else None
-        work = _day(raw_work) if raw_work else None
-        hired = _day(raw_hired) if raw_hired else None
-        graduated = _day(raw_graduated) if raw_graduated else None
+        cert_year = int(head)
         # DATE-1 as in _codes, and the issue year
         if ((work is None and raw_work) or (hired is None and raw_hired) or (graduated is None and raw_graduated)
                 or (issued is None and raw_issued)
@@ -160,19 +167,6 @@ class CodeChecker:
         if self._duplicate:
             found = (*found, *self._duplicate)
         return set(found) if found else _NONE
-
-    def _cert_year(self, key: tuple[str, str, str | None, str]) -> int:
-        """The year of a 17-digit certificate number whose digits contradict nothing (CERT-4), else 0; per
-        (year and province digits, kind and sex digits, 资格种类, the card's sex), remembered."""
-        head, kind_sex, cert_type, sex = key
-        year = int(head[:4])
-        fits = (FIRST_YEAR <= year <= self.today.year and head[4:6] in PROVINCE_CODES
-                and _kind_fits(f"{head}000{kind_sex}", cert_type or "")
-                and (year < SEX_FROM_YEAR or SEX_DIGITS.get(kind_sex[1]) == sex))
-        if len(self._certs) >= CACHE_LIMIT:
-            self._certs.clear()
-        self._certs[key] = found = year if fits else 0
-        return found
 
     def _codes(self, values: Mapping[str, str | None]) -> AbstractSet[str]:
         """codes(values) for any row (a full one: every key of _RULE_KEYS present)."""
