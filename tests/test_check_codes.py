@@ -160,6 +160,7 @@ CONTEXTS = [
 
 def test_codes_equal_the_full_checks_on_many_varied_rows(monkeypatch) -> None:
     monkeypatch.setattr(check_codes, "CACHE_LIMIT", 64)  # the caches also start over mid-way
+    monkeypatch.setattr(check_codes, "DAYS_LIMIT", 64)
     seen: set[str] = set()
     compared = 0
     for n, context in enumerate(CONTEXTS):
@@ -210,3 +211,13 @@ def test_refreshed_flags_equal_each_applicants_own_findings(store) -> None:
             values = {f.key: getattr(row, f.key) or "" for f in FIELDS}
             assert row.flags == flags_text(findings_for(session, values, row.id)), values
         assert refresh_flags(session) == 0
+
+
+def test_the_check_character_read_in_base_13() -> None:
+    """The fast path's checksum (int(number with X as a, 13) mod 11 == 1) says what check_char says."""
+    rng = random.Random(5)
+    for _ in range(3000):
+        first17 = f"{rng.randrange(10 ** 17):017d}"
+        for last in "0123456789X":
+            number = first17 + last
+            assert (int(number.replace("X", "a"), 13) % 11 == 1) == (check_char(first17) == last), number

@@ -13,6 +13,7 @@ starts over when full. tests/test_check_codes.py compares both ways over many va
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
@@ -59,7 +60,10 @@ _person_values = itemgetter("id_type", "id_number", "gender", "birth_date", "cer
 _post_values = itemgetter(*_RULE_KEYS[9:])  # the key of the remembered rules (certificate type, post, scope)
 _SEX_OF_DIGIT = {d: "男" if int(d) % 2 else "女" for d in "0123456789"}  # ID-2: the 17th digit
 _from_iso = dt.date.fromisoformat
-_FIRST_YEAR_TEXT, _SEX_YEAR_TEXT = f"{FIRST_YEAR:04d}", f"{SEX_FROM_YEAR:04d}"
+_ID_NUMBER = re.compile(f"(?:{'|'.join(sorted(PROVINCE_CODES))})[0-9]{{15}}[0-9X]")
+_CERT_NUMBER = re.compile("[0-9]{17}")
+_CORRECTION_FROM, _CORRECTION_TO = CORRECTION_YEARS
+DAYS_LIMIT = 1 << 15  # distinct date texts and certificate beginnings remembered
 _NONE: frozenset[str] = frozenset()
 
 
@@ -85,7 +89,8 @@ class CodeChecker:
         self._retiring_year = self.today.year - EARLIEST_RETIREMENT_YEARS  # born later: too young (CYC-5)
         # certificate type, post and subjects, point/post nature/authority (raw values) -> their rules' codes
         self._post: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-        self._this_year = f"{self.today.year:04d}"
+        self._days: dict[str | None, dt.date | None] = {}  # see _read_days
+        self._certs: dict[tuple[str, str | None, str], int] = {}  # see _cert_year
         self._retired: dict[tuple[dt.date, str], bool] = {}  # (born, sex) -> past the retirement age by today
         self._marked_cert = bool(context.differing_fields & set(CERT_FIELD_KEYS))  # CERT-6 without a finding
 
@@ -103,70 +108,85 @@ class CodeChecker:
             post_key = _post_values(values)
         except KeyError:  # not a full row: every value the rules read, None where it is missing
             return self._codes({k: values.get(k) for k in _RULE_KEYS})
-        # ID-1/2/4: 18 ASCII characters of a known province, the check character right (ISO 7064 MOD 11-2: the
-        # weights are 2**k mod 11, and 13 = 2 mod 11, so the weighted sum is int(digits, 13) mod 11), a
-        # birth date that is a past day.
-        if (id_type != RESIDENT_ID or not id_number or len(id_number) != 18 or not id_number.isascii()
-                or id_number[:2] not in PROVINCE_CODES):
+        # ID-1/2/4: 18 ASCII characters of a known province (_ID_NUMBER), the check character right (ISO 7064
+        # MOD 11-2: the weights are 2**k mod 11 and 13 = 2 mod 11, so with X read as the digit "a" (10) of base
+        # 13, a right number is int(number, 13) = 1 mod 11), a birth date that is a past day (fromisoformat of
+        # the 8 digits YYYYMMDD: exactly idnumbers._birth_digits).
+        if (id_type != RESIDENT_ID or not id_number or not _ID_NUMBER.fullmatch(id_number)
+                or int(id_number.replace("X", "a"), 13) % 11 != 1):
             return self._codes(values)
-        if id_number.isdigit():
-            if int(id_number, 13) % 11 != 1:
-                return self._codes(values)
-        elif not (id_number[17] == "X" and (first17 := id_number[:17]).isdigit() and int(first17, 13) % 11 == 1):
-            return self._codes(values)  # (an X is worth 10, and 2 * F + 10 = 1 mod 11 is F = 1 mod 11)
-        # The dates: a text of 10 characters is read as parse_date reads it first (date.fromisoformat; an
-        # ID number's 8 birth digits likewise, exactly idnumbers._birth_digits); one that is no ISO date
-        # (ValueError) goes the general way, any other text through parse_date_text.
         try:
             born = _from_iso(id_number[6:14])
-            typed = (_from_iso(given_birth) if len(given_birth) == 10 else _day(given_birth)) if given_birth else None
-            issued = (_from_iso(raw_issued) if len(raw_issued) == 10 else _day(raw_issued)) if raw_issued else None
-            work = (_from_iso(raw_work) if len(raw_work) == 10 else _day(raw_work)) if raw_work else None
-            hired = (_from_iso(raw_hired) if len(raw_hired) == 10 else _day(raw_hired)) if raw_hired else None
-            graduated = ((_from_iso(raw_graduated) if len(raw_graduated) == 10 else _day(raw_graduated))
-                         if raw_graduated else None)
         except ValueError:
             return self._codes(values)
-        today = self.today
+        # The typed birth date and DATE-1's dates: remembered per text when they read and none lies ahead
+        # (_read_days); any other text goes the general way.
+        try:
+            typed, issued, work, hired, _graduated = map(self._days.__getitem__, (
+                given_birth, raw_issued, raw_work, raw_hired, raw_graduated))
+        except KeyError:
+            read = self._read_days((given_birth, raw_issued, raw_work, raw_hired, raw_graduated))
+            if read is None:
+                return self._codes(values)
+            typed, issued, work, hired, _graduated = read
         sex = _SEX_OF_DIGIT[id_number[16]]
-        if born > today or (given_gender != sex and given_gender) or (typed is not None and typed != born):
+        if born > self.today or (given_gender != sex and given_gender) or (typed is not None and typed != born):
             return self._codes(values)
-        # CERT-1/4: 17 ASCII digits whose year (compared as text: 4 digits), province, kind and sex digits fit
-        # (as certificates.layout_problems reads them); CERT-5: the issue date's year is the number's.
-        if (not cert_number or len(cert_number) != 17 or not cert_number.isascii() or not cert_number.isdigit()
-                or not _FIRST_YEAR_TEXT <= (head := cert_number[:4]) <= self._this_year
-                or cert_number[4:6] not in PROVINCE_CODES
-                or (head >= _SEX_YEAR_TEXT and SEX_DIGITS.get(cert_number[10]) != sex)):
+        # CERT-1/4: 17 ASCII digits whose year, province, kind and sex digits fit (remembered per the first 11
+        # digits, the 资格种类 and the card's sex: _cert_year); CERT-5: the issue date's year is the number's.
+        if not cert_number or not _CERT_NUMBER.fullmatch(cert_number):
             return self._codes(values)
-        expected = kind_name(cert_type or "")
-        if (expected is not None and KIND_DIGITS.get(cert_number[9]) != expected
-                and (head[:2] != "19" or KIND_DIGITS.get(cert_number[10]) != expected)):
-            return self._codes(values)
-        cert_year = int(head)
-        # DATE-1 as in _codes, and the issue year
-        if ((work is None and raw_work) or (hired is None and raw_hired) or (graduated is None and raw_graduated)
-                or (issued is None and raw_issued)
-                or (work is not None and (work > today or (hired is not None and hired < work)
+        cert_key = (cert_number[:11], cert_type, sex)
+        cert_year = self._certs.get(cert_key)
+        if cert_year is None:
+            cert_year = self._cert_year(cert_key)
+        # DATE-1 (as in _codes; the dates read and none lies ahead), CERT-5
+        if (not cert_year
+                or (work is not None and ((hired is not None and hired < work)
                                           or work.year - born.year <= WORK_MIN_AGE))
-                or (hired is not None and hired > today) or (graduated is not None and graduated > today)
-                or (issued is not None and (issued > today or issued.year != cert_year
-                                            or issued.year - born.year <= CERT_MIN_AGE))):
+                or (issued is not None and (issued.year != cert_year or issued.year - born.year <= CERT_MIN_AGE))):
             return self._codes(values)
         found = self._post.get(post_key)
         if found is None:
             found = self._post_codes(post_key)
-        if (CORRECTION_YEARS[0] <= cert_year <= CORRECTION_YEARS[1]
+        if (_CORRECTION_FROM <= cert_year <= _CORRECTION_TO
                 and (self._marked_cert or (found and needs_correction_note(cert_year, found, self.context)))):
             found = (*found, "cert_correction_note")
         if born.year <= self._retiring_year:
             retired = self._retired.get((born, sex))
             if retired is None:
-                retired = self._retired[(born, sex)] = retired_group(born, sex, today) is not None
+                retired = self._retired[(born, sex)] = retired_group(born, sex, self.today) is not None
             if retired:
                 found = (*found, "past_retirement")
         if self._duplicate:
             found = (*found, *self._duplicate)
         return set(found) if found else _NONE
+
+    def _read_days(self, texts: tuple[str | None, ...]) -> list[dt.date | None] | None:
+        """The dates of these texts (None for an empty one), remembered; None when one does not read or lies
+        ahead of today."""
+        days = [_day(text) if text else None for text in texts]
+        if any((day is None and text) or (day is not None and day > self.today)
+               for text, day in zip(texts, days, strict=True)):
+            return None
+        if len(self._days) >= DAYS_LIMIT:
+            self._days.clear()
+        self._days.update(zip(texts, days, strict=True))
+        return days
+
+    def _cert_year(self, key: tuple[str, str | None, str]) -> int:
+        """The year of a 17-digit certificate number (its first 11 digits) whose digits contradict nothing
+        (CERT-4: certificates.layout_problems finds nothing) for this 资格种类 and the card's sex, else 0;
+        remembered."""
+        head, cert_type, sex = key
+        year = int(head[:4])
+        fits = (FIRST_YEAR <= year <= self.today.year and head[4:6] in PROVINCE_CODES
+                and _kind_fits(head, cert_type or "")
+                and (year < SEX_FROM_YEAR or SEX_DIGITS.get(head[10]) == sex))
+        if len(self._certs) >= DAYS_LIMIT:
+            self._certs.clear()
+        self._certs[key] = found = year if fits else 0
+        return found
 
     def _codes(self, values: Mapping[str, str | None]) -> AbstractSet[str]:
         """codes(values) for any row (a full one: every key of _RULE_KEYS present)."""
