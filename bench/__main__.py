@@ -37,7 +37,8 @@ BENCH_USER, BENCH_PASSWORD = "bench", "Bench-2026!pw"
 
 
 def import_plan(template: Path, xlsx: Path, folder: Path) -> Path:
-    """The floor's plan: our applicant table's DDL with 3 indexes, and which column feeds which field."""
+    """The floor's plan: our applicant table's DDL with 3 indexes, the page size our new stores get (a larger
+    page is a pragma away for the floor too), and which column feeds which field."""
     import sqlite3
 
     from python_calamine import CalamineWorkbook
@@ -46,6 +47,7 @@ def import_plan(template: Path, xlsx: Path, folder: Path) -> Path:
 
     conn = sqlite3.connect(template)
     table = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='applicant'").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
     rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).iter_rows()
     header_row, header = next((n, r) for n, r in enumerate(rows) if sum(1 for v in r if v) > 5)
@@ -61,6 +63,7 @@ def import_plan(template: Path, xlsx: Path, folder: Path) -> Path:
                   f"({', '.join('?' for _ in fields)}, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
         "positions": [pos for pos, _key in fields],
         "header_row": header_row,
+        "page_size": page_size,
     }
     path = folder / "floor_plan.json"
     path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")

@@ -1,7 +1,7 @@
 """The import floor as a process: python-calamine streaming the rows + sqlite3 executemany into the same applicant
-table with 3 indexes, WAL, synchronous=NORMAL, one transaction. No SQLAlchemy, no Alembic, no confirm_desk in this
-process: the plan (table DDL, insert statement, which column feeds which field) is made beforehand by
-bench/__main__.py and handed over as JSON.
+table with 3 indexes and our new stores' page size, WAL, synchronous=NORMAL, one transaction. No SQLAlchemy, no
+Alembic, no confirm_desk in this process: the plan (table DDL, insert statement, page size, which column feeds which
+field) is made beforehand by bench/__main__.py and handed over as JSON.
 
     python -m bench.import_floor PLAN.json EXPORT.xlsx STORE.sqlite3
 """
@@ -18,6 +18,7 @@ def main(plan_path: str, xlsx: str, db: str) -> None:
 
     plan = json.loads(open(plan_path, encoding="utf-8").read())
     conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA page_size={int(plan['page_size'])}")  # before the file is made: our stores' size
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     for statement in plan["schema"]:
