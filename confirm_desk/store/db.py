@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,17 +47,9 @@ class Store:
         """A unit of work: commits on success, rolls back on any exception."""
         session = self.session_factory()
         try:
-            yield session
-            session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            known = known_db_error(exc)
-            if known is None:
-                raise
-            raise known from exc
-        except BaseException:
-            session.rollback()
-            raise
+            with _rolled_back_on_error(session.rollback):
+                yield session
+                session.commit()
         finally:
             session.close()
 
@@ -65,19 +57,9 @@ class Store:
     def unit(self) -> Iterator[CoreUnit]:
         """A unit of work on Core statements only (store/units.py), with session()'s commit, rollback and
         plain messages."""
-        with self.engine.connect() as connection:
-            try:
-                yield CoreUnit(connection)
-                connection.commit()
-            except OperationalError as exc:
-                connection.rollback()
-                known = known_db_error(exc)
-                if known is None:
-                    raise
-                raise known from exc
-            except BaseException:
-                connection.rollback()
-                raise
+        with self.engine.connect() as connection, _rolled_back_on_error(connection.rollback):
+            yield CoreUnit(connection)
+            connection.commit()
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,6 +74,22 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _rolled_back_on_error(rollback: Callable[[], None]) -> Iterator[None]:
+    """Any exception rolls the unit back; a database error a clerk can act on becomes its plain message."""
+    try:
+        yield
+    except OperationalError as exc:
+        rollback()
+        known = known_db_error(exc)
+        if known is None:
+            raise
+        raise known from exc
+    except BaseException:
+        rollback()
+        raise
 
 
 def known_db_error(exc: OperationalError) -> KnownError | None:
