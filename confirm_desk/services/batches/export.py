@@ -516,6 +516,9 @@ _KEEP_TRIGGERS = {  # migration 0012's triggers, as each database lists them: al
     "postgresql": ("SELECT count(*) = 1 FROM pg_trigger WHERE tgname = 'batch_photo_keep' "
                    "AND tgrelid = to_regclass('photo') AND tgenabled <> 'D'"),
 }
+_ITEM_COLUMNS = ("batch_id", "applicant_id", "applicant_version", "row", "photo_sha256")
+_IN_SHAS = _ARCHIVE.c.sha256.in_(bindparam("shas", expanding=True))
+_ARCHIVED_SHAS = select(_ARCHIVE.c.sha256).where(_IN_SHAS)
 
 
 def _kept_on_change(session: Session) -> bool:
@@ -523,9 +526,6 @@ def _kept_on_change(session: Session) -> bool:
     conn = session.connection()
     sql = _KEEP_TRIGGERS.get(conn.dialect.name)
     return sql is not None and bool(conn.exec_driver_sql(sql).scalar())
-_ITEM_COLUMNS = ("batch_id", "applicant_id", "applicant_version", "row", "photo_sha256")
-_IN_SHAS = _ARCHIVE.c.sha256.in_(bindparam("shas", expanding=True))
-_ARCHIVED_SHAS = select(_ARCHIVE.c.sha256).where(_IN_SHAS)
 
 
 def _archived_shas(session: Session, shas: set[str]) -> set[str]:
