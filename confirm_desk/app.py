@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME_ZH)
     app.setOrganizationName(APP_NAME)
+    gui_collection()
     install_cjk_font(app)
     apply_policies(app)  # the wheel never changes data; Qt's own dialogs in Chinese
     app.setWindowIcon(QIcon(str(icon_path())))
@@ -129,6 +130,7 @@ def build_main_window(account=None):
     """The main window over the default store, or the demo store before real work started (benchmarks and
     screenshots skip the log-in). A real store in use paints its first rows before it is even opened: the
     window opens it (off the GUI thread) right after that paint."""
+    gui_collection()
     from confirm_desk.paths import default_db_url
     from confirm_desk.ui.main.window import MainWindow
 
@@ -141,6 +143,15 @@ def build_main_window(account=None):
         return MainWindow(store, account, home=store, first_screen=first)
     store = open_store_for_start()
     return MainWindow(open_demo_store(store) or store, account, home=store)
+
+
+def gui_collection() -> None:
+    """The GUI's garbage collection from the start (ui/jobs.py: a GUI-thread timer by the interpreter's own
+    thresholds, automatic collection off), not from the first job: the window's imports and widgets are made
+    without the automatic collector walking the heap between them before the first paint."""
+    from confirm_desk.ui.jobs import collect_on_gui_thread_only
+
+    collect_on_gui_thread_only()
 
 
 def read_first_screen(url: str):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from confirm_desk.domain.errors import Cancelled, KnownError
 from confirm_desk.services.gc_pause import paused
 from confirm_desk.services.progress import ProgressFn
-from confirm_desk.ui.widgets.messages import show_bug, show_error
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -306,6 +305,8 @@ class JobRunner(QObject):
 
     def show_failure(self, exc: BaseException) -> None:
         """How a failed job is shown when its caller has nothing better to do with it."""
+        from confirm_desk.ui.widgets.messages import show_bug, show_error  # not before the first window's paint
+
         if isinstance(exc, KnownError):
             show_error(self.parent_widget, exc.message)
         else:

@@ -115,17 +115,25 @@ def test_window_paints_the_first_screen_then_builds_the_rest(imported_store, qtb
     window.runner.wait_idle()
 
 
+# What the first screen does without: loaded when first used, after the first paint.
+NOT_BEFORE_THE_PAINT = ("sqlalchemy", "confirm_desk.preferences", "confirm_desk.ui.widgets.messages")
+
+
 def test_first_paint_loads_no_sqlalchemy(imported_store, tmp_path) -> None:
-    """In a process of its own: the window over a ready store up to its first painted rows, then the rest."""
+    """In a process of its own: the window over a ready store up to its first painted rows, then the rest. Up to
+    that paint: no SQLAlchemy, no preferences' table, no message boxes, and the GUI's own garbage collection (a
+    timer on the GUI thread) instead of the automatic one from the window's first import on."""
     script = (
-        "import json, sys\n"
+        "import gc, json, sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
         "from confirm_desk.app import build_main_window\n"
+        f"deferred = {NOT_BEFORE_THE_PAINT!r}\n"
         "app = QApplication([])\n"
         "window = build_main_window()\n"
-        "seen = {'built': 'sqlalchemy' in sys.modules}\n"
+        "seen = {'built': 'sqlalchemy' in sys.modules, 'gc': gc.isenabled()}\n"
         "window.after_first_paint(lambda: seen.update(painted='sqlalchemy' in sys.modules,\n"
+        "                                             loaded=[m for m in deferred if m in sys.modules],\n"
         "                                             rows=window.model.rowCount()))\n"
         "def check():\n"
         "    if window.started and window.model._mark is not None:\n"
@@ -141,6 +149,7 @@ def test_first_paint_loads_no_sqlalchemy(imported_store, tmp_path) -> None:
                          timeout=120, check=True)
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["built"] is False and seen["painted"] is False and seen["rows"] > 0
+    assert seen["loaded"] == [] and seen["gc"] is False
     assert seen["later"] is True and seen["total"] == seen["rows"]
 
 

@@ -8,9 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
-
-from confirm_desk.ui.widgets.messages import show_info
 
 if TYPE_CHECKING:
     from confirm_desk.ui.main.actions import MainActions
@@ -61,8 +58,11 @@ def show_national(flow: Workflow):
 
 def export_list(flow: Workflow, path: str | None = None) -> None:
     """The rows matching the list's criteria, the columns on screen, ID numbers in full."""
+    from PySide6.QtWidgets import QFileDialog
+
     from confirm_desk.ui.main.applicant_model import COLUMN_KEYS
     from confirm_desk.ui.ops.list_export import export_list as job
+    from confirm_desk.ui.widgets.messages import show_info
 
     applicants: ApplicantListPanel = flow.applicants
     if path is None:

@@ -8,7 +8,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.finding_labels import FINDING_LABELS
@@ -47,7 +47,9 @@ STATUS_COLOURS = {
     Status.REJECTED: QColor("#b3261e"),
     Status.INCOMPLETE: QColor("#b26a00"),
 }
-FLAGGED_BACKGROUND = QBrush(QColor("#fdecea"))
+# A colour, not a QBrush: the view paints it as one (QVariant converts), and the first paint then does without
+# QBrush's Python type, whose first use builds its and QGradient's and QImage's enums.
+FLAGGED_BACKGROUND = QColor("#fdecea")
 # The roles a cell answers, as plain ints: a view asks each cell for about eight roles (sizing the columns asks
 # 50 rows × 11 columns of them before the first paint), so the others must be turned away cheaply.
 _DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _ROW_ID = (

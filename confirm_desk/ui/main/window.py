@@ -22,7 +22,6 @@ from confirm_desk.ui.main.actions import MainActions
 from confirm_desk.ui.main.applicant_list import ApplicantListPanel
 from confirm_desk.ui.main.workflow import RealWork, Workflow
 from confirm_desk.ui.ops.settings import PreferencesStore
-from confirm_desk.ui.widgets.messages import ask
 
 if TYPE_CHECKING:
     from confirm_desk.services.accounts import Account
@@ -189,6 +188,8 @@ class MainWindow(QMainWindow):
         """Leave the demo: mark the real store as in use and open its window in place of this one."""
         if not self.in_demo or self.successor is not None:
             return
+        from confirm_desk.ui.widgets.messages import ask
+
         if then is None and not ask(self, "开始正式工作后不再显示演示数据（演示中的操作不会带入正式数据）。继续吗？"):
             return
         from confirm_desk.ui.ops import demo as demo_ops

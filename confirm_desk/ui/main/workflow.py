@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.applicant_list import ApplicantListPanel
-from confirm_desk.ui.widgets.messages import ask, show_info
 
 if TYPE_CHECKING:  # the window is built before SQLAlchemy is loaded: what needs it is imported when used
     from confirm_desk.services.accounts import Account
@@ -23,6 +22,21 @@ if TYPE_CHECKING:  # the window is built before SQLAlchemy is loaded: what needs
     from confirm_desk.ui.ops.settings import PreferencesStore
 
 RealWork = Callable[["Workflow"], None]
+
+
+def _save_path(host: QWidget, title: str, default: str) -> str:
+    """An .xlsx to write, chosen by the clerk ("" when cancelled). QFileDialog and the message boxes load when
+    first used: the window's first paint does without them."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(host, title, default, "Excel (*.xlsx)")
+    return path
+
+
+def _show_info(host: QWidget, text: str) -> None:
+    from confirm_desk.ui.widgets.messages import show_info
+
+    show_info(host, text)
 
 
 class Workflow(QObject):
@@ -167,6 +181,8 @@ class Workflow(QObject):
             self.message.emit("请先在列表中选择申请人", 3000)
             return
         question = "把所有尚未规范的照片按默认裁剪方式规范为 114×156？\n已规范（含手工裁剪）的照片保持不变。"
+        from confirm_desk.ui.widgets.messages import ask
+
         if applicant_ids is None and not ask(self.host, question):
             return
         from confirm_desk.ui.photos.batch import normalize_photos
@@ -231,7 +247,7 @@ class Workflow(QObject):
     def export_sheet(self, kind: str) -> None:
         """花名册 (roster) or 统计表 (stats) to an .xlsx the clerk chooses, written off the GUI thread."""
         title, default = {"roster": ("导出花名册", "花名册.xlsx"), "stats": ("导出统计表", "统计表.xlsx")}[kind]
-        path, _ = QFileDialog.getSaveFileName(self.host, title, default, "Excel (*.xlsx)")
+        path = _save_path(self.host, title, default)
         if path:
             self.write_sheet(kind, Path(path))
 
@@ -239,13 +255,13 @@ class Workflow(QObject):
         from confirm_desk.ui.ops import batches as ops
 
         self.runner.run("正在导出…", ops.sheet_job(self.store, kind, path),
-                        lambda _r: show_info(self.host, f"已导出到 {path}"))
+                        lambda _r: _show_info(self.host, f"已导出到 {path}"))
 
     def export_county_sheet(self, kind: str) -> None:
         """附件1 持证情况汇总表 (summary) or 附件4 初审花名册 (county_roster), written off the GUI thread."""
         title, default = {"summary": ("导出持证情况汇总表（附件1）", "附件1 持证情况汇总表.xlsx"),
                           "county_roster": ("导出初审花名册（附件4）", "附件4 初审花名册.xlsx")}[kind]
-        path, _ = QFileDialog.getSaveFileName(self.host, title, default, "Excel (*.xlsx)")
+        path = _save_path(self.host, title, default)
         if path:
             self.write_county_sheet(kind, Path(path))
 
@@ -255,7 +271,7 @@ class Workflow(QObject):
 
         def done(result: SheetResult) -> None:
             who = "名教师" if kind == "summary" else "名申请人"
-            show_info(self.host, f"已导出 {result.people} {who}（{result.schools} 所学校）到 {path}")
+            _show_info(self.host, f"已导出 {result.people} {who}（{result.schools} 所学校）到 {path}")
 
         self.runner.run("正在导出…", county_sheet_job(self.store, kind, path, self.operator), done)
 

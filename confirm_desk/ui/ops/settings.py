@@ -7,15 +7,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 
 from confirm_desk.paths import data_dir
-from confirm_desk.preferences import PREFERENCES, Scope, Value, preference
 
-if TYPE_CHECKING:  # the main window holds a PreferencesStore before SQLAlchemy is loaded
+if TYPE_CHECKING:  # the main window holds a PreferencesStore before SQLAlchemy is loaded (and before its first
+    # paint: the preferences' table and QSettings load when a preference is first read)
+    from PySide6.QtCore import QSettings
+
+    from confirm_desk.preferences import Value
     from confirm_desk.store.db import Store
 
-SEAT_KEYS = tuple(p.key for p in PREFERENCES if p.scope is Scope.SEAT)
+
+def seat_keys() -> tuple[str, ...]:
+    from confirm_desk.preferences import PREFERENCES, Scope
+
+    return tuple(p.key for p in PREFERENCES if p.scope is Scope.SEAT)
 
 
 def settings_path() -> Path:
@@ -41,19 +48,24 @@ class PreferencesStore(QObject):
         """This seat's INI file, opened on first use (finding the data folder is not free; the main window holds
         a PreferencesStore before its first paint)."""
         if self._qsettings is None:
+            from PySide6.QtCore import QSettings
+
             self._qsettings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
         return self._qsettings
 
     def values(self) -> dict[str, Value]:
+        from confirm_desk.preferences import preference
         from confirm_desk.services import settings
 
         with self.store.session() as session:
             out = settings.load(session)
-        for key in SEAT_KEYS:
+        for key in seat_keys():
             out[key] = preference(key).parse(self.qsettings.value(f"seat/{key}"))
         return out
 
     def value(self, key: str) -> Value:
+        from confirm_desk.preferences import Scope, preference
+
         pref = preference(key)
         if pref.scope is Scope.SEAT:
             return pref.parse(self.qsettings.value(f"seat/{key}"))
@@ -71,6 +83,8 @@ class PreferencesStore(QObject):
 
     def save(self, values: Mapping[str, Value], operator: str = "") -> list[str]:
         """Writes what differs; KnownError (nothing written) when a value is out of range."""
+        from confirm_desk.preferences import Scope, preference
+
         seat = {k: preference(k).check(v) for k, v in values.items() if preference(k).scope is Scope.SEAT}
         shared = {k: v for k, v in values.items() if k not in seat}
         from confirm_desk.services.applicants.findings import save_settings

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the applicant id of a row (None when there is none)
-_ALERT = QBrush(QColor("#b00020"))
+_ALERT = QColor("#b00020")  # painted as a brush (QVariant converts); no QBrush type to load
 
 
 class RowsModel(QAbstractTableModel):
