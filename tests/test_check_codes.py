@@ -221,3 +221,40 @@ def test_the_check_character_read_in_base_13() -> None:
         for last in "0123456789X":
             number = first17 + last
             assert (int(number.replace("X", "a"), 13) % 11 == 1) == (check_char(first17) == last), number
+
+
+def test_codes_of_columns_equal_each_rows_codes(monkeypatch) -> None:
+    """CodeChecker.codes_of_columns (the import's chunks, column by column) gives each row what codes and the full
+    checks give: rows valid or with each kind of fault, values missing (None) or as an import stores them (""),
+    chunks of one row up to thousands, the caches starting over mid-way, under every kind of context."""
+    from confirm_desk.domain.fields import FIELDS
+
+    monkeypatch.setattr(check_codes, "CACHE_LIMIT", 64)
+    monkeypatch.setattr(check_codes, "DAYS_LIMIT", 64)
+    keys = [f.key for f in FIELDS]
+    plain = 0
+    for n, context in enumerate(CONTEXTS):
+        for today in (TODAY, dt.date(2025, 9, 1)) if n == 1 else (None,):
+            rows = _rows(1500, seed=n + 21, today=today or context.today or dt.date.today())
+            rows += [dict(r) for r in generate(600, seed=n + 40)]  # runs of valid rows: whole columns pass
+            for stored in (False, True):
+                if stored:
+                    rows = [{k: r.get(k) or "" for k in keys} for r in rows]
+                for size in (1, 7, 600, 2100):
+                    columns_way, rows_way = CodeChecker(context, today), CodeChecker(context, today)
+                    for start in range(0, len(rows), size):
+                        part = rows[start:start + size]
+                        got = columns_way.codes_of_columns({k: [r.get(k) for r in part] for k in keys})
+                        assert got == [rows_way.codes(r) for r in part]
+                        assert got == [{f.code for f in check_applicant(r, today, context=context)} for r in part]
+                    plain += 1
+    assert plain
+    # the column path answers most valid rows itself (the general path is not what makes it right)
+    checker = CodeChecker(CheckContext(today=TODAY))
+    asked: list[object] = []
+    settled = checker._codes
+    monkeypatch.setattr(checker, "_codes", lambda values: asked.append(values) or settled(values))
+    rows = [dict(r) for r in generate(3000, seed=3)]
+    got = checker.codes_of_columns({k: [r.get(k) or "" for r in rows] for k in keys})
+    assert got == [{f.code for f in check_applicant(r, TODAY)} for r in rows]
+    assert len(asked) < len(rows) // 10, len(asked)

@@ -187,6 +187,21 @@ def flags_for(values: Mapping[str, str], context: CheckContext | None = None, *,
     return flags_from_codes((checker or CodeChecker(context)).codes(values))
 
 
+_flags_by_codes: dict[frozenset[str], str] = {}  # an import's rows share a few sets of codes
+
+
+def flags_of_codes(codes: Sequence[frozenset[str]]) -> list[str]:
+    """flags_from_codes of each row's codes (CodeChecker.codes_of_columns), remembered per set of codes."""
+    found = list(map(_flags_by_codes.get, codes))
+    if None in found:
+        if len(_flags_by_codes) > 4096:
+            _flags_by_codes.clear()
+        for one in set(codes).difference(_flags_by_codes):
+            _flags_by_codes[one] = flags_from_codes(one)
+        found = list(map(_flags_by_codes.get, codes))
+    return found  # type: ignore[return-value]  # no None left
+
+
 def store_rows(
     session: Unit,
     parsed: Sequence[tuple[int, dict[str, str]]],
@@ -272,13 +287,13 @@ class RowWriter:
         columns: tuple[list[str], ...] | None = getattr(parsed, "columns", None)
         if (columns is not None and len(columns[_NUMBER]) == len(parsed)
                 and existing.keys().isdisjoint(columns[_NUMBER])):
-            # Only new applicants (RowParser.feed's ParsedChunk): the insert tuples made column by column, as
-            # the loop below makes them row by row.
+            # Only new applicants (RowParser.feed's ParsedChunk): the insert tuples, statuses, flags and fingerprints
+            # made column by column (no dict per row), as the loop below makes them row by row.
             self.numbers.update(columns[_NUMBER])
             self.points.update(columns[_POINT])
             self.points.discard("")
             inserts = list(zip(*columns, _status_values_of(columns[_STATUS]),
-                               [flags_for(values, checker=checker) for _row, values in parsed],
+                               flags_of_codes(checker.codes_of_columns(dict(zip(ALL_KEYS, columns, strict=True)))),
                                hashes_in_order(columns), strict=True))
             parsed = ()
         for row_number, values in parsed:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
+from typing import overload
 
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
@@ -77,7 +78,7 @@ class RowParser:
         self.seen: dict[str, int] = {}
         self.today = dt.date.today()
 
-    def feed(self, data_rows: Sequence[Sequence[object]], first_row: int) -> list[tuple[int, dict[str, str]]]:
+    def feed(self, data_rows: Sequence[Sequence[object]], first_row: int) -> Sequence[tuple[int, dict[str, str]]]:
         """`data_rows`: consecutive rows of the sheet, the first being spreadsheet row `first_row` (1-based).
 
         Column by column: each check runs over a whole column and notes its problems per row in the order a
@@ -116,13 +117,12 @@ class RowParser:
                                                                                strict=True)]
         if "" in column["birth_date"]:
             column["birth_date"] = [b or _born(i) for b, i in zip(column["birth_date"], id_numbers, strict=True)]
-        rows = list(map(dict, map(zip, repeat(ALL_KEYS), zip(*(column[k] for k in ALL_KEYS), strict=True))))
         row_numbers = [number for number, _row in kept]
         if not notes and len(set(numbers)) == n and seen.keys().isdisjoint(numbers):
             seen.update(zip(numbers, row_numbers, strict=True))  # no problem, no repeated 报名号: every row is kept
-            return ParsedChunk(zip(row_numbers, rows, strict=True), tuple(column[k] for k in ALL_KEYS))
+            return ParsedChunk(row_numbers, tuple(column[k] for k in ALL_KEYS))
         parsed: list[tuple[int, dict[str, str]]] = []
-        for pos, values in enumerate(rows):
+        for pos, values in enumerate(_dicts(tuple(column[k] for k in ALL_KEYS))):
             row_number = row_numbers[pos]
             if pos in notes:
                 failed = False
@@ -145,15 +145,39 @@ class RowParser:
         return parsed
 
 
-class ParsedChunk(list[tuple[int, dict[str, str]]]):
-    """RowParser.feed's rows when every row of the chunk is kept: also `columns`, each field's values in
-    ALL_KEYS order (column k, position i is rows[i][1][ALL_KEYS[k]]), so a writer can build its insert tuples
-    column by column instead of reading every row's dict again. Only for the writer it is given to at once
-    (a row changed or taken out afterwards would leave `columns` behind)."""
+class ParsedChunk(Sequence[tuple[int, dict[str, str]]]):
+    """RowParser.feed's rows when every row of the chunk is kept, held as `columns`: each field's values in
+    ALL_KEYS order (column k, position i is rows[i][1][ALL_KEYS[k]]), so a writer builds its insert tuples and
+    flags column by column; the rows' dicts are made only when the chunk is read as a sequence (a re-import's
+    update, a caller that lists it), from the same columns."""
 
-    def __init__(self, rows: Iterable[tuple[int, dict[str, str]]], columns: tuple[list[str], ...]) -> None:
-        super().__init__(rows)
-        self.columns = columns
+    def __init__(self, row_numbers: list[int], columns: tuple[list[str], ...]) -> None:
+        self.row_numbers, self.columns = row_numbers, columns
+        self._rows: list[tuple[int, dict[str, str]]] | None = None
+
+    def rows(self) -> list[tuple[int, dict[str, str]]]:
+        if self._rows is None:
+            self._rows = list(zip(self.row_numbers, _dicts(self.columns), strict=True))
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, dict[str, str]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, dict[str, str]]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, dict[str, str]] | list[tuple[int, dict[str, str]]]:
+        return self.rows()[index]
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return iter(self.rows())
+
+
+def _dicts(columns: tuple[list[str], ...]) -> list[dict[str, str]]:
+    """Each row's dict (field key -> value) of columns in ALL_KEYS order."""
+    return list(map(dict, map(zip, repeat(ALL_KEYS), zip(*columns, strict=True))))
 
 
 def _all_match(pattern: re.Pattern[str], texts: Sequence[str]) -> bool:
