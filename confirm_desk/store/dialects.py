@@ -55,17 +55,27 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def prefix_pattern(value: str) -> str:
+    """The LIKE pattern (escape `\\`) of values starting with `value`."""
+    return _escape_like(value) + "%"
+
+
+def contains_pattern(value: str) -> str:
+    """The LIKE pattern (escape `\\`) of values containing `value`."""
+    return "%" + _escape_like(value) + "%"
+
+
 def prefix_match(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
     """Values starting with `value`, any case; a typed % or _ stays literal."""
     from sqlalchemy import literal
 
-    return _CiMatch(column, literal(_escape_like(value) + "%", String()))
+    return _CiMatch(column, literal(prefix_pattern(value), String()))
 
 
 def contains_match(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
     from sqlalchemy import literal
 
-    return _CiMatch(column, literal("%" + _escape_like(value) + "%", String()))
+    return _CiMatch(column, literal(contains_pattern(value), String()))
 
 
 class _Unindexed(ColumnElement[Any]):

@@ -43,11 +43,15 @@ def _indexed_up_to() -> Select[tuple[int]]:
     return select(func.coalesce(func.max(search_table.c.rowid), 0))
 
 
+def match_phrase(fragment: str) -> str:
+    """The FTS5 query for `fragment` as a substring: one quoted phrase (a trigram phrase matches anywhere)."""
+    return '"' + fragment.replace('"', '""') + '"'
+
+
 def fragment_ids(fragment: str) -> tuple[Select[tuple[int]], Select[tuple[int]]]:
     """Ids of applicants whose ID number contains `fragment` (3 characters or more), from the index alone (a
     trigram phrase is a substring, in any case, like LIKE), and among applicants not yet indexed by a check."""
-    phrase = '"' + fragment.replace('"', '""') + '"'
-    indexed = select(search_table.c.rowid).where(search_table.c.id_number.match(phrase))
+    indexed = select(search_table.c.rowid).where(search_table.c.id_number.match(match_phrase(fragment)))
     fresh = select(t.c.id).where(t.c.id > _indexed_up_to().scalar_subquery(), contains_match(t.c.id_number, fragment))
     return indexed, fresh
 

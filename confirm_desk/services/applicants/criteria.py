@@ -3,7 +3,10 @@ before the store is opened; services/applicants/listing.py turns it into SQL).""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from confirm_desk.domain.text import compact_code, to_halfwidth
 
 # The list's columns as the list model reads them (listing.fetch_rows; ui/ops/first_screen.py for the first
 # screen), `id` and the computed sync text aside.
@@ -25,3 +28,44 @@ class ListCriteria:
     status: str = ""
     flagged_only: bool = False
     sync_state: str = ""  # SyncState value: never / synced / changed
+
+
+# The conditions an index can serve, in the order they lead a seek (services/applicants/listing.py).
+LEADING_TERMS = ("text", "application_no", "name", "school", "confirmation_point", "status")
+
+
+def terms(criteria: ListCriteria) -> list[str]:
+    """The conditions the criteria set, in the order listing.py writes them."""
+    present = (("text", criteria.text.strip()), ("name", criteria.name.strip()),
+               ("id_number", criteria.id_number.strip()), ("application_no", criteria.application_no.strip()),
+               ("school", criteria.school.strip()), ("confirmation_point", criteria.confirmation_point.strip()),
+               ("status", criteria.status), ("flagged_only", criteria.flagged_only),
+               ("sync_state", criteria.sync_state))
+    return [term for term, value in present if value]
+
+
+def leading_term(criteria: ListCriteria) -> str | None:
+    """The condition that leads a seek: the first of LEADING_TERMS the criteria set."""
+    present = terms(criteria)
+    return next((term for term in LEADING_TERMS if term in present), None)
+
+
+# What the search box holds, as the list searches it (search_text).
+WHOLE_ID = "whole_id"  # a whole ID number: two exact look-ups
+FEW_DIGITS = "few_digits"  # one or two digits: a 报名号 prefix
+DIGITS = "digits"  # three or more digits (X): a 报名号 prefix or a fragment of an ID number
+WORDS = "words"  # anything else: a name or school prefix
+_WHOLE_ID = re.compile(r"\d{17}[\dX]")
+_DIGITS = re.compile(r"[\dX]+")
+
+
+def search_text(text: str) -> tuple[str, str]:
+    """(kind, the value searched): the code (half-width, compact, upper-case) for digits, else the text
+    half-width and stripped."""
+    text = to_halfwidth(text).strip()
+    code = compact_code(text)
+    if _WHOLE_ID.fullmatch(code):
+        return WHOLE_ID, code
+    if _DIGITS.fullmatch(code):
+        return (FEW_DIGITS if len(code) < 3 else DIGITS), code
+    return WORDS, text

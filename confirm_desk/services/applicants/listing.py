@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
@@ -17,7 +17,17 @@ from confirm_desk.domain.fields import FIELDS
 from confirm_desk.domain.photo_checks import problem_text
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState, sync_text
-from confirm_desk.domain.text import compact_code, to_halfwidth
+from confirm_desk.domain.text import compact_code
+from confirm_desk.services.applicants import list_sql
+from confirm_desk.services.applicants.criteria import (
+    DIGITS,
+    FEW_DIGITS,
+    LEADING_TERMS,
+    WHOLE_ID,
+    leading_term,
+    search_text,
+    terms,
+)
 from confirm_desk.services.applicants.criteria import LIST_COLUMNS as LIST_COLUMNS  # re-exported
 from confirm_desk.services.applicants.criteria import ListCriteria as ListCriteria  # re-exported
 from confirm_desk.store import search_index
@@ -36,32 +46,29 @@ t = applicant_table
 #   is full; the count follows (the list shows the rows first).
 SEEK_CAP = 2000
 CHECK_CAP = 300  # matches of the leading condition whose rows a seek reads to check the other conditions
-# The conditions an index can serve, in the order they lead a seek.
-_LEADING_TERMS = ("text", "application_no", "name", "school", "confirmation_point", "status")
 
 
 def _text_condition(text: str, indexed: bool = True) -> ColumnElement[bool]:
-    text = to_halfwidth(text).strip()
-    code = compact_code(text)
+    kind, value = search_text(text)
     col = _column_for(indexed)
-    if re.fullmatch(r"\d{17}[\dX]", code):
+    if kind == WHOLE_ID:
         # A whole ID number (what a scanner or a careful clerk types): two index look-ups.
-        return or_(col("id_number") == code, col("application_no") == code)
-    if re.fullmatch(r"[\dX]+", code):
+        return or_(col("id_number") == value, col("application_no") == value)
+    if kind == FEW_DIGITS:
+        return prefix_match(col("application_no"), value)
+    if kind == DIGITS:
         # Digits: a 报名号 from its start, or any fragment of an ID number (3 characters or more).
-        if len(code) < 3:
-            return prefix_match(col("application_no"), code)
         if not indexed:  # each row is read anyway: its ID number is checked directly
-            return or_(prefix_match(col("application_no"), code), contains_match(col("id_number"), code))
-        return or_(prefix_match(t.c.application_no, code), t.c.id.in_(id_fragment_ids(code)))
-    return or_(prefix_match(col("name"), text), prefix_match(col("school"), text))
+            return or_(prefix_match(col("application_no"), value), contains_match(col("id_number"), value))
+        return or_(prefix_match(t.c.application_no, value), t.c.id.in_(id_fragment_ids(value)))
+    return or_(prefix_match(col("name"), value), prefix_match(col("school"), value))
 
 
 def _text_candidates(text: str, trigrams: bool, distinct: bool) -> Select[int] | CompoundSelect[int]:
     """Ids matching the search box, from indexes only (the trigram index for ID-number fragments); without
     `distinct` an id may come twice (but the query stops at its LIMIT instead of collecting every match)."""
-    code = compact_code(to_halfwidth(text).strip())
-    if trigrams and re.fullmatch(r"[\dX]{3,}", code) and not re.fullmatch(r"\d{17}[\dX]", code):
+    kind, code = search_text(text)
+    if trigrams and kind == DIGITS:
         return (union if distinct else union_all)(select(t.c.id).where(prefix_match(t.c.application_no, code)),
                                                   *search_index.fragment_ids(code))
     return select(t.c.id).where(_text_condition(text))
@@ -84,13 +91,6 @@ def filtered(criteria: ListCriteria) -> Select[int]:
 def row_conditions(criteria: ListCriteria) -> list[ColumnElement[bool]]:
     """The criteria as conditions checked on each row read, none served by an index (a scan in list order)."""
     return _conditions(criteria, indexed=False)
-
-
-def _leading_term(criteria: ListCriteria) -> str | None:
-    present = {"text": criteria.text.strip(), "application_no": criteria.application_no.strip(),
-               "name": criteria.name.strip(), "school": criteria.school.strip(),
-               "confirmation_point": criteria.confirmation_point.strip(), "status": criteria.status}
-    return next((term for term in _LEADING_TERMS if present[term]), None)
 
 
 def _conditions(criteria: ListCriteria, indexed: bool, skip: str | None = None) -> list[ColumnElement[bool]]:
@@ -122,7 +122,7 @@ def _seek(session: Session, criteria: ListCriteria, distinct: bool = False
           ) -> tuple[Select[int] | CompoundSelect[int], list[ColumnElement[bool]]] | None:
     """(ids matching the leading condition, from its indexes only; the other conditions, checked on rows),
     or None when no condition has an index."""
-    lead = _leading_term(criteria)
+    lead = leading_term(criteria)
     if lead is None:
         return None
     if lead == "text":
@@ -137,13 +137,16 @@ def quick(criteria: ListCriteria) -> bool:
     """`first_ids` reads little whatever the data: no condition (the first rows in list order), or a single one
     an index serves (a seek of at most SEEK_CAP index entries, or else a scan that stops within about
     limit × rows / SEEK_CAP rows)."""
-    lead = _leading_term(criteria)
-    return criteria == ListCriteria() or (lead is not None and not _conditions(criteria, indexed=False, skip=lead))
+    present = terms(criteria)
+    return criteria == ListCriteria() or (len(present) == 1 and present[0] in LEADING_TERMS)
 
 
 def first_ids(session: Session, criteria: ListCriteria, limit: int) -> tuple[list[int], int | None]:
     """The first matching ids in list order, and how many match when the search told: a seek returns every
     match (then their number is the count); a scan the first `limit` (the count is asked separately: None)."""
+    driver = _driver(session)
+    if driver is not None:
+        return list_sql.first_ids(driver, criteria, limit, _trigrams(session, criteria), SEEK_CAP, CHECK_CAP)
     seek = _seek(session, criteria)
     if seek is not None:
         candidates, others = seek
@@ -155,6 +158,21 @@ def first_ids(session: Session, criteria: ListCriteria, limit: int) -> tuple[lis
             return ids, len(ids)
     ids = query_page(session, criteria, None, limit)
     return ids, (len(ids) if len(ids) < limit else None)
+
+
+def _driver(session: Session) -> sqlite3.Connection | None:
+    """On a SQLite store, the driver's connection under the session: the list's reads then run as SQL text
+    (list_sql.py: the same statements, without building them each key); None on any other database."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    driver = session.connection().connection.driver_connection
+    return driver if isinstance(driver, sqlite3.Connection) else None
+
+
+def _trigrams(session: Session, criteria: ListCriteria) -> bool:
+    """The trigram index may serve these criteria (asked of the store only when the search box leads)."""
+    return leading_term(criteria) == "text" and search_index.available(session)
 
 
 def _ids(session: Session, stmt: Select[int] | CompoundSelect[int]) -> list[int]:
@@ -189,6 +207,9 @@ def query_page(session: Session, criteria: ListCriteria, after: int | None = Non
     order, so the query stops once `limit` rows matched instead of sorting every match, and paging is by key,
     never by OFFSET. (`first_ids` seeks through an index first when the matches may be few.)
     """
+    driver = _driver(session)
+    if driver is not None:
+        return list_sql.query_page(driver, criteria, after, limit)
     stmt = select(t.c.id).where(*row_conditions(criteria))  # read in list order: stops when it has `limit`
     if after is not None:
         stmt = stmt.where(t.c.id > after)
@@ -196,6 +217,9 @@ def query_page(session: Session, criteria: ListCriteria, after: int | None = Non
 
 
 def count_matching(session: Session, criteria: ListCriteria) -> int:
+    driver = _driver(session)
+    if driver is not None:
+        return list_sql.count_matching(driver, criteria, _trigrams(session, criteria))
     if criteria == ListCriteria():
         return count_all(session)
     seek = _seek(session, criteria, distinct=True)
@@ -222,6 +246,9 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, obje
     """List columns for the given ids (one query per page of rows)."""
     if not ids:
         return {}
+    driver = _driver(session)
+    if driver is not None:
+        return list_sql.fetch_rows(driver, ids)
     cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS], photo_redone_since_sync().label("photo_redone")]
     rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
     out = {}

@@ -1,0 +1,120 @@
+"""Issue 20: on SQLite the list's reads run as SQL text through the driver (services/applicants/list_sql.py). They
+must give exactly what listing.py's SQLAlchemy statements give — ids, order, counts, rows and their values — for
+every plan (seek, checked seek, scan), condition, edge value and state of the search index."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import text
+
+from confirm_desk.domain.statuses import Status
+from confirm_desk.services.applicants import list_sql, listing
+from confirm_desk.services.applicants.listing import ListCriteria
+from confirm_desk.services.batches.export import export_batch
+from confirm_desk.store import search_index
+from tests.test_batch_export import decide, normalise_photos, pending_numbers
+from tests.test_search_plans import LOWER_X_ID, TEXTS, UPPER_X_ID, fill
+
+OTHERS = [{}, {"status": "pending"}, {"status": "draft"}, {"flagged_only": True}, {"school": "abc"},
+          {"name": "王"}, {"application_no": "2025"}, {"id_number": "1968"}, {"confirmation_point": "不存在的确认点"},
+          {"sync_state": "never"}, {"sync_state": "synced"}, {"sync_state": "changed"},
+          {"status": "pending", "flagged_only": True, "school": "a"}]
+
+
+def both(session, monkeypatch, call):
+    """`call()` by the SQL text (the driver) and by listing.py's SQLAlchemy statements."""
+    assert listing._driver(session) is not None  # SQLite: the text path is the one the list takes
+    fast = call()
+    with monkeypatch.context() as plain:
+        plain.setattr(listing, "_driver", lambda _session: None)
+        slow = call()
+    return fast, slow
+
+
+def same_everywhere(session, monkeypatch, criteria: ListCriteria, limit: int = 7) -> None:
+    fast, slow = both(session, monkeypatch, lambda: listing.first_ids(session, criteria, limit))
+    assert fast == slow, criteria
+    fast_count, slow_count = both(session, monkeypatch, lambda: listing.count_matching(session, criteria))
+    assert fast_count == slow_count, criteria
+    after = None
+    while True:  # scrolling: every page by key
+        page, slow_page = both(session, monkeypatch,
+                               lambda after=after: listing.query_page(session, criteria, after, limit))
+        assert page == slow_page, (criteria, after)
+        if len(page) < limit:
+            break
+        after = page[-1]
+
+
+@pytest.mark.parametrize("index", ["partial", "whole", "missing"])
+def test_the_text_gives_the_statements_results(store, monkeypatch, index) -> None:
+    fill(store)  # the search index covers the first 150 of 300
+    if index == "whole":
+        with store.session() as session:
+            search_index.catch_up(session)
+    if index == "missing":
+        monkeypatch.setattr(search_index, "available", lambda _session: False)
+    with store.session() as session:
+        some = session.execute(text("SELECT id_number, name, school FROM applicant WHERE id IN (50, 200)")).all()
+    texts = [*TEXTS, "", "  ", "-", "王伟 ", "\u3000王", "ABC%", "a_c", "12-34", UPPER_X_ID[:17],
+             *(r.id_number[5:11] for r in some), *(r.name[:1] for r in some), *(r.school[:2] for r in some)]
+    others = OTHERS if index == "partial" else OTHERS[:4]  # the index matters only where the search box leads
+    for seek_cap, check_cap in ((2000, 300), (5, 2), (0, 0)):
+        monkeypatch.setattr(listing, "SEEK_CAP", seek_cap)
+        monkeypatch.setattr(listing, "CHECK_CAP", check_cap)
+        with store.session() as session:
+            for typed, other in itertools.product(texts, others):
+                same_everywhere(session, monkeypatch, ListCriteria(text=typed, **other))
+            for other in OTHERS:  # no search text: another condition leads, or none does
+                same_everywhere(session, monkeypatch, ListCriteria(**other))
+            same_everywhere(session, monkeypatch, ListCriteria(), limit=1000)
+
+
+def test_rows_are_the_statements_rows(imported_store, tmp_path, monkeypatch) -> None:
+    store = imported_store
+    numbers = pending_numbers(store, 5)
+    normalise_photos(store)
+    decide(store, numbers[0])
+    decide(store, numbers[1], Status.REJECTED)
+    decide(store, numbers[3])  # in step with batch 1
+    export_batch(store, tmp_path / "batch1.zip", "clerk")
+    decide(store, numbers[1], Status.CONFIRMED)  # changed after batch 1
+    normalise_photos(store, only={numbers[0]}, quality=70)  # its photo redone after batch 1
+    decide(store, numbers[2], Status.INCOMPLETE)
+    with store.session() as session:
+        session.execute(text("UPDATE applicant SET reprint_needed = 1 WHERE application_no = :n"), {"n": numbers[4]})
+        ids = [i for (i,) in session.execute(text("SELECT id FROM applicant ORDER BY id"))]
+        rows, slow = both(session, monkeypatch, lambda: listing.fetch_rows(session, ids))
+        assert rows == slow and list(rows) == list(slow)
+        for record, expected in zip(rows.values(), slow.values(), strict=True):
+            assert list(record) == list(expected)  # the same keys in the same order
+            assert all(type(record[k]) is type(expected[k]) for k in record)  # bool as bool, None as None
+        assert {r["sync"] for r in rows.values()} >= {"未导出", "第1批后有改动", "已导出（第1批）"}
+        assert any(r["reprint_needed"] for r in rows.values())
+        assert both(session, monkeypatch, lambda: listing.fetch_rows(session, ids[3:9]))[0] == {
+            i: slow[i] for i in ids[3:9]}
+        assert both(session, monkeypatch, lambda: listing.fetch_rows(session, [])) == ({}, {})
+        for state in ("never", "synced", "changed"):
+            same_everywhere(session, monkeypatch, ListCriteria(sync_state=state))
+            same_everywhere(session, monkeypatch, ListCriteria(text=numbers[0][:4], sync_state=state))
+
+
+def test_edge_values_find_the_same_applicants(store, monkeypatch) -> None:
+    fill(store)
+    with store.session() as session:
+        for typed in (LOWER_X_ID, LOWER_X_ID.upper(), UPPER_X_ID.lower(), "002x", "123X", "１２３Ｘ", "abc", "ABCD"):
+            ids, matching = listing.first_ids(session, ListCriteria(text=typed), 500)
+            assert matching == len(ids) > 0, typed
+            same_everywhere(session, monkeypatch, ListCriteria(text=typed))
+
+
+def test_the_text_is_the_statements_text() -> None:
+    """The pieces that carry the search (a prefix, a fragment, an exact number) are bound, never written in."""
+    sql, params = list_sql._text_candidates("19%_", trigrams=True, distinct=False)
+    assert "19" not in sql and params == ("19\\%\\_%",) * 2
+    sql, params = list_sql._text_candidates("1968", trigrams=True, distinct=True)
+    assert " UNION " in sql and "UNION ALL" not in sql and params == ("1968%", '"1968"', "%1968%")
+    sql, params = list_sql.text_condition(UPPER_X_ID.lower(), indexed=False)
+    assert sql == "(+applicant.id_number = ? OR +applicant.application_no = ?)" and params == (UPPER_X_ID,) * 2
