@@ -51,6 +51,9 @@ def same_everywhere(session, monkeypatch, criteria: ListCriteria, limit: int = 7
 @pytest.mark.parametrize("index", ["partial", "whole", "missing"])
 def test_the_text_gives_the_statements_results(store, monkeypatch, index) -> None:
     fill(store)  # the search index covers the first 150 of 300
+    with store.session() as session:  # a typed % or _ is literal: only these match "a_c" and "百%"
+        session.execute(text("UPDATE applicant SET school = 'a_c中学' WHERE id = 60"))
+        session.execute(text("UPDATE applicant SET name = '百%分' WHERE id = 61"))
     if index == "whole":
         with store.session() as session:
             search_index.catch_up(session)
@@ -58,7 +61,7 @@ def test_the_text_gives_the_statements_results(store, monkeypatch, index) -> Non
         monkeypatch.setattr(search_index, "available", lambda _session: False)
     with store.session() as session:
         some = session.execute(text("SELECT id_number, name, school FROM applicant WHERE id IN (50, 200)")).all()
-    texts = [*TEXTS, "", "  ", "-", "王伟 ", "\u3000王", "ABC%", "a_c", "12-34", UPPER_X_ID[:17],
+    texts = [*TEXTS, "", "  ", "-", "王伟 ", "\u3000王", "ABC%", "a_c", "A_C", "百%", "12-34", UPPER_X_ID[:17],
              *(r.id_number[5:11] for r in some), *(r.name[:1] for r in some), *(r.school[:2] for r in some)]
     others = OTHERS if index == "partial" else OTHERS[:4]  # the index matters only where the search box leads
     for seek_cap, check_cap in ((2000, 300), (5, 2), (0, 0)):
