@@ -41,7 +41,8 @@ _PHOTO_REDONE = ("EXISTS (SELECT * FROM photo, batch WHERE photo.applicant_id = 
 _ROWS = ("SELECT applicant.id, " + ", ".join(f"applicant.{c}" for c in LIST_COLUMNS) + f", {_PHOTO_REDONE} "
          "FROM applicant WHERE applicant.id IN ")
 _ROW_KEYS = ("id", *LIST_COLUMNS, "photo_redone")
-_REPRINT = _ROW_KEYS.index("reprint_needed")
+_REPRINT, _VERSION, _SYNCED_BATCH, _SYNCED_VERSION = (
+    _ROW_KEYS.index(k) for k in ("reprint_needed", "version", "synced_batch", "synced_version"))
 _FRESH_FROM = f"(SELECT coalesce(max({SEARCH_TABLE}.rowid), 0) FROM {SEARCH_TABLE})"
 
 
@@ -189,8 +190,9 @@ def query_page(conn: sqlite3.Connection, criteria: ListCriteria, after: int | No
 
 def count_matching(conn: sqlite3.Connection, criteria: ListCriteria, trigrams: bool) -> int:
     """listing.count_matching."""
+    params: tuple[object, ...] = ()
     if criteria == ListCriteria():
-        sql, params = "SELECT count(*) FROM applicant", ()
+        sql = "SELECT count(*) FROM applicant"
     else:
         seek = _seek(criteria, trigrams, distinct=True)
         if seek is None:
@@ -214,11 +216,10 @@ def fetch_rows(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, dict[s
     ids = list(ids)
     out: dict[int, dict[str, object]] = {}
     for values in conn.execute(_ROWS + f"({', '.join('?' * len(ids))})", ids):
-        record = dict(zip(_ROW_KEYS, values, strict=True))
-        reprint = values[_REPRINT]
+        record: dict[str, object] = dict(zip(_ROW_KEYS, values, strict=True))
+        reprint, redone = values[_REPRINT], bool(values[-1])
         record["reprint_needed"] = None if reprint is None else bool(reprint)
-        record["photo_redone"] = bool(values[-1])
-        record["sync"] = sync_text(record["synced_batch"], record["synced_version"],  # type: ignore[arg-type]
-                                   record["version"], record["photo_redone"])  # type: ignore[arg-type]
+        record["photo_redone"] = redone
+        record["sync"] = sync_text(values[_SYNCED_BATCH], values[_SYNCED_VERSION], values[_VERSION], redone)
         out[values[0]] = record
     return out
