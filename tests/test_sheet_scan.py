@@ -7,6 +7,7 @@ every workbook of the test corpora and damaged copies of the sample are compared
 from __future__ import annotations
 
 import random
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -93,6 +94,36 @@ HOSTILE: dict[str, str] = {
     + plain_rows(202, 300) + '<row r="90000">' + cell("DZ90000") + "</row>",
     "rows_without_numbers": "".join(f"<row>{cell('A1')}</row>" for _ in range(300)),
     "one_enormous_row": '<row r="1">' + "".join(cell(f"{read_col(c)}1") for c in range(1, 3000)) + "</row>",
+    # error cells all over: at every chunk size some of them straddle the pieces' boundaries
+    "error_cells_everywhere": "".join(f'<row r="{r}">' + cell(f"A{r}") + f'<c r="B{r}" t="e"><v>#N/A</v></c>'
+                                      + (f'<c r="C{r}" s="1" t="e"/>' if r % 7 == 0 else "") + "</row>"
+                                      for r in range(1, 400)),
+    "error_cell_attribute_orders": plain_rows(1, 80) + '<row r="81" spans="1:4" x14ac:dyDescent="0.25">'
+    '<c r="A81" s="3" t="e"><v>#REF!</v></c><c t="e" r="B81"><v>#NAME?</v></c><c s="2" t="e" r="C81">'
+    '<v>#NUM!</v></c><c t="e"><v>#NULL!</v></c></row>' + plain_rows(82, 300),
+    "shared_string_cells": "".join(f'<row r="{r}" spans="1:3"><c r="A{r}" s="1" t="s"><v>{r}</v></c>'
+                                   f'<c r="B{r}"><v>{r * 3}</v></c><c r="C{r}" t="b"><v>1</v></c></row>'
+                                   for r in range(1, 500)) + '<row r="500"><c r="D500" s="1" t="e"><v>#DIV/0!</v>'
+    "</c></row>",
+    # what looks like a reference or an error cell inside a cell's text is text (raw quotes are legal there)
+    "refs_inside_text": plain_rows(1, 100) + '<row r="101">' + cell("A101", 'r="ZZ9" t="e" r="250000"')
+    + cell("B101", "&quot;e&quot; r=&quot;XFD1&quot;") + "</row>" + plain_rows(102, 300),
+    "refs_inside_text_then_wide": plain_rows(1, 100) + '<row r="101">' + cell("A101", '<v>r="1048576"</v>')
+    + "</row>" + plain_rows(102, 300) + '<row r="150000">' + cell("DA150000") + "</row>",
+    "rows_out_of_order": "".join(f'<row r="{r}">' + cell(f"A{r}") + "</row>" for r in range(300, 0, -1))
+    + '<row r="7">' + cell("B7") + "</row>",
+    "rows_out_of_order_far_in_front": '<row r="260000">' + cell("A260000") + "</row>"
+    + "".join(f'<row r="{r}">' + cell(f"A{r}") + "</row>" for r in range(300, 0, -1)),
+    "rows_150000_to_150300": plain_rows(150_000, 150_300, 3),
+    "row_leading_zero_far": plain_rows(1, 100) + '<row r="0200001">' + cell("A200001") + "</row>",
+    "row_leading_zeros_near": plain_rows(1, 100) + '<row r="0000199999">' + cell("A199999") + "</row>",
+    "row_tag_with_two_r": plain_rows(1, 100) + '<row r="101" x="a/b" r="300000">' + cell("A101") + "</row>",
+    "row_number_after_other_attributes": plain_rows(1, 100) + '<row spans="1:8" r="250001" ht="15">'
+    + cell("A250001") + "</row>",
+    "wide_ref_without_digits": plain_rows(1, 100) + '<row r="101"><c r="DA" t="inlineStr"><is><t>x</t></is></c>'
+    "</row>" + plain_rows(102, 300),
+    "cells_without_refs": "".join(f'<row r="{r}"><c t="inlineStr"><is><t>{r}</t></is></c><c t="e"><v>#N/A</v></c>'
+                                  "</row>" for r in range(1, 300)),
 }
 
 
@@ -105,13 +136,22 @@ def test_hostile_sheets_get_the_same_verdict(name: str, tmp_path: Path, monkeypa
                          "far_row_before_wide": "单元格 ZZ301", "row_200001": "第 200001 行",
                          "row_far_in_the_middle": "第 300000 行", "row_seven_digits": "第 1048576 行",
                          "single_quoted_wide": "单元格 DA301", "single_quoted_far_row": "第 250000 行",
-                         "error_then_wide": "单元格 DZ90000"}
+                         "error_then_wide": "单元格 DZ90000", "rows_out_of_order_far_in_front": "第 260000 行",
+                         "row_leading_zero_far": "第 200001 行", "row_tag_with_two_r": "第 300000 行",
+                         "row_number_after_other_attributes": "第 250001 行",
+                         "refs_inside_text_then_wide": "单元格 DA150000"}
     if name in expected_refusals:
         assert result[0] == "refused" and expected_refusals[name] in result[1], result
     else:
         assert result[0] == "read", result
     if name == "error_cells":
         assert result[1] == [(100, 1, "#N/A"), (100, 2, "#REF!"), (100, 3, "#DIV/0!")]
+    if name == "error_cell_attribute_orders":
+        assert result[1] == [(80, 0, "#REF!"), (80, 1, "#NAME?"), (80, 2, "#NUM!")]
+    if name == "error_cells_everywhere":
+        assert [e for e in result[1] if e[1] == 1] == [(r, 1, "#N/A") for r in range(399)]
+    if name in ("refs_inside_text", "rows_out_of_order", "rows_150000_to_150300", "wide_ref_without_digits"):
+        assert result == ("read", [])
 
 
 def test_random_sheets_get_the_same_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -211,3 +251,46 @@ def test_the_fast_inflater_gives_zipfiles_bytes_or_gives_up(samples: Path, tmp_p
                 continue
         assert got == expected, flip.name
     assert gave_up >= 10
+
+
+# The pattern _plain used before it was rewritten for speed; the quick pattern must match where this one does.
+_REFERENCE_UNUSUAL_REF = re.compile(rb'''r="(?:[D-Z][A-Z]|[A-Z]{3}|[2-9][0-9]{5}"|[0-9]{7})''')
+
+
+def _reference_plain(buf: bytes, end: int) -> bool:
+    return (buf.find(b"'", 0, end) < 0 and buf.find(b't="e"', 0, end) < 0
+            and _REFERENCE_UNUSUAL_REF.search(buf, 0, end) is None)
+
+
+def test_the_quick_patterns_find_what_the_plain_ones_find() -> None:
+    """_UNUSUAL_REF (one character class first in every alternative) starts a match exactly where the plain
+    pattern does, from every position and up to every end; _plain (rfind for the error cell) gives the answer of
+    find. Strings made of the characters that matter, many of them near-misses."""
+    rng = random.Random(2026)
+    alphabet = b'r="ABCDXZ0123456789e\'t <>/'
+    seeds = [b'r="', b'r="DA1"', b'r="CZ9"', b'r="AAA1"', b'r="199999"', b'r="200000"', b'r="0200001"', b't="e"',
+             b"t='e'", b'r="1048576"', b'r="123456"', b'r="A123456"']
+    for _ in range(40_000):
+        parts = [rng.choice(seeds) if rng.random() < 0.5 else bytes(rng.choice(alphabet) for _ in range(3))
+                 for _ in range(rng.randint(0, 5))]
+        text = b"".join(parts)
+        for pos in range(len(text) + 1):
+            expected = _REFERENCE_UNUSUAL_REF.search(text, pos)
+            got = read._UNUSUAL_REF.search(text, pos)
+            assert (got and got.start()) == (expected and expected.start()), (text, pos)
+        end = rng.randint(0, len(text))
+        assert read._plain(text, end) == _reference_plain(text, end), (text, end)
+
+
+def test_a_stored_sheet_gets_the_same_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet stored without compression is read through zipfile every way (the fast inflater is for deflated
+    members); the quick scan still passes over its plain pieces with the same verdict."""
+    for name in ("plain", "error_cells_everywhere", "wide_late_refused", "row_far_in_the_middle"):
+        (tmp_path / "stored").mkdir(exist_ok=True)
+        deflated, stored = tmp_path / f"{name}.xlsx", tmp_path / "stored" / f"{name}.xlsx"
+        _raw_sheet_xlsx(deflated, HOSTILE[name].encode())
+        with zipfile.ZipFile(deflated) as source, zipfile.ZipFile(stored, "w") as target:
+            for info in source.infolist():
+                kind = zipfile.ZIP_STORED if info.filename.endswith("sheet1.xml") else zipfile.ZIP_DEFLATED
+                target.writestr(info.filename, source.read(info.filename), compress_type=kind)
+        assert same_both_ways(stored, monkeypatch) == same_both_ways(deflated, monkeypatch), name
