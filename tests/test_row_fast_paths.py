@@ -67,12 +67,27 @@ def test_the_fingerprints_hashed_in_c_are_hash_in_order() -> None:
     assert hashes_in_order([[] for _ in ALL_KEYS]) == []
 
 
-def _export(path: Path, count: int, seed: int) -> Path:
+def _export(path: Path, count: int, seed: int, odd: bool = False) -> Path:
+    """The demo rows as an export; `odd`: now and then a cell that makes a warning or refuses its row (a date
+    that does not read, a name left out, a 报名号 repeated or not national, an ID number of the wrong shape, a
+    gender against the ID number, a certificate number of another length)."""
     wb = Workbook()
     ws = wb.active
     ws.append(["定期注册申请人网报数据"])
     ws.append([f.label for f in FIELDS])
+    rng = random.Random(seed)
+    previous: dict[str, str] = {}
     for r in generate(count, seed=seed):
+        r = dict(r)
+        if odd and rng.random() < 0.3:
+            key, value = rng.choice([
+                ("hired_on", "八月"), ("name", ""), ("application_no", previous.get("application_no", "")),
+                ("application_no", "ZJ" + r["application_no"]), ("id_number", r["id_number"][:17]),
+                ("gender", "男" if r["gender"] == "女" else "女"), ("cert_number", r["cert_number"][:16]),
+                ("cert_issue_date", "2099-01-01"), ("graduated_on", "2015.8"), ("id_number", previous.get("id_number")),
+            ])
+            r[key] = value
+        previous = r
         ws.append([r[f.key] for f in FIELDS])
     wb.save(path)
     return path
@@ -93,14 +108,16 @@ def _stored(store, tables=("applicant", "confirmation_point", "audit_event", "im
         conn.close()
 
 
-@pytest.mark.parametrize("existing", [0, 25])
+@pytest.mark.parametrize(("existing", "odd"), [(0, False), (25, False), (0, True), (25, True)])
 def test_inserts_made_column_by_column_store_what_the_row_loop_stores(store, db_url: str, template_db: Path,
-                                                                      tmp_path: Path, existing: int) -> None:
-    """The same chunks written as ParsedChunks (column by column) and as plain lists (row by row), into a store
-    empty or already holding some applicants (none of them in the file: still all new)."""
+                                                                      tmp_path: Path, existing: int,
+                                                                      odd: bool) -> None:
+    """The same chunks written as ParsedChunks (column by column: flags by CodeChecker.codes_of_columns) and as
+    plain lists (row by row: flags by codes), into a store empty or already holding some applicants (none of
+    them in the file: still all new); `odd`: chunks with warnings, refused rows and repeated 报名号 too."""
     from confirm_desk.store.db import open_store
 
-    path = _export(tmp_path / "export.xlsx", 120, seed=31)
+    path = _export(tmp_path / "export.xlsx", 120, seed=31, odd=odd)
     results = []
     for name, plain in (("columns", False), ("rows", True)):
         target = tmp_path / f"{name}.sqlite3"
@@ -127,11 +144,19 @@ def test_inserts_made_column_by_column_store_what_the_row_loop_stores(store, db_
                     writer.add(list(parsed) if plain else parsed)
                 writer.finish(parser.out.failed)
             assert kinds == [ParsedChunk] * 3
-            results.append((result.imported, result.updated, result.unchanged, _stored(other)))
+            results.append((result.imported, result.updated, result.unchanged, _stored(other),
+                            [e.as_dict() for e in parser.out.errors + result.errors],
+                            [w.as_dict() for w in parser.out.warnings]))
         finally:
             other.dispose()
     assert results[0] == results[1]
-    assert results[0][0] == 120 and len(results[0][3]["applicant"]) == 120 + existing
+    imported, *_rest, stored, errors, warnings = results[0]
+    assert len(stored["applicant"]) == imported + existing
+    if odd:
+        assert 80 < imported < 120 and errors and warnings
+        assert any(row for row in stored["applicant"] if "date_unparsed" in str(row))  # a warned row's flags
+    else:
+        assert imported == 120 and not errors
 
 
 def test_calamine_rows_without_merges_stream_as_read_rows(tmp_path: Path) -> None:

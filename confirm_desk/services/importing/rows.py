@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from typing import overload
 
 from confirm_desk.domain import idnumbers
@@ -83,7 +83,7 @@ class RowParser:
 
         Column by column: each check runs over a whole column and notes its problems per row in the order a
         row-by-row pass would (the columns' own notes, the required fields, the 报名号, the ID number); the
-        rows' dicts are made in one go at the end."""
+        rows kept are returned as columns (ParsedChunk: their dicts are made only when they are read)."""
         header, file_name, out, col_of, seen, today = (self.header, self.file_name, self.out, self.col_of,
                                                        self.seen, self.today)
         table = read_columns(data_rows, header, first_row)
@@ -118,12 +118,14 @@ class RowParser:
         if "" in column["birth_date"]:
             column["birth_date"] = [b or _born(i) for b, i in zip(column["birth_date"], id_numbers, strict=True)]
         row_numbers = [number for number, _row in kept]
+        by_field = tuple(column[k] for k in ALL_KEYS)
         if not notes and len(set(numbers)) == n and seen.keys().isdisjoint(numbers):
             seen.update(zip(numbers, row_numbers, strict=True))  # no problem, no repeated 报名号: every row is kept
-            return ParsedChunk(row_numbers, tuple(column[k] for k in ALL_KEYS))
-        parsed: list[tuple[int, dict[str, str]]] = []
-        for pos, values in enumerate(_dicts(tuple(column[k] for k in ALL_KEYS))):
-            row_number = row_numbers[pos]
+            return ParsedChunk(row_numbers, by_field)
+        # Row by row (the 报名号 only, no dict): each row's notes, a refused row, a repeated 报名号; the rows
+        # kept are then taken out of the columns at once.
+        keep: list[bool] = []
+        for pos, (row_number, key) in enumerate(zip(row_numbers, numbers, strict=True)):
             if pos in notes:
                 failed = False
                 for found in table.problems(pos, header, file_name):
@@ -133,20 +135,24 @@ class RowParser:
                     else:
                         out.warnings.append(found)
                 if failed:
-                    out.failed.append(values["application_no"])
+                    out.failed.append(key)
+                    keep.append(False)
                     continue
-            key = values["application_no"]
             if key in seen:
                 out.errors.append(RowError(file_name, row_number, header.labels[col_of["application_no"]], key,
                                            f"报名号重复：与第 {seen[key]} 行相同，本行未导入"))
+                keep.append(False)
                 continue
             seen[key] = row_number
-            parsed.append((row_number, values))
-        return parsed
+            keep.append(True)
+        if not all(keep):
+            row_numbers = list(compress(row_numbers, keep))
+            by_field = tuple(list(compress(values, keep)) for values in by_field)
+        return ParsedChunk(row_numbers, by_field)
 
 
 class ParsedChunk(Sequence[tuple[int, dict[str, str]]]):
-    """RowParser.feed's rows when every row of the chunk is kept, held as `columns`: each field's values in
+    """RowParser.feed's rows (the chunk's rows that are kept), held as `columns`: each field's values in
     ALL_KEYS order (column k, position i is rows[i][1][ALL_KEYS[k]]), so a writer builds its insert tuples and
     flags column by column; the rows' dicts are made only when the chunk is read as a sequence (a re-import's
     update, a caller that lists it), from the same columns."""
