@@ -264,8 +264,9 @@ def _reference_plain(buf: bytes, end: int) -> bool:
 
 def test_the_quick_patterns_find_what_the_plain_ones_find() -> None:
     """_UNUSUAL_REF (one character class first in every alternative) starts a match exactly where the plain
-    pattern does, from every position and up to every end; _plain (rfind for the error cell) gives the answer of
-    find. Strings made of the characters that matter, many of them near-misses."""
+    pattern does, from every position; _plain (rfind for the error cell, the parts of a piece judged without
+    joining them) gives the answer of the plain checks over the joined piece up to any end. Strings made of the
+    characters that matter, many of them near-misses, cut into parts anywhere."""
     rng = random.Random(2026)
     alphabet = b'r="ABCDXZ0123456789e\'t <>/'
     seeds = [b'r="', b'r="DA1"', b'r="CZ9"', b'r="AAA1"', b'r="199999"', b'r="200000"', b'r="0200001"', b't="e"',
@@ -279,7 +280,9 @@ def test_the_quick_patterns_find_what_the_plain_ones_find() -> None:
             got = read._UNUSUAL_REF.search(text, pos)
             assert (got and got.start()) == (expected and expected.start()), (text, pos)
         end = rng.randint(0, len(text))
-        assert read._plain(text, end) == _reference_plain(text, end), (text, end)
+        cuts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 4)))
+        parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        assert read._plain(parts, end) == _reference_plain(text, end), (parts, end)
 
 
 def test_a_stored_sheet_gets_the_same_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,3 +297,39 @@ def test_a_stored_sheet_gets_the_same_verdict(tmp_path: Path, monkeypatch: pytes
                 kind = zipfile.ZIP_STORED if info.filename.endswith("sheet1.xml") else zipfile.ZIP_DEFLATED
                 target.writestr(info.filename, source.read(info.filename), compress_type=kind)
         assert same_both_ways(stored, monkeypatch) == same_both_ways(deflated, monkeypatch), name
+
+
+def _reference_pieces(chunks: list[list[bytes]], chunk: int) -> list[tuple[bytes, int]]:
+    """The pieces as the scan cut them when it joined each chunk to the tail before it."""
+    pieces, tail = [], b""
+    for parts in chunks:
+        buf = b"".join([tail, *parts])
+        cut = buf.rfind(b"<row")
+        if cut <= 0 or len(buf) - cut > 16 * chunk:
+            cut = buf.rfind(b"<")
+        end = cut if cut >= 0 else len(buf) + cut
+        tail = buf[end:]
+        pieces.append((buf, end))
+    return [*pieces, (tail, len(tail))]
+
+
+def test_pieces_are_cut_where_the_joined_stream_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_sheet_pieces finds the cut in the last part instead of joining each chunk: the pieces (what a judged
+    piece holds, where the next begins) are the ones of the joined stream, however the chunks come in parts."""
+    rng = random.Random(7)
+    words = [b"<row", b'<row r="1">', b"<c/>", b"<", b"</row>", b"<ro", b"w", b"x" * 40, b"<rowx", b"o"]
+    for case in range(3000):
+        chunk = rng.choice([8, 13, 64, 333])
+        monkeypatch.setattr(read, "SCAN_CHUNK", chunk)
+        stream = b"".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
+        if rng.random() < 0.1:  # one enormous row: longer than 16 chunks
+            stream = b'<row r="1">' + b"<c/>" * (5 * chunk) + stream
+        chunks = []
+        for at in range(0, len(stream), chunk):
+            data = stream[at:at + chunk]
+            cuts = sorted(rng.randint(0, len(data)) for _ in range(rng.randint(0, 3)))
+            chunks.append([p for p in (data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)) if p])
+        got = [(b"".join(parts)[:end], b"".join(parts)[end:])
+               for parts, end in read._sheet_pieces(iter(chunks))]
+        expected = [(buf[:end], buf[end:]) for buf, end in _reference_pieces(chunks, chunk)]
+        assert got == expected, (case, stream, chunk)

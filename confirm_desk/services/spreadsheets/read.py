@@ -504,33 +504,47 @@ def _judge_sheet(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str
     cells' total: judge again in full)."""
     extent = _Extent()
     passed_over = False
-    for buf, end in _sheet_pieces(chunks):
-        if quick and not extent.far_ref and _plain(buf, end):
+    for parts, end in _sheet_pieces(chunks):
+        if quick and not extent.far_ref and _plain(parts, end):
             passed_over = True
             continue
-        _judge_piece(buf[:end], extent, errors)
+        _judge_piece(b"".join(parts)[:end], extent, errors)
         if extent.far_ref and passed_over:
             return None
     return extent
 
 
-def _sheet_pieces(chunks: Iterator[list[bytes]]) -> Iterator[tuple[bytes, int]]:
-    """The XML in pieces of about SCAN_CHUNK bytes, each as (buffer, end): the piece is buffer[:end]. Each is cut
-    before its last `<row` so every row is judged whole: a row of empty styled cells split across two pieces
-    must not look like a row with content."""
-    tail = b""
+def _sheet_pieces(chunks: Iterator[list[bytes]]) -> Iterator[tuple[list[bytes], int]]:
+    """The XML in pieces of about SCAN_CHUNK bytes, each as (parts, end): the piece is b"".join(parts)[:end],
+    joined only when judged. Each is cut before its last `<row` so every row is judged whole: a row of empty
+    styled cells split across two pieces must not look like a row with content."""
+    tail: list[bytes] = []
     while True:
-        parts = next(chunks, None)
-        if parts is None:
-            yield tail, len(tail)
+        chunk = next(chunks, None)
+        if chunk is None:
+            yield tail, sum(map(len, tail))
             return
-        buf = b"".join([tail, *parts])
-        cut = buf.rfind(b"<row")
-        if cut <= 0 or len(buf) - cut > 16 * SCAN_CHUNK:  # one enormous row: cut at a tag
-            cut = buf.rfind(b"<")
-        end = cut if cut >= 0 else len(buf) + cut  # as buf[:cut] and buf[cut:] split it
-        tail = buf[end:]
-        yield buf, end
+        parts = tail + chunk
+        size = sum(map(len, parts))
+        last = parts[-1]
+        start = size - len(last)
+        # The last `<row` of the stream is the last one of its last part when that part has one (one that
+        # crosses the joint before it starts earlier).
+        cut = last.rfind(b"<row")
+        if cut < 0 or start + cut == 0:  # none there, or none but the first: as the joined stream says
+            buf = b"".join(parts)
+            cut = buf.rfind(b"<row")
+            if cut <= 0 or len(buf) - cut > 16 * SCAN_CHUNK:  # one enormous row: cut at a tag
+                cut = buf.rfind(b"<")
+            end = cut if cut >= 0 else len(buf) + cut  # as buf[:cut] and buf[cut:] split it
+            tail = [buf[end:]]
+            yield [buf], end
+            continue
+        if size - (start + cut) > 16 * SCAN_CHUNK:
+            cut = last.rfind(b"<")  # one enormous row: cut at a tag (there is one: the `<row` found)
+        end = start + cut
+        tail = [last[cut:]]
+        yield parts, end
 
 
 class _NotAsZipfileReads(Exception):
@@ -613,7 +627,27 @@ _UNUSUAL_REF = re.compile(rb'r="(?:[D-Z][A-Z]|[A-C][A-Z][A-Z]'
                           rb'|[0-9][0-9][0-9][0-9][0-9][0-9](?:[0-9]|(?<=[2-9].....)"))')
 
 
-def _plain(buf: bytes, end: int) -> bool:
+def _plain(parts: list[bytes], end: int) -> bool:
+    """Nothing in b"".join(parts)[:end] can change the verdict or the error cells (see _plain_bytes), judged part
+    by part without joining them: a match of any pattern there is at most 10 bytes long, so one that crosses a
+    joint lies in the 9 bytes before it and the 9 after."""
+    start, before = 0, b""  # before: the last 9 bytes of the stream ahead of `part`
+    for part in parts:
+        if start >= end:
+            break
+        limit = min(len(part), end - start)
+        if not _plain_bytes(part, limit):
+            return False
+        if before:
+            joint = before + part[:min(9, limit)]
+            if not _plain_bytes(joint, len(joint)):
+                return False
+        before = (before + part[-9:])[-9:] if len(part) < 9 else part[-9:]
+        start += len(part)
+    return True
+
+
+def _plain_bytes(buf: bytes, end: int) -> bool:
     """Nothing in buf[:end] can change the verdict or the error cells: no single quote (every pattern below is
     then double-quoted), no error cell, no row beyond MAX_ROWS, no cell beyond column CZ. Its rows are below
     200,000, so passing it over leaves the verdict as it is unless content beyond column CZ turns up.
