@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,6 +62,21 @@ class Store:
             yield CoreUnit(connection)
             connection.commit()
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """SQLite only: a connection of the driver itself, from the pool, for reads run as SQL text without a
+        session (the list's search as you type: services/applicants/list_sql.py); a database error a clerk can act
+        on becomes its plain message, as in session()."""
+        with _rolled_back_on_error(lambda: None):
+            pooled = self.engine.raw_connection()
+            try:
+                driver = pooled.driver_connection
+                if not isinstance(driver, sqlite3.Connection):
+                    raise TypeError(f"reading() is for SQLite stores, not {self.engine.dialect.name}")
+                yield driver
+            finally:
+                pooled.close()  # back to the pool, rolled back
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
@@ -81,7 +97,7 @@ def _rolled_back_on_error(rollback: Callable[[], None]) -> Iterator[None]:
     """Any exception rolls the unit back; a database error a clerk can act on becomes its plain message."""
     try:
         yield
-    except OperationalError as exc:
+    except (OperationalError, sqlite3.OperationalError) as exc:  # the driver's own: a read run as SQL text
         rollback()
         known = known_db_error(exc)
         if known is None:
@@ -92,9 +108,9 @@ def _rolled_back_on_error(rollback: Callable[[], None]) -> Iterator[None]:
         raise
 
 
-def known_db_error(exc: OperationalError) -> KnownError | None:
+def known_db_error(exc: OperationalError | sqlite3.OperationalError) -> KnownError | None:
     """A full disk or a store held by another program, said plainly; None for anything else (a bug)."""
-    text = str(exc.orig).lower()
+    text = str(exc.orig if isinstance(exc, OperationalError) else exc).lower()
     if "disk is full" in text or "no space" in text:
         return KnownError("磁盘空间已满，本次操作已全部撤销，未保存任何更改。请清理磁盘后重试。")
     if "disk i/o error" in text:

@@ -10,6 +10,7 @@ own path, and until then a search checks them directly (`fragment_ids`). Other d
 
 from __future__ import annotations
 
+import sqlite3
 import weakref
 from typing import Any, cast
 
@@ -25,8 +26,11 @@ MIN_FRAGMENT = 3  # a trigram index finds nothing shorter
 _AVAILABLE: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
-def available(session: Session) -> bool:
-    """The store has the trigram index (asked once per engine)."""
+def available(session: Session | sqlite3.Connection) -> bool:
+    """The store has the trigram index (asked once per engine; of a SQLite driver's connection, each time: one
+    look-up in its schema)."""
+    if isinstance(session, sqlite3.Connection):
+        return session.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (SEARCH_TABLE,)).fetchone() is not None
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     known = _AVAILABLE.get(engine)

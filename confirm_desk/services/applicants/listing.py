@@ -35,6 +35,9 @@ from confirm_desk.store.dialects import contains_match, prefix_match, unindexed
 from confirm_desk.store.models import Batch, Photo, applicant_table
 
 t = applicant_table
+# What the list's reads take: a session, or on SQLite the driver's own connection (Store.reading(): a keystroke's
+# reads without a session; list_sql.py runs them).
+Reader = Session | sqlite3.Connection
 
 
 # How the list finds its rows. SQLite keeps no statistics, so it cannot tell "王" (2% of the store) from
@@ -141,12 +144,13 @@ def quick(criteria: ListCriteria) -> bool:
     return criteria == ListCriteria() or (len(present) == 1 and present[0] in LEADING_TERMS)
 
 
-def first_ids(session: Session, criteria: ListCriteria, limit: int) -> tuple[list[int], int | None]:
+def first_ids(session: Reader, criteria: ListCriteria, limit: int) -> tuple[list[int], int | None]:
     """The first matching ids in list order, and how many match when the search told: a seek returns every
     match (then their number is the count); a scan the first `limit` (the count is asked separately: None)."""
     driver = _driver(session)
     if driver is not None:
         return list_sql.first_ids(driver, criteria, limit, _trigrams(session, criteria), SEEK_CAP, CHECK_CAP)
+    assert isinstance(session, Session)
     seek = _seek(session, criteria)
     if seek is not None:
         candidates, others = seek
@@ -160,9 +164,11 @@ def first_ids(session: Session, criteria: ListCriteria, limit: int) -> tuple[lis
     return ids, (len(ids) if len(ids) < limit else None)
 
 
-def _driver(session: Session) -> sqlite3.Connection | None:
-    """On a SQLite store, the driver's connection under the session: the list's reads then run as SQL text
-    (list_sql.py: the same statements, without building them each key); None on any other database."""
+def _driver(session: Reader) -> sqlite3.Connection | None:
+    """On a SQLite store, the driver's connection (given, or under the session): the list's reads then run as SQL
+    text (list_sql.py: the same statements, without building them each key); None on any other database."""
+    if isinstance(session, sqlite3.Connection):
+        return session
     bind = session.get_bind()
     if bind.dialect.name != "sqlite":
         return None
@@ -170,7 +176,7 @@ def _driver(session: Session) -> sqlite3.Connection | None:
     return driver if isinstance(driver, sqlite3.Connection) else None
 
 
-def _trigrams(session: Session, criteria: ListCriteria) -> bool:
+def _trigrams(session: Reader, criteria: ListCriteria) -> bool:
     """The trigram index may serve these criteria (asked of the store only when the search box leads)."""
     return leading_term(criteria) == "text" and search_index.available(session)
 
@@ -200,7 +206,7 @@ def photo_redone_since_sync() -> Exists:
                           b.c.number == t.c.synced_batch, p.c.updated_at > b.c.created_at)
 
 
-def query_page(session: Session, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
+def query_page(session: Reader, criteria: ListCriteria, after: int | None = None, limit: int = 1000) -> list[int]:
     """The next `limit` matching ids after id `after`.
 
     The list is in store order (the order of the export the applicants came in): the table is read in that
@@ -210,16 +216,18 @@ def query_page(session: Session, criteria: ListCriteria, after: int | None = Non
     driver = _driver(session)
     if driver is not None:
         return list_sql.query_page(driver, criteria, after, limit)
+    assert isinstance(session, Session)
     stmt = select(t.c.id).where(*row_conditions(criteria))  # read in list order: stops when it has `limit`
     if after is not None:
         stmt = stmt.where(t.c.id > after)
     return _ids(session, stmt.order_by(t.c.id).limit(limit))
 
 
-def count_matching(session: Session, criteria: ListCriteria) -> int:
+def count_matching(session: Reader, criteria: ListCriteria) -> int:
     driver = _driver(session)
     if driver is not None:
         return list_sql.count_matching(driver, criteria, _trigrams(session, criteria))
+    assert isinstance(session, Session)
     if criteria == ListCriteria():
         return count_all(session)
     seek = _seek(session, criteria, distinct=True)
@@ -242,13 +250,14 @@ def count_all(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(t)) or 0
 
 
-def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, object]]:
+def fetch_rows(session: Reader, ids: Sequence[int]) -> dict[int, dict[str, object]]:
     """List columns for the given ids (one query per page of rows)."""
     if not ids:
         return {}
     driver = _driver(session)
     if driver is not None:
         return list_sql.fetch_rows(driver, ids)
+    assert isinstance(session, Session)
     cols = [t.c.id, *[t.c[c] for c in LIST_COLUMNS], photo_redone_since_sync().label("photo_redone")]
     rows = session.execute(select(*cols).where(t.c.id.in_(list(ids))))
     out = {}

@@ -3,8 +3,11 @@ scanner look-ups, and the day's summary for the dashboard."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
 
 from confirm_desk.services.applicants import listing
 from confirm_desk.services.applicants.criteria import ListCriteria
@@ -52,17 +55,39 @@ def choices(store: Store) -> Choices:
 def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool,
                with_count: bool = True, with_rows: int = 0) -> FirstPage:
     """The first ids (up to `limit`), the rows of the first `with_rows` of them."""
-    with store.session() as session:
-        ids, matching = listing.first_ids(session, criteria, limit)  # the count when the search told it
-        complete = matching is not None and len(ids) == matching
-        if matching is None and with_count:
-            matching = listing.count_matching(session, criteria)
-        total = listing.count_all(session) if with_total else None
+    if with_total or not store.is_sqlite:
+        with store.session() as session:
+            return _first_page(session, criteria, limit, with_total, with_count, with_rows)
+    with store.reading() as conn:  # a keystroke: the driver's own connection, no session (list_sql.py)
+        return _first_page(conn, criteria, limit, with_total, with_count, with_rows)
+
+
+def _first_page(reader: listing.Reader, criteria: ListCriteria, limit: int, with_total: bool, with_count: bool,
+                with_rows: int) -> FirstPage:
+    ids, matching = listing.first_ids(reader, criteria, limit)  # the count when the search told it
+    complete = matching is not None and len(ids) == matching
+    if matching is None and with_count:
+        matching = listing.count_matching(reader, criteria)
+    total = mark = None
+    if with_total:
+        assert isinstance(reader, Session)
+        total = listing.count_all(reader)
         # A whole-table sum: once per reload, never per keystroke (a criteria change does not change the store;
         # a change by another seat meanwhile shows at the refresher's next look).
-        mark = listing.change_mark(session) if with_total else None
-        rows = listing.fetch_rows(session, ids[:with_rows]) if with_rows else {}
-        return FirstPage(ids, matching, total, mark, rows, complete)
+        mark = listing.change_mark(reader)
+    rows = listing.fetch_rows(reader, ids[:with_rows]) if with_rows else {}
+    return FirstPage(ids, matching, total, mark, rows, complete)
+
+
+@contextmanager
+def _reader(store: Store) -> Iterator[listing.Reader]:
+    """The list's reads: on SQLite the driver's own connection (no session), else a session."""
+    if store.is_sqlite:
+        with store.reading() as conn:
+            yield conn
+    else:
+        with store.session() as session:
+            yield session
 
 
 def index_new(store: Store, step: int = 20_000) -> int:
@@ -84,18 +109,18 @@ def quick(criteria: ListCriteria) -> bool:
 
 def count_matching(store: Store, criteria: ListCriteria) -> int:
     """The applicants matching the criteria (a full count: asked after the first rows are shown)."""
-    with store.session() as session:
-        return listing.count_matching(session, criteria)
+    with _reader(store) as reader:
+        return listing.count_matching(reader, criteria)
 
 
 def next_page(store: Store, criteria: ListCriteria, after: int | None, limit: int) -> list[int]:
-    with store.session() as session:
-        return listing.query_page(session, criteria, after, limit)
+    with _reader(store) as reader:
+        return listing.query_page(reader, criteria, after, limit)
 
 
 def rows(store: Store, ids: Sequence[int]) -> dict[int, dict[str, object]]:
-    with store.session() as session:
-        return listing.fetch_rows(session, ids)
+    with _reader(store) as reader:
+        return listing.fetch_rows(reader, ids)
 
 
 def changes_since(store: Store, mark: tuple[int, int] | None, cached: Sequence[int],
