@@ -36,6 +36,12 @@ def both(session, monkeypatch, call):
 def same_everywhere(session, monkeypatch, criteria: ListCriteria, limit: int = 7) -> None:
     fast, slow = both(session, monkeypatch, lambda: listing.first_ids(session, criteria, limit))
     assert fast == slow, criteria
+    for budget in (0, 3, 600):  # a keystroke on the GUI thread: the same, or None (read off it instead)
+        bounded, slow_bounded = both(session, monkeypatch,
+                                     lambda b=budget: listing.first_ids(session, criteria, limit, b))
+        assert bounded == slow_bounded and bounded in (None, fast), (criteria, budget)
+        if listing.quick(criteria):
+            assert bounded == fast, (criteria, budget)  # one condition: always read at once
     fast_count, slow_count = both(session, monkeypatch, lambda: listing.count_matching(session, criteria))
     assert fast_count == slow_count, criteria
     after = None
@@ -121,3 +127,22 @@ def test_the_text_is_the_statements_text() -> None:
     assert " UNION " in sql and "UNION ALL" not in sql and params == ("1968%", '"1968"', "%1968%")
     sql, params = list_sql.text_condition(UPPER_X_ID.lower(), indexed=False)
     assert sql == "(+applicant.id_number = ? OR +applicant.application_no = ?)" and params == (UPPER_X_ID,) * 2
+
+
+def test_a_search_with_a_filter_is_read_within_a_budget(store, monkeypatch) -> None:
+    """More candidates than CHECK_CAP and another condition: their rows checked in list order up to the page —
+    at once when the budget covers them (or the page fills within it), else None (read off the GUI thread)."""
+    fill(store)
+    monkeypatch.setattr(listing, "CHECK_CAP", 2)
+    with store.session() as session:
+        for criteria in (ListCriteria(text="王", status="pending"), ListCriteria(text="2025", status="draft"),
+                         ListCriteria(school="abc", flagged_only=True)):
+            full = listing.first_ids(session, criteria, 3)
+            assert full is not None and full == both(session, monkeypatch,
+                                                     lambda c=criteria: listing.first_ids(session, c, 3))[1]
+            assert listing.first_ids(session, criteria, 3, 600) == full, criteria  # the budget covers them
+            assert listing.first_ids(session, criteria, 3, 0) is None, criteria  # nothing checked: off the thread
+        assert listing.first_ids(session, ListCriteria(flagged_only=True, sync_state="never"), 3, 600) is None  # a scan
+        monkeypatch.setattr(listing, "SEEK_CAP", 5)  # more match "2025" than a seek reads: a scan for both
+        assert listing.first_ids(session, ListCriteria(text="2025", status="draft"), 3, 600) is None
+        assert listing.first_ids(session, ListCriteria(text="2025"), 3, 600) is not None  # one condition: a short scan

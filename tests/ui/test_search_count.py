@@ -8,6 +8,7 @@ from confirm_desk.services.applicants.listing import count_matching
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main import applicant_model
 from confirm_desk.ui.main.applicant_list import ApplicantListPanel
+from confirm_desk.ui.ops import applicants as ops_applicants
 
 
 def _few_ids_at_a_time(monkeypatch) -> None:
@@ -90,15 +91,44 @@ def test_a_few_matches_come_with_their_rows_and_count(imported_store, qtbot) -> 
     assert counted == []
 
 
-def test_the_latest_criteria_win_whatever_answers_first(imported_store, qtbot) -> None:
-    """Several conditions are read off the GUI thread: an older answer arriving late is not shown."""
+def test_the_latest_criteria_win_whatever_answers_first(imported_store, qtbot, monkeypatch) -> None:
+    """Reads a keystroke should not wait for run off the GUI thread: an older answer arriving late is not shown."""
+    monkeypatch.setattr(listing, "CHECK_CAP", 0)  # each candidate's row to check, none within the budget
+    monkeypatch.setattr(ops_applicants, "INLINE_BUDGET", 0)
     model = applicant_model.ApplicantListModel(imported_store, runner=JobRunner(None, synchronous=False))
     with qtbot.waitSignal(model.loaded):
         model.refresh()
     for typed in ("2", "20", "王", "2025"):
         model.set_criteria(listing.ListCriteria(text=typed, status="pending"))
-    qtbot.waitUntil(lambda: not model.runner.busy)
+    qtbot.waitUntil(lambda: not model.runner.busy and not model.count_pending)
     with imported_store.session() as session:
         expected = list(session.scalars(listing.filtered(model.criteria).order_by(listing.t.c.id)))
-    assert model.criteria.text == "2025" and expected
-    assert [model.id_at(r) for r in range(model.rowCount())] == expected and model.matching == len(expected)
+    assert model.criteria.text == "2025" and expected and model.rowCount() > 0
+    assert [model.id_at(r) for r in range(model.rowCount())] == expected[:model.rowCount()]
+    assert model.matching == len(expected)
+
+
+def test_a_search_with_a_filter_is_read_at_once_when_bounded(imported_store, qtbot, monkeypatch) -> None:
+    """A name with the status filter set: its candidates' rows checked in list order within the budget, on the
+    GUI thread (no thread round trip); the same rows as the plain query, the count after them."""
+    monkeypatch.setattr(listing, "CHECK_CAP", 0)  # every candidate's row checked up to the page
+    monkeypatch.setattr(applicant_model, "FIRST_CHUNK", 2)
+    panel = ApplicantListPanel(imported_store, JobRunner(None, synchronous=False))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.model.rows_shown = lambda: 2
+    with qtbot.waitSignal(panel.model.loaded):
+        panel.model.refresh()
+    qtbot.waitUntil(lambda: not panel.runner.busy)
+    loaded: list[int] = []
+    panel.model.loaded.connect(lambda: loaded.append(panel.model.rowCount()))
+    panel.query.search.setText("2025")
+    panel.query.set_status_filter("pending")  # the bar's own slot: asks at once
+    assert loaded, "read on the GUI thread"
+    criteria = panel.query.criteria()
+    with imported_store.session() as session:
+        expected = list(session.scalars(listing.filtered(criteria).order_by(listing.t.c.id)))
+    assert len(expected) > 2 and [panel.model.id_at(r) for r in range(panel.model.rowCount())] == expected[:2]
+    assert panel.model.count_pending
+    qtbot.waitUntil(lambda: not panel.model.count_pending and not panel.runner.busy)
+    assert panel.model.matching == len(expected)

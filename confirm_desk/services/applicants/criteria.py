@@ -50,6 +50,14 @@ def leading_term(criteria: ListCriteria) -> str | None:
     return next((term for term in LEADING_TERMS if term in present), None)
 
 
+def quick(criteria: ListCriteria) -> bool:
+    """listing.first_ids reads little whatever the data: no condition (the first rows in list order), or a single
+    one an index serves (a seek of at most SEEK_CAP index entries, or else a scan that stops within about
+    limit × rows / SEEK_CAP rows)."""
+    present = terms(criteria)
+    return criteria == ListCriteria() or (len(present) == 1 and present[0] in LEADING_TERMS)
+
+
 # What the search box holds, as the list searches it (search_text).
 WHOLE_ID = "whole_id"  # a whole ID number: two exact look-ups
 FEW_DIGITS = "few_digits"  # one or two digits: a 报名号 prefix

@@ -24,6 +24,7 @@ from confirm_desk.services.applicants.criteria import (
     WHOLE_ID,
     ListCriteria,
     leading_term,
+    quick,
     search_text,
 )
 from confirm_desk.store.dialects import contains_pattern, prefix_pattern
@@ -159,7 +160,7 @@ def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[i
 
 
 def first_ids(conn: sqlite3.Connection, criteria: ListCriteria, limit: int, trigrams: bool, seek_cap: int,
-              check_cap: int) -> tuple[list[int], int | None]:
+              check_cap: int, budget: int | None = None) -> tuple[list[int], int | None] | None:
     """listing.first_ids."""
     seek = _seek(criteria, trigrams)
     if seek is not None:
@@ -167,16 +168,28 @@ def first_ids(conn: sqlite3.Connection, criteria: ListCriteria, limit: int, trig
         found = set(_ids(conn, sql + " LIMIT ?", (*params, seek_cap + 1)))
         if len(found) <= seek_cap and not others:
             return sorted(found), len(found)
-        if len(found) <= check_cap and others:
-            if not found:
-                return [], 0
+        if found and len(found) <= seek_cap and others:
             ordered = sorted(found)
-            where, where_params = _where([(f"applicant.id IN ({', '.join('?' * len(ordered))})", tuple(ordered)),
-                                          *others])
-            ids = _ids(conn, f"{_IDS}{where} ORDER BY applicant.id", where_params)
-            return ids, len(ids)
+            if len(ordered) <= check_cap:
+                ids = _ids(conn, *_checked(ordered, others, ""))
+                return ids, len(ids)
+            head = ordered if budget is None else ordered[:budget]
+            ids = _ids(conn, *_checked(head, others, f" LIMIT {int(limit)}"))
+            if len(ids) == limit:
+                return ids, None
+            return (ids, len(ids)) if len(head) == len(ordered) else None
+        if not found and others:
+            return [], 0
+    if budget is not None and not quick(criteria):
+        return None
     ids = query_page(conn, criteria, None, limit)
     return ids, (len(ids) if len(ids) < limit else None)
+
+
+def _checked(ordered: Sequence[int], others: Sequence[Condition], tail: str) -> Condition:
+    """The ids among `ordered` whose rows pass `others`, in list order."""
+    where, params = _where([(f"applicant.id IN ({', '.join('?' * len(ordered))})", tuple(ordered)), *others])
+    return f"{_IDS}{where} ORDER BY applicant.id{tail}", params
 
 
 def query_page(conn: sqlite3.Connection, criteria: ListCriteria, after: int | None, limit: int) -> list[int]:

@@ -22,11 +22,10 @@ from confirm_desk.services.applicants import list_sql
 from confirm_desk.services.applicants.criteria import (
     DIGITS,
     FEW_DIGITS,
-    LEADING_TERMS,
     WHOLE_ID,
     leading_term,
+    quick,
     search_text,
-    terms,
 )
 from confirm_desk.services.applicants.criteria import LIST_COLUMNS as LIST_COLUMNS  # re-exported
 from confirm_desk.services.applicants.criteria import ListCriteria as ListCriteria  # re-exported
@@ -45,6 +44,9 @@ Reader = Session | sqlite3.Connection
 # - seek: the leading condition alone (the search box, else a school, point or status filter) read from its
 #   indexes only — no table row — at most SEEK_CAP + 1 ids. When that is all of them they are the whole list:
 #   sorted into list order, the other conditions checked on their rows (when there are few), and counted.
+#   With other conditions and more than CHECK_CAP of them, their rows are checked in list order until the page
+#   is full (a row read by its id for each: never more than SEEK_CAP, where a scan for a rare combination reads
+#   the whole table); the count follows.
 # - scan: more match, so they are common: the table in list order (rowid), each row checked, until the page
 #   is full; the count follows (the list shows the rows first).
 SEEK_CAP = 2000
@@ -136,20 +138,15 @@ def _seek(session: Session, criteria: ListCriteria, distinct: bool = False
     return candidates, _conditions(criteria, indexed=False, skip=lead)
 
 
-def quick(criteria: ListCriteria) -> bool:
-    """`first_ids` reads little whatever the data: no condition (the first rows in list order), or a single one
-    an index serves (a seek of at most SEEK_CAP index entries, or else a scan that stops within about
-    limit × rows / SEEK_CAP rows)."""
-    present = terms(criteria)
-    return criteria == ListCriteria() or (len(present) == 1 and present[0] in LEADING_TERMS)
-
-
-def first_ids(session: Reader, criteria: ListCriteria, limit: int) -> tuple[list[int], int | None]:
+def first_ids(session: Reader, criteria: ListCriteria, limit: int, budget: int | None = None
+              ) -> tuple[list[int], int | None] | None:
     """The first matching ids in list order, and how many match when the search told: a seek returns every
-    match (then their number is the count); a scan the first `limit` (the count is asked separately: None)."""
+    match (then their number is the count); a checked seek or a scan the first `limit` (the count is asked
+    separately: None). With a `budget` (a read on the GUI thread), None instead of a read of unknown length: a
+    scan of criteria with more than one condition, or more than `budget` candidates to check."""
     driver = _driver(session)
     if driver is not None:
-        return list_sql.first_ids(driver, criteria, limit, _trigrams(session, criteria), SEEK_CAP, CHECK_CAP)
+        return list_sql.first_ids(driver, criteria, limit, _trigrams(session, criteria), SEEK_CAP, CHECK_CAP, budget)
     assert isinstance(session, Session)
     seek = _seek(session, criteria)
     if seek is not None:
@@ -160,6 +157,15 @@ def first_ids(session: Reader, criteria: ListCriteria, limit: int) -> tuple[list
         if len(found) <= CHECK_CAP and others:
             ids = _ids(session, select(t.c.id).where(t.c.id.in_(sorted(found)), *others).order_by(t.c.id))
             return ids, len(ids)
+        if len(found) <= SEEK_CAP and others:  # every match is among them: their rows checked in list order
+            ordered = sorted(found)
+            head = ordered if budget is None else ordered[:budget]
+            ids = _ids(session, select(t.c.id).where(t.c.id.in_(head), *others).order_by(t.c.id).limit(limit))
+            if len(ids) == limit:
+                return ids, None
+            return (ids, len(ids)) if len(head) == len(ordered) else None
+    if budget is not None and not quick(criteria):
+        return None
     ids = query_page(session, criteria, None, limit)
     return ids, (len(ids) if len(ids) < limit else None)
 

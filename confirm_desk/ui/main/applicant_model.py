@@ -119,11 +119,11 @@ class ApplicantListModel(QAbstractTableModel):
         shown = max(self.rows_shown(), 1) if self.rows_shown is not None else FIRST_ROWS
         # A scan reads until it has `chunk` matches: the whole list costs nothing, a rare condition a lot.
         chunk = CHUNK if criteria == ListCriteria() else max(FIRST_CHUNK, shown)
-        # A keystroke in the search box on this PC's open store: an index seek, read here and now (a thread round
-        # trip would cost more); a reload's counts, several conditions, a store not yet open or a database server:
-        # off the GUI thread.
-        inline = (store.is_sqlite and getattr(store, "is_open", True) and not with_total
-                  and ops().quick(criteria))
+        # A keystroke in the search box on this PC's open store: read here and now when the read is bounded (an
+        # index seek, a few hundred rows checked by id, or a scan that a single condition keeps short: a thread
+        # round trip would cost more); else (a scan for several conditions, more rows to check), a reload's
+        # counts, a store not yet open or a database server: off the GUI thread.
+        inline = store.is_sqlite and getattr(store, "is_open", True) and not with_total
         self._asked += 1
         asked = self._asked
 
@@ -141,7 +141,19 @@ class ApplicantListModel(QAbstractTableModel):
             self._reset_to(first.ids, first.matching, first.total, first.mark, first.rows,
                            first.complete or len(first.ids) < chunk)
 
-        self.runner.fetch(work, done, inline=inline)
+        def bounded() -> ops_module.FirstPage | None:
+            return ops().first_page(store, criteria, chunk, False, with_count=False, with_rows=shown, bounded=True)
+
+        def done_here(first: ops_module.FirstPage | None) -> None:
+            if first is None:  # more to read than a keystroke should wait for here
+                self.runner.fetch(work, done)
+            else:
+                done(first)
+
+        if inline:
+            self.runner.fetch(bounded, done_here, inline=True)
+        else:
+            self.runner.fetch(work, done)
 
     def _keep_counts(self, total: int | None, mark: tuple[int, int] | None) -> None:
         if total is not None:

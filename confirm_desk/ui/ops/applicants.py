@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 from sqlalchemy.orm import Session
 
@@ -52,19 +53,33 @@ def choices(store: Store) -> Choices:
                        listing.distinct_values(session, "confirmation_point"))
 
 
+# Candidates of a search whose rows a keystroke checks on the GUI thread (a read by id each, ≈1–3 ms in all).
+INLINE_BUDGET = 600
+
+
+@overload
+def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool, with_count: bool = ...,
+               with_rows: int = ..., *, bounded: Literal[False] = ...) -> FirstPage: ...
+@overload
+def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool, with_count: bool = ...,
+               with_rows: int = ..., *, bounded: bool) -> FirstPage | None: ...
 def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool,
-               with_count: bool = True, with_rows: int = 0) -> FirstPage:
-    """The first ids (up to `limit`), the rows of the first `with_rows` of them."""
+               with_count: bool = True, with_rows: int = 0, *, bounded: bool = False) -> FirstPage | None:
+    """The first ids (up to `limit`), the rows of the first `with_rows` of them. `bounded` (a keystroke read on
+    the GUI thread): None instead of a read of unknown length (listing.first_ids with a budget)."""
     if with_total or not store.is_sqlite:
         with store.session() as session:
-            return _first_page(session, criteria, limit, with_total, with_count, with_rows)
+            return _first_page(session, criteria, limit, with_total, with_count, with_rows, bounded)
     with store.reading() as conn:  # a keystroke: the driver's own connection, no session (list_sql.py)
-        return _first_page(conn, criteria, limit, with_total, with_count, with_rows)
+        return _first_page(conn, criteria, limit, with_total, with_count, with_rows, bounded)
 
 
 def _first_page(reader: listing.Reader, criteria: ListCriteria, limit: int, with_total: bool, with_count: bool,
-                with_rows: int) -> FirstPage:
-    ids, matching = listing.first_ids(reader, criteria, limit)  # the count when the search told it
+                with_rows: int, bounded: bool) -> FirstPage | None:
+    first = listing.first_ids(reader, criteria, limit, INLINE_BUDGET if bounded else None)
+    if first is None:
+        return None
+    ids, matching = first  # the count when the search told it
     complete = matching is not None and len(ids) == matching
     if matching is None and with_count:
         matching = listing.count_matching(reader, criteria)
@@ -100,11 +115,6 @@ def index_new(store: Store, step: int = 20_000) -> int:
         added += done
         if done < step:
             return added
-
-
-def quick(criteria: ListCriteria) -> bool:
-    """The first page of these criteria reads little whatever the store holds (see listing.quick)."""
-    return listing.quick(criteria)
 
 
 def count_matching(store: Store, criteria: ListCriteria) -> int:
