@@ -30,6 +30,25 @@ def test_dashboard_numbers_and_reprints_first(qtbot, imported_store) -> None:
     assert signal.args == [ids[-1]]
 
 
+def test_the_stand_in_is_as_wide_as_the_unfilled_panel(qtbot, store) -> None:
+    """The dock holds a stand-in until the window's first paint (cold start): the list beside it must keep its
+    width when the panel takes its place, so both ask the dock for the same width (as children: a window's own
+    layout margins are wider)."""
+    from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+    from confirm_desk.ui.jobs import JobRunner
+    from confirm_desk.ui.main.dashboard import DashboardPanel, StandIn
+
+    widths = []
+    for make in (StandIn, lambda: DashboardPanel(store, load_now=False, runner=JobRunner(None, synchronous=True))):
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        dock = QDockWidget("今日概况", window)
+        dock.setWidget(make())
+        widths.append(dock.sizeHint().width())
+    assert widths[0] == widths[1] > 256
+
+
 def test_dashboard_on_an_empty_store(qtbot, store) -> None:
     from confirm_desk.ui.main.dashboard import DashboardPanel
 

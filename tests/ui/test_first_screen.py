@@ -19,6 +19,7 @@ from confirm_desk.services.applicants.criteria import ListCriteria
 from confirm_desk.services.batches.export import export_batch
 from confirm_desk.store.deferred import DeferredStore
 from confirm_desk.ui.jobs import JobRunner
+from confirm_desk.ui.main.dashboard import StandIn
 from confirm_desk.ui.main.window import MainWindow
 from confirm_desk.ui.ops import applicants as ops
 from confirm_desk.ui.ops import first_screen
@@ -93,6 +94,7 @@ def test_window_paints_the_first_screen_then_builds_the_rest(imported_store, qtb
     assert model.rowCount() == len(first.ids) == first.total and not model.count_pending
     assert model.data(model.index(0, 1)) == first.rows[first.ids[0]]["name"]  # a row, not a placeholder
     assert not deferred.is_open and not window.started
+    assert isinstance(window.dashboard_dock.widget(), StandIn)  # the panel is built after the first paint
     backups: list[str] = []
     window.after_first_paint(lambda: backups.append("after the paint"))
     assert backups == []
@@ -103,6 +105,7 @@ def test_window_paints_the_first_screen_then_builds_the_rest(imported_store, qtb
     qtbot.waitUntil(lambda: model._mark is not None and window.query.school.count() > 1, timeout=20000)
     assert deferred.is_open
     assert window.dashboard.summary.total == first.total
+    assert window.dashboard_dock.widget() is window.dashboard
     assert window.count_label.text() == f"显示 {first.total} / 共 {first.total} 人"
     assert window.dashboard_dock.toggleViewAction() in window.menus.view_menu.actions()
     assert window.menus.act_keying in window.menus.toolbar.actions()
@@ -131,7 +134,9 @@ def test_first_paint_loads_no_sqlalchemy(imported_store, tmp_path) -> None:
         f"deferred = {NOT_BEFORE_THE_PAINT!r}\n"
         "app = QApplication([])\n"
         "window = build_main_window()\n"
-        "seen = {'built': 'sqlalchemy' in sys.modules, 'gc': gc.isenabled()}\n"
+        "from confirm_desk.ui.main.dashboard import StandIn\n"
+        "seen = {'built': 'sqlalchemy' in sys.modules, 'gc': gc.isenabled(),\n"
+        "        'stand_in': isinstance(window.dashboard_dock.widget(), StandIn)}\n"
         "window.after_first_paint(lambda: seen.update(painted='sqlalchemy' in sys.modules,\n"
         "                                             loaded=[m for m in deferred if m in sys.modules],\n"
         "                                             rows=window.model.rowCount()))\n"
@@ -150,6 +155,7 @@ def test_first_paint_loads_no_sqlalchemy(imported_store, tmp_path) -> None:
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["built"] is False and seen["painted"] is False and seen["rows"] > 0
     assert seen["loaded"] == [] and seen["gc"] is False
+    assert seen["stand_in"] is True  # the dashboard's panel is built after the first paint
     assert seen["later"] is True and seen["total"] == seen["rows"]
 
 

@@ -4,6 +4,7 @@ views through its workflow."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +17,16 @@ if TYPE_CHECKING:
     from confirm_desk.ui.main.workflow import Workflow
 
 
-def install(menus: MainActions, flow: Workflow, dashboard: DashboardPanel) -> None:
+def install(menus: MainActions, flow: Workflow, dashboard: Callable[[], DashboardPanel]) -> None:
+    """`dashboard()` gives the window's panel (built after the window's first paint: asked when used)."""
+
     def action(text: str, slot, shortcut: str) -> QAction:
         act = QAction(text, flow.host)
         act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(slot)
         return act
 
-    menus.act_keying = action("国家系统录入…", lambda: show_keying(flow, dashboard), "Ctrl+K")
+    menus.act_keying = action("国家系统录入…", lambda: show_keying(flow, dashboard()), "Ctrl+K")
     menus.act_national = action("国家系统核对…", lambda: show_national(flow), "Ctrl+Shift+K")
     menus.act_export_list = action("导出当前列表…", lambda: export_list(flow), "Ctrl+Shift+X")
     menus.view_menu.insertAction(menus.act_full_ids, menus.act_keying)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpacerItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.ui.jobs import JobRunner
@@ -17,6 +27,26 @@ if TYPE_CHECKING:
     from confirm_desk.ui.ops import Store
 
 QUEUE_SHOWN = 200  # the print queue lists the first ones; the counts are complete
+TABLE_HINT_WIDTH = 256  # a table's own size hint (QAbstractScrollArea's default): the panel's two tables' width
+
+
+class StandIn(QWidget):
+    """What the dashboard's dock holds until the panel is built (right after the list's first paint, ui/main/
+    window.py): empty, and as wide as the panel before it is filled — its widest parts are the group boxes around
+    its two tables — so the list beside it keeps its width when the panel takes its place. Measured on a group
+    box with the tables' width in it, never shown (tests/ui/test_dashboard.py compares it with the panel)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QWidget(self)  # a child, as the panel is in its dock (a window's layout has wider margins)
+        box = QGroupBox("待打印", outer)
+        QVBoxLayout(box).addSpacerItem(QSpacerItem(TABLE_HINT_WIDTH, 0, QSizePolicy.Policy.Fixed))
+        QVBoxLayout(outer).addWidget(box)
+        self._hint = QSize(outer.sizeHint().width(), 0)
+        outer.setParent(None)  # measured, never shown: gone with this call
+
+    def sizeHint(self) -> QSize:
+        return self._hint
 
 
 def _big(text: str = "") -> QLabel:

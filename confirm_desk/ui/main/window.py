@@ -3,10 +3,10 @@ menus do (ui/main/workflow.py) and the menus themselves (ui/main/actions.py) —
 status bar, the idle lock and the way out of the demo data.
 
 Cold start (issue 20): given the list's first screen (ui/ops/first_screen.py, read without SQLAlchemy) the
-window paints those rows first, the dashboard dock beside them still empty; the query bar's choices, the change
-mark and the day's summary are read right after that first paint, from the store the first of those jobs opens
-off the GUI thread. Nothing on that path imports SQLAlchemy or the services (they load with the first job that
-needs them)."""
+window paints those rows first, the dashboard dock beside them holding an empty stand-in of the panel's width;
+the panel is built right after that first paint, and the query bar's choices, the change mark and the day's
+summary are read then, from the store the first of those jobs opens off the GUI thread. Nothing on that path
+imports SQLAlchemy or the services (they load with the first job that needs them)."""
 
 from __future__ import annotations
 
@@ -90,9 +90,12 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
         self._first_paint = _FirstPaint(self.table.viewport(), self._first_painted)
-        # The dock is in the first paint (empty until the list is in): the list never jumps aside.
-        self.dashboard, self.dashboard_dock = self._build_dashboard()
+        # The dock is in the first paint (empty until the list is in): the list never jumps aside. After a first
+        # screen the panel itself is built once that screen is painted (see `dashboard`).
+        self._dashboard: DashboardPanel | None = None
+        self.dashboard_dock = self._build_dock()
         if first_screen is None:
+            self._build_dashboard()
             self.reload()
         else:  # its rows are in the model: painted first, the rest read right after
             QTimer.singleShot(REST_AFTER_MS, self, self._finish_start)
@@ -111,23 +114,38 @@ class MainWindow(QMainWindow):
         """Everything is asked for (after a first screen: once it was painted)."""
         return self._start_done
 
-    def _build_dashboard(self) -> tuple[DashboardPanel, QDockWidget]:
-        """The dashboard dock and the national system's entries."""
+    def _build_dock(self) -> QDockWidget:
+        """The dashboard's dock (a stand-in of the panel's width in it) and the national system's entries."""
         from confirm_desk.ui.keying.menu import install as install_keying
-        from confirm_desk.ui.main.dashboard import DashboardPanel
+        from confirm_desk.ui.main.dashboard import StandIn
 
-        dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
         dock = QDockWidget("今日概况", self)  # filled after the list
         dock.setObjectName("dashboard_dock")
-        dock.setWidget(dashboard)
+        dock.setWidget(StandIn())
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.menus.view_menu.addAction(dock.toggleViewAction())
-        install_keying(self.menus, self.flow, dashboard)  # 国家系统录入 / 国家系统核对 / 导出当前列表
+        install_keying(self.menus, self.flow, lambda: self.dashboard)  # 国家系统录入 / 国家系统核对 / 导出当前列表
+        return dock
+
+    @property
+    def dashboard(self) -> DashboardPanel:
+        """The day's panel in the dock: built with the window when it reads its list the usual way, else right
+        after the first screen's paint (or when first asked for)."""
+        return self._build_dashboard() if self._dashboard is None else self._dashboard
+
+    def _build_dashboard(self) -> DashboardPanel:
+        from confirm_desk.ui.main.dashboard import DashboardPanel
+
+        dashboard = self._dashboard = DashboardPanel(self.store, load_now=False, runner=self.runner)
+        stand_in = self.dashboard_dock.widget()
+        self.dashboard_dock.setWidget(dashboard)
+        if stand_in is not None:
+            stand_in.deleteLater()
         # the list first: the day's counts follow a moment later
         self.applicants.reloaded.connect(lambda: QTimer.singleShot(0, dashboard.refresh))
         dashboard.open_applicant.connect(self.flow.open_applicant)
         dashboard.follow_up_requested.connect(self.flow.show_follow_up)
-        return dashboard, dock
+        return dashboard
 
     def after_first_paint(self, work: Callable[[], None]) -> None:
         """`work` once the list has been painted the first time (at once if it was), e.g. the daily backup:
@@ -149,6 +167,8 @@ class MainWindow(QMainWindow):
         if self._start_done:
             return
         self._start_done = True
+        if self._dashboard is None:  # before the reads it follows
+            self._build_dashboard()
         self.applicants.finish_start()
 
     def reload(self) -> None:
