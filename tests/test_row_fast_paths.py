@@ -22,6 +22,7 @@ from confirm_desk.services.importing.applicants import (
     RowWriter,
     hash_in_order,
     hashes_in_order,
+    insert_tuples,
     read_export,
 )
 from confirm_desk.services.importing.rows import ALL_KEYS, ParsedChunk, RowParser
@@ -65,6 +66,11 @@ def test_the_fingerprints_hashed_in_c_are_hash_in_order() -> None:
             for _ in range(500)]
     assert hashes_in_order(list(zip(*rows, strict=True))) == [hash_in_order(r) for r in rows]
     assert hashes_in_order([[] for _ in ALL_KEYS]) == []
+    columns = list(zip(*rows, strict=True))
+    statuses, flags = [f"s{i % 3}" for i in range(len(rows))], [f"f{i % 5}" for i in range(len(rows))]
+    assert insert_tuples(columns, statuses, flags) == list(zip(*columns, statuses, flags, hashes_in_order(columns),
+                                                              strict=True))
+    assert insert_tuples([[] for _ in ALL_KEYS], [], []) == []
 
 
 def _export(path: Path, count: int, seed: int, odd: bool = False) -> Path:

@@ -76,6 +76,7 @@ _BIRTH_DIGITS, _SEX_DIGIT, _CERT_HEAD = itemgetter(slice(6, 14)), itemgetter(16)
 _X_AS_A = methodcaller("replace", "X", "a")
 _iso = dt.date.isoformat
 _BAD = object()  # a date text that does not read or lies ahead (codes_of_columns' own cache)
+_UNSEEN = object()  # a date text not read yet
 
 
 def _day(text: str) -> dt.date | None:
@@ -270,15 +271,20 @@ class CodeChecker:
     def _days_of(self, texts: Sequence[str | None]) -> list[dt.date | object | None]:
         """Each text's date (None for an empty one, _BAD for one that does not read or lies ahead), remembered."""
         known = self._column_days
-        new = set(texts).difference(known)
-        if new:
-            if len(known) + len(new) > DAYS_LIMIT:
-                known.clear()
-                new = set(texts)
-            for text in new:
-                day = _day(text) if text else None
-                known[text] = _BAD if (day is None and text) or (day is not None and day > self.today) else day
-        return list(map(known.__getitem__, texts))
+        days = list(map(known.get, texts, repeat(_UNSEEN)))
+        if _UNSEEN in days:
+            for i in compress(count(), map(is_, days, repeat(_UNSEEN))):
+                text = texts[i]
+                day = known.get(text, _UNSEEN)  # read for an earlier position
+                if day is _UNSEEN:
+                    day = _day(text) if text else None
+                    if (day is None and text) or (day is not None and day > self.today):
+                        day = _BAD
+                    if len(known) >= DAYS_LIMIT:
+                        known.clear()
+                    known[text] = day
+                days[i] = day
+        return days
 
     def _read_days(self, texts: tuple[str | None, ...]) -> list[dt.date | None] | None:
         """The dates of these texts (None for an empty one), remembered; None when one does not read or lies

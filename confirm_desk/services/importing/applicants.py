@@ -145,6 +145,17 @@ def hashes_in_order(columns: Sequence[Sequence[str]]) -> list[str]:
     return list(map(_hexdigest, map(_blake2b_16, map(str.encode, map("\x1f".join, zip(*columns, strict=True))))))
 
 
+def insert_tuples(columns: Sequence[Sequence[str]], statuses: Sequence[str],
+                  flags: Sequence[str]) -> list[tuple[str, ...]]:
+    """The insert tuples (INSERT_KEYS order) of rows given as `columns` (registry order): each row's values, its
+    status and flags, and its fingerprint (hash_in_order), hashed while the row's values are at hand."""
+    out: list[tuple[str, ...]] = []
+    append = out.append
+    for row, status, flag in zip(zip(*columns, strict=True), statuses, flags, strict=True):
+        append(row + (status, flag, _hexdigest(_blake2b_16("\x1f".join(row).encode()))))  # noqa: RUF005  # one tuple
+    return out
+
+
 _blake2b = hashlib.blake2b
 _blake2b_16 = partial(hashlib.blake2b, digest_size=16)
 _hexdigest = hashlib.blake2b.hexdigest
@@ -171,10 +182,8 @@ def _status_value(values: dict[str, str]) -> str:
 
 def _status_values_of(texts: Sequence[str]) -> list[str]:
     """_status_value of each 网报状态 text (a row's other values do not matter to it)."""
-    for text in set(texts).difference(_status_values):
-        _status_value({"online_status": text})
     found = list(map(_status_values.get, texts))
-    if None in found:  # more than the remembered texts: the rest one by one
+    if None in found:  # texts not remembered yet: one by one (each is remembered, up to 256 of them)
         found = [_status_value({"online_status": text}) if value is None else value
                  for text, value in zip(texts, found, strict=True)]
     return found  # type: ignore[return-value]  # no None left
@@ -292,9 +301,8 @@ class RowWriter:
             self.numbers.update(columns[_NUMBER])
             self.points.update(columns[_POINT])
             self.points.discard("")
-            inserts = list(zip(*columns, _status_values_of(columns[_STATUS]),
-                               flags_of_codes(checker.codes_of_columns(dict(zip(ALL_KEYS, columns, strict=True)))),
-                               hashes_in_order(columns), strict=True))
+            inserts = insert_tuples(columns, _status_values_of(columns[_STATUS]),
+                                    flags_of_codes(checker.codes_of_columns(dict(zip(ALL_KEYS, columns, strict=True)))))
             parsed = ()
         for row_number, values in parsed:
             self.numbers.add(values["application_no"])
