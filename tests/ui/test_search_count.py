@@ -132,3 +132,29 @@ def test_a_search_with_a_filter_is_read_at_once_when_bounded(imported_store, qtb
     assert panel.model.count_pending
     qtbot.waitUntil(lambda: not panel.model.count_pending and not panel.runner.busy)
     assert panel.model.matching == len(expected)
+
+
+def test_a_rows_cells_are_each_columns_display_text(qtbot) -> None:
+    """The cells a row shows, made at once per row, are `_display` of each column (masked and not)."""
+    import itertools
+
+    from confirm_desk.domain.statuses import Status
+
+    model = applicant_model.ApplicantListModel(None)  # no store: only what a row shows
+    base = {"application_no": "202533010600001", "name": "王伟", "gender": "男", "id_number": "33010219800101123X",
+            "school": "abc小学", "teaching_stage": "小学", "confirmation_point": "西湖区", "sync": "未导出",
+            "version": 1, "synced_batch": None, "synced_version": 0}
+    variants = itertools.product(
+        list(Status), (False, True, None), ("none", "original", "normalized", "odd"),
+        ("", "id_checksum", "id_checksum,gender_mismatch", "unknown_code", ",,id_missing,"),
+        ({}, {"name": None, "school": None, "id_number": "1234", "gender": None}, {"id_number": None, "sync": None},
+         {"application_no": None, "teaching_stage": None, "confirmation_point": None, "school": ""}))
+    for status, reprint, photo, flags, changed in variants:
+        record = {**base, "status": status.value, "reprint_needed": reprint, "photo_state": photo, "flags": flags,
+                  **changed}
+        for masked in (True, False):
+            model.mask_ids = masked
+            expected = (*(model._display(record, key) for key in applicant_model.COLUMN_KEYS),
+                        applicant_model.STATUS_COLOURS.get(status),
+                        applicant_model.FLAGGED_BACKGROUND if flags else None)
+            assert model._cells_of(record) == expected, (record, masked)

@@ -363,10 +363,18 @@ class ApplicantListModel(QAbstractTableModel):
         return cells[_COLOURS + 1] if column == COL_FLAGS else None
 
     def _cells_of(self, record: dict[str, object]) -> tuple[Any, ...]:
-        """What a row shows: the text of each column, then the status colour and the flags background."""
-        texts = tuple(self._display(record, key) for key in COLUMN_KEYS)
-        return (*texts, STATUS_COLOURS.get(Status(str(record["status"]))),
-                FLAGGED_BACKGROUND if record["flags"] else None)
+        """What a row shows: the text of each column (`_display`, written out in COLUMN_KEYS order: a screen of
+        rows is made on each keystroke), then the status colour and the flags background."""
+        get = record.get
+        status = Status(str(get("status") or ""))
+        id_number, photo = str(get("id_number") or ""), str(get("photo_state") or "")
+        flags = str(get("flags") or "")
+        return (str(get("application_no") or ""), str(get("name") or ""), str(get("gender") or ""),
+                mask_id(id_number) if self._mask_ids else id_number, str(get("school") or ""),
+                str(get("teaching_stage") or ""), str(get("confirmation_point") or ""),
+                status.label + ("（需重打申请表）" if get("reprint_needed") else ""), PHOTO_LABELS.get(photo, photo),
+                _flags_text(flags) if flags else "", str(get("sync") or ""),
+                STATUS_COLOURS.get(status), FLAGGED_BACKGROUND if record["flags"] else None)
 
     def _display(self, record: dict[str, object], key: str) -> str:
         value = record.get(key) or ""
@@ -376,11 +384,15 @@ class ApplicantListModel(QAbstractTableModel):
         if key == "photo_state":
             return PHOTO_LABELS.get(str(value), str(value))
         if key == "flags":
-            codes = [c for c in str(value).split(",") if c]
-            return ("⚠ " + "；".join(FINDING_LABELS.get(c, "其他自动检查问题") for c in codes)) if codes else ""
+            return _flags_text(str(value))
         if key == "id_number" and self.mask_ids:
             return mask_id(str(value))
         return str(value)
+
+
+def _flags_text(flags: str) -> str:
+    codes = [c for c in flags.split(",") if c]
+    return ("⚠ " + "；".join(FINDING_LABELS.get(c, "其他自动检查问题") for c in codes)) if codes else ""
 
 
 def _flags_tooltip(flags: str) -> str:
