@@ -118,6 +118,23 @@ def test_window_paints_the_first_screen_then_builds_the_rest(imported_store, qtb
     window.runner.wait_idle()
 
 
+def test_the_dashboard_fills_when_the_list_is_in_before_its_panel(imported_store, qtbot) -> None:
+    """The panel is built on the turn after the first paint's reads started; when those reads are already back
+    (here: a runner that works at once), the panel reads the day itself."""
+    first = first_screen.read(imported_store.url, 1000, 200)
+    assert first is not None
+    deferred = DeferredStore(imported_store.url)
+    window = MainWindow(deferred, None, runner=JobRunner(None, synchronous=True), home=deferred, first_screen=first)
+    qtbot.addWidget(window)
+    assert isinstance(window.dashboard_dock.widget(), StandIn)
+    window.show()
+    qtbot.waitUntil(lambda: window.started and not isinstance(window.dashboard_dock.widget(), StandIn),
+                    timeout=10000)
+    assert window.dashboard_dock.widget() is window.dashboard
+    assert window.dashboard.summary is not None and window.dashboard.summary.total == first.total
+    deferred.dispose()
+
+
 # What the first screen does without: loaded when first used, after the first paint.
 NOT_BEFORE_THE_PAINT = ("sqlalchemy", "confirm_desk.preferences", "confirm_desk.ui.widgets.messages")
 

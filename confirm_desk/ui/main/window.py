@@ -3,10 +3,11 @@ menus do (ui/main/workflow.py) and the menus themselves (ui/main/actions.py) —
 status bar, the idle lock and the way out of the demo data.
 
 Cold start (issue 20): given the list's first screen (ui/ops/first_screen.py, read without SQLAlchemy) the
-window paints those rows first, the dashboard dock beside them holding an empty stand-in of the panel's width;
-the panel is built right after that first paint, and the query bar's choices, the change mark and the day's
-summary are read then, from the store the first of those jobs opens off the GUI thread. Nothing on that path
-imports SQLAlchemy or the services (they load with the first job that needs them)."""
+window paints those rows first, the dashboard dock beside them holding an empty stand-in of the panel's width.
+Right after that first paint the query bar's choices, the change mark and the day's summary are read, from the
+store the first of those jobs opens off the GUI thread; the panel is built on the event loop's next turn and
+fills once the list is in. Nothing on that path imports SQLAlchemy or the services (they load with the first job
+that needs them)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.flow.saved.connect(self.applicant_changed)
         self.flow.message.connect(self.statusBar().showMessage)
         self._start_done = first_screen is None
+        self._list_reloaded = False  # the list's reload (or its start's reads) came back: the dashboard follows it
+        self.applicants.reloaded.connect(self._note_reloaded)
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
         self._first_paint = _FirstPaint(self.table.viewport(), self._first_painted)
@@ -163,13 +166,24 @@ class MainWindow(QMainWindow):
             work()
 
     def _finish_start(self) -> None:
-        """After the first screen's paint: the choices, the change mark and the summary from the store."""
+        """After the first screen's paint: the choices, the change mark and the summary from the store. Their
+        reads start first (off the GUI thread, the store opening with the first); the dashboard's panel is built
+        on the event loop's next turn, and fills once the list is in."""
         if self._start_done:
             return
         self._start_done = True
-        if self._dashboard is None:  # before the reads it follows
-            self._build_dashboard()
         self.applicants.finish_start()
+        if self._dashboard is None:
+            QTimer.singleShot(0, self, self._dashboard_after_start)
+
+    def _dashboard_after_start(self) -> None:
+        if self._dashboard is None:
+            dashboard = self._build_dashboard()
+            if self._list_reloaded:  # the list was in before its panel: the panel reads the day now
+                dashboard.refresh()
+
+    def _note_reloaded(self) -> None:
+        self._list_reloaded = True
 
     def reload(self) -> None:
         """The whole list again (choices, ids, counts), then the dashboard."""
