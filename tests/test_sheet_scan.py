@@ -253,6 +253,28 @@ def test_the_fast_inflater_gives_zipfiles_bytes_or_gives_up(samples: Path, tmp_p
     assert gave_up >= 10
 
 
+def test_a_highly_compressed_member_is_inflated_to_its_end(tmp_path: Path) -> None:
+    """ISA-L's inflater can still hold output once every input byte is in (a long run of one byte): the fast
+    inflater asks it for the rest rather than giving up (which would read the whole sheet a second time)."""
+    whole = b"a" * 12_582_917
+    path = tmp_path / "run.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", whole)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    with path.open("rb") as raw:
+        got = [b"".join(parts) for parts in read._inflated_chunks(raw, info)]
+    assert b"".join(got) == whole and {len(c) for c in got[:-1]} <= {read.SCAN_CHUNK}
+    truncated = tmp_path / "truncated.zip"  # a member whose stream stops short is still given up
+    data = path.read_bytes()
+    start = info.header_offset + 30 + len(info.filename)
+    truncated.write_bytes(data[:start + info.compress_size // 2] + bytes(info.compress_size - info.compress_size // 2)
+                          + data[start + info.compress_size:])
+    with truncated.open("rb") as raw, pytest.raises(read._NotAsZipfileReads):
+        for _parts in read._inflated_chunks(raw, info):
+            pass
+
+
 # The pattern _plain used before it was rewritten for speed; the quick pattern must match where this one does.
 _REFERENCE_UNUSUAL_REF = re.compile(rb'''r="(?:[D-Z][A-Z]|[A-Z]{3}|[2-9][0-9]{5}"|[0-9]{7})''')
 

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How long a statement waits for a store another program (another seat, a backup tool) holds locked.
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreBusy(KnownError):
+    """The store stayed locked by another program for as long as the statement waited."""
+
 
 class Store:
     """An opened store: the engine, ORM sessions and Core units of work on it. Pass it in; never reach for a
@@ -63,19 +70,30 @@ class Store:
             connection.commit()
 
     @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
+    def reading(self, busy_ms: int = BUSY_TIMEOUT_MS) -> Iterator[sqlite3.Connection]:
         """SQLite only: a connection of the driver itself, from the pool, for reads run as SQL text without a
         session (the list's search as you type: services/applicants/list_sql.py); a database error a clerk can act
-        on becomes its plain message, as in session()."""
+        on becomes its plain message, as in session(). `busy_ms`: how long a read waits for a store another
+        program holds locked before StoreBusy (a read on the GUI thread waits briefly, then goes off it)."""
         with _rolled_back_on_error(lambda: None):
             pooled = self.engine.raw_connection()
+            driver = pooled.driver_connection
             try:
-                driver = pooled.driver_connection
                 if not isinstance(driver, sqlite3.Connection):
                     raise TypeError(f"reading() is for SQLite stores, not {self.engine.dialect.name}")
+                if busy_ms != BUSY_TIMEOUT_MS:
+                    driver.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
                 yield driver
             finally:
+                if busy_ms != BUSY_TIMEOUT_MS and isinstance(driver, sqlite3.Connection):
+                    driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 pooled.close()  # back to the pool, rolled back
+
+    def idle_connections(self) -> int:
+        """Connections open and waiting in the pool (a read on the GUI thread takes one: opening one may wait
+        for a store another program holds locked)."""
+        checked_in = getattr(self.engine.pool, "checkedin", None)
+        return int(checked_in()) if checked_in is not None else 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,7 +134,7 @@ def known_db_error(exc: OperationalError | sqlite3.OperationalError) -> KnownErr
     if "disk i/o error" in text:
         return KnownError("磁盘写入失败（磁盘已满或出错），本次操作已全部撤销，未保存任何更改。请检查磁盘。")
     if "database is locked" in text or "database is busy" in text:
-        return KnownError("数据库忙：另一个确认台程序正在写入同一个数据库。本次操作未保存，请稍后重试。")
+        return StoreBusy("数据库忙：另一个确认台程序正在写入同一个数据库。本次操作未保存，请稍后重试。")
     return None
 
 
@@ -129,7 +147,7 @@ SQLITE_PAGE_SIZE = 8192
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

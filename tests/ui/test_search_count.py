@@ -158,3 +158,40 @@ def test_a_rows_cells_are_each_columns_display_text(qtbot) -> None:
                         applicant_model.STATUS_COLOURS.get(status),
                         applicant_model.FLAGGED_BACKGROUND if flags else None)
             assert model._cells_of(record) == expected, (record, masked)
+
+
+def test_a_keystroke_on_a_locked_store_is_read_off_the_gui_thread(imported_store, qtbot) -> None:
+    """Another program holds the store locked: a keystroke's read on the GUI thread waits only briefly, then the
+    read goes to a worker thread (the window stays responsive) and the rows come once the lock is gone; the pooled
+    connection waits as long as ever afterwards."""
+    import sqlite3
+
+    from sqlalchemy import make_url
+
+    panel = ApplicantListPanel(imported_store, JobRunner(None, synchronous=False))
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.model.loaded):
+        panel.model.refresh()
+    qtbot.waitUntil(lambda: not panel.runner.busy and not panel.model.count_pending)
+    loaded: list[int] = []
+    panel.model.loaded.connect(lambda: loaded.append(panel.model.rowCount()))
+    imported_store.engine.dispose()  # no connection of ours open while the other program takes the store
+    holder = sqlite3.connect(make_url(imported_store.url).database, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")  # e.g. a backup or repair tool: no one else reads
+        holder.execute("UPDATE applicant SET name = name WHERE id = 1")  # the lock is taken, and kept
+        panel.query.search.setText("2025")
+        panel.query.emit_criteria()
+        assert loaded == [] and panel.runner.busy  # not read here: handed to a worker
+        holder.execute("SELECT 1")  # still held: the worker waits for it meanwhile
+    finally:
+        holder.close()
+    qtbot.waitUntil(lambda: loaded != [] and not panel.runner.busy, timeout=20_000)
+    with imported_store.session() as session:
+        expected = list(session.scalars(listing.filtered(panel.query.criteria()).order_by(listing.t.c.id)))
+    assert expected and [panel.model.id_at(r) for r in range(panel.model.rowCount())] == expected
+    with imported_store.reading(busy_ms=50) as conn:  # the wait a read on the GUI thread allows itself
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 50
+    with imported_store.reading() as conn:
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000

@@ -583,13 +583,16 @@ def _inflated_chunks(raw: IO[bytes], info: zipfile.ZipInfo) -> Iterator[list[byt
         parts: list[bytes] = []
         have = 0
         while not decompressor.eof:
-            if not data:
+            if not data and left:
                 data = raw.read(min(1 << 16, left))
-                if not data:  # the stream ends without its end mark
+                if not data:  # the file ends before the member does
                     raise _NotAsZipfileReads
                 left -= len(data)
+            fed = data  # empty once all input is in: the inflater may still hold output (ISA-L does)
             part = decompressor.decompress(data, min(SCAN_CHUNK - have, _INFLATE_PART))
             data = decompressor.unconsumed_tail
+            if not part and not fed:  # all input in, nothing more comes out: the stream ends without its end mark
+                raise _NotAsZipfileReads
             if part:
                 parts.append(part)
                 have += len(part)

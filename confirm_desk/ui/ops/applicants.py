@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from confirm_desk.services.applicants import listing
 from confirm_desk.services.applicants.criteria import ListCriteria
 from confirm_desk.services.reports.day_summary import DaySummary, day_summary
-from confirm_desk.store.db import Store
+from confirm_desk.store.db import BUSY_TIMEOUT_MS, Store, StoreBusy
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ def choices(store: Store) -> Choices:
 
 # Candidates of a search whose rows a keystroke checks on the GUI thread (a read by id each, ≈1–3 ms in all).
 INLINE_BUDGET = 600
+# How long a keystroke's read on the GUI thread waits for a store another program holds locked before it is
+# handed to a worker thread (which waits as long as any read, the window responsive meanwhile).
+INLINE_BUSY_MS = 50
 
 
 @overload
@@ -66,12 +69,21 @@ def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: boo
 def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: bool,
                with_count: bool = True, with_rows: int = 0, *, bounded: bool = False) -> FirstPage | None:
     """The first ids (up to `limit`), the rows of the first `with_rows` of them. `bounded` (a keystroke read on
-    the GUI thread): None instead of a read of unknown length (listing.first_ids with a budget)."""
+    the GUI thread): None instead of a read of unknown length (listing.first_ids with a budget) or of a wait for a
+    store another program holds locked."""
     if with_total or not store.is_sqlite:
         with store.session() as session:
             return _first_page(session, criteria, limit, with_total, with_count, with_rows, bounded)
-    with store.reading() as conn:  # a keystroke: the driver's own connection, no session (list_sql.py)
-        return _first_page(conn, criteria, limit, with_total, with_count, with_rows, bounded)
+    if bounded and not store.idle_connections():
+        return None  # no connection open to read with at once: opening one is a worker's job
+    try:
+        # a keystroke: the driver's own connection, no session (list_sql.py)
+        with store.reading(INLINE_BUSY_MS if bounded else BUSY_TIMEOUT_MS) as conn:
+            return _first_page(conn, criteria, limit, with_total, with_count, with_rows, bounded)
+    except StoreBusy:
+        if bounded:  # never a frozen window: read again off the GUI thread
+            return None
+        raise
 
 
 def _first_page(reader: listing.Reader, criteria: ListCriteria, limit: int, with_total: bool, with_count: bool,
