@@ -177,3 +177,18 @@ def test_calamine_rows_without_merges_stream_as_read_rows(tmp_path: Path) -> Non
         chunks = list(stream.chunks(2, size))
         assert [first for first, _ in chunks] == list(range(2, len(whole), size))
         assert [r for _, chunk in chunks for r in chunk] == whole[2:]
+
+
+def test_flags_of_codes_hold_when_another_import_empties_the_shared_table(monkeypatch) -> None:
+    """Two imports in one process (the window's worker and another): one may empty the shared table of flags
+    while the other fills it; each chunk still gets every row's flags."""
+    from confirm_desk.services.applicants.findings import flags_from_codes as plain
+    from confirm_desk.services.importing import applicants as importing
+
+    def emptied_meanwhile(codes):  # what the other import does while this one computes
+        importing._flags_by_codes.clear()
+        return plain(codes)
+
+    monkeypatch.setattr(importing, "flags_from_codes", emptied_meanwhile)
+    codes = [frozenset({"past_retirement"}), frozenset(), frozenset({"cert_correction_note"}), frozenset()]
+    assert importing.flags_of_codes(codes) == [plain(c) for c in codes]

@@ -203,11 +203,15 @@ def flags_of_codes(codes: Sequence[frozenset[str]]) -> list[str]:
     """flags_from_codes of each row's codes (CodeChecker.codes_of_columns), remembered per set of codes."""
     found = list(map(_flags_by_codes.get, codes))
     if None in found:
+        # this chunk's own table: another import in this process may empty the shared one meanwhile
+        table: dict[frozenset[str], str] = {}
+        for one in set(codes):
+            known = _flags_by_codes.get(one)
+            table[one] = flags_from_codes(one) if known is None else known
         if len(_flags_by_codes) > 4096:
             _flags_by_codes.clear()
-        for one in set(codes).difference(_flags_by_codes):
-            _flags_by_codes[one] = flags_from_codes(one)
-        found = list(map(_flags_by_codes.get, codes))
+        _flags_by_codes.update(table)
+        found = list(map(table.__getitem__, codes))
     return found  # type: ignore[return-value]  # no None left
 
 
