@@ -71,15 +71,14 @@ def first_page(store: Store, criteria: ListCriteria, limit: int, with_total: boo
     """The first ids (up to `limit`), the rows of the first `with_rows` of them. `bounded` (a keystroke read on
     the GUI thread): None instead of a read of unknown length (listing.first_ids with a budget) or of a wait for a
     store another program holds locked."""
-    if with_total or not store.is_sqlite:
+    if with_total:
         with store.session() as session:
             return _first_page(session, criteria, limit, with_total, with_count, with_rows, bounded)
     if bounded and not store.idle_connections():
         return None  # no connection open to read with at once: opening one is a worker's job
     try:
-        # a keystroke: the driver's own connection, no session (list_sql.py)
-        with store.reading(INLINE_BUSY_MS if bounded else BUSY_TIMEOUT_MS) as conn:
-            return _first_page(conn, criteria, limit, with_total, with_count, with_rows, bounded)
+        with _reader(store, INLINE_BUSY_MS if bounded else BUSY_TIMEOUT_MS) as reader:
+            return _first_page(reader, criteria, limit, with_total, with_count, with_rows, bounded)
     except StoreBusy:
         if bounded:  # never a frozen window: read again off the GUI thread
             return None
@@ -107,10 +106,10 @@ def _first_page(reader: listing.Reader, criteria: ListCriteria, limit: int, with
 
 
 @contextmanager
-def _reader(store: Store) -> Iterator[listing.Reader]:
-    """The list's reads: on SQLite the driver's own connection (no session), else a session."""
+def _reader(store: Store, busy_ms: int = BUSY_TIMEOUT_MS) -> Iterator[listing.Reader]:
+    """The list's reads: on SQLite the driver's own connection (no session; list_sql.py), else a session."""
     if store.is_sqlite:
-        with store.reading() as conn:
+        with store.reading(busy_ms) as conn:
             yield conn
     else:
         with store.session() as session:
