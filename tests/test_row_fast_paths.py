@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
 from confirm_desk.domain.fields import FIELDS
+from confirm_desk.domain.text import all_match
 from confirm_desk.services.applicants.demo import generate
 from confirm_desk.services.importing import rows as rows_module
 from confirm_desk.services.importing.applicants import (
@@ -38,11 +39,11 @@ def test_application_numbers_the_column_pattern_takes_have_no_problem() -> None:
     numbers += ["", "2025330000001 ", "202533000000", "20253300000011", "2025330000001\n", "２０２５330000001",
                 "2025三30000001", "x025330000001", "2025330000001|2025330000002"]
     for number in numbers:
-        if rows_module._all_match(pattern, [number]):
+        if all_match(pattern, [number]):
             assert not number or application_no_problem(number, today) == "", number
         elif number.isascii():  # the pattern gives up on real problems (and on digits other than 0-9)
             assert application_no_problem(number, today), number
-    assert not rows_module._all_match(pattern, ["2025330000001|2025330000002"])
+    assert not all_match(pattern, ["2025330000001|2025330000002"])
 
 
 def test_id_numbers_the_column_pattern_takes_have_the_shape() -> None:
@@ -51,12 +52,12 @@ def test_id_numbers_the_column_pattern_takes_have_the_shape() -> None:
            "33090219930319616X\n", "３3090219930319616X", "330902199303196161|", "330102800101123"]
     ids += ["".join(rng.choice("0123456789X") for _ in range(rng.choice((17, 18, 19)))) for _ in range(3000)]
     for id_number in ids:
-        if rows_module._all_match(rows_module._ID_SHAPES, [id_number]):
+        if all_match(rows_module._ID_SHAPES, [id_number]):
             assert not id_number or idnumbers.has_valid_shape(id_number), id_number
         elif not id_number.endswith("\n"):  # has_valid_shape's `$` takes a final newline (no compacted ID has one)
             assert id_number and not idnumbers.has_valid_shape(id_number), id_number
-    assert rows_module._all_match(rows_module._ID_SHAPES, ["", "33090219930319616X", ""])
-    assert not rows_module._all_match(rows_module._ID_SHAPES, ["33090219930319616X|33090219930319616X"])
+    assert all_match(rows_module._ID_SHAPES, ["", "33090219930319616X", ""])
+    assert not all_match(rows_module._ID_SHAPES, ["33090219930319616X|33090219930319616X"])
 
 
 def test_the_fingerprints_hashed_in_c_are_hash_in_order() -> None:

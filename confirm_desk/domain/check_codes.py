@@ -49,7 +49,7 @@ from confirm_desk.domain.idnumbers import (
     id_problems,
     province_problem,
 )
-from confirm_desk.domain.text import parse_date_text
+from confirm_desk.domain.text import all_match, parse_date_text
 
 CACHE_LIMIT = 4096  # distinct (certificate, post, subjects, scope) values remembered; starts over when full
 _CHECK_DIGITS = frozenset("0123456789X")
@@ -202,9 +202,9 @@ class CodeChecker:
         keep = None
         if id_types.count(RESIDENT_ID) != len(id_types):
             keep = list(map(eq, id_types, repeat(RESIDENT_ID)))
-        if not _every(_ID_NUMBERS, ids):
+        if not all_match(_ID_NUMBERS, ids):
             keep = _and(keep, map(_is_id_number, ids))
-        if not _every(_CERT_NUMBERS, certs):
+        if not all_match(_CERT_NUMBERS, certs):
             keep = _and(keep, map(_is_cert_number, certs))
         pos, cols = _narrow(pos, cols, keep)
         if not pos:
@@ -407,15 +407,6 @@ class CodeChecker:
             self._post.clear()
         self._post[key] = found
         return found
-
-
-def _every(pattern: re.Pattern[str], texts: Sequence[str | None]) -> bool:
-    """Every text is a whole match of `pattern` (texts joined by "|", which the pattern's items never hold)."""
-    try:
-        joined = "|".join(texts)  # type: ignore[arg-type]  # not all text: TypeError
-    except TypeError:
-        return False
-    return joined.count("|") == len(texts) - 1 and pattern.fullmatch(joined) is not None
 
 
 def _remembered(cache: dict[Any, Any], keys: list[Any], answer: Callable[[Any], Any]) -> list[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -69,6 +70,17 @@ def compact_code(value: object) -> str:
         return value
     text = to_halfwidth(clean_text(value))
     return re.sub(r"[\s\-]+", "", text).upper()
+
+
+def all_match(pattern: re.Pattern[str], texts: Sequence[str | None]) -> bool:
+    """Every text is a whole match of `pattern`, a pattern over the texts joined by "|" (one regex pass over a
+    whole column): a "|" inside a text adds a separator, so the count of separators proves each match is a whole
+    text. A None among the texts: False."""
+    try:
+        joined = "|".join(texts)  # type: ignore[arg-type]  # not all text: TypeError
+    except TypeError:
+        return False
+    return joined.count("|") == len(texts) - 1 and pattern.fullmatch(joined) is not None
 
 
 def looks_like_scientific(text: str) -> bool:

@@ -14,6 +14,7 @@ from typing import overload
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
+from confirm_desk.domain.text import all_match
 from confirm_desk.services.spreadsheets.columns import (
     MAX_CELL_CHARS,
     HeaderMap,
@@ -103,7 +104,7 @@ class RowParser:
         if "" in column["id_type"]:
             column["id_type"] = [t or idnumbers.RESIDENT_ID for t in column["id_type"]]
         numbers, id_numbers = column["application_no"], column["id_number"]
-        if not (_all_match(_national_numbers(today.year), numbers) and _all_match(_ID_SHAPES, id_numbers)):
+        if not (all_match(_national_numbers(today.year), numbers) and all_match(_ID_SHAPES, id_numbers)):
             for pos, (number, id_type, id_number) in enumerate(zip(numbers, column["id_type"], id_numbers,
                                                                    strict=True)):
                 problem = application_no_problem(number, today) if number else ""
@@ -186,14 +187,8 @@ def _dicts(columns: tuple[list[str], ...]) -> list[dict[str, str]]:
     return list(map(dict, map(zip, repeat(ALL_KEYS), zip(*columns, strict=True))))
 
 
-def _all_match(pattern: re.Pattern[str], texts: Sequence[str]) -> bool:
-    """Every text is empty or a whole match of `pattern` (one regex pass over the column; a "|" inside a text
-    would add a separator, so the count of separators proves each match is a whole text)."""
-    joined = "|".join(texts)
-    return joined.count("|") == len(texts) - 1 and pattern.fullmatch(joined) is not None
-
-
 def _each(item: str) -> re.Pattern[str]:
+    """A pattern for all_match: every text empty or a whole `item`."""
     return re.compile(f"(?:{item})?(?:\\|(?:{item})?)*")
 
 
