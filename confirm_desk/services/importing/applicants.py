@@ -140,11 +140,6 @@ def hash_in_order(ordered: Sequence[str]) -> str:
     return _blake2b("\x1f".join(ordered).encode(), digest_size=16).hexdigest()
 
 
-def hashes_in_order(columns: Sequence[Sequence[str]]) -> list[str]:
-    """hash_in_order of every row of `columns` (the fields' values in registry order), each step in C."""
-    return list(map(_hexdigest, map(_blake2b_16, map(str.encode, map("\x1f".join, zip(*columns, strict=True))))))
-
-
 def insert_tuples(columns: Sequence[Sequence[str]], statuses: Sequence[str],
                   flags: Sequence[str]) -> list[tuple[str, ...]]:
     """The insert tuples (INSERT_KEYS order) of rows given as `columns` (registry order): each row's values, its
