@@ -85,9 +85,11 @@ class Store:
                     driver.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
                 yield driver
             finally:
-                if busy_ms != BUSY_TIMEOUT_MS and isinstance(driver, sqlite3.Connection):
-                    driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                pooled.close()  # back to the pool, rolled back
+                try:
+                    if busy_ms != BUSY_TIMEOUT_MS and isinstance(driver, sqlite3.Connection):
+                        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                finally:
+                    pooled.close()  # back to the pool, rolled back (also if the wait could not be restored)
 
     def idle_connections(self) -> int:
         """Connections open and waiting in the pool (a read on the GUI thread takes one: opening one may wait
