@@ -1,9 +1,11 @@
-"""Export a batch of decided applicants with photos, against the floor: openpyxl write-only of the same
-cells plus zipping the same photo bytes (what any exporter of that zip must at least do). The photos are
-JPEGs: both store them (ZIP_STORED, deflating gains nothing) and write each photo's header once (size and CRC
-known: no patch after the data); the floor zips in memory and writes the file once; neither runs the cyclic
-garbage collector during the job. Ours and the floor alternate (A B A B); the ratio is of CPU seconds (this
-process), wall seconds in the note (ours also commits the batch to the store: an fsync).
+"""Export a batch of decided applicants with photos, against the floor: the same result with no application
+logic. Bare `sqlite3` reads what ours reads (one plain query each), openpyxl write-only writes the same cells, the
+zip gets the same photo bytes, and the batch is recorded as ours records it (its items with their photos' SHA-256,
+the applicants marked synced, one transaction); turning the read rows into cells is done beforehand, untimed. The
+photos are JPEGs: both store them (ZIP_STORED, deflating gains nothing) and write each photo's header once (size
+and CRC known: no patch after the data); the floor zips in memory and writes the file once; neither runs the
+cyclic garbage collector during the job. Ours and the floor alternate (A B A B); the ratio is of CPU seconds (this
+process), wall seconds in the note.
 
 `python -m bench.export_batch [--quick]` prints the rows; `python -m bench` includes them.
 """
@@ -11,6 +13,7 @@ process), wall seconds in the note (ours also commits the batch to the store: an
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import json
 import os
@@ -24,6 +27,7 @@ import zlib
 from pathlib import Path
 
 from bench.data import cached_store
+from confirm_desk.services.confirming.local_edits import EDIT_ACTIONS
 
 MOMENT = (2026, 1, 1, 0, 0, 0)  # the floor's zip entries' time
 EDITED_EVERY = 10  # one applicant in ten also had a field changed at the desk
@@ -79,26 +83,44 @@ def ours(source: Path, work: Path) -> tuple[float, float]:
 
 
 def floor(source: Path, work: Path) -> tuple[float, float]:
-    """The same cells and photo bytes, read beforehand; only writing the sheet and the zip is timed."""
+    """The same result with no application logic: on a copy of the store (made untimed), bare `sqlite3` reads
+    what ours reads (the planned applicants with their newest decision, the edit events, the photos: one plain
+    query each), openpyxl writes the same cells, the zip gets the same photo bytes, and the batch is recorded as
+    ours records it (its row, its items with their photos' SHA-256, the applicants marked synced) in one
+    transaction. Turning the read rows into cells and item texts is application logic: done beforehand, untimed."""
+    import sqlite3
+
     from openpyxl import Workbook
     from sqlalchemy import select
 
-    from confirm_desk.services.batches.rows import plan_next_batch, sheet_rows
+    from confirm_desk.services.batches.export import _ROW_JSON
+    from confirm_desk.services.batches.rows import _plan_sql, plan_next_batch, sheet_rows
     from confirm_desk.store.db import open_store
     from confirm_desk.store.models import Photo
 
-    store = open_store(f"sqlite:///{source}")
+    db = work / "floor.sqlite3"
+    shutil.copy(source, db)
+    store = open_store(f"sqlite:///{db}")
     with store.session() as session:
         plan = plan_next_batch(session)
+        plan_sql = _plan_sql(session.connection())
         rows = [item.row for item in plan.items]
-        stored = session.execute(select(Photo.applicant_id, Photo.normalized))
-        photos = [(f"photos/{i}.jpg", data) for i, data in stored]
+        stored = {a: data for a, data in session.execute(select(Photo.applicant_id, Photo.normalized))}
     store.dispose()
+    photos = [(f"photos/{i.applicant_id}.jpg", stored[i.applicant_id]) for i in plan.items]
+    texts = [(item.applicant_id, item.version, _ROW_JSON({**item.row, "photo": name}))
+             for item, (name, _data) in zip(plan.items, photos, strict=True)]
     headers, cells = sheet_rows(rows, plan.changed_fields)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous=NORMAL")  # as our stores
     gc.collect()
     cpu, wall = time.process_time(), time.perf_counter()
     gc.disable()
     try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(plan_sql).fetchall()
+        conn.execute(_EDITS).fetchall()
+        conn.execute(_PHOTOS).fetchall()
         book = Workbook(write_only=True)
         sheet = book.create_sheet("results")
         sheet.append(headers)
@@ -110,6 +132,7 @@ def floor(source: Path, work: Path) -> tuple[float, float]:
         # the file once (zipfile patches each member's header after its data: on a file every seek flushes),
         # and each photo's header written once with its size and CRC (zipfile's own central directory).
         packed = io.BytesIO()
+        hashes = []
         with zipfile.ZipFile(packed, "w") as bundle:
             bundle.writestr("results.xlsx", buffer.getvalue())
             for name, data in photos:
@@ -121,10 +144,32 @@ def floor(source: Path, work: Path) -> tuple[float, float]:
                 bundle.start_dir = packed.tell()
                 bundle.filelist.append(info)
                 bundle.NameToInfo[name] = info
+                hashes.append(hashlib.sha256(data).hexdigest())
         (work / "floor.zip").write_bytes(packed.getbuffer())
+        zip_sha = hashlib.sha256(packed.getbuffer()).hexdigest()
+        batch_id = conn.execute(_BATCH, (plan.number, str(work / "floor.zip"), zip_sha, len(texts))).lastrowid
+        conn.executemany(_ITEM, [(batch_id, a, v, text, sha) for (a, v, text), sha in zip(texts, hashes, strict=True)])
+        conn.execute(_SYNCED, (plan.number, batch_id))
+        conn.execute("COMMIT")
     finally:
         gc.enable()
-    return time.process_time() - cpu, time.perf_counter() - wall
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    recorded = conn.execute("SELECT count(*) FROM batch_item WHERE batch_id = ?", (batch_id,)).fetchone()[0]
+    conn.close()
+    assert recorded == len(texts) == len(rows), "the floor recorded another batch than ours would"
+    return cpu, wall
+
+
+_EDITS = ("SELECT applicant_id, action, field, old_value, new_value, operator, at, id FROM audit_event "
+          f"WHERE action IN ({', '.join(repr(a) for a in EDIT_ACTIONS)}) AND applicant_id IS NOT NULL")
+_PHOTOS = "SELECT applicant_id, normalized FROM photo WHERE normalized IS NOT NULL"
+_BATCH = ("INSERT INTO batch (kind, number, file_name, file_sha256, operator, created_at, row_count, summary, "
+          "confirmation_point, manifest) VALUES ('export', ?, ?, ?, 'bench', '2026-01-01 00:00:00.000000', ?, '', "
+          "'', '')")
+_ITEM = ("INSERT INTO batch_item (batch_id, applicant_id, applicant_version, row, photo_sha256) "
+         "VALUES (?, ?, ?, ?, ?)")
+_SYNCED = ("UPDATE applicant SET synced_batch = ?, synced_version = batch_item.applicant_version "
+           "FROM batch_item WHERE batch_item.applicant_id = applicant.id AND batch_item.batch_id = ?")
 
 
 def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
