@@ -15,6 +15,7 @@ condition checks each of their rows) — each used only when it returns the same
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -27,7 +28,11 @@ STATUS_FILTERS = ["draft", "pending"]
 
 
 def keystrokes(sample_id: str) -> list[dict]:
-    """What a clerk types: a name letter by letter, an ID fragment digit by digit, a status choice."""
+    """What a clerk types: a name letter by letter, an ID fragment digit by digit, a status choice. Another set of
+    keys as JSON in BENCH_SEARCH_KEYS (a list of {"text": …, "status": …}) tries what this set does not."""
+    other = os.environ.get("BENCH_SEARCH_KEYS")
+    if other:
+        return list(json.loads(other))
     steps = [{"text": k} for k in NAME_KEYS]
     steps += [{"text": sample_id[6:6 + n]} for n in range(3, 13)]  # a fragment from the middle
     steps += [{"text": sample_id[:n]} for n in range(3, 19)]  # typed from the start, up to the whole ID
@@ -182,7 +187,19 @@ def main(db: Path) -> dict:
             app.processEvents()  # the bare view's own update after its reset, not left for the next key's timing
     worst = max(zip(ours, names, strict=True))[1]
     return {"p95_ms": p95(ours) * 1000, "floor_p95_ms": p95(floor) * 1000, "count_p95_ms": p95(counts) * 1000,
-            "worst": worst, "fts5_trigram": has_fts, "fts_better_keys": fts_used, "keys": len(ours)}
+            "worst": worst, "slowest": _slowest(names, ours, floor),
+            "fts5_trigram": has_fts, "fts_better_keys": fts_used, "keys": len(ours)}
+
+
+def _slowest(names: list[str], ours: list[float], floor: list[float], n: int = 5) -> list[str]:
+    """The keys with the highest ratio to their floor (median of their rounds): key, ours ms / floor ms."""
+    by_key: dict[str, list[tuple[float, float]]] = {}
+    for name, a, b in zip(names, ours, floor, strict=True):
+        by_key.setdefault(name, []).append((a, b))
+    medians = {k: (sorted(a for a, _ in v)[len(v) // 2], sorted(b for _, b in v)[len(v) // 2])
+               for k, v in by_key.items()}
+    worst = sorted(medians.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1e-9), reverse=True)[:n]
+    return [f"{k or '(all)'}: {a * 1000:.1f} / {b * 1000:.1f} ms" for k, (a, b) in worst]
 
 
 if __name__ == "__main__":

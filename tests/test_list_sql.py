@@ -146,3 +146,25 @@ def test_a_search_with_a_filter_is_read_within_a_budget(store, monkeypatch) -> N
         monkeypatch.setattr(listing, "SEEK_CAP", 5)  # more match "2025" than a seek reads: a scan for both
         assert listing.first_ids(session, ListCriteria(text="2025", status="draft"), 3, 600) is None
         assert listing.first_ids(session, ListCriteria(text="2025"), 3, 600) is not None  # one condition: a short scan
+
+
+def test_a_rare_second_condition_leads_when_the_first_is_common(store, monkeypatch) -> None:
+    """"2025" matches everyone (more than a seek reads), 申请未通过 three: the status leads the seek, so the three
+    are found from its index and counted at once, on both paths — not by reading the whole table in list order."""
+    fill(store)
+    monkeypatch.setattr(listing, "SEEK_CAP", 50)
+    with store.session() as session:
+        session.execute(text("UPDATE applicant SET status = 'rejected' WHERE id IN (7, 150, 299)"))
+        criteria = ListCriteria(text="2025", status="rejected")
+        statements: list[str] = []
+        driver = listing._driver(session)
+        assert driver is not None
+        driver.set_trace_callback(statements.append)
+        try:
+            fast, slow = both(session, monkeypatch, lambda: listing.first_ids(session, criteria, 7, 0))
+        finally:
+            driver.set_trace_callback(None)
+        assert fast == slow == ([7, 150, 299], 3)  # counted: a seek, read within any budget
+        assert not any("ORDER BY applicant.id LIMIT" in s and "IN (" not in s for s in statements), statements
+        same_everywhere(session, monkeypatch, criteria)
+        same_everywhere(session, monkeypatch, ListCriteria(text="王", status="rejected"))

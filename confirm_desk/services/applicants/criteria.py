@@ -46,8 +46,14 @@ def terms(criteria: ListCriteria) -> list[str]:
 
 def leading_term(criteria: ListCriteria) -> str | None:
     """The condition that leads a seek: the first of LEADING_TERMS the criteria set."""
+    return next(iter(leading_terms(criteria)), None)
+
+
+def leading_terms(criteria: ListCriteria) -> list[str]:
+    """The conditions that may lead a seek, in the order they are tried: LEADING_TERMS the criteria set. When
+    more match the first than a seek reads, the next may be rare ("王" with 申请材料不全: a few dozen rows)."""
     present = terms(criteria)
-    return next((term for term in LEADING_TERMS if term in present), None)
+    return [term for term in LEADING_TERMS if term in present]
 
 
 def quick(criteria: ListCriteria) -> bool:

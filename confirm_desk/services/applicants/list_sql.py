@@ -24,6 +24,7 @@ from confirm_desk.services.applicants.criteria import (
     WHOLE_ID,
     ListCriteria,
     leading_term,
+    leading_terms,
     quick,
     search_text,
 )
@@ -141,10 +142,10 @@ def _text_candidates(text: str, trigrams: bool, distinct: bool) -> Condition:
     return f"{_IDS} WHERE {sql}", params
 
 
-def _seek(criteria: ListCriteria, trigrams: bool, distinct: bool = False
+def _seek(criteria: ListCriteria, trigrams: bool, distinct: bool = False, lead: str | None = None
           ) -> tuple[Condition, list[Condition]] | None:
     """listing._seek: (a SELECT of the ids matching the leading condition, the other conditions) or None."""
-    lead = leading_term(criteria)
+    lead = lead or leading_term(criteria)
     if lead is None:
         return None
     if lead == "text":
@@ -162,24 +163,31 @@ def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[i
 def first_ids(conn: sqlite3.Connection, criteria: ListCriteria, limit: int, trigrams: bool, seek_cap: int,
               check_cap: int, budget: int | None = None) -> tuple[list[int], int | None] | None:
     """listing.first_ids."""
-    seek = _seek(criteria, trigrams)
-    if seek is not None:
+    best: tuple[set[int], list[Condition]] | None = None
+    for lead in leading_terms(criteria):  # the fewest matches a seek reads whole (listing.first_ids says why)
+        seek = _seek(criteria, trigrams, lead=lead)
+        assert seek is not None
         (sql, params), others = seek
         found = set(_ids(conn, sql + " LIMIT ?", (*params, seek_cap + 1)))
-        if len(found) <= seek_cap and not others:
+        if len(found) <= seek_cap and (best is None or len(found) < len(best[0])):
+            best = found, others
+            if len(found) <= check_cap:
+                break
+    if best is not None:
+        found, others = best
+        if not others:
             return sorted(found), len(found)
-        if found and len(found) <= seek_cap and others:
-            ordered = sorted(found)
-            if len(ordered) <= check_cap:
-                ids = _ids(conn, *_checked(ordered, others, ""))
-                return ids, len(ids)
-            head = ordered if budget is None else ordered[:budget]
-            ids = _ids(conn, *_checked(head, others, f" LIMIT {int(limit)}"))
-            if len(ids) == limit:
-                return ids, None
-            return (ids, len(ids)) if len(head) == len(ordered) else None
-        if not found and others:
+        if not found:
             return [], 0
+        ordered = sorted(found)
+        if len(ordered) <= check_cap:
+            ids = _ids(conn, *_checked(ordered, others, ""))
+            return ids, len(ids)
+        head = ordered if budget is None else ordered[:budget]
+        ids = _ids(conn, *_checked(head, others, f" LIMIT {int(limit)}"))
+        if len(ids) == limit:
+            return ids, None
+        return (ids, len(ids)) if len(head) == len(ordered) else None
     if budget is not None and not quick(criteria):
         return None
     ids = query_page(conn, criteria, None, limit)
