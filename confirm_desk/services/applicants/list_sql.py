@@ -23,8 +23,8 @@ from confirm_desk.services.applicants.criteria import (
     LIST_COLUMNS,
     WHOLE_ID,
     ListCriteria,
+    fewest_matches,
     leading_term,
-    leading_terms,
     quick,
     search_text,
 )
@@ -163,16 +163,14 @@ def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[i
 def first_ids(conn: sqlite3.Connection, criteria: ListCriteria, limit: int, trigrams: bool, seek_cap: int,
               check_cap: int, budget: int | None = None) -> tuple[list[int], int | None] | None:
     """listing.first_ids."""
-    best: tuple[set[int], list[Condition]] | None = None
-    for lead in leading_terms(criteria):  # the fewest matches a seek reads whole (listing.first_ids says why)
+
+    def probe(lead: str) -> tuple[set[int], list[Condition]]:
         seek = _seek(criteria, trigrams, lead=lead)
         assert seek is not None
         (sql, params), others = seek
-        found = set(_ids(conn, sql + " LIMIT ?", (*params, seek_cap + 1)))
-        if len(found) <= seek_cap and (best is None or len(found) < len(best[0])):
-            best = found, others
-            if len(found) <= check_cap:
-                break
+        return set(_ids(conn, sql + " LIMIT ?", (*params, seek_cap + 1))), others
+
+    best = fewest_matches(criteria, probe, seek_cap, check_cap)
     if best is not None:
         found, others = best
         if not others:

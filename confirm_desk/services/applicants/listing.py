@@ -23,8 +23,8 @@ from confirm_desk.services.applicants.criteria import (
     DIGITS,
     FEW_DIGITS,
     WHOLE_ID,
+    fewest_matches,
     leading_term,
-    leading_terms,
     quick,
     search_text,
 )
@@ -152,19 +152,14 @@ def first_ids(session: Reader, criteria: ListCriteria, limit: int, budget: int |
     if driver is not None:
         return list_sql.first_ids(driver, criteria, limit, _trigrams(session, criteria), SEEK_CAP, CHECK_CAP, budget)
     assert isinstance(session, Session)
-    best: tuple[set[int], list[ColumnElement[bool]]] | None = None
-    for lead in leading_terms(criteria):
-        # Each condition an index serves, read from its index alone (at most SEEK_CAP + 1 ids), until one is
-        # small enough to check its rows at once: the fewest matches lead. SQLite keeps no statistics, so this is
-        # how "李" (1,900 people) with 申请材料不全 (40) reads 40 rows instead of 1,900.
+
+    def probe(lead: str) -> tuple[set[int], list[ColumnElement[bool]]]:
         seek = _seek(session, criteria, lead=lead)
         assert seek is not None
         candidates, others = seek
-        found = set(_ids(session, candidates.limit(SEEK_CAP + 1)))  # parts of a union may name one twice
-        if len(found) <= SEEK_CAP and (best is None or len(found) < len(best[0])):
-            best = found, others
-            if len(found) <= CHECK_CAP:
-                break
+        return set(_ids(session, candidates.limit(SEEK_CAP + 1))), others  # a union may name an id twice
+
+    best = fewest_matches(criteria, probe, SEEK_CAP, CHECK_CAP)
     if best is not None:
         found, others = best
         if not others:
