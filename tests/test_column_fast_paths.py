@@ -205,6 +205,10 @@ POOLS = {
     "plain text": PLAIN_TEXT,  # the fast paths' own ground: no space, nothing to fold
     "iso dates": ["2020-01-02", "1999-12-31", "", "2001-02-29", "2000-02-29"],
     "codes": ["ABC", "123", "", "9X", "2025330000001", "1E5", "#N/A"],
+    # Typed cells as a workbook saved by Excel or WPS gives them: dates, numbers, blanks among them.
+    "typed": [dt.date(2020, 1, 3), dt.date(1999, 12, 31), dt.date(1, 1, 1), dt.datetime(2020, 1, 2),
+              dt.datetime(2020, 1, 2, 10, 30), 316000.0, 15344408882.0, 1.5, -2.0, 3.30902e17, 1e15,
+              float("nan"), float("inf"), 44000.0, 44000, "", " ", None, "2020-01-02", "2020/1/2", True],
 }
 
 

@@ -7,6 +7,7 @@ case — because a per-cell function call for 39 columns × 100,000 rows would d
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -260,6 +261,21 @@ def _none_too_long(texts: Sequence[str], joined: str | None) -> bool:
     return max(map(len, texts)) <= MAX_CELL_CHARS
 
 
+_DATE = dt.date  # exactly a date (a datetime is a date too: clean_text may drop its midnight)
+
+
+def _cell_texts(cells: list[object]) -> list[str]:
+    """Each cell as clean_text gives it before folding spaces (text stripped), with the typed cells an export
+    carries done inline: a date cell as its ISO form, a number as _number_text (clean_text for the rest)."""
+    return [c.strip() if type(c) is str else c.isoformat() if type(c) is _DATE
+            else _number_text(c) if type(c) is float else clean_text(c) for c in cells]
+
+
+def _number_text(value: float) -> str:
+    """clean_text of a float: an integral one without a spurious '.0'."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
 def normalise_column(f: ColumnField, col: int, cells: list[object], note: Note) -> list[str]:
     """One column's cells as stored text for its field's kind; problems go to `note(position, col, value,
     message, level)`. Whole-column checks in C decide when the per-cell work can be skipped; the result is
@@ -271,7 +287,7 @@ def normalise_column(f: ColumnField, col: int, cells: list[object], note: Note) 
     if joined is not None and _nothing_to_trim(joined):
         texts: list[str] = cells  # type: ignore[assignment]  # nothing to trim in the whole column
     else:
-        texts = [c.strip() if type(c) is str else clean_text(c) for c in cells]
+        texts = _cell_texts(cells)
         stripped = _SEP.join(texts)  # a NUL anywhere goes, as clean_text takes it out of any one cell
         if has_odd_spaces(stripped) or "\x00" in stripped:
             texts = [clean_text(t) for t in texts]
@@ -323,8 +339,9 @@ def _dates(f: ColumnField, col: int, cells: list[object], texts: list[str], note
             return out  # type: ignore[return-value]  # no None in it
         todo = [i for i, iso in enumerate(out) if iso is None]
     else:
-        out = [None] * len(texts)
-        todo = range(len(texts))
+        # A date cell's text is already its ISO form (_cell_texts); the other cells are read one by one.
+        out = [t if type(c) is _DATE else None for c, t in zip(cells, texts, strict=True)]
+        todo = [i for i, iso in enumerate(out) if iso is None]
     for i in todo:
         t = texts[i]
         if not t:
