@@ -46,9 +46,7 @@ def clean_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
+        return number_text(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
@@ -57,6 +55,12 @@ def clean_text(value: object) -> str:
         return value.isoformat()
     text = _SPACES.sub(" ", _CONTROLS.sub("", str(value))).strip()
     return text
+
+
+def number_text(value: float) -> str:
+    """A number cell as text: an integral one without a spurious '.0' (up to 15 digits, beyond which the float
+    has lost digits and shows as it is)."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def has_odd_spaces(text: str) -> bool:

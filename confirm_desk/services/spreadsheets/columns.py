@@ -23,6 +23,7 @@ from confirm_desk.domain.text import (
     has_odd_spaces,
     iso_date_text,
     looks_like_scientific,
+    number_text,
     parse_date,
 )
 from confirm_desk.services.spreadsheets.headers import HEADER_SCAN_ROWS, column_letter, filled, header_labels
@@ -266,14 +267,9 @@ _DATE = dt.date  # exactly a date (a datetime is a date too: clean_text may drop
 
 def _cell_texts(cells: list[object]) -> list[str]:
     """Each cell as clean_text gives it before folding spaces (text stripped), with the typed cells an export
-    carries done inline: a date cell as its ISO form, a number as _number_text (clean_text for the rest)."""
+    carries done inline: a date cell as its ISO form, a number as number_text (clean_text for the rest)."""
     return [c.strip() if type(c) is str else c.isoformat() if type(c) is _DATE
-            else _number_text(c) if type(c) is float else clean_text(c) for c in cells]
-
-
-def _number_text(value: float) -> str:
-    """clean_text of a float: an integral one without a spurious '.0'."""
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+            else number_text(c) if type(c) is float else clean_text(c) for c in cells]
 
 
 def normalise_column(f: ColumnField, col: int, cells: list[object], note: Note) -> list[str]:
