@@ -125,6 +125,79 @@ def bench_import(count: int, repeat: int) -> list[dict]:
     return rows
 
 
+def bench_reimport(count: int, repeat: int) -> list[dict]:
+    """A later export imported into a store holding the earlier one (every 10th applicant's phone changed), as
+    processes: ours = `confirm-desk import`; floor = bench/reimport_floor.py (calamine, the stored fingerprints,
+    one executemany UPDATE of the changed rows). Each run works on its own copy of the store, made untimed; both
+    leave the same fields and fingerprints, which is checked."""
+    import shutil
+    import sqlite3
+    import tempfile
+
+    from bench.data import reimport_xlsx
+    from bench.proc import alternate, med, run_process
+    from confirm_desk.services.importing.rows import ALL_KEYS
+
+    first, later = export_xlsx(count), reimport_xlsx(count)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {"CONFIRM_DESK_HOME": str(folder / "home"), "CONFIRM_DESK_USER": BENCH_USER,
+               "CONFIRM_DESK_PASSWORD": BENCH_PASSWORD}
+        stored = folder / "stored.sqlite3"
+        shutil.copy(empty_store(folder), stored)
+        run_process("confirm_desk", ["--db", f"sqlite:///{stored}", "import", str(first), "--user", BENCH_USER], env)
+        header_row, positions = _columns(later)
+        plan = folder / "reimport_plan.json"
+        plan.write_text(json.dumps({
+            "header_row": header_row, "positions": [positions[key] for key in ALL_KEYS],
+            "number_at": ALL_KEYS.index("application_no"),
+            "update": f"UPDATE applicant SET {', '.join(f'{key} = ?' for key in ALL_KEYS)}, import_hash = ? "
+                      "WHERE id = ?",
+        }, ensure_ascii=False), encoding="utf-8")
+        last: dict[str, Path] = {}
+
+        def fresh(name: str) -> Path:
+            db = folder / f"{name}.sqlite3"
+            for old in folder.glob(f"{name}.sqlite3*"):
+                old.unlink()
+            shutil.copy(stored, db)
+            last[name] = db
+            return db
+
+        def ours():
+            return run_process("confirm_desk", ["--db", f"sqlite:///{fresh('ours')}", "import", str(later),
+                                                "--user", BENCH_USER], env)
+
+        def floor():
+            return run_process("bench.reimport_floor", [str(plan), str(later), str(fresh("floor"))], env)
+
+        a, b = alternate(ours, floor, repeat)
+        query = f"SELECT {', '.join(ALL_KEYS)}, import_hash FROM applicant ORDER BY application_no"
+        results = []
+        for db in (last["ours"], last["floor"]):
+            with sqlite3.connect(db) as conn:
+                results.append(conn.execute(query).fetchall())
+        if results[0] != results[1]:
+            raise RuntimeError("the re-import floor left other fields or fingerprints than ours")
+    note = f"wall {med(a, 'wall'):.2f} s vs {med(b, 'wall'):.2f} s; every 10th applicant changed"
+    rows = [row(f"re-import {count:,} into a store holding them (CPU s)", med(a, "cpu"), med(b, "cpu"), 1.5,
+                note=note)]
+    rows.append(row(f"re-import {count:,} peak RSS (VmHWM)", med(a, "rss_mb"), med(b, "rss_mb"), 1.3, "MB"))
+    return rows
+
+
+def _columns(xlsx: Path) -> tuple[int, dict[str, int]]:
+    """The header row's index and the column of each field in an export."""
+    from python_calamine import CalamineWorkbook
+
+    from confirm_desk.domain.fields import field_for_header
+
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).iter_rows()
+    header_row, header = next((n, r) for n, r in enumerate(rows) if sum(1 for v in r if v) > 5)
+    found = {pos: field_for_header(str(h)) for pos, h in enumerate(header)}
+    return header_row, {f.key: pos for pos, f in found.items() if f is not None}
+
+
 def bench_cli_startup(repeat: int) -> list[dict]:
     """`confirm-desk --version` against the interpreter + sqlite3 + an argument parser, alternated."""
     from bench.proc import alternate, med, run_process
@@ -198,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: bench_search(5_000 if quick else 100_000),
         lambda: bench_gui(5_000 if quick else 100_000, 1 if quick else 3),
     ]
+    steps.insert(2, lambda: bench_reimport(2_000 if quick else 100_000, 1 if quick else 3))
     if not quick:
         steps.insert(2, lambda: bench_import(100_000, 3))
     for name in EXTRA_MODULES:

@@ -65,3 +65,26 @@ def cached_store(name: str, count: int, fill=None) -> Path:
 def store_with(count: int) -> Path:
     """A migrated SQLite store holding `count` imported applicants (no photos)."""
     return cached_store(f"store_{count}", count)
+
+
+def reimport_xlsx(count: int, every: int = 10) -> Path:
+    """export_xlsx(count) as a later export: every `every`-th applicant has a new 手机号码 (the national
+    system's own changes between two exports); the rest are as before."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"export_{count}_every{every}_changed.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("申请人")
+    ws.append(["定期注册申请人网报数据（确认点导出）"])
+    ws.append([f.label for f in FIELDS])
+    for n, row in enumerate(generate(count, seed=count)):
+        if n % every == 0:
+            row["phone"] = f"199{n:08d}"
+        ws.append([row[f.key] for f in FIELDS])
+    tmp = path.with_suffix(".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path

@@ -190,3 +190,60 @@ def test_flags_of_codes_hold_when_another_import_empties_the_shared_table(monkey
     monkeypatch.setattr(importing, "flags_from_codes", emptied_meanwhile)
     codes = [frozenset({"past_retirement"}), frozenset(), frozenset({"cert_correction_note"}), frozenset()]
     assert importing.flags_of_codes(codes) == [plain(c) for c in codes]
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_a_reimport_told_column_by_column_stores_what_the_row_loop_stores(template_db: Path, tmp_path: Path,
+                                                                         odd: bool) -> None:
+    """A later export into a store holding the earlier one, its chunks written as ParsedChunks (the rows stored
+    as they are now told by fingerprints made column by column) and as plain lists (row by row): the same counts,
+    rows, events and errors. The later export changes some rows, gives one 报名号 another person's ID number
+    (refused) and one the same ID number in lower case (the same person), and adds new applicants."""
+    from confirm_desk.store.db import open_store
+
+    earlier = _export(tmp_path / "earlier.xlsx", 120, seed=41, odd=odd)
+    book_rows = read_rows(earlier)
+    labels = [str(v) for v in book_rows[1]]
+    at = {f.key: labels.index(f.label) for f in FIELDS}
+    later_rows = [list(r) for r in book_rows]
+    for n, r in enumerate(later_rows[2:]):
+        if n % 7 == 0:
+            r[at["phone"]] = f"1390000{n:04d}"
+        if n == 10:
+            r[at["id_number"]] = "110101199003077777"
+        if n == 11:
+            r[at["id_number"]] = str(r[at["id_number"]]).lower()
+    extra = _export(tmp_path / "extra.xlsx", 30, seed=43)
+    for r in read_rows(extra)[2:]:  # the generator numbers from 1 whatever its seed: these get another year
+        later_rows.append([f"2024{r[0][4:]}", *r[1:]])
+    wb = Workbook()
+    for r in later_rows:
+        wb.active.append(r)
+    later = tmp_path / "later.xlsx"
+    wb.save(later)
+
+    results = []
+    for name, plain in (("columns", False), ("rows", True)):
+        target = tmp_path / f"{name}.sqlite3"
+        target.write_bytes(template_db.read_bytes())
+        other = open_store(f"sqlite:///{target}")
+        try:
+            for path, as_list in ((earlier, True), (later, plain)):
+                with other.session() as session:
+                    sheet, header = read_export(path)
+                    parser = RowParser(header, path.name)
+                    result = ImportResult(path.name)
+                    writer = RowWriter(session, result, operator="t",
+                                       present={f.key for f in header.columns.values()})
+                    for first_row, chunk in sheet.chunks(header.row_index + 1, 50):
+                        parsed = parser.feed(chunk, first_row + 1)
+                        writer.add(list(parsed) if as_list else parsed)
+                    writer.finish(parser.out.failed)
+            results.append((result.imported, result.updated, result.unchanged, _stored(other),
+                            [e.as_dict() for e in parser.out.errors + result.errors]))
+        finally:
+            other.dispose()
+    assert results[0] == results[1]
+    imported, updated, unchanged, _stored_rows, errors = results[0]
+    assert imported == 30 and updated >= 15 and unchanged >= 80
+    assert any("可能是另一个人" in e["message"] for e in errors)

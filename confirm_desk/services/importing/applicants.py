@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -20,7 +20,7 @@ from sqlalchemy import case, insert, select, update
 from confirm_desk.domain.check_codes import CodeChecker
 from confirm_desk.domain.checks import CheckContext
 from confirm_desk.domain.errors import Cancelled, FileRefused
-from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
+from confirm_desk.domain.fields import FIELDS_BY_KEY
 from confirm_desk.domain.idnumbers import mask_id
 from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
@@ -154,7 +154,13 @@ def insert_tuples(columns: Sequence[Sequence[str]], statuses: Sequence[str],
 _blake2b = hashlib.blake2b
 _blake2b_16 = partial(hashlib.blake2b, digest_size=16)
 _hexdigest = hashlib.blake2b.hexdigest
-_NUMBER, _POINT, _STATUS = (ALL_KEYS.index(k) for k in ("application_no", "confirmation_point", "online_status"))
+_NUMBER, _POINT, _STATUS, _ID = (ALL_KEYS.index(k) for k in ("application_no", "confirmation_point", "online_status",
+                                                              "id_number"))
+
+
+def fingerprints(rows: Iterable[Sequence[str]]) -> list[str]:
+    """hash_in_order of each row (values in registry order), hashed in C."""
+    return [_hexdigest(_blake2b_16("\x1f".join(row).encode())) for row in rows]
 
 
 def status_for(values: dict[str, str]) -> Status:
@@ -243,12 +249,12 @@ class RowWriter:
 
         table = applicant_table
         self.session, self.result, self.operator, self.batch_id = session, result, operator, batch_id
+        # What every stored applicant needs for the file to be matched against it (flag_missing's and the
+        # identity check's columns too); a whole row is read only for an applicant the file changes
+        # (_whole_rows): 100,000 stored rows of every field held 430 MB through a re-import.
         self.existing = {
             row.application_no: row
-            for row in session.execute(
-                select(table.c.id, table.c.import_hash, table.c.status, table.c.missing_from_import,
-                       *[table.c[f.key] for f in FIELDS])
-            )
+            for row in session.execute(select(*[table.c[key] for key in _MATCH_KEYS])).all()
         }
         self.context = base_context(session)
         self.checker = CodeChecker(self.context)
@@ -303,6 +309,23 @@ class RowWriter:
             inserts = insert_tuples(columns, _status_values_of(columns[_STATUS]),
                                     flags_of_codes(checker.codes_of_columns(dict(zip(ALL_KEYS, columns, strict=True)))))
             parsed = ()
+        elif columns is not None and len(columns[_NUMBER]) == len(parsed) and not absent:
+            # A re-import's chunk (ParsedChunk): the rows stored as they are now are told by their fingerprints,
+            # made column by column; a dict is made only for each row that is new or changed.
+            self.numbers.update(columns[_NUMBER])
+            self.points.update(columns[_POINT])
+            self.points.discard("")
+            rows = list(zip(*columns, strict=True))
+            row_numbers = parsed.row_numbers  # type: ignore[attr-defined]  # a ParsedChunk: it has columns
+            kept = []
+            for i, (row, digest) in enumerate(zip(rows, fingerprints(rows), strict=True)):
+                old = existing.get(row[_NUMBER])
+                if old is not None and old.import_hash == digest and not _other_id(old, row[_ID]):
+                    result.unchanged += 1
+                else:
+                    kept.append((row_numbers[i], dict(zip(ALL_KEYS, row, strict=True))))
+            parsed = kept
+        stored: list[tuple[int, dict[str, str], Any]] = []  # rows of applicants already in the store
         for row_number, values in parsed:
             self.numbers.add(values["application_no"])
             point = values.get("confirmation_point")
@@ -313,12 +336,26 @@ class RowWriter:
                 ordered = _in_registry_order(values)
                 inserts.append((*ordered, _status_value(values), flags_for(values, checker=checker),
                                 hash_in_order(ordered)))
-                continue
+            else:
+                stored.append((row_number, values, old))
+        if not absent:  # the usual re-import: most rows are as stored, told by their fingerprint alone
+            changed = []
+            for item in stored:
+                if item[2].import_hash == row_hash(item[1]) and not _another_person(item[2], item[1]):
+                    result.unchanged += 1
+                else:
+                    changed.append(item)
+            stored = changed
+        whole = self._whole_rows([old.id for _, _, old in stored])
+        for row_number, values, light in stored:
+            old = whole[light.id]
             if absent:
-                # What the national system holds for the fields the file leaves out: the stored value, or an
-                # edit's base (so an applicant whose present columns did not move stays `unchanged`).
+                # What the national system holds for the fields the file leaves out: the stored value, or for
+                # a field edited here the national one (so an applicant whose present columns did not move
+                # stays `unchanged`).
                 edited = reconciler.edits.get(old.id, {})
-                values = {**values, **{k: edited[k].base if k in edited else getattr(old, k) or "" for k in absent}}
+                values = {**values, **{k: reconciler.national(old.id, k) if k in edited else getattr(old, k) or ""
+                                       for k in absent}}
             digest = row_hash(values)
             if _another_person(old, values):
                 # The same 报名号 now names another ID number: never applied, never carrying the decision over.
@@ -344,13 +381,12 @@ class RowWriter:
                 **values, "status": status.value, "flags": flags_for(values, checker=checker),
                 "import_hash": digest, "import_batch_id": batch_id, "id": old.id, "updated_at": self.now,
             })
-            for f in FIELDS:
-                before = getattr(old, f.key) or ""
-                if before != values[f.key]:
+            for key, before, after in zip(ALL_KEYS, old[:_FIELD_COUNT], _in_registry_order(values), strict=True):
+                if (before or "") != after:
                     events.append({
                         "action": "import_update", "operator": operator, "applicant_id": old.id,
-                        "application_no": values["application_no"], "field": f.key,
-                        "old_value": before, "new_value": values[f.key], "detail": "",
+                        "application_no": values["application_no"], "field": key,
+                        "old_value": before or "", "new_value": after, "detail": "",
                     })
         if inserts and not self.existing:
             self._drop_indexes()
@@ -360,6 +396,16 @@ class RowWriter:
         bulk_update(conn, applicant_table, "id", updates, self.update_extra)
         result.imported += len(inserts)
         result.updated += len(updates)
+
+    def _whole_rows(self, ids: Sequence[int]) -> dict[int, Any]:
+        """Every field of the stored applicants `ids` (at most a chunk of them), by id: the fields first, in
+        registry order (row[:_FIELD_COUNT]), then the other columns _MATCH_KEYS names."""
+        table, found = applicant_table, dict[int, Any]()
+        columns = [table.c[key] for key in ALL_KEYS] + [table.c[key] for key in _MATCH_KEYS if key not in ALL_KEYS]
+        for start in range(0, len(ids), _IDS_PER_READ):
+            found.update((row.id, row) for row in self.session.execute(
+                select(*columns).where(table.c.id.in_(ids[start:start + _IDS_PER_READ]))).all())
+        return found
 
     def finish(self, failed: Sequence[str] = ()) -> None:
         """After the last chunk. `failed`: the 报名号 of the file's refused rows (see flag_missing)."""
@@ -380,9 +426,25 @@ class RowWriter:
         _remember_confirmation_points(session, self.points)
 
 
+# A stored applicant's columns read for every row of the file: matching (报名号, fingerprint), the identity check
+# and its message, and flag_missing.
+_MATCH_KEYS = ("id", "application_no", "import_hash", "status", "missing_from_import", "id_number", "name",
+               "confirmation_point")
+_FIELD_COUNT = len(ALL_KEYS)
+_IDS_PER_READ = 500  # ids per IN (...) list: well under every driver's parameter limit
+
+
 def _another_person(old: Any, values: dict[str, str]) -> bool:
-    before = (old.id_number or "").strip().upper()
-    return bool(before) and before != values["id_number"].strip().upper()
+    return _other_id(old, values["id_number"])
+
+
+def _other_id(old: Any, id_number: str) -> bool:
+    """The stored applicant `old` has an ID number and `id_number` is another one."""
+    before = old.id_number
+    if before == id_number:
+        return False
+    before = (before or "").strip().upper()
+    return bool(before) and before != id_number.strip().upper()
 
 
 def _identity_error(file: str, row_number: int, old: Any, values: dict[str, str]) -> RowError:

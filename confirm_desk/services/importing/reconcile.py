@@ -91,6 +91,12 @@ class Reconciler:
             self._event("import_conflict", old, key, local, incoming)
         return merged
 
+    def national(self, applicant_id: int, key: str) -> str:
+        """What the national system last said of a field edited here: the incoming value of a conflict still
+        open, else the edit's base (the value edited, or the one a kept conflict came with)."""
+        pending = self.pending.get((applicant_id, key))
+        return pending[1] if pending is not None else self.edits[applicant_id][key].base
+
     def _close(self, pending: tuple[int, str] | None, how: str) -> None:
         if pending is not None:
             self._closed.append({"id": pending[0], "resolution": how})
