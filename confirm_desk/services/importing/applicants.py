@@ -256,6 +256,8 @@ class RowWriter:
             row.application_no: row
             for row in session.execute(select(*[table.c[key] for key in _MATCH_KEYS])).all()
         }
+        # 报名号 -> (fingerprint, ID number) as stored: a row of the file that has both is as stored now.
+        self.as_stored = {number: (row.import_hash, row.id_number) for number, row in self.existing.items()}
         self.context = base_context(session)
         self.checker = CodeChecker(self.context)
         self.reconciler = Reconciler(session, operator, batch_id)
@@ -317,14 +319,11 @@ class RowWriter:
             self.points.discard("")
             rows = list(zip(*columns, strict=True))
             row_numbers = parsed.row_numbers  # type: ignore[attr-defined]  # a ParsedChunk: it has columns
-            kept = []
-            for i, (row, digest) in enumerate(zip(rows, fingerprints(rows), strict=True)):
-                old = existing.get(row[_NUMBER])
-                if old is not None and old.import_hash == digest and not _other_id(old, row[_ID]):
-                    result.unchanged += 1
-                else:
-                    kept.append((row_numbers[i], dict(zip(ALL_KEYS, row, strict=True))))
-            parsed = kept
+            stored_as = map(self.as_stored.get, columns[_NUMBER])
+            now = zip(fingerprints(rows), columns[_ID], strict=True)
+            kept = [i for i, (key, before) in enumerate(zip(now, stored_as, strict=True)) if key != before]
+            result.unchanged += len(rows) - len(kept)
+            parsed = [(row_numbers[i], dict(zip(ALL_KEYS, rows[i], strict=True))) for i in kept]
         stored: list[tuple[int, dict[str, str], Any]] = []  # rows of applicants already in the store
         for row_number, values in parsed:
             self.numbers.add(values["application_no"])
@@ -435,16 +434,8 @@ _IDS_PER_READ = 500  # ids per IN (...) list: well under every driver's paramete
 
 
 def _another_person(old: Any, values: dict[str, str]) -> bool:
-    return _other_id(old, values["id_number"])
-
-
-def _other_id(old: Any, id_number: str) -> bool:
-    """The stored applicant `old` has an ID number and `id_number` is another one."""
-    before = old.id_number
-    if before == id_number:
-        return False
-    before = (before or "").strip().upper()
-    return bool(before) and before != id_number.strip().upper()
+    before = (old.id_number or "").strip().upper()
+    return bool(before) and before != values["id_number"].strip().upper()
 
 
 def _identity_error(file: str, row_number: int, old: Any, values: dict[str, str]) -> RowError:
