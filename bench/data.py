@@ -12,10 +12,12 @@ from confirm_desk.services.applicants.demo import generate
 CACHE = Path(os.environ.get("CONFIRM_DESK_BENCH_CACHE", Path(tempfile.gettempdir()) / "confirm_desk_bench"))
 
 
-def export_xlsx(count: int) -> Path:
-    """An export as the national system writes it: a title row, canonical headers, `count` rows."""
+def export_xlsx(count: int, changed_every: int = 0) -> Path:
+    """An export as the national system writes it: a title row, canonical headers, `count` rows. `changed_every`:
+    the same export made later, every `changed_every`-th applicant with a new 手机号码 (the national system's own
+    changes between two exports), the rest as before."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"export_{count}.xlsx"
+    path = CACHE / (f"export_{count}_every{changed_every}_changed.xlsx" if changed_every else f"export_{count}.xlsx")
     if path.exists():
         return path
     from openpyxl import Workbook
@@ -24,7 +26,9 @@ def export_xlsx(count: int) -> Path:
     ws = wb.create_sheet("申请人")
     ws.append(["定期注册申请人网报数据（确认点导出）"])
     ws.append([f.label for f in FIELDS])
-    for row in generate(count, seed=count):
+    for n, row in enumerate(generate(count, seed=count)):
+        if changed_every and n % changed_every == 0:
+            row["phone"] = f"199{n:08d}"
         ws.append([row[f.key] for f in FIELDS])
     tmp = path.with_suffix(".part")
     wb.save(tmp)
@@ -66,25 +70,3 @@ def store_with(count: int) -> Path:
     """A migrated SQLite store holding `count` imported applicants (no photos)."""
     return cached_store(f"store_{count}", count)
 
-
-def reimport_xlsx(count: int, every: int = 10) -> Path:
-    """export_xlsx(count) as a later export: every `every`-th applicant has a new 手机号码 (the national
-    system's own changes between two exports); the rest are as before."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"export_{count}_every{every}_changed.xlsx"
-    if path.exists():
-        return path
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("申请人")
-    ws.append(["定期注册申请人网报数据（确认点导出）"])
-    ws.append([f.label for f in FIELDS])
-    for n, row in enumerate(generate(count, seed=count)):
-        if n % every == 0:
-            row["phone"] = f"199{n:08d}"
-        ws.append([row[f.key] for f in FIELDS])
-    tmp = path.with_suffix(".part")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path

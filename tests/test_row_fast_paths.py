@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,7 @@ from confirm_desk.services.importing.applicants import (
 )
 from confirm_desk.services.importing.rows import ALL_KEYS, ParsedChunk, RowParser
 from confirm_desk.services.spreadsheets.read import read_rows, stream_rows
+from confirm_desk.store.db import Store, open_store
 
 
 def test_application_numbers_the_column_pattern_takes_have_no_problem() -> None:
@@ -112,6 +115,33 @@ def _stored(store, tables=("applicant", "confirmation_point", "audit_event", "im
         conn.close()
 
 
+@contextmanager
+def _copy_of(template_db: Path, target: Path) -> Iterator[Store]:
+    """A store opened on a copy of the migrated template."""
+    target.write_bytes(template_db.read_bytes())
+    store = open_store(f"sqlite:///{target}")
+    try:
+        yield store
+    finally:
+        store.dispose()
+
+
+def _write_in_chunks(session, path: Path, plain: bool) -> tuple[ImportResult, RowParser, list[type]]:
+    """The export at `path` read and written in chunks of 50 rows: as RowParser.feed gives them (ParsedChunks)
+    or, `plain`, as lists of (row number, dict)."""
+    sheet, header = read_export(path)
+    parser = RowParser(header, path.name)
+    result = ImportResult(path.name)
+    writer = RowWriter(session, result, operator="t", present={f.key for f in header.columns.values()})
+    kinds = []
+    for first_row, chunk in sheet.chunks(header.row_index + 1, 50):
+        parsed = parser.feed(chunk, first_row + 1)
+        kinds.append(type(parsed))
+        writer.add(list(parsed) if plain else parsed)
+    writer.finish(parser.out.failed)
+    return result, parser, kinds
+
+
 @pytest.mark.parametrize(("existing", "odd"), [(0, False), (25, False), (0, True), (25, True)])
 def test_inserts_made_column_by_column_store_what_the_row_loop_stores(store, db_url: str, template_db: Path,
                                                                       tmp_path: Path, existing: int,
@@ -119,15 +149,10 @@ def test_inserts_made_column_by_column_store_what_the_row_loop_stores(store, db_
     """The same chunks written as ParsedChunks (column by column: flags by CodeChecker.codes_of_columns) and as
     plain lists (row by row: flags by codes), into a store empty or already holding some applicants (none of
     them in the file: still all new); `odd`: chunks with warnings, refused rows and repeated 报名号 too."""
-    from confirm_desk.store.db import open_store
-
     path = _export(tmp_path / "export.xlsx", 120, seed=31, odd=odd)
     results = []
     for name, plain in (("columns", False), ("rows", True)):
-        target = tmp_path / f"{name}.sqlite3"
-        target.write_bytes(template_db.read_bytes())
-        other = open_store(f"sqlite:///{target}")
-        try:
+        with _copy_of(template_db, tmp_path / f"{name}.sqlite3") as other:
             with other.session() as session:
                 if existing:
                     seed_rows = [dict(r, application_no=f"2024{r['application_no'][4:]}")
@@ -136,23 +161,11 @@ def test_inserts_made_column_by_column_store_what_the_row_loop_stores(store, db_
                     first.add(list(enumerate(seed_rows, start=3)))
                     first.finish()
             with other.session() as session:
-                sheet, header = read_export(path)
-                parser = RowParser(header, path.name)
-                result = ImportResult(path.name)
-                writer = RowWriter(session, result, operator="t",
-                                   present={f.key for f in header.columns.values()})
-                kinds = []
-                for first_row, chunk in sheet.chunks(header.row_index + 1, 50):
-                    parsed = parser.feed(chunk, first_row + 1)
-                    kinds.append(type(parsed))
-                    writer.add(list(parsed) if plain else parsed)
-                writer.finish(parser.out.failed)
+                result, parser, kinds = _write_in_chunks(session, path, plain)
             assert kinds == [ParsedChunk] * 3
             results.append((result.imported, result.updated, result.unchanged, _stored(other),
                             [e.as_dict() for e in parser.out.errors + result.errors],
                             [w.as_dict() for w in parser.out.warnings]))
-        finally:
-            other.dispose()
     assert results[0] == results[1]
     imported, *_rest, stored, errors, warnings = results[0]
     assert len(stored["applicant"]) == imported + existing
@@ -199,8 +212,6 @@ def test_a_reimport_told_column_by_column_stores_what_the_row_loop_stores(templa
     as they are now told by fingerprints made column by column) and as plain lists (row by row): the same counts,
     rows, events and errors. The later export changes some rows, gives one 报名号 another person's ID number
     (refused) and one the same ID number in lower case (the same person), and adds new applicants."""
-    from confirm_desk.store.db import open_store
-
     earlier = _export(tmp_path / "earlier.xlsx", 120, seed=41, odd=odd)
     book_rows = read_rows(earlier)
     labels = [str(v) for v in book_rows[1]]
@@ -224,25 +235,12 @@ def test_a_reimport_told_column_by_column_stores_what_the_row_loop_stores(templa
 
     results = []
     for name, plain in (("columns", False), ("rows", True)):
-        target = tmp_path / f"{name}.sqlite3"
-        target.write_bytes(template_db.read_bytes())
-        other = open_store(f"sqlite:///{target}")
-        try:
+        with _copy_of(template_db, tmp_path / f"{name}.sqlite3") as other:
             for path, as_list in ((earlier, True), (later, plain)):
                 with other.session() as session:
-                    sheet, header = read_export(path)
-                    parser = RowParser(header, path.name)
-                    result = ImportResult(path.name)
-                    writer = RowWriter(session, result, operator="t",
-                                       present={f.key for f in header.columns.values()})
-                    for first_row, chunk in sheet.chunks(header.row_index + 1, 50):
-                        parsed = parser.feed(chunk, first_row + 1)
-                        writer.add(list(parsed) if as_list else parsed)
-                    writer.finish(parser.out.failed)
+                    result, parser, _kinds = _write_in_chunks(session, path, as_list)
             results.append((result.imported, result.updated, result.unchanged, _stored(other),
                             [e.as_dict() for e in parser.out.errors + result.errors]))
-        finally:
-            other.dispose()
     assert results[0] == results[1]
     imported, updated, unchanged, _stored_rows, errors = results[0]
     assert imported == 30 and updated >= 15 and unchanged >= 80
