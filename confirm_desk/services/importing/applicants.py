@@ -249,9 +249,9 @@ class RowWriter:
 
         table = applicant_table
         self.session, self.result, self.operator, self.batch_id = session, result, operator, batch_id
-        # What every stored applicant needs for the file to be matched against it (flag_missing's and the
-        # identity check's columns too); a whole row is read only for an applicant the file changes
-        # (_whole_rows): 100,000 stored rows of every field held 430 MB through a re-import.
+        # Of every stored applicant only what matching the file's rows and flag_missing need (_MATCH_KEYS); a
+        # whole row is read only for an applicant the file changes (_whole_rows): 100,000 stored rows of every
+        # field held 430 MB through a re-import.
         self.existing = {
             row.application_no: row
             for row in session.execute(select(*[table.c[key] for key in _MATCH_KEYS])).all()
@@ -398,9 +398,9 @@ class RowWriter:
 
     def _whole_rows(self, ids: Sequence[int]) -> dict[int, Any]:
         """Every field of the stored applicants `ids` (at most a chunk of them), by id: the fields first, in
-        registry order (row[:_FIELD_COUNT]), then the other columns _MATCH_KEYS names."""
+        registry order (row[:_FIELD_COUNT]), then _STATE_KEYS."""
         table, found = applicant_table, dict[int, Any]()
-        columns = [table.c[key] for key in ALL_KEYS] + [table.c[key] for key in _MATCH_KEYS if key not in ALL_KEYS]
+        columns = [table.c[key] for key in (*ALL_KEYS, *_STATE_KEYS)]
         for start in range(0, len(ids), _IDS_PER_READ):
             found.update((row.id, row) for row in self.session.execute(
                 select(*columns).where(table.c.id.in_(ids[start:start + _IDS_PER_READ]))).all())
@@ -425,10 +425,10 @@ class RowWriter:
         _remember_confirmation_points(session, self.points)
 
 
-# A stored applicant's columns read for every row of the file: matching (报名号, fingerprint), the identity check
-# and its message, and flag_missing.
-_MATCH_KEYS = ("id", "application_no", "import_hash", "status", "missing_from_import", "id_number", "name",
-               "confirmation_point")
+# A stored applicant's columns read for every row of the file: matching (报名号, fingerprint, ID number) and
+# flag_missing's. A whole row (_whole_rows) has the fields and _STATE_KEYS too.
+_MATCH_KEYS = ("id", "application_no", "import_hash", "missing_from_import", "id_number", "confirmation_point")
+_STATE_KEYS = ("id", "import_hash", "status", "missing_from_import")
 _FIELD_COUNT = len(ALL_KEYS)
 _IDS_PER_READ = 500  # ids per IN (...) list: well under every driver's parameter limit
 
