@@ -58,3 +58,87 @@ def test_an_inflating_xlsx_is_refused_before_it_is_inflated(tmp_path: Path) -> N
     finally:
         tracemalloc.stop()
     assert peak < 5 << 20  # the directory was read, nothing inflated
+
+
+def _read_in_child(path: Path):
+    """read_rows(path) in a child process held to 1.5 GB of address space: an abort or a failed allocation
+    there fails the test instead of ending the test run or filling the machine's memory."""
+    import subprocess
+    import sys
+
+    code = ("import resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))\n"
+            "from confirm_desk.domain.errors import FileRefused\n"
+            "from confirm_desk.services.spreadsheets.read import read_rows\n"
+            "try:\n    print(len(read_rows(sys.argv[1])), 'rows')\nexcept FileRefused as exc:\n    print(exc)\n")
+    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+@pytest.mark.parametrize(("cells", "where"), [
+    # cells without references: one row 16,384 cells wide, then 200,001 empty rows, then one cell
+    ("<row>" + "<c><v>1</v></c>" * 16_384 + "</row>" + "<row></row>" * 200_001 + "<row><c><v>2</v></c></row>",
+     "单元格 XFD1"),
+    # a cell whose own reference lies a million rows below the row element it sits in
+    ('<row r="1"><c r="A1"><v>1</v></c><c r="CZ1048576"><v>2</v></c></row>', "第 1048576 行"),
+])
+def test_a_small_sheet_whose_cells_reach_far_is_refused_before_it_is_read(tmp_path: Path, cells: str,
+                                                                          where: str) -> None:
+    """A few kilobytes of sheet whose cells reach far (rows x columns: billions of cells) would make the reader
+    allocate the whole range at once and abort the process (Python cannot catch it) or hold gigabytes. The scan
+    finds how far they reach as the reader would place them, and refuses the file."""
+    from tests.data.make_office_files import _raw_sheet_xlsx
+
+    path = tmp_path / "far.xlsx"
+    _raw_sheet_xlsx(path, cells.encode())
+    assert path.stat().st_size < 100_000
+    done = _read_in_child(path)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "数据范围过大" in done.stdout and where in done.stdout, done.stdout
+
+
+_ODS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+             'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+             'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+             '<office:spreadsheet><table:table table:name="申请人"><table:table-column table:number-columns-repeated='
+             '"1024"/>')
+
+
+def _ods(path: Path, rows: str) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", _ODS_HEAD + rows + "</table:table></office:spreadsheet></office:body>"
+                   "</office:document-content>", zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:'
+                   'manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                   '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                   'opendocument.spreadsheet"/></manifest:manifest>', zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _ods_row(*texts: str, repeated: int = 1, trailing: int = 1014) -> str:
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>'
+                    for t in texts)
+    attribute = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return (f"<table:table-row{attribute}>{cells}"
+            f'<table:table-cell table:number-columns-repeated="{trailing}"/></table:table-row>')
+
+
+def test_an_ods_as_libreoffice_saves_it_is_read_and_one_asking_for_a_billion_cells_is_refused(tmp_path: Path) -> None:
+    """LibreOffice ends every row with the empty cells up to column AMJ and the table with the empty rows up to
+    row 1,048,576, each as one repeated element: read as the rows they hold. A cell with content repeated over
+    16,384 columns and 1,000 rows (an .ods of under 1 KB) would be expanded by the reader into 16 million cells
+    (it refuses only from 100 million on): refused before it is read, with the sheet's size in the message."""
+    saved = _ods(tmp_path / "saved.ods", _ods_row("报名号", "姓名") + _ods_row("2025330000001", "张三")
+                 + _ods_row("2025330000002", "李四")
+                 + '<table:table-row table:number-rows-repeated="1048573"><table:table-cell '
+                 'table:number-columns-repeated="1024"/></table:table-row>')
+    assert read_rows(saved) == [["报名号", "姓名"], ["2025330000001", "张三"], ["2025330000002", "李四"]]
+
+    far = _ods(tmp_path / "far.ods", _ods_row("报名号") + '<table:table-row table:number-rows-repeated="1000">'
+               '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1">'
+               "<text:p>1</text:p></table:table-cell></table:table-row>")
+    assert far.stat().st_size < 1024
+    done = _read_in_child(far)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "数据范围过大（1001 行 × 16384 列）" in done.stdout, done.stdout

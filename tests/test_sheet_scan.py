@@ -7,7 +7,6 @@ every workbook of the test corpora and damaged copies of the sample are compared
 from __future__ import annotations
 
 import random
-import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -52,12 +51,7 @@ def plain_rows(first: int, last: int, columns: int = 8) -> str:
                    + "</row>" for r in range(first, last + 1))
 
 
-def read_col(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+read_col = read._column_letters  # 1 -> A, 105 -> DA
 
 
 HOSTILE: dict[str, str] = {
@@ -122,6 +116,20 @@ HOSTILE: dict[str, str] = {
     + cell("A250001") + "</row>",
     "wide_ref_without_digits": plain_rows(1, 100) + '<row r="101"><c r="DA" t="inlineStr"><is><t>x</t></is></c>'
     "</row>" + plain_rows(102, 300),
+    # a cell's own reference places it, whatever row element it is in
+    "cell_row_beyond_its_row": plain_rows(1, 200) + '<row r="201">' + cell("A1048576") + "</row>",
+    "cell_rows_far_below_a_wide_cell": '<row r="1">' + cell("XFD1") + '</row><row r="2">' + cell("A150000")
+    + "</row>" + plain_rows(3, 100),
+    "cell_ref_attribute_not_first": plain_rows(1, 100) + '<row r="101"><c s="1" r="A250000"><v>1</v></c></row>',
+    "prefixed_cells_wide_and_far": plain_rows(1, 100) + '<x:row r="101"><x:c r="XFD101" t="inlineStr"><x:is><x:t>x'
+    '</x:t></x:is></x:c></x:row><x:row r="102"><x:c r="A99999"><x:v>1</x:v></x:c></x:row>',
+    # cells without references: each right after the one before, rows counted by their row elements
+    "cells_without_refs_wide_then_tall": "<row>" + "<c><v>1</v></c>" * 200 + "</row>" + "<row></row>" * 60_000
+    + "<row><c><v>2</v></c></row>",
+    "cells_without_refs_in_numbered_rows": '<row r="1"><c><v>1</v></c></row><row r="199999"><c t="n"><v>2</v></c>'
+    '</row><row><c><v>3</v></c></row><row><c><v>4</v></c></row>',
+    "cells_without_refs_small": "<row>" + "<c><v>1</v></c>" * 200 + "</row>" + "<row></row>" * 40_000
+    + "<row><c><v>2</v></c></row>",
     "cells_without_refs": "".join(f'<row r="{r}"><c t="inlineStr"><is><t>{r}</t></is></c><c t="e"><v>#N/A</v></c>'
                                   "</row>" for r in range(1, 300)),
 }
@@ -137,9 +145,13 @@ def test_hostile_sheets_get_the_same_verdict(name: str, tmp_path: Path, monkeypa
                          "row_far_in_the_middle": "第 300000 行", "row_seven_digits": "第 1048576 行",
                          "single_quoted_wide": "单元格 DA301", "single_quoted_far_row": "第 250000 行",
                          "error_then_wide": "单元格 DZ90000", "rows_out_of_order_far_in_front": "第 260000 行",
-                         "row_leading_zero_far": "第 200001 行", "row_tag_with_two_r": "第 300000 行",
+                         "row_leading_zero_far": "第 200001 行",
                          "row_number_after_other_attributes": "第 250001 行",
-                         "refs_inside_text_then_wide": "单元格 DA150000"}
+                         "refs_inside_text_then_wide": "单元格 DA150000",
+                         "cell_row_beyond_its_row": "第 1048576 行", "cell_rows_far_below_a_wide_cell": "单元格 XFD1",
+                         "cell_ref_attribute_not_first": "第 250000 行", "prefixed_cells_wide_and_far": "单元格 XFD101",
+                         "cells_without_refs_wide_then_tall": "单元格 GR1",
+                         "cells_without_refs_in_numbered_rows": "第 200001 行"}
     if name in expected_refusals:
         assert result[0] == "refused" and expected_refusals[name] in result[1], result
     else:
@@ -275,34 +287,42 @@ def test_a_highly_compressed_member_is_inflated_to_its_end(tmp_path: Path) -> No
             pass
 
 
-# The pattern _plain used before it was rewritten for speed; the quick pattern must match where this one does.
-_REFERENCE_UNUSUAL_REF = re.compile(rb'''r="(?:[D-Z][A-Z]|[A-Z]{3}|[2-9][0-9]{5}"|[0-9]{7})''')
-
-
 def _reference_plain(buf: bytes, end: int) -> bool:
+    """_plain_bytes's checks over the joined piece."""
     return (buf.find(b"'", 0, end) < 0 and buf.find(b't="e"', 0, end) < 0
-            and _REFERENCE_UNUSUAL_REF.search(buf, 0, end) is None)
+            and read._UNUSUAL_REF.search(buf, 0, end) is None)
 
 
 def test_the_quick_patterns_find_what_the_plain_ones_find() -> None:
-    """_UNUSUAL_REF (one character class first in every alternative) starts a match exactly where the plain
-    pattern does, from every position; _plain (rfind for the error cell, the parts of a piece judged without
-    joining them) gives the answer of the plain checks over the joined piece up to any end. Strings made of the
-    characters that matter, many of them near-misses, cut into parts anywhere."""
+    """Wherever a pattern the full judgement acts on matches (a cell written otherwise, a wide cell, a cell beyond
+    MAX_ROWS), _UNUSUAL_REF matches at the same place; and _plain (rfind for the error cell, the parts of a piece
+    judged without joining them, look-aheads cut short at a part's end) gives the answer of the same checks over the
+    joined piece up to any end. Strings made of the characters that matter, many of them near-misses, cut into
+    parts anywhere."""
     rng = random.Random(2026)
-    alphabet = b'r="ABCDXZ0123456789e\'t <>/'
-    seeds = [b'r="', b'r="DA1"', b'r="CZ9"', b'r="AAA1"', b'r="199999"', b'r="200000"', b'r="0200001"', b't="e"',
-             b"t='e'", b'r="1048576"', b'r="123456"', b'r="A123456"']
+    alphabet = b'r="ABCDXZ0123456789e\'t <>/c:\t'
+    seeds = [b'c r="', b'<c r="DA1"', b'<c r="CZ9"', b'<c r="AAA1"', b'<c r="A199999"', b'<c r="B200000"',
+             b'<c r="0200001"', b't="e"', b"t='e'", b'<c r="AB1048576"', b'<c r="123456"', b'<c r="A123456"', b"<c>",
+             b'<c t="s">', b"<c/>", b'<x:c r="XFD1">', b"<c\tr=", b"<c r", b"<c r=", b"<col ", b'<c r="A1"',
+             b'<c r="CZ199999"/>', b'<row r="250000">', b'abc r="XFD1"']
     for _ in range(40_000):
         parts = [rng.choice(seeds) if rng.random() < 0.5 else bytes(rng.choice(alphabet) for _ in range(3))
-                 for _ in range(rng.randint(0, 5))]
+                 for _ in range(rng.randint(0, 6))]
         text = b"".join(parts)
-        for pos in range(len(text) + 1):
-            expected = _REFERENCE_UNUSUAL_REF.search(text, pos)
-            got = read._UNUSUAL_REF.search(text, pos)
-            assert (got and got.start()) == (expected and expected.start()), (text, pos)
+        for pos in range(len(text)):
+            tall = read._TALL_CELL.match(text, pos)
+            if (read._ODD_CELL.match(text, pos) or read._WIDE_CELL.match(text, pos)
+                    or (tall and int(tall[1]) > read.MAX_ROWS)):
+                assert read._UNUSUAL_REF.match(text, pos), (text, pos)
         end = rng.randint(0, len(text))
-        cuts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 4)))
+        cuts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 5)))
+        parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        assert read._plain(parts, end) == _reference_plain(text, end), (parts, end)
+    for _ in range(5_000):  # longer pieces: parts longer and shorter than a joint's reach, in any order
+        text = b"".join(rng.choice(seeds) if rng.random() < 0.7 else bytes(rng.choice(alphabet) for _ in range(5))
+                        for _ in range(rng.randint(10, 40)))
+        end = rng.randint(0, len(text))
+        cuts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 12)))
         parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
         assert read._plain(parts, end) == _reference_plain(text, end), (parts, end)
 
