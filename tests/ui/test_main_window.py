@@ -113,6 +113,22 @@ def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path
     assert window.model.rowCount() == 0
 
 
+def test_import_of_a_sheet_reaching_far_shows_a_message(store, make_window, tmp_path: Path) -> None:
+    """Cells without references, one row 200 wide and 60,000 rows below: the reader would expand them into 12
+    million cells. The import says the sheet is too large, in the clerk's words, and nothing is stored."""
+    from confirm_desk.ui.widgets import messages
+    from tests.data.make_office_files import _raw_sheet_xlsx
+
+    far = tmp_path / "far.xlsx"
+    _raw_sheet_xlsx(far, ("<row>" + "<c><v>1</v></c>" * 200 + "</row>" + "<row></row>" * 60_000
+                          + "<row><c><v>2</v></c></row>").encode())
+    window = make_window(store)
+    window.flow.run_import(far)
+    assert messages.shown and messages.shown[-1][0] == "error"
+    assert "数据范围过大" in messages.shown[-1][1] and "单元格 GR1" in messages.shown[-1][1]
+    assert window.model.rowCount() == 0
+
+
 def test_ids_masked_by_default(imported_store, make_window) -> None:
     window = make_window(imported_store)
     ids = _column(window, 3)
