@@ -142,3 +142,50 @@ def test_an_ods_as_libreoffice_saves_it_is_read_and_one_asking_for_a_billion_cel
     done = _read_in_child(far)
     assert done.returncode == 0, done.stderr[-500:]
     assert "数据范围过大（1001 行 × 16384 列）" in done.stdout, done.stdout
+
+
+def _xls_with(path: Path, patch) -> Path:
+    """A small .xls (xlwt) with a number at row 10, column 200 whose record (RK) `patch` rewrites."""
+    import struct
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("申请人")
+    sheet.write(0, 0, "报名号")
+    sheet.write(1, 0, "2025330000001")
+    sheet.write(10, 200, 12345)
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = bytes(data).find(struct.pack("<HHHH", 0x027E, 10, 10, 200))
+    assert at > 0
+    patch(data, at)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_an_xls_whose_cell_or_dimensions_reach_far_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """The reader reads every sheet of an .xls when it opens it: it places a cell by the u16 column its record
+    holds (16,383 in a file Excel would never write: 65,536 x 16,384 cells, an abort) and reserves the cells a
+    Dimensions record declares, its rows a u32 difference that wraps round (first row 5, last 1: four billion).
+    Both are refused before the reader opens the file; the file as written is read."""
+    import struct
+
+    plain = _xls_with(tmp_path / "plain.xls", lambda data, at: None)
+    assert read_rows(plain)[1][0] == "2025330000001"
+
+    def far_column(data: bytearray, at: int) -> None:
+        struct.pack_into("<HH", data, at + 4, 65_535, 16_383)
+
+    done = _read_in_child(_xls_with(tmp_path / "far_column.xls", far_column))
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "数据范围过大（65536 行 × 16384 列）" in done.stdout, done.stdout
+
+    def wrapping_dimensions(data: bytearray, at: int) -> None:
+        where = bytes(data).find(struct.pack("<HH", 0x0200, 14))
+        assert where > 0
+        struct.pack_into("<IIHH", data, where + 4, 5, 1, 0, 256)
+
+    done = _read_in_child(_xls_with(tmp_path / "dimensions.xls", wrapping_dimensions))
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "数据范围过大（工作表声明" in done.stdout, done.stdout

@@ -217,11 +217,14 @@ def visible_sheet_names(path: Path) -> list[str]:
 
 def _open_workbook(path: Path, kind: str) -> CalamineWorkbook:
     """The workbook's directory, read by content (a workbook named .xls, .csv or anything is still read). The
-    reader reads every table of an .ods at once, expanding repeated cells: how far they reach is judged first."""
+    reader reads every table of an .ods and every sheet of an .xls at once: how far their cells reach is judged
+    first (an .xlsx sheet is judged when it is loaded, see _scan_first_sheet)."""
     from python_calamine import CalamineWorkbook
 
     if kind == "ods":
         _refuse_far_ods(path)
+    elif kind == "xls":
+        _refuse_far_xls(path)
     with path.open("rb") as fh:
         return CalamineWorkbook.from_filelike(fh)
 
@@ -798,6 +801,83 @@ def _refuse_far_ods(path: Path) -> None:
                             row_reach = col
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
         return  # no content.xml, or a damaged one: the reader says what is wrong in its own words
+
+
+# The BIFF records the reader places a cell by (row and column the record's first two u16), MulRk (a row's run of
+# numbers: first column after the row, last column in the record's last two bytes), Dimensions and BoundSheet.
+_XLS_CELLS = frozenset({0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006})
+_XLS_MULRK, _XLS_DIMENSIONS, _XLS_BOUNDSHEET, _XLS_EOF = 0x00BD, 0x0200, 0x0085, 0x000A
+
+
+def _refuse_far_xls(path: Path) -> None:
+    """Refuse an .xls with a sheet the reader would make larger than MAX_SHEET_CELLS cells: it reserves the rows x
+    columns its Dimensions record declares (a u32 row count, subtracted as it reads them: 5 to 1 wraps round) and
+    places every cell by the row and column in its record (u16 each: 65,536 x 65,536). Each sheet's records are
+    read from where its BoundSheet record says, as the reader reads them."""
+    try:
+        from xlrd.compdoc import CompDoc
+
+        with path.open("rb") as fh:
+            doc = CompDoc(fh.read(), logfile=io.StringIO())
+        stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+    except Exception:  # not a compound document xlrd can read: the reader says what is wrong in its own words
+        return
+    if not stream:
+        return
+    for start in _xls_sheet_starts(stream):
+        rows, cols = _xls_extent(path.name, stream, start)
+        if rows * cols > MAX_SHEET_CELLS:
+            raise FileRefused(_range_too_large(path.name, f"{rows} 行 × {cols} 列"))
+
+
+def _xls_sheet_starts(stream: bytes) -> list[int]:
+    """Where each sheet's records start: the BoundSheet records of the first substream (up to its EOF)."""
+    starts, at, end = [], 0, len(stream)
+    while at + 4 <= end:
+        typ, size = _U16_PAIR(stream, at)
+        if typ == _XLS_BOUNDSHEET and size >= 4 and at + 8 <= end:
+            starts.append(_U32(stream, at + 4)[0])
+        if typ == _XLS_EOF:
+            break
+        at += 4 + size
+    return starts
+
+
+def _xls_extent(name: str, stream: bytes, at: int) -> tuple[int, int]:
+    """The rows and columns the cells of the sheet starting at `at` reach (up to its EOF); refuses a Dimensions
+    record declaring more than MAX_SHEET_CELLS. One record at a time, fields read in place (1.2 million records:
+    ≈0.4 s)."""
+    rows = cols = 0
+    end, cells, pair = len(stream) - 8, _XLS_CELLS, _U16_PAIR
+    while at <= end:  # a cell record: its row and column are in place (the last one may be short: checked below)
+        typ, size = pair(stream, at)
+        if typ in cells and size >= 4:
+            row, col = pair(stream, at + 4)
+            if row >= rows:
+                rows = row + 1
+            if col >= cols:
+                cols = col + 1
+        elif typ == _XLS_MULRK:
+            if size >= 6 and at + 4 + size <= len(stream):
+                rows = max(rows, _U16_PAIR(stream, at + 4)[0] + 1)
+                cols = max(cols, _U16(stream, at + 2 + size)[0] + 1)
+        elif typ == _XLS_DIMENSIONS and size in (10, 14) and at + 4 + size <= len(stream):
+            first, last = (_U32_PAIR if size == 14 else _U16_PAIR)(stream, at + 4)
+            col_first, col_last = _U16_PAIR(stream, at + (12 if size == 14 else 8))
+            if last >= 1 and col_last >= 1:  # the reader reserves (last - 1 - first + 1) x ... cells, in u32
+                declared = ((last - first) % (1 << 32)) * ((col_last - col_first) % (1 << 32))
+                if declared > MAX_SHEET_CELLS:
+                    raise FileRefused(_range_too_large(name, f"工作表声明 {declared} 个单元格"))
+        elif typ == _XLS_EOF:
+            break
+        at += 4 + size
+    return rows, cols  # records in the stream's last 8 bytes hold no cell the reader could place
+
+
+_U16 = struct.Struct("<H").unpack_from
+_U32 = struct.Struct("<I").unpack_from
+_U16_PAIR = struct.Struct("<HH").unpack_from
+_U32_PAIR = struct.Struct("<II").unpack_from
 
 
 def _range_too_large(name: str, where: str) -> str:
