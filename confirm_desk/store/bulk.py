@@ -144,15 +144,32 @@ def _send(conn: Connection, sql: str, tail: tuple[Any, ...], rows: Sequence[Sequ
 
 
 def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[Row], extra: Row | None = None) -> None:
-    """UPDATE rows by `key` (each row dict holds the key and the new values); `extra` is set on all."""
+    """UPDATE rows by `key` (each row dict holds the key and the new values); `extra` is set on all. Each row's
+    parameters are picked from its own dict in C (no renamed copy of it per row: 10,000 changed applicants of a
+    re-import took 0.2 s more than their UPDATE)."""
     if not rows:
         return
     names = [n for n in rows[0] if n != key]
     values: dict[str, Any] = {name: bindparam(f"n_{name}") for name in names}
     stmt = update(table).where(table.c[key] == bindparam("k_key")).values({**values, **(extra or {})})
-    renamed = [{**{f"n_{n}": row[n] for n in names}, "k_key": row[key]} for row in rows]
-    dates = [f"n_{n}" for n in _date_columns(table, names)] + (["k_key"] if _date_columns(table, [key]) else [])
-    _execute(conn, stmt, [f"n_{n}" for n in names] + ["k_key"], renamed, dates)
+    compiled = stmt.compile(dialect=conn.dialect)
+    sqlite = conn.dialect.name == "sqlite"
+    column_of = {f"n_{name}": name for name in names}
+    column_of["k_key"] = key
+    fixed = {p: (_iso_text(v) if sqlite else v) for p, v in compiled.params.items() if p not in column_of}
+    dates = _date_columns(table, [*names, key]) if sqlite else []
+    if dates:
+        rows = [{**row, **{name: _iso_text(row[name]) for name in dates}} for row in rows]
+    if compiled.positional:
+        order = [column_of.get(p, p) for p in compiled.positiontup or []]
+        if any(p in fixed for p in order):
+            rows = [{**row, **fixed} for row in rows]
+        pick = itemgetter(*order)
+        params: list[Any] = list(map(pick, rows)) if len(order) > 1 else [(pick(row),) for row in rows]
+    else:
+        pairs = list(column_of.items())
+        params = [{**fixed, **{p: row[c] for p, c in pairs}} for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
 
 
 def _iso_text(value: object) -> object:

@@ -272,7 +272,8 @@ class RowWriter:
         # applicant in step with its batch stays in step.
         in_step = case((table.c.synced_version == table.c.version, table.c.version + 1),
                        else_=table.c.synced_version)
-        self.update_extra = with_new_version(missing_from_import=False, synced_version=in_step)
+        self.update_extra = with_new_version(missing_from_import=False, synced_version=in_step,
+                                             import_batch_id=batch_id, updated_at=self.now)
         self.dropped_indexes: list[str] = []
 
     def _drop_indexes(self) -> None:
@@ -378,7 +379,7 @@ class RowWriter:
                 values = reconciler.merge(old, values)
             updates.append({
                 **values, "status": status.value, "flags": flags_for(values, checker=checker),
-                "import_hash": digest, "import_batch_id": batch_id, "id": old.id, "updated_at": self.now,
+                "import_hash": digest, "id": old.id,
             })
             for key, before, after in zip(ALL_KEYS, old[:_FIELD_COUNT], _in_registry_order(values), strict=True):
                 if (before or "") != after:
