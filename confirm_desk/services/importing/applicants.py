@@ -417,7 +417,7 @@ class RowWriter:
         self.reconciler.finish(session)
         audit.record_many(session, self.events + self.reconciler.events)
         result.conflicts.extend(self.reconciler.conflicts)
-        result.missing.extend(flag_missing(session, self.existing.values(), self.numbers, self.points,
+        result.missing.extend(flag_missing(session, self.existing, self.numbers, self.points,
                                            self.count, failed))
         # SCOPE-3: one ID number under two 报名号, in this file or across imports
         refresh_duplicate_flags(session, flagged_before=bool(self.existing))

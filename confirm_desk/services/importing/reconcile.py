@@ -3,7 +3,7 @@ what was changed here; each disagreement becomes a pending conflict for the revi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,7 @@ MAX_FAILED_SHARE = 0.1  # a file with more refused rows than this is not taken a
 
 
 def flag_missing(
-    session: Unit, existing: Iterable[Any], numbers: Collection[str], points: Collection[str], count: int,
+    session: Unit, existing: Mapping[str, Any], numbers: Collection[str], points: Collection[str], count: int,
     failed: Sequence[str] = (),
 ) -> list[str]:
     """Applicants of the file's confirmation points that the file no longer holds are flagged (never
@@ -128,13 +128,17 @@ def flag_missing(
 
     "Not in the new list" is only said of a whole list: a refused row (`failed`: its 报名号 as read)
     still shows that its applicant is there, and a file with a refused row whose 报名号 is unknown, or
-    with many refused rows, or with no stored row at all, flags nobody. `numbers`: the 报名号 of the file's
-    `count` rows read; `points`: the confirmation points they name."""
+    with many refused rows, or with no stored row at all, flags nobody. `existing`: the stored applicants by
+    报名号; `numbers`: the 报名号 of the file's `count` rows read; `points`: the confirmation points they name.
+    Only an applicant the file leaves out, or one flagged before, can change: those are the ones looked at."""
     present = set(numbers) | {n for n in failed if n}
     whole = bool(count) and all(failed) and len(failed) <= MAX_FAILED_SHARE * (count + len(failed))
     changes: list[Row] = []
     flagged: list[str] = []
-    for row in existing:
+    left_out = existing.keys() - present
+    for number, row in existing.items():
+        if number not in left_out and not row.missing_from_import:
+            continue
         if points and row.confirmation_point not in points:
             continue  # another point's applicants: this file says nothing about them
         missing = row.application_no not in present
