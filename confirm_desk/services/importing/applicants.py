@@ -252,12 +252,10 @@ class RowWriter:
         # Of every stored applicant only what matching the file's rows and flag_missing need (_MATCH_KEYS); a
         # whole row is read only for an applicant the file changes (_whole_rows): 100,000 stored rows of every
         # field held 430 MB through a re-import.
-        self.existing = {
-            row.application_no: row
-            for row in session.execute(select(*[table.c[key] for key in _MATCH_KEYS])).all()
-        }
+        stored = session.execute(select(*[table.c[key] for key in _MATCH_KEYS])).all()
+        self.existing = {row[1]: row for row in stored}  # by 报名号 (rows unpacked by position: 3x named access)
         # 报名号 -> (fingerprint, ID number) as stored: a row of the file that has both is as stored now.
-        self.as_stored = {number: (row.import_hash, row.id_number) for number, row in self.existing.items()}
+        self.as_stored = {number: (digest, id_number) for _id, number, digest, _flag, id_number, _point in stored}
         self.context = base_context(session)
         self.checker = CodeChecker(self.context)
         self.reconciler = Reconciler(session, operator, batch_id)
@@ -427,7 +425,7 @@ class RowWriter:
 
 
 # A stored applicant's columns read for every row of the file: matching (报名号, fingerprint, ID number) and
-# flag_missing's. A whole row (_whole_rows) has the fields and _STATE_KEYS too.
+# flag_missing's, in the order RowWriter unpacks them. A whole row (_whole_rows) has the fields and _STATE_KEYS too.
 _MATCH_KEYS = ("id", "application_no", "import_hash", "missing_from_import", "id_number", "confirmation_point")
 _STATE_KEYS = ("id", "import_hash", "status", "missing_from_import")
 _FIELD_COUNT = len(ALL_KEYS)
