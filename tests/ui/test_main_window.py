@@ -43,6 +43,28 @@ def test_search_as_you_type(imported_store, make_window, qtbot) -> None:
     assert window.count_label.text() == "显示 1 / 共 60 人"
 
 
+def test_an_empty_list_says_why_and_what_to_do(imported_store, make_window, qtbot) -> None:
+    """A search nobody matches: the list says so over the empty grid and points at 列出全部; clearing it brings the
+    rows back and the words go."""
+    window = make_window(imported_store)
+    hint = window.applicants.empty_hint
+    assert window.model.rowCount() == 60 and hint.isHidden()
+    type_text(window.query.search, "没有这个人")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0 and not hint.isHidden())
+    assert "没有符合查询条件的申请人（共 60 人）" in hint.text() and "列出全部" in hint.text()
+    assert hint.isVisible() and window.applicants.table.viewport().rect().contains(hint.geometry().center())
+    window.query.list_all.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 60)
+    assert hint.isHidden()
+
+
+def test_an_empty_store_says_to_import_first(store, make_window) -> None:
+    window = make_window(store)
+    hint = window.applicants.empty_hint
+    assert window.model.rowCount() == 0 and not hint.isHidden()
+    assert "还没有申请人" in hint.text() and "导入申请人" in hint.text()
+
+
 def test_status_filter_and_list_all(imported_store, make_window) -> None:
     window = make_window(imported_store)
     window.query.set_status_filter("draft")

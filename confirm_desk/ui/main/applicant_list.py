@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from confirm_desk.domain.statuses import Status
@@ -65,6 +66,14 @@ class ApplicantListPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open_index)
+        # Said over an empty list: why it is empty and what to do (an empty grid alone reads as a broken program).
+        self.empty_hint = QLabel()
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty_hint.hide()
+        hint_layout = QVBoxLayout(self.table.viewport())
+        hint_layout.addWidget(self.empty_hint, 0, Qt.AlignmentFlag.AlignCenter)
         self.table.horizontalHeader().setResizeContentsPrecision(50)  # size columns from the first rows only
         self.model.rows_shown = self._rows_shown  # a refresh reads the rows of one screen with the ids
 
@@ -167,6 +176,18 @@ class ApplicantListPanel(QWidget):
     def _update_count(self) -> None:
         shown = f"{self.model.matching}+" if self.model.count_pending else str(self.model.matching)
         self.count_label.setText(f"显示 {shown} / 共 {self.model.total} 人")
+        self._update_empty_hint()
+
+    def _update_empty_hint(self) -> None:
+        if self.model.rowCount() or self.model.count_pending:
+            self.empty_hint.hide()
+            return
+        if not self.model.total:
+            text = "还没有申请人。\n请先导入网报数据：文件 → 导入申请人…（Ctrl+I）"
+        else:
+            text = f"没有符合查询条件的申请人（共 {self.model.total} 人）。\n请修改查询条件，或点“列出全部”。"
+        self.empty_hint.setText(text)
+        self.empty_hint.show()
 
     def show_full_ids(self, checked: bool) -> None:
         self.model.mask_ids = not checked
