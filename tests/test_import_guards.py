@@ -144,6 +144,22 @@ def test_an_ods_as_libreoffice_saves_it_is_read_and_one_asking_for_a_billion_cel
     assert "数据范围过大（1001 行 × 16384 列）" in done.stdout, done.stdout
 
 
+@pytest.mark.parametrize("row", [
+    '<table:table-row x=">" table:number-rows-repeated="9000">{cell}</table:table-row>',  # a '>' in a value
+    '<table:table-row table:number-rows-repeated="+9000">{cell}</table:table-row>',  # the reader takes a + sign
+    '<table:table-row table:number-rows-repeated="9&#48;00">{cell}</table:table-row>',  # and decodes entities
+])
+def test_an_ods_repeat_written_as_an_xml_parser_reads_it_is_counted(tmp_path: Path, row: str) -> None:
+    """Repeat counts the reader reads although a plain pattern would not (found by trying: each file made the
+    reader ask for 90 million cells and abort)."""
+    cell = ('<table:table-cell x=">" table:number-columns-repeated="10000" office:value-type="float" '
+            'office:value="1"><text:p>1</text:p></table:table-cell>')
+    far = _ods(tmp_path / "far.ods", _ods_row("报名号") + row.format(cell=cell))
+    done = _read_in_child(far)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "数据范围过大（9001 行 × 10000 列）" in done.stdout, done.stdout
+
+
 def _xls_with(path: Path, patch) -> Path:
     """A small .xls (xlwt) with a number at row 10, column 200 whose record (RK) `patch` rewrites."""
     import struct
@@ -178,6 +194,13 @@ def test_an_xls_whose_cell_or_dimensions_reach_far_is_refused_before_it_is_read(
         struct.pack_into("<HH", data, at + 4, 65_535, 16_383)
 
     done = _read_in_child(_xls_with(tmp_path / "far_column.xls", far_column))
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "数据范围过大（65536 行 × 16384 列）" in done.stdout, done.stdout
+
+    def rich_string_far(data: bytearray, at: int) -> None:  # an RString record (0x00D6) the reader places too
+        struct.pack_into("<HHHH", data, at, 0x00D6, 10, 65_535, 16_383)
+
+    done = _read_in_child(_xls_with(tmp_path / "rich_string.xls", rich_string_far))
     assert done.returncode == 0, done.stderr[-500:]
     assert "数据范围过大（65536 行 × 16384 列）" in done.stdout, done.stdout
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import re
 import struct
@@ -46,16 +47,20 @@ MAX_MARKUP_BYTES = 512 * 1024 * 1024  # an HTML/XML "spreadsheet" is parsed in m
 # How the reader places a cell: by its own reference (r="AB12"); a cell without one right after the cell before
 # it, in the row its row element names (r="12") or else the row after the one before. Its whole range (rows x
 # columns) is then allocated at once, so the scan must know how far the cells with content reach before it reads.
-# A cell written as every writer writes it: `c r="REF"` (the reference its first attribute, in double quotes).
-# Content beyond column CZ (105 on) or below row MAX_ROWS, in cells so written:
-_WIDE_CELL = re.compile(rb"""c(?<=[<:]c) r="((?:[D-Z][A-Z]|[A-Z]{3})[0-9]+)"[^>]*?(/?)>""")
-_TALL_CELL = re.compile(rb"""c(?<=[<:]c) r="[A-Z]{0,3}([0-9]{6,})"[^>]*?(/?)>""")
+# A cell written as every writer writes it: `c r="REF"` (the reference its first attribute, in double quotes), REF
+# within column CZ and row 199,999 (upper-case letters); anything else (a cell further out, a lower-case or longer
+# reference) is placed by _place_cells:
+_FAR_CELL = re.compile(rb"""c(?<=[<:]c) r="(?![A-C]?[A-Z](?:[0-9]{1,5}|1[0-9]{5})")""")
 # A cell written otherwise (no reference, another attribute first, single quotes, other white space): its place
 # is found as the reader finds it (_place_cells).
 _ODD_CELL = re.compile(rb"""c(?<=[<:]c)(?:[>/\t\n\r]| (?:[^r]|r[^=]|r=[^"]))""")
+# A tag's inside as an XML parser reads it: a quoted value whole (a '>' in an attribute's value does not end it).
+_IN_TAG = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 # Every tag the reader places cells by (a namespace prefix allowed): opening or closing, its attributes, self-closing.
-_PLACING_TAG = re.compile(rb"""<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>""")
-_R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+_PLACING_TAG = re.compile(rb"""<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])(""" + _IN_TAG + rb""")>""")
+# One attribute: its name and its value in either quotes (no white space needed before it: `t="n"r="A1"`).
+_ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"""\s*([A-Za-z]*)([0-9]*)""")
 # A cell whose value is an Excel error (t="e"): calamine reads it as an empty string.
 _ERROR_CELL = re.compile(rb"""<c\b([^>]*\bt=["']e["'][^>]*)>(.*?)</c>""", re.S)
 _CELL_REF = re.compile(rb"""\br=["']([A-Z]+)([0-9]+)["']""")
@@ -519,19 +524,19 @@ class _Extent:
 
 def _judge_sheet(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]], quick: bool) -> _Extent | None:
     """Judge the sheet XML (chunks of SCAN_CHUNK bytes, see _member_chunks) piece by piece. `quick`: pass over
-    plain pieces. None when a piece holds a cell written otherwise than `c r="REF"` or content beyond column CZ:
-    then every cell's place must be found (_place_every_cell), a row's cells count in the range's size."""
+    plain pieces. None when a piece holds a cell written otherwise than `c r="REF"`, or beyond column CZ or row
+    199,999: then every cell's place must be found (_place_every_cell)."""
     extent = _Extent()
     for parts, end in _sheet_pieces(chunks):
         if quick and _plain(parts, end):
             continue
-        if not _judge_piece(b"".join(parts)[:end], extent, errors):
+        if not _judge_piece(b"".join(parts)[:end], errors):
             return None
     return extent
 
 
 def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]]) -> _Extent:
-    """Every cell with content placed as the reader places it (see _WIDE_CELL), through the whole sheet."""
+    """Every cell with content placed as the reader places it (see _FAR_CELL), through the whole sheet."""
     extent, place = _Extent(), [0, 0]  # the reader's next row and column (0-based) for a cell without reference
     for parts, end in _sheet_pieces(chunks):
         buf = b"".join(parts)[:end]
@@ -546,7 +551,8 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> None:
     is not self-closing (an empty <c ...></c> counts too: the verdict may only err on the side of refusing)."""
     for closing, name, attributes in _PLACING_TAG.findall(buf):
         self_closing = attributes.endswith(b"/")
-        found = _R_ATTRIBUTE.search(attributes)
+        ref = _attribute(attributes, b"r")
+        found = _REF.match(ref) if ref is not None else None
         letters, digits = (found[1], found[2]) if found else (b"", b"")
         if name == b"row":
             if closing:
@@ -567,6 +573,14 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> None:
         extent.max_row = max(extent.max_row, row + 1)
         if col + 1 > extent.max_col:
             extent.max_col, extent.far_ref = col + 1, f"{_column_letters(col + 1)}{row + 1}"
+
+
+def _attribute(attributes: bytes, name: bytes) -> bytes | None:
+    """The value of the first attribute called `name` (the reader takes the first; a repeated one it refuses)."""
+    for found in _ATTRIBUTE.finditer(attributes):
+        if found[1] == name:
+            return found[2] if found[2] is not None else found[3]
+    return None
 
 
 def _column_letters(number: int) -> str:
@@ -686,10 +700,10 @@ def _inflater() -> Any:
 
 # What could move the verdict in a piece with no single quote: a cell tag (`<c` or `:c`, the reader ignores the
 # prefix) that does not start as the cells of every writer start, `c r="REF"` with REF within column CZ and row
-# 199,999. Every match of _ODD_CELL, _WIDE_CELL and _TALL_CELL beyond MAX_ROWS starts with a match (it matches
-# more: `<col`, `<cfRule`, a colon before a c in text; such a piece is judged in full, the verdict unchanged).
-# One literal character first, a look-behind, then a single negative look-ahead: the 4 million cells of a 100,000-row
-# sheet cost 0.36 s, where the positive patterns (one alternative per way of being unusual) cost 0.6.
+# 199,999. Every match of _ODD_CELL and _FAR_CELL starts with a match (it matches more: `<col`, `<cfRule`, a colon
+# before a c in text; such a piece is judged in full, the verdict unchanged). One literal character first, a
+# look-behind, then a single negative look-ahead: the 4 million cells of a 100,000-row sheet cost 0.36 s, where the
+# positive patterns (one alternative per way of being unusual) cost 0.6.
 _UNUSUAL_REF = re.compile(rb'c(?<=[<:]c)(?! r="[A-C]?[A-Z](?:[0-9]{1,5}|1[0-9]{5})")')
 _AHEAD = 14  # bytes from a match's start that its look-ahead reads: c r="AB123456"
 _JOINT = 2 * _AHEAD + 4  # bytes each side of a joint between parts that _plain reads again together
@@ -731,16 +745,11 @@ def _plain_bytes(buf: bytes, end: int, final: bool = True) -> bool:
     return found is None or (not final and found.start() > end - _AHEAD)
 
 
-def _judge_piece(buf: bytes, extent: _Extent, errors: list[tuple[int, int, str]]) -> bool:
-    """Every cell beyond MAX_ROWS and every error cell in `buf`; False when a cell's place needs the cells before
-    it (a cell written otherwise) or content lies beyond column CZ (the range's rows then count too)."""
-    if _ODD_CELL.search(buf) is not None:
+def _judge_piece(buf: bytes, errors: list[tuple[int, int, str]]) -> bool:
+    """Every error cell in `buf`; False when a cell's place must be found as the reader finds it (a cell written
+    otherwise, or one beyond column CZ or row 199,999: the range's rows and columns then count)."""
+    if _ODD_CELL.search(buf) is not None or _FAR_CELL.search(buf) is not None:
         return False
-    if any(not empty for _ref, empty in _WIDE_CELL.findall(buf)):
-        return False
-    rows = [int(digits) for digits, empty in _TALL_CELL.findall(buf) if not empty]
-    if rows:
-        extent.max_row = max(extent.max_row, *rows)
     if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
         errors.extend(_error_cells(buf))
     return True
@@ -760,10 +769,21 @@ def _error_cells(buf: bytes) -> list[tuple[int, int, str]]:
 
 # The tags the reader builds an .ods table from (it matches these qualified names, prefix included), and what
 # makes a cell one with content for it: a value, a formula, or text (value-type string).
-_ODS_TAG = re.compile(rb"""<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>""")
-_ODS_REPEATED = re.compile(rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']([0-9]+)["']""")
+_ODS_TAG = re.compile(rb"""<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])(""" + _IN_TAG
+                     + rb""")>""")
 _ODS_CONTENT = re.compile(rb"""(?:office:(?:value|string-value|date-value|time-value|boolean-value)|table:formula)"""
                           rb"""\s*=|office:value-type\s*=\s*["']string["']""")
+
+
+def _ods_repeats(attributes: bytes, name: bytes) -> int:
+    """A row's or cell's repeat count as the reader takes it: the attribute's value with its entities decoded, a
+    leading + allowed (1 when there is none; a value it cannot read makes the reader refuse the file)."""
+    key = b"table:number-rows-repeated" if name == b"table-row" else b"table:number-columns-repeated"
+    value = _attribute(attributes, key)
+    if value is None:
+        return 1
+    text = html.unescape(value.decode("utf-8", "replace")).strip().lstrip("+")
+    return int(text) if text.isascii() and text.isdigit() else 1
 
 
 def _refuse_far_ods(path: Path) -> None:
@@ -780,8 +800,7 @@ def _refuse_far_ods(path: Path) -> None:
                 cut = buf.rfind(b"<")
                 buf, tail = (buf[:cut], buf[cut:]) if cut >= 0 else (buf, b"")
                 for closing, name, attributes in _ODS_TAG.findall(buf):
-                    found = _ODS_REPEATED.search(attributes)
-                    count = int(found[1]) if found else 1
+                    count = _ods_repeats(attributes, name)
                     if name == b"table":
                         row = 0
                     elif name == b"table-row":
@@ -803,9 +822,10 @@ def _refuse_far_ods(path: Path) -> None:
         return  # no content.xml, or a damaged one: the reader says what is wrong in its own words
 
 
-# The BIFF records the reader places a cell by (row and column the record's first two u16), MulRk (a row's run of
-# numbers: first column after the row, last column in the record's last two bytes), Dimensions and BoundSheet.
-_XLS_CELLS = frozenset({0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006})
+# The BIFF records the reader places a cell by (row and column the record's first two u16; 0x00D6 is RString),
+# MulRk (a row's run of numbers: first column after the row, last column in the record's last two bytes),
+# Dimensions and BoundSheet.
+_XLS_CELLS = frozenset({0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x00D6})
 _XLS_MULRK, _XLS_DIMENSIONS, _XLS_BOUNDSHEET, _XLS_EOF = 0x00BD, 0x0200, 0x0085, 0x000A
 
 
