@@ -212,3 +212,17 @@ def test_an_xls_whose_cell_or_dimensions_reach_far_is_refused_before_it_is_read(
     done = _read_in_child(_xls_with(tmp_path / "dimensions.xls", wrapping_dimensions))
     assert done.returncode == 0, done.stderr[-500:]
     assert "数据范围过大（工作表声明" in done.stdout, done.stdout
+
+
+def test_an_xls_whose_directory_cannot_be_followed_is_refused_unread(tmp_path: Path) -> None:
+    """The check above walks the sheets as xlrd's compound-document reader finds them; a file it cannot follow
+    (here the directory's first sector points past the end) is refused, not handed to the reader unchecked."""
+    import struct
+
+    path = _xls_with(tmp_path / "lost.xls", lambda data, at: None)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 0x30, 0x00FF_FFF0)
+    path.write_bytes(bytes(data))
+    done = _read_in_child(path)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "lost.xls" in done.stdout and "内部结构已损坏" in done.stdout, done.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -278,6 +279,19 @@ def xlsx_error_cells(path: Path) -> None:
 
 
 def _raw_sheet_xlsx(path: Path, sheet_rows: bytes) -> None:
+    write_members(path, list(raw_xlsx_members(sheet_rows).items()))
+
+
+def write_members(path: Path, members: list[tuple[str, str | bytes]]) -> None:
+    """A zip of these members in this order (a name may come twice, or hold a backslash)."""
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")  # "Duplicate name": meant
+        for name, data in members:
+            archive.writestr(zipfile.ZipInfo(name), data, zipfile.ZIP_DEFLATED)
+
+
+def raw_xlsx_members(sheet_rows: bytes) -> dict[str, str | bytes]:
+    """The members of a minimal .xlsx whose one sheet (xl/worksheets/sheet1.xml) holds these rows."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -305,12 +319,11 @@ def _raw_sheet_xlsx(path: Path, sheet_rows: bytes) -> None:
             '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/><xf fillId="1" applyFill="1"/>'
             '</cellXfs></styleSheet>'),
     }
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-        archive.writestr("xl/worksheets/sheet1.xml",
-                         f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'.encode()
-                         + sheet_rows + b"</sheetData></worksheet>")
+    members: dict[str, str | bytes] = dict(files)
+    members["xl/worksheets/sheet1.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'.encode()
+        + sheet_rows + b"</sheetData></worksheet>")
+    return members
 
 
 def xlsx_styled_far_rows(path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from confirm_desk.domain.errors import FileRefused
+from confirm_desk.services.spreadsheets.xlsx_parts import IN_TAG, PASSED_OVER, sheet_members
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -55,9 +56,18 @@ _FAR_CELL = re.compile(rb"""c(?<=[<:]c) r="(?![A-C]?[A-Z](?:[0-9]{1,5}|1[0-9]{5}
 # is found as the reader finds it (_place_cells).
 _ODD_CELL = re.compile(rb"""c(?<=[<:]c)(?:[>/\t\n\r]| (?:[^r]|r[^=]|r=[^"]))""")
 # A tag's inside as an XML parser reads it: a quoted value whole (a '>' in an attribute's value does not end it).
-_IN_TAG = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-# Every tag the reader places cells by (a namespace prefix allowed): opening or closing, its attributes, self-closing.
-_PLACING_TAG = re.compile(rb"""<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])(""" + _IN_TAG + rb""")>""")
+_IN_TAG = IN_TAG
+# The sheet as the reader's tokenizer reads it, in three kinds of token. `name`: a tag the reader places cells by
+# (local name `row` or `c`; a closing `</c>` places nothing). `open`: a '<' that starts no complete tag or comment
+# (cut off at the end of a piece: read again with the next). Anything else in runs: text, other tags, and what the
+# parser passes over (comments, CDATA, processing instructions); a `<c` in those, or in another tag's quoted
+# value, is no cell and must not swallow the real ones after it.
+_PREFIX = rb"(?:[^\s/>:!?]*:)?"
+_PLACING_TAG = re.compile(
+    rb"(?s)(?:[^<]+|(?!<(?:/?" + _PREFIX + rb"row|" + _PREFIX + rb"c)[\s/>])(?:" + PASSED_OVER
+    + rb"|</?[^\s/>!?][^\s/>]*" + IN_TAG + rb">))+"
+    + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[\s/>])(?P<attributes>" + IN_TAG + rb")>|(?P<open><)")
+_MAX_CARRY = 64 << 20  # a comment or a tag running on longer than this is refused (the reader is not asked)
 # One attribute: its name and its value in either quotes (no white space needed before it: `t="n"r="A1"`).
 _ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"""\s*([A-Za-z]*)([0-9]*)""")
@@ -197,6 +207,8 @@ def _zip_kind(path: Path) -> str:
     except Exception as exc:  # a member that cannot be decompressed
         raise FileRefused(
             f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
+    if any(_is_binary_workbook(name) for name in names):
+        raise FileRefused(f"“{path.name}”是 Excel 二进制工作簿（.xlsb），不受支持：请在 Excel 中另存为 .xlsx 后再导入")
     if "word/document.xml" in names:
         raise FileRefused(f"“{path.name}”其实是 Word 文档，不是 Excel 表格")
     if b"opendocument.spreadsheet" in mimetype:
@@ -204,6 +216,11 @@ def _zip_kind(path: Path) -> str:
     if "xl/workbook.xml" not in names:
         raise FileRefused(f"“{path.name}”不是有效的 Excel 表格（缺少工作簿内容）")
     return "xlsx"
+
+
+def _is_binary_workbook(name: str) -> bool:
+    """A member the reader would open an .xlsb by (it looks members up ignoring case and `\\` for `/`)."""
+    return name.replace("\\", "/").lower().endswith(("workbook.bin", "workbook.bin.rels"))
 
 
 # ---- workbooks (calamine) ------------------------------------------------------------------------------
@@ -229,9 +246,20 @@ def _open_workbook(path: Path, kind: str) -> CalamineWorkbook:
     if kind == "ods":
         _refuse_far_ods(path)
     elif kind == "xls":
+        if zipfile.is_zipfile(path):  # the reader would try it as a zip too, past the parts judged here
+            raise FileRefused(f"无法读取“{path.name}”：文件同时像 .xls 又像 .xlsx，结构异常，已拒绝读取")
         _refuse_far_xls(path)
     with path.open("rb") as fh:
-        return CalamineWorkbook.from_filelike(fh)
+        workbook = CalamineWorkbook.from_filelike(fh)
+    # The reader tries .xls, .xlsx, .xlsb, .ods in turn and keeps the first that opens: the one it kept must be
+    # the one judged (only an .xlsx answers "tables not loaded"; only the zip kinds can be .xlsb, refused before).
+    try:
+        opened = "xlsx" if isinstance(workbook.table_names, list) else "other"
+    except Exception as exc:
+        opened = "xlsx" if type(exc).__name__ == "TablesNotLoaded" else "other"
+    if (opened == "xlsx") != (kind == "xlsx"):
+        raise FileRefused(f"无法读取“{path.name}”：文件的内容与其格式（{kind}）不符，结构异常，已拒绝读取")
+    return workbook
 
 
 def _visible_sheets(workbook: CalamineWorkbook) -> list[str]:
@@ -444,24 +472,6 @@ def _apply_merge(rows: Rows, r0: int, c0: int, r1: int, c1: int) -> None:
                 rows.merged[(r, c)] = (r0, c0)
 
 
-def _first_sheet_member(archive: zipfile.ZipFile, name: str | None = None) -> str | None:
-    """The part name of the sheet called `name` (default: the workbook's first sheet)."""
-    from defusedxml import ElementTree
-
-    try:
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # let the reader report the broken part in its own words
-        return None
-    sheet = next((e for e in book.iter() if e.tag.endswith("}sheet") and (name is None or e.get("name") == name)),
-                 None)
-    rid = next((v for k, v in (sheet.attrib.items() if sheet is not None else []) if k.endswith("}id")), None)
-    target = next((e.get("Target", "") for e in rels if e.get("Id") == rid), "")
-    if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-
-
 def _column_number(letters: str) -> int:
     number = 0
     for ch in letters:
@@ -481,22 +491,28 @@ def _scan_first_sheet(path: Path, name: str | None = None, quick: bool = True,
     errors: list[tuple[int, int, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
-            member = _first_sheet_member(archive, name)
-            if member is None or member not in archive.namelist():
-                return errors
-            try:
-                extent = _judge_member(path, archive, member, errors, quick, fast)
-            except _NotAsZipfileReads:  # zipfile reads it, and says what is wrong in its own words
-                errors = []
-                extent = _judge_member(path, archive, member, errors, quick, fast=False)
+            members = sheet_members(archive, name)
+            if members is None:  # not found as the reader finds it: whatever it reads is among these
+                members = [info for info in archive.infolist() if not info.is_dir()]
+            for member in members:
+                found: list[tuple[int, int, str]] = []
+                try:
+                    extent = _judge_member(path, archive, member, found, quick, fast)
+                except _NotAsZipfileReads:  # zipfile reads it, and says what is wrong in its own words
+                    found = []
+                    extent = _judge_member(path, archive, member, found, quick, fast=False)
+                if extent.broken:
+                    raise FileRefused(f"无法读取“{path.name}”：工作表 {member.filename} 的内容不完整（有未结束的标记）"
+                                      "，文件已损坏：请在 Excel 中打开后另存为 .xlsx 再导入")
+                if extent.refused:
+                    raise FileRefused(_range_too_large(path.name, extent.where))
+                errors = found if len(members) == 1 else []
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return errors  # the reader reports the broken file in its own words
-    if extent.refused:
-        raise FileRefused(_range_too_large(path.name, extent.where))
     return errors
 
 
-def _judge_member(path: Path, archive: zipfile.ZipFile, member: str, errors: list[tuple[int, int, str]],
+def _judge_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, errors: list[tuple[int, int, str]],
                   quick: bool, fast: bool) -> _Extent:
     with _member_chunks(path, archive, member, fast) as chunks:
         extent = _judge_sheet(chunks, errors, quick)
@@ -512,10 +528,12 @@ class _Extent:
 
     def __init__(self) -> None:
         self.max_row, self.max_col, self.far_ref = 0, NARROW_COLUMNS, ""
+        self.broken = False  # the XML ends inside a tag or a comment, or one runs on past _MAX_CARRY
 
     @property
     def refused(self) -> bool:
-        return self.max_row > MAX_ROWS or bool(self.far_ref and self.max_row * self.max_col > MAX_SHEET_CELLS)
+        return self.broken or self.max_row > MAX_ROWS or bool(
+            self.far_ref and self.max_row * self.max_col > MAX_SHEET_CELLS)
 
     @property
     def where(self) -> str:
@@ -538,18 +556,33 @@ def _judge_sheet(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str
 def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]]) -> _Extent:
     """Every cell with content placed as the reader places it (see _FAR_CELL), through the whole sheet."""
     extent, place = _Extent(), [0, 0]  # the reader's next row and column (0-based) for a cell without reference
+    carry = b""  # the end of the piece before, from a tag or comment that did not end in it
     for parts, end in _sheet_pieces(chunks):
-        buf = b"".join(parts)[:end]
-        _place_cells(buf, extent, place)
+        buf = carry + b"".join(parts)[:end]
+        done = _place_cells(buf, extent, place)
+        carry = buf[done:]
+        if len(carry) > _MAX_CARRY:
+            extent.broken = True
+            return extent
+        buf = buf[:done]
         if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
             errors.extend(_error_cells(buf))
+    extent.broken = bool(carry.strip())
     return extent
 
 
-def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> None:
+def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> int:
     """The cells of a piece (cut at a tag), `place` carried from piece to piece. A cell with content is one that
-    is not self-closing (an empty <c ...></c> counts too: the verdict may only err on the side of refusing)."""
-    for closing, name, attributes in _PLACING_TAG.findall(buf):
+    is not self-closing (an empty <c ...></c> counts too: the verdict may only err on the side of refusing).
+    Returns how far the piece was read: up to a comment or tag that does not end in it (the caller reads it again
+    with the next piece)."""
+    for token in _PLACING_TAG.finditer(buf):
+        name = token["name"]
+        if name is None:
+            if token["open"] is not None:
+                return token.start()
+            continue
+        closing, attributes = token["closing"], token["attributes"]
         self_closing = attributes.endswith(b"/")
         ref = _attribute(attributes, b"r")
         found = _REF.match(ref) if ref is not None else None
@@ -573,6 +606,7 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> None:
         extent.max_row = max(extent.max_row, row + 1)
         if col + 1 > extent.max_col:
             extent.max_col, extent.far_ref = col + 1, f"{_column_letters(col + 1)}{row + 1}"
+    return len(buf)
 
 
 def _attribute(attributes: bytes, name: bytes) -> bytes | None:
@@ -629,7 +663,7 @@ class _NotAsZipfileReads(Exception):
 
 
 @contextmanager
-def _member_chunks(path: Path, archive: zipfile.ZipFile, member: str,
+def _member_chunks(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo,
                    fast: bool) -> Iterator[Iterator[list[bytes]]]:
     """The member's bytes in chunks of SCAN_CHUNK (the last one shorter, none empty), as zipfile's reader gives
     them; each chunk comes as a list of parts (joined with what precedes it: one copy). `fast`:
@@ -637,7 +671,7 @@ def _member_chunks(path: Path, archive: zipfile.ZipFile, member: str,
     it raises _NotAsZipfileReads at the end unless the member was a complete stream of exactly the declared
     size and CRC: then zipfile's reader would have given the same bytes without complaint."""
     with archive.open(member) as fh:  # zipfile's checks of the local header, encryption, method
-        info = archive.getinfo(member)
+        info = member
         if not fast or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
             yield ([chunk] for chunk in iter(lambda: fh.read(SCAN_CHUNK), b""))
             return
@@ -840,10 +874,11 @@ def _refuse_far_xls(path: Path) -> None:
         with path.open("rb") as fh:
             doc = CompDoc(fh.read(), logfile=io.StringIO())
         stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
-    except Exception:  # not a compound document xlrd can read: the reader says what is wrong in its own words
-        return
+    except Exception:  # a compound document xlrd cannot read: the reader might, past this check
+        stream = None
     if not stream:
-        return
+        raise FileRefused(f"无法读取“{path.name}”：这个 .xls 文件的内部结构已损坏或异常，请在 Excel 或 WPS 中打开后"
+                          "另存为 .xlsx 再导入")
     for start in _xls_sheet_starts(stream):
         rows, cols = _xls_extent(path.name, stream, start)
         if rows * cols > MAX_SHEET_CELLS:
