@@ -4,6 +4,10 @@ import sys
 
 
 def _main() -> int:
+    if sys.argv[1:2] == ["--probe-sheet"]:  # the workbook reader's trial run (services/spreadsheets/probe.py)
+        from confirm_desk.services.spreadsheets.probe import child_main
+
+        return child_main(sys.argv[2:])
     if len(sys.argv) > 1:
         from confirm_desk.cli import main
 

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_logging()
     from confirm_desk.services.output_files import clean_at_start
+    from confirm_desk.services.spreadsheets.probe import isolate
+
+    isolate()  # a workbook that would make the reader abort ends a child, never the clerk's window
 
     clean_at_start()
     running = QApplication.instance()  # a widgets application: this process never makes another kind

@@ -60,15 +60,17 @@ def test_an_inflating_xlsx_is_refused_before_it_is_inflated(tmp_path: Path) -> N
     assert peak < 5 << 20  # the directory was read, nothing inflated
 
 
-def _read_in_child(path: Path):
+def _read_in_child(path: Path, isolated: bool = False):
     """read_rows(path) in a child process held to 1.5 GB of address space: an abort or a failed allocation
-    there fails the test instead of ending the test run or filling the machine's memory."""
+    there fails the test instead of ending the test run or filling the machine's memory. `isolated`: as the GUI
+    reads (the reader tried in a child of that child first, services/spreadsheets/probe.py)."""
     import subprocess
     import sys
 
     code = ("import resource, sys\n"
             "resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))\n"
-            "from confirm_desk.domain.errors import FileRefused\n"
+            + ("from confirm_desk.services.spreadsheets.probe import isolate\nisolate()\n" if isolated else "")
+            + "from confirm_desk.domain.errors import FileRefused\n"
             "from confirm_desk.services.spreadsheets.read import read_rows\n"
             "try:\n    print(len(read_rows(sys.argv[1])), 'rows')\nexcept FileRefused as exc:\n    print(exc)\n")
     return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600,

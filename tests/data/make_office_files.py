@@ -459,3 +459,73 @@ def xls_error_cells(path: Path) -> None:
                 sheet.write(r, c, v)
     sheet.row(2).set_cell_error(4, 0x2A)  # #N/A (xlwt knows it by code only)
     book.save(str(path))
+
+
+# ---- files made to get past the import's scan (third round): each aborts the reader if it is loaded ---------
+_FAR = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+
+
+def _patched_member(path: Path, sheet_rows: bytes, patch: Callable[[bytearray, zipfile.ZipInfo], None]) -> None:
+    """A minimal .xlsx with these rows whose bytes `patch` then changes (given the sheet member's ZipInfo)."""
+    _raw_sheet_xlsx(path, sheet_rows)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    patch(data, info)
+    path.write_bytes(bytes(data))
+
+
+def _wrong_crc(data: bytearray, info: zipfile.ZipInfo) -> None:
+    """The sheet's CRC-32 wrong in both headers: Python's zipfile stops at the member's end, the reader (which
+    stops reading at </sheetData>) never checks it."""
+    struct_ = __import__("struct")
+    central = data.rfind(b"PK\x01\x02" + data[info.header_offset + 4:info.header_offset + 6])
+    while data[central + 46:central + 46 + len(info.filename)] != info.filename.encode():
+        central = data.rfind(b"PK\x01\x02", 0, central)
+    for at in (central + 16, info.header_offset + 14):
+        struct_.pack_into("<I", data, at, info.CRC ^ 0xDEADBEEF)
+
+
+def _local_name_differs(data: bytearray, info: zipfile.ZipInfo) -> None:
+    """The local header names the sheet `sheeT1.xml`, the directory `sheet1.xml`: Python's zipfile refuses to open
+    the member, the reader never compares the two."""
+    data[info.header_offset + 30 + len("xl/worksheets/shee")] = ord("T")
+
+
+def _two_archives(path: Path) -> None:
+    """Two zips back to back, the far one first; the second's end record claims a comment that is not there.
+    Python's zipfile reads the second, the reader rejects that end record, searches on and opens the first."""
+    _raw_sheet_xlsx(path, _FAR)
+    first = path.read_bytes()
+    _raw_sheet_xlsx(path, b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    second = bytearray(path.read_bytes())
+    second[-2:] = (100).to_bytes(2, "little")
+    path.write_bytes(first + bytes(second))
+
+
+PAST_THE_SCAN: dict[str, Callable[[Path], None]] = {
+    # an attribute name holding '/': the quoted value after it is no attribute, r="XFD1048576" is
+    "attribute_name_with_slash": lambda p: _raw_sheet_xlsx(
+        p, b'<row r="1"><c r="A1"><v>1</v></c><c k/=\'r="A1"\' r="XFD1048576"><v>2</v></c></row>'),
+    "wrong_crc": lambda p: _patched_member(p, _FAR + b"<!--" + b" " * 65536 + b"-->", _wrong_crc),
+    # a DOCTYPE whose quoted literal holds '[': the reader skips the literal and ends the DOCTYPE at its '>'
+    "doctype_with_quoted_bracket": lambda p: _raw_sheet_xlsx(
+        p, b'<row r="1"><c r="A1"><v>1</v></c></row><!DOCTYPE x "[">'
+           b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row><!-- ] -->'),
+    # a cell with two references: the reader keeps the last
+    "two_references": lambda p: _raw_sheet_xlsx(
+        p, b'<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="XFD1048576"><v>2</v></c></row>'),
+    # a form feed is no white space to the reader: `row\x0cr="2"` is another element, not a row
+    "form_feed_in_a_row_tag": lambda p: _raw_sheet_xlsx(
+        p, b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>'
+           b'<row r="1000000"><row\x0cr="2"><c><v>2</v></c></row>'),
+    "local_name_differs": lambda p: _patched_member(p, _FAR, _local_name_differs),
+    # row tags inside an inline string are text to the reader
+    "row_inside_an_inline_string": lambda p: _raw_sheet_xlsx(
+        p, b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row><row r="1000000"><c r="A1" '
+           b't="inlineStr"><is><t>x</t><row r="2"></row></is></c><c><v>2</v></c></row>'),
+    "two_archives": _two_archives,
+    # rows never closed: the reader starts a row's columns again only at </row>
+    "rows_never_closed": lambda p: _raw_sheet_xlsx(
+        p, b"".join(b'<row r="%d"><c><v>1</v></c>' % r for r in range(1, 20_001))),
+}

@@ -151,6 +151,56 @@ def test_import_of_a_sheet_reaching_far_shows_a_message(store, make_window, tmp_
     assert window.model.rowCount() == 0
 
 
+def test_import_of_a_file_that_aborts_the_reader_shows_a_message_and_the_window_lives(
+        store, make_window, tmp_path: Path, samples: Path) -> None:
+    """A file made to get past the scan (rows never closed: the reader asks for 12.8 GB). The GUI tries every
+    workbook in a child first: the child dies, the clerk reads why, the window and the store are as they were,
+    and the next import works."""
+    from confirm_desk.services.spreadsheets import probe
+    from confirm_desk.ui.widgets import messages
+    from tests.data.make_office_files import PAST_THE_SCAN
+
+    hostile = tmp_path / "名单.xlsx"
+    PAST_THE_SCAN["rows_never_closed"](hostile)
+    window = make_window(store)
+    probe.isolate()
+    try:
+        window.flow.run_import(hostile)
+        assert messages.shown and messages.shown[-1][0] == "error"
+        assert "无法读取“名单.xlsx”" in messages.shown[-1][1] and "数据范围大得异常" in messages.shown[-1][1]
+        assert window.model.rowCount() == 0 and window.isVisible()
+        window.flow.run_import(samples / "applicants_export.xlsx")
+    finally:
+        probe.isolate(False)
+    assert window.model.rowCount() == 60
+
+
+def test_the_app_tries_workbooks_in_a_child(tmp_path: Path) -> None:
+    """The GUI's start turns the trial on before anything can be imported (here the log-in is cancelled)."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from PySide6.QtCore import QTimer\n"
+              "from PySide6.QtWidgets import QApplication\n"
+              "from confirm_desk import app\n"
+              "from confirm_desk.services.spreadsheets import probe\n"
+              "qt = QApplication([])\n"
+              "def cancel():\n"
+              "    dialog = QApplication.activeModalWidget()\n"
+              "    dialog.reject() if dialog is not None else QTimer.singleShot(20, cancel)\n"
+              "QTimer.singleShot(0, cancel)\n"
+              "print('isolated before', probe.isolated())\n"
+              "print('exit', app.main([]), 'isolated', probe.isolated())\n")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "CONFIRM_DESK_DB"}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root), CONFIRM_DESK_HOME=str(tmp_path / "data"))
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.split() == ["isolated", "before", "False", "exit", "0", "isolated", "True"], done.stdout
+
+
 def test_ids_masked_by_default(imported_store, make_window) -> None:
     window = make_window(imported_store)
     ids = _column(window, 3)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from confirm_desk.domain.errors import FileRefused
+from confirm_desk.services.spreadsheets.probe import tried_in_child
 from confirm_desk.services.spreadsheets.xlsx_parts import IN_TAG, PASSED_OVER, sheet_members
 
 if TYPE_CHECKING:
@@ -244,11 +245,13 @@ def _open_workbook(path: Path, kind: str) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook
 
     if kind == "ods":
-        _refuse_far_ods(path)
+        with tried_in_child(path, None):  # opening an .ods loads every table: tried in a child where isolated
+            _refuse_far_ods(path)
     elif kind == "xls":
         if zipfile.is_zipfile(path):  # the reader would try it as a zip too, past the parts judged here
             raise FileRefused(f"无法读取“{path.name}”：文件同时像 .xls 又像 .xlsx，结构异常，已拒绝读取")
-        _refuse_far_xls(path)
+        with tried_in_child(path, None):  # and an .xls every sheet
+            _refuse_far_xls(path)
     with path.open("rb") as fh:
         workbook = CalamineWorkbook.from_filelike(fh)
     # The reader tries .xls, .xlsx, .xlsb, .ods in turn and keeps the first that opens: the one it kept must be
@@ -303,7 +306,8 @@ def _workbook(path: Path, kind: str, wanted: str | None,
         else:
             raise FileRefused(f"“{path.name}”中没有可见的工作表（全部被隐藏）：请在 Excel 中取消隐藏后再导入")
         if kind == "xlsx":  # inside the try: a member that cannot be inflated is a damaged file
-            errors = _scan_first_sheet(path, name)
+            with tried_in_child(path, name):  # where isolated, the reader loads it in a child meanwhile
+                errors = _scan_first_sheet(path, name)
         sheet = workbook.get_sheet_by_name(name)
         if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_SHEET_CELLS:
             raise FileRefused(_range_too_large(path.name, f"{sheet.height} 行 × {sheet.width} 列"))
