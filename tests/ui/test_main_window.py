@@ -153,7 +153,7 @@ def test_import_of_a_sheet_reaching_far_shows_a_message(store, make_window, tmp_
 
 def test_import_of_a_file_that_aborts_the_reader_shows_a_message_and_the_window_lives(
         store, make_window, tmp_path: Path, samples: Path) -> None:
-    """A file made to get past the scan (rows never closed: the reader asks for 12.8 GB). The GUI tries every
+    """A file made to get past the scan (a cell with two references: the reader asks for 550 GB). The GUI tries every
     workbook in a child first: the child dies, the clerk reads why, the window and the store are as they were,
     and the next import works."""
     from confirm_desk.services.spreadsheets import probe
@@ -161,7 +161,7 @@ def test_import_of_a_file_that_aborts_the_reader_shows_a_message_and_the_window_
     from tests.data.make_office_files import PAST_THE_SCAN
 
     hostile = tmp_path / "名单.xlsx"
-    PAST_THE_SCAN["rows_never_closed"](hostile)
+    PAST_THE_SCAN["two_references"](hostile)
     window = make_window(store)
     probe.isolate()
     try:

@@ -63,14 +63,18 @@ _IN_TAG = IN_TAG
 # (cut off at the end of a piece: read again with the next). Anything else in runs: text, other tags, and what the
 # parser passes over (comments, CDATA, processing instructions); a `<c` in those, or in another tag's quoted
 # value, is no cell and must not swallow the real ones after it.
-_PREFIX = rb"(?:[^\s/>:!?]*:)?"
+# White space as the reader's XML parser knows it: space, tab, CR, LF (a form feed is part of a name to it).
+_WS = rb" \t\r\n"
+_PREFIX = rb"(?:[^" + _WS + rb"/>:!?]*:)?"
 _PLACING_TAG = re.compile(
-    rb"(?s)(?:[^<]+|(?!<(?:/?" + _PREFIX + rb"row|" + _PREFIX + rb"c)[\s/>])(?:" + PASSED_OVER
-    + rb"|</?[^\s/>!?][^\s/>]*" + IN_TAG + rb">))+"
-    + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[\s/>])(?P<attributes>" + IN_TAG + rb")>|(?P<open><)")
+    rb"(?s)(?:[^<]+|(?!<(?:/?" + _PREFIX + rb"row|" + _PREFIX + rb"c)[" + _WS + rb"/>])(?:" + PASSED_OVER
+    + rb"|</?[^" + _WS + rb"/>!?][^" + _WS + rb"/>]*" + IN_TAG + rb">))+"
+    + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[" + _WS + rb"/>])(?P<attributes>" + IN_TAG
+    + rb")>|(?P<open><)")
 _MAX_CARRY = 64 << 20  # a comment or a tag running on longer than this is refused (the reader is not asked)
-# One attribute: its name and its value in either quotes (no white space needed before it: `t="n"r="A1"`).
-_ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# One attribute: its name (anything up to '=', a '/' too) and its value in either quotes (no white space needed
+# before it: `t="n"r="A1"`).
+_ATTRIBUTE = re.compile(rb"([^" + _WS + rb"""=>"']+)[""" + _WS + rb"]*=[" + _WS + rb"""]*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"""\s*([A-Za-z]*)([0-9]*)""")
 # A cell whose value is an Excel error (t="e"): calamine reads it as an empty string.
 _ERROR_CELL = re.compile(rb"""<c\b([^>]*\bt=["']e["'][^>]*)>(.*?)</c>""", re.S)
@@ -194,12 +198,31 @@ def _refuse_inflating(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                           f"文件本身只有 {path.stat().st_size >> 10} KB），不像是导出的名单，已拒绝读取")
 
 
+def _refuse_odd_layout(path: Path, archive: zipfile.ZipFile) -> None:
+    """A zip laid out as no office program writes one: data before its first member, or an end record whose
+    comment runs past the end of the file. Python's zipfile then reads one archive and the reader (which checks
+    the end record and searches further back) may read another, which the scan never judged: two zips back to
+    back are the known case."""
+    first = min((info.header_offset for info in archive.infolist()), default=0)
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - (22 + 0xFFFF)))
+        tail = fh.read()
+    end = tail.rfind(b"PK\x05\x06")
+    claimed = struct.unpack_from("<H", tail, end + 20)[0] if 0 <= end <= len(tail) - 22 else -1
+    if first != 0 or end < 0 or end + 22 + claimed != len(tail):
+        raise FileRefused(f"无法读取“{path.name}”：文件的压缩结构异常（前后附有其他数据，或由两个压缩包拼成），"
+                          "已拒绝读取。"
+                          "请在 Excel 中打开后另存为 .xlsx 再导入")
+
+
 def _zip_kind(path: Path) -> str:
     """A .docx renamed to .xlsx, or a zip of junk, says so instead of a parser error."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             _refuse_inflating(path, archive.infolist())
+            _refuse_odd_layout(path, archive)
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise FileRefused(f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格") from exc
@@ -511,8 +534,11 @@ def _scan_first_sheet(path: Path, name: str | None = None, quick: bool = True,
                 if extent.refused:
                     raise FileRefused(_range_too_large(path.name, extent.where))
                 errors = found if len(members) == 1 else []
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return errors  # the reader reports the broken file in its own words
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        # Python's zipfile checks what the reader does not (a member's CRC, its local name): a member the scan
+        # cannot read to the end is one the reader might read past any judgement.
+        raise FileRefused(
+            f"无法读取“{path.name}”：文件已损坏或不是有效的 Excel 表格（{exc.__class__.__name__}）") from exc
     return errors
 
 
@@ -591,14 +617,13 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> int:
         ref = _attribute(attributes, b"r")
         found = _REF.match(ref) if ref is not None else None
         letters, digits = (found[1], found[2]) if found else (b"", b"")
+        # As the reader's cell loop (empty elements read as a start and an end): a row's start sets the row and
+        # never the column; only a row's end moves to the next row and the first column.
         if name == b"row":
-            if closing:
-                place[0], place[1] = place[0] + 1, 0
-            else:
+            if not closing:
                 place[0] = int(digits) - 1 if digits else place[0]
-                place[1] = 0
-                if self_closing:
-                    place[0] += 1
+            if closing or self_closing:
+                place[0], place[1] = place[0] + 1, 0
             continue
         if closing:
             continue
