@@ -9,6 +9,7 @@ appear among its errors/warnings, with the row and column named).
 from __future__ import annotations
 
 import io
+import struct
 import sys
 import warnings
 import zipfile
@@ -478,12 +479,11 @@ def _patched_member(path: Path, sheet_rows: bytes, patch: Callable[[bytearray, z
 def _wrong_crc(data: bytearray, info: zipfile.ZipInfo) -> None:
     """The sheet's CRC-32 wrong in both headers: Python's zipfile stops at the member's end, the reader (which
     stops reading at </sheetData>) never checks it."""
-    struct_ = __import__("struct")
-    central = data.rfind(b"PK\x01\x02" + data[info.header_offset + 4:info.header_offset + 6])
+    central = data.find(b"PK\x01\x02")
     while data[central + 46:central + 46 + len(info.filename)] != info.filename.encode():
-        central = data.rfind(b"PK\x01\x02", 0, central)
+        central = data.find(b"PK\x01\x02", central + 4)
     for at in (central + 16, info.header_offset + 14):
-        struct_.pack_into("<I", data, at, info.CRC ^ 0xDEADBEEF)
+        struct.pack_into("<I", data, at, info.CRC ^ 0xDEADBEEF)
 
 
 def _local_name_differs(data: bytearray, info: zipfile.ZipInfo) -> None:

@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.services.spreadsheets.probe import tried_in_child
-from confirm_desk.services.spreadsheets.xlsx_parts import IN_TAG, PASSED_OVER, sheet_members
+from confirm_desk.services.spreadsheets.xlsx_parts import IN_TAG, PASSED_OVER, XML_WS, sheet_members
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -63,18 +63,17 @@ _IN_TAG = IN_TAG
 # (cut off at the end of a piece: read again with the next). Anything else in runs: text, other tags, and what the
 # parser passes over (comments, CDATA, processing instructions); a `<c` in those, or in another tag's quoted
 # value, is no cell and must not swallow the real ones after it.
-# White space as the reader's XML parser knows it: space, tab, CR, LF (a form feed is part of a name to it).
-_WS = rb" \t\r\n"
-_PREFIX = rb"(?:[^" + _WS + rb"/>:!?]*:)?"
+_PREFIX = rb"(?:[^" + XML_WS + rb"/>:!?]*:)?"
 _PLACING_TAG = re.compile(
-    rb"(?s)(?:[^<]+|(?!<(?:/?" + _PREFIX + rb"row|" + _PREFIX + rb"c)[" + _WS + rb"/>])(?:" + PASSED_OVER
-    + rb"|</?[^" + _WS + rb"/>!?][^" + _WS + rb"/>]*" + IN_TAG + rb">))+"
-    + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[" + _WS + rb"/>])(?P<attributes>" + IN_TAG
+    rb"(?s)(?:[^<]+|(?!<(?:/?" + _PREFIX + rb"row|" + _PREFIX + rb"c)[" + XML_WS + rb"/>])(?:" + PASSED_OVER
+    + rb"|</?[^" + XML_WS + rb"/>!?][^" + XML_WS + rb"/>]*" + IN_TAG + rb">))+"
+    + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[" + XML_WS + rb"/>])(?P<attributes>" + IN_TAG
     + rb")>|(?P<open><)")
 _MAX_CARRY = 64 << 20  # a comment or a tag running on longer than this is refused (the reader is not asked)
 # One attribute: its name (anything up to '=', a '/' too) and its value in either quotes (no white space needed
 # before it: `t="n"r="A1"`).
-_ATTRIBUTE = re.compile(rb"([^" + _WS + rb"""=>"']+)[""" + _WS + rb"]*=[" + _WS + rb"""]*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE = re.compile(rb"([^" + XML_WS + rb"""=>"']+)[""" + XML_WS + rb"]*=[" + XML_WS
+                        + rb"""]*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"""\s*([A-Za-z]*)([0-9]*)""")
 # A cell whose value is an Excel error (t="e"): calamine reads it as an empty string.
 _ERROR_CELL = re.compile(rb"""<c\b([^>]*\bt=["']e["'][^>]*)>(.*?)</c>""", re.S)
@@ -212,8 +211,7 @@ def _refuse_odd_layout(path: Path, archive: zipfile.ZipFile) -> None:
     claimed = struct.unpack_from("<H", tail, end + 20)[0] if 0 <= end <= len(tail) - 22 else -1
     if first != 0 or end < 0 or end + 22 + claimed != len(tail):
         raise FileRefused(f"无法读取“{path.name}”：文件的压缩结构异常（前后附有其他数据，或由两个压缩包拼成），"
-                          "已拒绝读取。"
-                          "请在 Excel 中打开后另存为 .xlsx 再导入")
+                          "已拒绝读取。请在 Excel 中打开后另存为 .xlsx 再导入")
 
 
 def _zip_kind(path: Path) -> str:
@@ -639,7 +637,8 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> int:
 
 
 def _attribute(attributes: bytes, name: bytes) -> bytes | None:
-    """The value of the first attribute called `name` (the reader takes the first; a repeated one it refuses)."""
+    """The value of the first attribute called `name`. The reader takes a row's first `r` but a cell's last (unless
+    it met `r`, `s` and `t` before): a cell with two references is left to the GUI's trial in a child (probe.py)."""
     for found in _ATTRIBUTE.finditer(attributes):
         if found[1] == name:
             return found[2] if found[2] is not None else found[3]

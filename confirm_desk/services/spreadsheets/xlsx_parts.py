@@ -18,11 +18,13 @@ from collections.abc import Iterator
 # What an XML parser passes over without seeing tags in it: comments, CDATA, processing instructions and other
 # `<!` declarations (a DOCTYPE with its internal subset).
 PASSED_OVER = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!(?!--|\[CDATA\[)(?:[^\[>]|\[[^\]]*\])*>"
+# White space as the reader's XML parser knows it: space, tab, CR, LF (a form feed is part of a name to it).
+XML_WS = rb" \t\r\n"
 # A tag's inside: quoted values whole (a '>' in a value does not end the tag).
 IN_TAG = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 # Every token; `open`: a '<' that starts none of them (a tag or comment cut off, or no XML): the parser stops there.
-_TOKEN = re.compile(rb"(?s)" + PASSED_OVER + rb"|<(?P<end>/?)(?P<name>[^ \t\r\n/>!?][^ \t\r\n/>]*)(?P<attrs>"
-                    + IN_TAG + rb")>|(?P<open><)")
+_TOKEN = re.compile(rb"(?s)" + PASSED_OVER + rb"|<(?P<end>/?)(?P<name>[^" + XML_WS + rb"/>!?][^" + XML_WS
+                    + rb"/>]*)(?P<attrs>" + IN_TAG + rb")>|(?P<open><)")
 _ENTITY = re.compile(rb"&(?:(lt|gt|amp|apos|quot)|#([0-9]+)|#x([0-9A-Fa-f]+));|&")
 _NAMED = {b"lt": "<", b"gt": ">", b"amp": "&", b"apos": "'", b"quot": '"'}
 
