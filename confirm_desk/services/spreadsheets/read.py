@@ -22,7 +22,13 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.services.spreadsheets.probe import tried_in_child
-from confirm_desk.services.spreadsheets.xlsx_parts import IN_TAG, PASSED_OVER, XML_WS, sheet_members
+from confirm_desk.services.spreadsheets.xlsx_parts import (
+    IN_TAG,
+    PASSED_OVER,
+    XML_WS,
+    reference_as_read,
+    sheet_members,
+)
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -59,13 +65,13 @@ _ODD_CELL = re.compile(rb"""c(?<=[<:]c)(?:[>/\t\n\r]| (?:[^r]|r[^=]|r=[^"]))""")
 # A tag's inside as an XML parser reads it: a quoted value whole (a '>' in an attribute's value does not end it).
 _IN_TAG = IN_TAG
 # The sheet as the reader's tokenizer reads it, in three kinds of token. `name`: a tag the reader places cells by
-# (local name `row` or `c`; a closing `</c>` places nothing). `open`: a '<' that starts no complete tag or comment
-# (cut off at the end of a piece: read again with the next). Anything else in runs: text, other tags, and what the
-# parser passes over (comments, CDATA, processing instructions); a `<c` in those, or in another tag's quoted
-# value, is no cell and must not swallow the real ones after it.
+# (local name `row` or `c`, their ends too: a cell's end tells where its inside ends). `open`: a '<' that starts
+# no complete tag or comment (cut off at the end of a piece: read again with the next). Anything else in runs:
+# text, other tags, and what the parser passes over (comments, CDATA, processing instructions); a `<c` in those,
+# or in another tag's quoted value, is no cell and must not swallow the real ones after it.
 _PREFIX = rb"(?:[^" + XML_WS + rb"/>:!?]*:)?"
 _PLACING_TAG = re.compile(
-    rb"(?s)(?:[^<]+|(?!<(?:/?" + _PREFIX + rb"row|" + _PREFIX + rb"c)[" + XML_WS + rb"/>])(?:" + PASSED_OVER
+    rb"(?s)(?:[^<]+|(?!</?" + _PREFIX + rb"(?:row|c)[" + XML_WS + rb"/>])(?:" + PASSED_OVER
     + rb"|</?[^" + XML_WS + rb"/>!?][^" + XML_WS + rb"/>]*" + IN_TAG + rb">))+"
     + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[" + XML_WS + rb"/>])(?P<attributes>" + IN_TAG
     + rb")>|(?P<open><)")
@@ -529,6 +535,9 @@ def _scan_first_sheet(path: Path, name: str | None = None, quick: bool = True,
                 if extent.broken:
                     raise FileRefused(f"无法读取“{path.name}”：工作表 {member.filename} 的内容不完整（有未结束的标记）"
                                       "，文件已损坏：请在 Excel 中打开后另存为 .xlsx 再导入")
+                if extent.malformed:
+                    raise FileRefused(f"无法读取“{path.name}”：工作表 {member.filename} 的结构不符合 Excel 格式（"
+                                      f"{extent.malformed}），文件已损坏：请在 Excel 中打开后另存为 .xlsx 再导入")
                 if extent.refused:
                     raise FileRefused(_range_too_large(path.name, extent.where))
                 errors = found if len(members) == 1 else []
@@ -557,6 +566,7 @@ class _Extent:
     def __init__(self) -> None:
         self.max_row, self.max_col, self.far_ref = 0, NARROW_COLUMNS, ""
         self.broken = False  # the XML ends inside a tag or a comment, or one runs on past _MAX_CARRY
+        self.malformed = ""  # what the reader would read otherwise than the scan can follow, in the clerk's words
 
     @property
     def refused(self) -> bool:
@@ -583,7 +593,8 @@ def _judge_sheet(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str
 
 def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]]) -> _Extent:
     """Every cell with content placed as the reader places it (see _FAR_CELL), through the whole sheet."""
-    extent, place = _Extent(), [0, 0]  # the reader's next row and column (0-based) for a cell without reference
+    extent, place = _Extent(), [0, 0, 0]  # the reader's next row and column (0-based) for a cell without reference,
+    # and whether the scan is inside a cell
     carry = b""  # the end of the piece before, from a tag or comment that did not end in it
     for parts, end in _sheet_pieces(chunks):
         buf = carry + b"".join(parts)[:end]
@@ -591,6 +602,8 @@ def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int
         carry = buf[done:]
         if len(carry) > _MAX_CARRY:
             extent.broken = True
+            return extent
+        if extent.malformed:
             return extent
         buf = buf[:done]
         if (b't="e"' in buf or b"t='e'" in buf) and len(errors) < 100_000:
@@ -600,45 +613,82 @@ def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int
 
 
 def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> int:
-    """The cells of a piece (cut at a tag), `place` carried from piece to piece. A cell with content is one that
-    is not self-closing (an empty <c ...></c> counts too: the verdict may only err on the side of refusing).
-    Returns how far the piece was read: up to a comment or tag that does not end in it (the caller reads it again
-    with the next piece)."""
-    for token in _PLACING_TAG.finditer(buf):
-        name = token["name"]
-        if name is None:
-            if token["open"] is not None:
-                return token.start()
-            continue
-        closing, attributes = token["closing"], token["attributes"]
-        self_closing = attributes.endswith(b"/")
-        ref = _attribute(attributes, b"r")
-        found = _REF.match(ref) if ref is not None else None
-        letters, digits = (found[1], found[2]) if found else (b"", b"")
-        # As the reader's cell loop (empty elements read as a start and an end): a row's start sets the row and
-        # never the column; only a row's end moves to the next row and the first column.
-        if name == b"row":
-            if not closing:
-                place[0] = int(digits) - 1 if digits else place[0]
-            if closing or self_closing:
-                place[0], place[1] = place[0] + 1, 0
-            continue
-        if closing:
-            continue
-        row = int(digits) - 1 if digits else place[0]
-        col = _column_number(letters.upper().decode()) - 1 if letters else place[1]
-        place[1] = col + 1
-        if self_closing:
-            continue
-        extent.max_row = max(extent.max_row, row + 1)
-        if col + 1 > extent.max_col:
-            extent.max_col, extent.far_ref = col + 1, f"{_column_letters(col + 1)}{row + 1}"
-    return len(buf)
+    """The cells of a piece (cut at a tag), `place` (the next row and column, whether inside a cell) carried from
+    piece to piece. A cell with content is one that is not self-closing (an empty <c ...></c> counts too: the verdict
+    may only err on the side of refusing). Returns how far the piece was read: up to a comment or tag that does not
+    end in it (the caller reads it again with the next piece)."""
+    row_at, col_at, in_cell = place
+    max_row, max_col = extent.max_row, extent.max_col
+    no_reference = _NO_REFERENCE
+    try:
+        for token in _PLACING_TAG.finditer(buf):
+            name = token["name"]
+            if name is None:
+                if token["open"] is not None:
+                    return token.start()
+                continue
+            # Inside a cell the reader reads its value, formula or inline string and passes over any row or cell
+            # tag held in them, or fails: such a tag is never where a writer puts it, so the sheet is refused
+            # (inside: from a cell's start to the first end of a cell, which is never after the reader's).
+            if token["closing"]:
+                if name == b"c" and in_cell:
+                    in_cell = 0
+                    continue
+                if name == b"c" or in_cell:
+                    extent.malformed = "单元格内有行或单元格的标记" if in_cell else "有多余的单元格结束标记"
+                    return len(buf)
+                row_at, col_at = row_at + 1, 0  # a row's end: the next row, the first column
+                continue
+            if in_cell:
+                extent.malformed = "单元格内有行或单元格的标记"
+                return len(buf)
+            attributes = token["attributes"]
+            self_closing = attributes.endswith(b"/")
+            if self_closing:
+                attributes = attributes[:-1]
+            is_cell = name == b"c"
+            if attributes in no_reference and is_cell:  # a writer's cells without references repeat a few of these
+                ref = None
+            else:
+                try:
+                    ref = reference_as_read(attributes, is_cell)
+                except ValueError:  # the reader fails on this tag
+                    extent.malformed = "标记的属性写法不对"
+                    return len(buf)
+                if ref is None and is_cell and len(no_reference) < 256:
+                    no_reference.add(attributes)
+            found = _REF.match(ref) if ref is not None else None
+            letters, digits = (found[1], found[2]) if found else (b"", b"")
+            # As the reader's cell loop (empty elements read as a start and an end): a row's start sets the row
+            # and never the column; only a row's end moves to the next row and the first column.
+            if not is_cell:
+                row_at = int(digits) - 1 if digits else row_at
+                if self_closing:
+                    row_at, col_at = row_at + 1, 0
+                continue
+            row = int(digits) - 1 if digits else row_at
+            col = _column_number(letters.upper().decode()) - 1 if letters else col_at
+            col_at = col + 1
+            if self_closing:
+                continue
+            in_cell = 1
+            if row >= max_row:
+                max_row = row + 1
+            if col_at > max_col:
+                max_col, extent.far_ref = col_at, f"{_column_letters(col_at)}{row + 1}"
+        return len(buf)
+    finally:
+        place[:] = row_at, col_at, in_cell
+        extent.max_row, extent.max_col = max_row, max_col
+
+
+# Attributes of cells without a reference, as met (the same few over and over: ` t="s"`, ` s="3" t="n"`).
+_NO_REFERENCE: set[bytes] = set()
 
 
 def _attribute(attributes: bytes, name: bytes) -> bytes | None:
-    """The value of the first attribute called `name`. The reader takes a row's first `r` but a cell's last (unless
-    it met `r`, `s` and `t` before): a cell with two references is left to the GUI's trial in a child (probe.py)."""
+    """The value of the first attribute called `name` (an .ods table's repeat counts; an .xlsx cell's or row's
+    reference is taken as the reader takes it, by reference_as_read)."""
     for found in _ATTRIBUTE.finditer(attributes):
         if found[1] == name:
             return found[2] if found[2] is not None else found[3]

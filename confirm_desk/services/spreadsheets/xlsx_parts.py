@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 # What an XML parser passes over without seeing tags in it: comments, CDATA, processing instructions and other
 # `<!` declarations (a DOCTYPE with its internal subset).
@@ -110,20 +110,25 @@ def _local(name: bytes) -> bytes:
     return name.partition(b":")[2] if b":" in name else name
 
 
+# White space between attributes as the reader's attribute parser knows it (Rust's is_ascii_whitespace): a form
+# feed is, a vertical tab is not (Python's isspace takes both).
+_ATTRIBUTE_WS = b" \t\n\x0c\r"
+
+
 def _attributes(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
     """Key and raw value of each attribute, as the reader splits them (a key is whatever comes before `=`)."""
     at, size = 0, len(raw)
     while True:
-        while at < size and raw[at:at + 1].isspace():
+        while at < size and raw[at] in _ATTRIBUTE_WS:
             at += 1
         if at >= size:
             return
         equals = raw.find(b"=", at)
         if equals < 0:
             raise _Unreadable
-        key = raw[at:equals].rstrip()
+        key = raw[at:equals].rstrip(_ATTRIBUTE_WS)
         at = equals + 1
-        while at < size and raw[at:at + 1].isspace():
+        while at < size and raw[at] in _ATTRIBUTE_WS:
             at += 1
         quote = raw[at:at + 1]
         if quote not in (b'"', b"'"):
@@ -134,12 +139,36 @@ def _attributes(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
         at = close + 1
 
 
+def reference_as_read(raw: bytes, cell: bool) -> bytes | None:
+    """The `r` attribute the reader takes from a cell's (`cell`) or a row's raw attributes (without the '/' of an
+    empty element): a row's first; for a cell, the last one met among the first three of r, s and t (a repeated r
+    counts: `r="A1" r="XFD1"` is XFD1, `r="A1" s="0" s="0" r="XFD1"` is A1). Raises ValueError where the reader's
+    attribute parser fails before it gets that far (the reader then refuses the sheet)."""
+    # Attributes as writers write them (names of letters, double quotes, white space between) split by one pattern;
+    # anything else as the reader splits it, lazily: a fault after what the reader takes is none to it.
+    pairs = _PLAIN_ATTRIBUTE.findall(raw) if _PLAIN_ATTRIBUTES.fullmatch(raw) else _attributes(raw)
+    try:
+        if cell:
+            return _wanted_from(pairs, (b"r", b"s", b"t")).get(b"r")
+        return next((value for key, value in pairs if key == b"r"), None)
+    except _Unreadable as exc:
+        raise ValueError("an attribute without '=' or an unquoted value") from exc
+
+
+_PLAIN_ATTRIBUTES = re.compile(rb'(?:[' + XML_WS + rb']+[A-Za-z:]+="[^"]*")*[' + XML_WS + rb']*')
+_PLAIN_ATTRIBUTE = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
+
+
 def _wanted(raw: bytes, *keys: bytes) -> dict[bytes, bytes]:
+    return _wanted_from(_attributes(raw), keys)
+
+
+def _wanted_from(pairs: Iterable[tuple[bytes, bytes]], keys: tuple[bytes, ...]) -> dict[bytes, bytes]:
     """The reader's way of taking named attributes: each match counts, and it stops once it has counted as many
     matches as names asked for (a repeated attribute can hide a later one)."""
     found: dict[bytes, bytes] = {}
     count = 0
-    for key, value in _attributes(raw):
+    for key, value in pairs:
         if key in keys:
             found[key] = value
             count += 1
