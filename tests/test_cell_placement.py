@@ -6,6 +6,7 @@ cells written inside a cell (the reader passes over them, or fails) make the sca
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from python_calamine import CalamineWorkbook
 
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.services.spreadsheets import read
-from tests.data.make_office_files import _raw_sheet_xlsx, raw_xlsx_members
+from confirm_desk.services.spreadsheets.xlsx_parts import sheet_members
+from tests.data.make_office_files import _raw_sheet_xlsx, raw_xlsx_members, write_members
 
 # Every sheet reaches beyond column CZ (the scan notes a reach there) and holds a cell without a reference, which
 # is what makes the scan place cells one by one in a real file.
@@ -98,3 +100,26 @@ def test_a_writers_cells_without_references_are_read(tmp_path: Path) -> None:
     _raw_sheet_xlsx(path, rows)
     assert read._scan_first_sheet(path) == []
     assert scan_reach(rows) == reader_reach(path) == (39, 110)
+
+
+def test_a_document_type_declaration_is_refused_where_cells_are_placed_one_by_one(tmp_path: Path) -> None:
+    """The reader's parser finds a declaration's end by its own rules (a quoted "[" in it): a sheet whose cells
+    are placed one by one is refused when it holds one; a workbook part holding one leaves every member to be
+    scanned. A sheet with a declaration whose cells all carry near references is read (no tokenizer needed)."""
+    declared = b'<!DOCTYPE x "["><row r="1"><c><v>1</v></c></row><!-- ] -->'
+    path = tmp_path / "declared.xlsx"
+    _raw_sheet_xlsx(path, declared)
+    with pytest.raises(FileRefused, match="文档类型声明"):
+        read._scan_first_sheet(path)
+    plain = tmp_path / "declared_plain.xlsx"
+    _raw_sheet_xlsx(plain, b'<!DOCTYPE x><row r="1"><c r="A1"><v>1</v></c></row>')
+    assert read._scan_first_sheet(plain) == []
+    members = raw_xlsx_members(b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    workbook = members["xl/workbook.xml"]
+    assert isinstance(workbook, str)
+    members["xl/workbook.xml"] = workbook.replace("<workbook ", '<!DOCTYPE w [ <!ENTITY a "b"> ]><workbook ', 1)
+    both = tmp_path / "declared_workbook.xlsx"
+    write_members(both, list(members.items()))
+    with zipfile.ZipFile(both) as archive:
+        assert sheet_members(archive) is None
+    assert read._scan_first_sheet(both) == []

@@ -591,6 +591,12 @@ def _judge_sheet(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str
     return extent
 
 
+# A `<!` that starts no comment or CDATA: a document type declaration, whose end the reader's parser finds by its
+# own rules (a quoted "[" or ">" in it); cells placed one by one after one could be placed wrong. Excel's sheets
+# never hold one (the quick and piece judgements need no tokenizer, so they do not mind it).
+_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
+
+
 def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]]) -> _Extent:
     """Every cell with content placed as the reader places it (see _FAR_CELL), through the whole sheet."""
     extent, place = _Extent(), [0, 0, 0]  # the reader's next row and column (0-based) for a cell without reference,
@@ -598,6 +604,9 @@ def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int
     carry = b""  # the end of the piece before, from a tag or comment that did not end in it
     for parts, end in _sheet_pieces(chunks):
         buf = carry + b"".join(parts)[:end]
+        if _DECLARATION.search(buf) is not None:
+            extent.malformed = "含有文档类型声明（<!DOCTYPE），Excel 不会写出这样的工作表"
+            return extent
         done = _place_cells(buf, extent, place)
         carry = buf[done:]
         if len(carry) > _MAX_CARRY:

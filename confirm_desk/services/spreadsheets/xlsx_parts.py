@@ -95,6 +95,8 @@ def _events(xml: bytes) -> Iterator[_Event]:
             raise _Unreadable  # a tag or comment that never ends: the parser fails there
         name = token["name"]
         if name is None:
+            if xml.startswith(b"<!", token.start()) and not xml.startswith((b"<!--", b"<![CDATA["), token.start()):
+                raise _Unreadable  # a document type declaration: the parser finds its end by rules of its own
             continue
         attrs = token["attrs"]
         if token["end"]:
