@@ -245,3 +245,39 @@ def test_a_reimport_told_column_by_column_stores_what_the_row_loop_stores(templa
     imported, updated, unchanged, _stored_rows, errors = results[0]
     assert imported == 30 and updated >= 15 and unchanged >= 80
     assert any("可能是另一个人" in e["message"] for e in errors)
+
+
+def test_a_reimports_changed_rows_get_the_flags_each_row_would_get(store, db_url: str, template_db: Path,
+                                                                    tmp_path: Path) -> None:
+    """A later export changes some applicants, some of them into rows with findings (a gender against the ID
+    number, a date that does not read): their flags, made for all the changed rows at once, are the ones the
+    current rules give each stored row (refresh_flags finds nothing to change)."""
+    from confirm_desk.services.applicants.findings import refresh_flags
+
+    first = _export(tmp_path / "first.xlsx", 150, seed=41)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["定期注册申请人网报数据"])
+    ws.append([f.label for f in FIELDS])
+    for n, r in enumerate(generate(150, seed=41)):
+        r = dict(r)
+        if n % 5 == 0:
+            r["phone"] = f"139{n:08d}"
+        if n % 15 == 0:
+            r["gender"] = "女" if r["gender"] == "男" else "男"
+        if n % 25 == 0:
+            r["hired_on"] = "八月"
+        ws.append([r.get(f.key, "") for f in FIELDS])
+    later = tmp_path / "later.xlsx"
+    wb.save(later)
+    with _copy_of(template_db, tmp_path / "re.sqlite3") as other:
+        for path in (first, later):
+            with other.session() as session:
+                result, _parser, _kinds = _write_in_chunks(session, path, plain=False)
+        assert result.updated == 30 and result.unchanged == 120
+        with other.session() as session:
+            assert refresh_flags(session) == 0
+        conn = sqlite3.connect(other.sqlite_path)
+        flagged = conn.execute("SELECT count(*) FROM applicant WHERE flags != ''").fetchone()[0]
+        conn.close()
+        assert flagged >= 10

@@ -192,6 +192,10 @@ class CodeChecker:
             out[i] = frozenset(self._codes(dict(zip(_RULE_KEYS, [c[i] for c in cols], strict=True))))
         return out  # type: ignore[return-value]  # every position filled
 
+    def codes_of_rows(self, rows: Sequence[Mapping[str, str]]) -> list[frozenset[str]]:
+        """codes_of_columns of rows given as dicts (every key the rules read present in each)."""
+        return self.codes_of_columns({key: [row[key] for row in rows] for key in _RULE_KEYS})
+
     def _plain_rows_of(self, pos: list[int], cols: list[Sequence[Any]], out: list[frozenset[str] | None]) -> None:
         """codes_of_columns' fast path: out[pos[j]] for each row j of `cols` (_RULE_KEYS order) that codes' fast
         path would settle; the others stay None."""

@@ -300,6 +300,7 @@ class RowWriter:
         updates: list[dict[str, Any]] = []
         self.count += len(parsed)
         columns: tuple[list[str], ...] | None = getattr(parsed, "columns", None)
+        digests: list[str] | None = None  # each parsed row's fingerprint, where already made
         if (columns is not None and len(columns[_NUMBER]) == len(parsed)
                 and existing.keys().isdisjoint(columns[_NUMBER])):
             # Only new applicants (RowParser.feed's ParsedChunk): the insert tuples, statuses, flags and fingerprints
@@ -319,12 +320,15 @@ class RowWriter:
             rows = list(zip(*columns, strict=True))
             row_numbers = parsed.row_numbers  # type: ignore[attr-defined]  # a ParsedChunk: it has columns
             stored_as = map(self.as_stored.get, columns[_NUMBER])
-            now = zip(fingerprints(rows), columns[_ID], strict=True)
+            prints = fingerprints(rows)
+            now = zip(prints, columns[_ID], strict=True)
             kept = [i for i, (key, before) in enumerate(zip(now, stored_as, strict=True)) if key != before]
             result.unchanged += len(rows) - len(kept)
             parsed = [(row_numbers[i], dict(zip(ALL_KEYS, rows[i], strict=True))) for i in kept]
-        stored: list[tuple[int, dict[str, str], Any]] = []  # rows of applicants already in the store
-        for row_number, values in parsed:
+            digests = [prints[i] for i in kept]
+        # rows of applicants already in the store, with their fingerprint (None: made once the values are complete)
+        stored: list[tuple[int, dict[str, str], Any, str | None]] = []
+        for j, (row_number, values) in enumerate(parsed):
             self.numbers.add(values["application_no"])
             point = values.get("confirmation_point")
             if point:
@@ -334,27 +338,29 @@ class RowWriter:
                 ordered = _in_registry_order(values)
                 inserts.append((*ordered, _status_value(values), flags_for(values, checker=checker),
                                 hash_in_order(ordered)))
+            elif absent:
+                stored.append((row_number, values, old, None))
             else:
-                stored.append((row_number, values, old))
+                stored.append((row_number, values, old, digests[j] if digests is not None else row_hash(values)))
         if not absent:  # the usual re-import: most rows are as stored, told by their fingerprint alone
             changed = []
             for item in stored:
-                if item[2].import_hash == row_hash(item[1]) and not _another_person(item[2], item[1]):
+                if item[2].import_hash == item[3] and not _another_person(item[2], item[1]):
                     result.unchanged += 1
                 else:
                     changed.append(item)
             stored = changed
-        whole = self._whole_rows([old.id for _, _, old in stored])
-        for row_number, values, light in stored:
+        whole = self._whole_rows([old.id for _, _, old, _ in stored])
+        for row_number, values, light, digest in stored:
             old = whole[light.id]
-            if absent:
+            if absent or digest is None:
                 # What the national system holds for the fields the file leaves out: the stored value, or for
                 # a field edited here the national one (so an applicant whose present columns did not move
                 # stays `unchanged`).
                 edited = reconciler.edits.get(old.id, {})
                 values = {**values, **{k: reconciler.national(old.id, k) if k in edited else getattr(old, k) or ""
                                        for k in absent}}
-            digest = row_hash(values)
+                digest = row_hash(values)
             if _another_person(old, values):
                 # The same 报名号 now names another ID number: never applied, never carrying the decision over.
                 self.identity_errors.append(_identity_error(result.file, row_number, old, values))
@@ -375,10 +381,7 @@ class RowWriter:
                 values = {**{k: getattr(old, k) or "" for k in absent}, **merged}
             else:
                 values = reconciler.merge(old, values)
-            updates.append({
-                **values, "status": status.value, "flags": flags_for(values, checker=checker),
-                "import_hash": digest, "id": old.id,
-            })
+            updates.append({**values, "status": status.value, "import_hash": digest, "id": old.id})
             for key, before, after in zip(ALL_KEYS, old[:_FIELD_COUNT], _in_registry_order(values), strict=True):
                 if (before or "") != after:
                     events.append({
@@ -386,6 +389,8 @@ class RowWriter:
                         "application_no": values["application_no"], "field": key,
                         "old_value": before or "", "new_value": after, "detail": "",
                     })
+        for update_row, flags in zip(updates, flags_of_codes(checker.codes_of_rows(updates)), strict=True):
+            update_row["flags"] = flags  # the merged values' flags, made column by column
         if inserts and not self.existing:
             self._drop_indexes()
         conn = self.session.connection()
