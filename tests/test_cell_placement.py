@@ -6,6 +6,8 @@ cells written inside a cell (the reader passes over them, or fails) make the sca
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -123,3 +125,76 @@ def test_a_document_type_declaration_is_refused_where_cells_are_placed_one_by_on
     with zipfile.ZipFile(both) as archive:
         assert sheet_members(archive) is None
     assert read._scan_first_sheet(both) == []
+
+
+# A fourth round of trying to get past the scan (each aborted the reader, through the scan as it was): a `</c>`
+# inside a value, formula or inline string (the reader reads on to their own end), tag names the reader reads
+# otherwise (a prefix with '!', '?' or '/', a quote in a name, a '/' right after a name: `c/` is no cell to it).
+_A1 = b'<row r="1"><c r="A1"><v>1</v></c>'
+_FAR_ROW = b'<row r="199999"><c r="A199999"><v>1</v></c></row>'
+
+
+def _rounds(one: bytes) -> bytes:
+    return _A1 + one * 16382 + b"<c><v>1</v></c></row>" + _FAR_ROW
+
+
+ROUND_FOUR: dict[str, bytes] = {
+    "cell_end_inside_a_value": _rounds(b'<c><v></c><c r="A1"></v></c>'),
+    "cell_end_inside_a_formula": _rounds(b'<c><f></c><c r="A1"></f></c>'),
+    "cell_end_inside_an_inline_string": _rounds(b'<c t="inlineStr"><is></c><c r="A1"></is></c>'),
+    "prefix_with_bang": _A1 + b'<x!:c r="XFD1048576"><v>1</v></x!:c></row>',
+    "prefix_with_question_mark": _A1 + b'<x?:c r="XFD1048576"><v>1</v></x?:c></row>',
+    "prefix_with_slash": _A1 + b'<x/:c r="XFD1048576"><v>1</v></x/:c></row>',
+    "row_prefix_with_bang": _A1 + b'</row><x!:row r="1048576"><c><v>1</v></c><c r="XFD1"><v>1</v></c></x!:row>',
+    "single_quote_in_a_prefix": _A1 + b"<'x:c a='></c><c r=\"XFD1048576\"><v>1</v></c><z b='></c><z y='>'></row>",
+    "double_quote_in_a_prefix": _A1 + b'<"x:c a="></c><c r="XFD1048576"><v>1</v></c><z b="></c><z y=">"></row>',
+    "quote_in_a_name": _A1 + b"<z' a='><c r=\"XFD1048576\"><v>1</v></c><y b='>'></row>",
+    "slash_after_a_cells_name": _A1 + b'<c><v>1</v></c><c/ x="" r="A1"/>' * 16382 + b"<c><v>1</v></c></row>"
+                                + _FAR_ROW,
+    "slash_after_a_rows_name": _A1 + b'<c><v>1</v></c><row/ a=""/>' * 16382 + b"<c><v>1</v></c></row>" + _FAR_ROW,
+}
+
+_READER_IN_A_SMALL_CHILD = ("import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (1500 << 20, 1500 << 20))\n"
+                            "from python_calamine import CalamineWorkbook\n"
+                            "sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name(sys.argv[2])\n"
+                            "print(sheet.height, sheet.width)\n")
+
+
+def _reader_aborts(path: Path, sheet: str = "Sheet1") -> bool:
+    done = subprocess.run([sys.executable, "-c", _READER_IN_A_SMALL_CHILD, str(path), sheet], capture_output=True,
+                          text=True, check=False)
+    return done.returncode != 0 and "memory allocation" in done.stderr
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_FOUR))
+def test_round_four_files_are_refused(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.xlsx"
+    _raw_sheet_xlsx(path, ROUND_FOUR[name])
+    with pytest.raises(FileRefused, match="结构不符合 Excel 格式"):
+        read._scan_first_sheet(path)
+    assert _reader_aborts(path), "the file must be one the reader cannot take"
+
+
+def test_a_quote_in_a_workbook_tag_name_leaves_every_member_to_be_scanned(tmp_path: Path) -> None:
+    """`<z' a='>` in workbook.xml is a whole tag to the reader, which then sees the sheet the scan would have
+    missed (the reader takes the first of two sheets named alike, here the far one)."""
+    members = raw_xlsx_members(b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    members["xl/workbook.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        "<z' a='><sheet name=\"S\" sheetId=\"1\" r:id=\"rId3\"/><y b='>'>"
+        '<sheet name="S" sheetId="2" r:id="rId1"/></sheets></workbook>')
+    members["xl/_rels/workbook.xml.rels"] = str(members["xl/_rels/workbook.xml.rels"]).replace(
+        "</Relationships>", f'<Relationship Id="rId3" Type="{rel}/worksheet" Target="worksheets/sheet2.xml"/>'
+        "</Relationships>")
+    sheet = members["xl/worksheets/sheet1.xml"]
+    assert isinstance(sheet, bytes)
+    members["xl/worksheets/sheet2.xml"] = sheet.replace(b"</row>", b'<c r="XFD1048576"><v>1</v></c></row>')
+    path = tmp_path / "hidden_sheet.xlsx"
+    write_members(path, list(members.items()))
+    assert _reader_aborts(path, "S")
+    with zipfile.ZipFile(path) as archive:
+        assert sheet_members(archive, "S") is None
+    with pytest.raises(FileRefused, match="数据范围"):
+        read._scan_first_sheet(path, "S")

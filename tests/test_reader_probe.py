@@ -18,7 +18,7 @@ from tests.test_import_guards import _ods, _ods_row, _read_in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 # Files of the third round the scan itself now refuses (the CLI reads with the scan alone), and how it words it.
-SCAN_NOW_REFUSES = {"attribute_name_with_slash": "数据范围过大", "form_feed_in_a_row_tag": "数据范围过大",
+SCAN_NOW_REFUSES = {"attribute_name_with_slash": "数据范围过大", "form_feed_in_a_row_tag": "结构不符合 Excel 格式",
                     "rows_never_closed": "数据范围过大", "wrong_crc": "文件已损坏", "local_name_differs": "文件已损坏",
                     "two_archives": "压缩结构异常", "row_inside_an_inline_string": "结构不符合 Excel 格式",
                     "doctype_with_quoted_bracket": "文档类型声明"}

@@ -175,7 +175,7 @@ def test_hostile_sheets_get_the_same_verdict(name: str, tmp_path: Path, monkeypa
                          "error_then_wide": "单元格 DZ90000", "rows_out_of_order_far_in_front": "第 260000 行",
                          "row_leading_zero_far": "第 200001 行",
                          "row_number_after_other_attributes": "第 250001 行",
-                         "refs_inside_text_then_wide": "单元格 DA150000",
+                         "refs_inside_text_then_wide": "结构不符合 Excel 格式",  # a tag inside a cell's text
                          "cell_row_beyond_its_row": "第 1048576 行", "cell_rows_far_below_a_wide_cell": "单元格 XFD1",
                          "cell_ref_attribute_not_first": "第 250000 行", "prefixed_cells_wide_and_far": "单元格 XFD101",
                          "cells_without_refs_wide_then_tall": "单元格 GR1",

@@ -64,17 +64,40 @@ _FAR_CELL = re.compile(rb"""c(?<=[<:]c) r="(?![A-C]?[A-Z](?:[0-9]{1,5}|1[0-9]{5}
 _ODD_CELL = re.compile(rb"""c(?<=[<:]c)(?:[>/\t\n\r]| (?:[^r]|r[^=]|r=[^"]))""")
 # A tag's inside as an XML parser reads it: a quoted value whole (a '>' in an attribute's value does not end it).
 _IN_TAG = IN_TAG
-# The sheet as the reader's tokenizer reads it, in three kinds of token. `name`: a tag the reader places cells by
-# (local name `row` or `c`, their ends too: a cell's end tells where its inside ends). `open`: a '<' that starts
-# no complete tag or comment (cut off at the end of a piece: read again with the next). Anything else in runs:
-# text, other tags, and what the parser passes over (comments, CDATA, processing instructions); a `<c` in those,
-# or in another tag's quoted value, is no cell and must not swallow the real ones after it.
-_PREFIX = rb"(?:[^" + XML_WS + rb"/>:!?]*:)?"
+# The sheet as the reader's tokenizer reads it. Its tags are read with quoting from the first byte after '<', and a
+# tag's name runs to the first white space (`<c/ r="A1"/>` is named `c/`, no cell); here every tag must have a plain
+# XML name (letters, digits, `_.-`, one prefix), whatever else is refused (the reader would read it its own way).
+# Kinds of token: `cell` a cell whose inside is only values, formulas or inline strings of plain text (one token:
+# most cells of a sheet written without references); `child` such a value, formula (`v`, `f`), text (`t`) or
+# inline string (`is`) on its own; `name` a row, cell, value, formula, text or inline string tag otherwise (start,
+# end or empty); `open` a '<' that starts no well-formed tag or comment (cut off at the end of a piece: read again
+# with the next; a whole one is refused). Anything else in runs: text, other tags, and what the parser passes over
+# (comments, CDATA, processing instructions); a `<c` in those, or in another tag's quoted value, is no cell and must
+# not swallow the real ones after it.
+_WS = b"[" + XML_WS + b"]"
+_NAME = rb"[A-Za-z_][A-Za-z0-9_.\-]*"
+_PREFIX = rb"(?:" + _NAME + rb":)?"
+_PLACING_NAMES = rb"(?:row|c|v|f|is|t)"
+# A start tag's attributes, after white space. Contents below are read possessively (`++`, `*+`): their parts
+# cannot overlap, and a cell that does not end as one is given up on at once (not tried again every way a run of
+# text could be split, which on a quote never closed took seconds).
+_TAG_REST = rb"(?:" + _WS + IN_TAG + rb")?"
+_EMPTY_REST = rb"(?:" + _WS + rb"""(?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*+)?"""  # an empty tag's, up to its '/>'
+_TEXT_CHILD = (rb"<(?:v|f)" + _EMPTY_REST + rb"/>|<v" + _TAG_REST + rb"(?<!/)>[^<]*</v" + _WS + rb"*>|<f" + _TAG_REST
+               + rb"(?<!/)>[^<]*</f" + _WS + rb"*>")
+_PLAIN_T = rb"<t" + _EMPTY_REST + rb"/>|<t" + _TAG_REST + rb"(?<!/)>[^<]*</t" + _WS + rb"*>"
+_INLINE_TEXT = (rb"<is" + _EMPTY_REST + rb"/>|<is" + _TAG_REST + rb"(?<!/)>(?:[^<]++|" + _PLAIN_T + rb")*+</is" + _WS
+                + rb"*>")
 _PLACING_TAG = re.compile(
-    rb"(?s)(?:[^<]+|(?!</?" + _PREFIX + rb"(?:row|c)[" + XML_WS + rb"/>])(?:" + PASSED_OVER
-    + rb"|</?[^" + XML_WS + rb"/>!?][^" + XML_WS + rb"/>]*" + IN_TAG + rb">))+"
-    + rb"|<(?P<closing>/?)" + _PREFIX + rb"(?P<name>row|c)(?=[" + XML_WS + rb"/>])(?P<attributes>" + IN_TAG
-    + rb")>|(?P<open><)")
+    rb"(?s)(?:[^<]+|" + PASSED_OVER + rb"|<(?!/?" + _PREFIX + _PLACING_NAMES + rb"[" + XML_WS + rb"/>])/?" + _NAME
+    + rb"(?::" + _NAME + rb")?(?=[" + XML_WS + rb">]|/>)" + IN_TAG + rb">)+"
+    + rb"|(?P<whole><c)(?:" + _WS + rb"(?P<cell>" + IN_TAG + rb"))?(?<!/)>(?:[^<]++|" + _TEXT_CHILD + rb"|"
+    + _INLINE_TEXT + rb")*+</c" + _WS + rb"*>"
+    + rb"|(?P<child>" + _TEXT_CHILD + rb"|" + _INLINE_TEXT + rb"|" + _PLAIN_T + rb")"
+    + rb"|<(?P<closing>/)?(?P<qname>" + _PREFIX + rb"(?P<name>" + _PLACING_NAMES + rb"))(?(closing)(?=[" + XML_WS
+    + rb">])|(?=[" + XML_WS + rb">]|/>))(?P<attributes>" + IN_TAG + rb")>"
+    + rb"|(?P<open><)")
+_WHOLE_TAG = re.compile(rb"<" + IN_TAG + rb">")
 _MAX_CARRY = 64 << 20  # a comment or a tag running on longer than this is refused (the reader is not asked)
 # One attribute: its name (anything up to '=', a '/' too) and its value in either quotes (no white space needed
 # before it: `t="n"r="A1"`).
@@ -599,8 +622,9 @@ _DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
 
 def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]]) -> _Extent:
     """Every cell with content placed as the reader places it (see _FAR_CELL), through the whole sheet."""
-    extent, place = _Extent(), [0, 0, 0]  # the reader's next row and column (0-based) for a cell without reference,
-    # and whether the scan is inside a cell
+    # the reader's next row and column (0-based) for a cell without reference, whether inside a cell, the inline
+    # string open in it (see _place_cells)
+    extent, place = _Extent(), [0, 0, 0, b"", b""]
     carry = b""  # the end of the piece before, from a tag or comment that did not end in it
     for parts, end in _sheet_pieces(chunks):
         buf = carry + b"".join(parts)[:end]
@@ -621,41 +645,86 @@ def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int
     return extent
 
 
-def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> int:
-    """The cells of a piece (cut at a tag), `place` (the next row and column, whether inside a cell) carried from
-    piece to piece. A cell with content is one that is not self-closing (an empty <c ...></c> counts too: the verdict
-    may only err on the side of refusing). Returns how far the piece was read: up to a comment or tag that does not
-    end in it (the caller reads it again with the next piece)."""
-    row_at, col_at, in_cell = place
+def _place_cells(buf: bytes, extent: _Extent, place: list[Any]) -> int:
+    """The cells of a piece (cut at a tag), `place` carried from piece to piece: the next row and column, whether
+    inside a cell, and the names of the inline string and of the value, formula or text open in it (b"" if none).
+    A cell with content is one that is not self-closing (an empty <c ...></c> counts too: the verdict may only err on
+    the side of refusing). Returns how far the piece was read: up to a comment or tag that does not end in it (the
+    caller reads it again with the next piece).
+
+    Inside a cell the reader reads values, formulas and inline strings, passing over whatever they hold up to their
+    own end (a `</c>` too), and fails on any other element; its cell ends at the first `</c>` outside them. A row or
+    cell tag inside a cell, or a value, formula, text or inline string tag where the reader would not read it as
+    one, is never a writer's: the sheet is refused, so the scan's inside of a cell is the reader's."""
+    row_at, col_at, in_cell, in_is, in_text = place
     max_row, max_col = extent.max_row, extent.max_col
     no_reference = _NO_REFERENCE
     try:
         for token in _PLACING_TAG.finditer(buf):
-            name = token["name"]
-            if name is None:
-                if token["open"] is not None:
-                    return token.start()
-                continue
-            # Inside a cell the reader reads its value, formula or inline string and passes over any row or cell
-            # tag held in them, or fails: such a tag is never where a writer puts it, so the sheet is refused
-            # (inside: from a cell's start to the first end of a cell, which is never after the reader's).
-            if token["closing"]:
-                if name == b"c" and in_cell:
-                    in_cell = 0
-                    continue
-                if name == b"c" or in_cell:
-                    extent.malformed = "单元格内有行或单元格的标记" if in_cell else "有多余的单元格结束标记"
+            whole, name = token["whole"], token["name"]
+            if token["open"] is not None:
+                at = token.start()
+                if buf[at + 1:at + 2] not in (b"!", b"?") and _WHOLE_TAG.match(buf, at) is not None:
+                    extent.malformed = "有不规范的标记名称"
                     return len(buf)
-                row_at, col_at = row_at + 1, 0  # a row's end: the next row, the first column
-                continue
-            if in_cell:
-                extent.malformed = "单元格内有行或单元格的标记"
+                return at
+            if in_text:  # only its own end may come (the reader reads to it, whatever it passes)
+                if whole is None and name is None and token["child"] is None:
+                    continue
+                if name is not None and token["closing"] and token["qname"] == in_text:
+                    in_text = b""
+                    continue
+                extent.malformed = "单元格的值中有标记"
                 return len(buf)
-            attributes = token["attributes"]
-            self_closing = attributes.endswith(b"/")
-            if self_closing:
-                attributes = attributes[:-1]
-            is_cell = name == b"c"
+            if whole is None and name is None:
+                child = token["child"]
+                # a plain value or formula goes in a cell, a plain text in its inline string
+                if child is not None and in_cell and (child[1:2] == b"t") != bool(in_is):
+                    extent.malformed = "单元格内有不该有的标记"
+                    return len(buf)
+                continue
+            if whole is not None:
+                if in_cell:
+                    extent.malformed = "单元格内有行或单元格的标记"
+                    return len(buf)
+                attributes, self_closing, is_cell = token["cell"] or b"", False, True
+            elif name in _CHILD_NAMES:
+                # a value, formula, text or inline string written otherwise than as plain text alone
+                if not in_cell:
+                    continue  # outside a cell the reader passes over them
+                closing = token["closing"] is not None
+                if name == b"is":
+                    if not closing and not in_is:
+                        if not token["attributes"].endswith(b"/"):
+                            in_is = token["qname"]
+                        continue
+                    if closing and token["qname"] == in_is:
+                        in_is = b""
+                        continue
+                elif not closing and (name == b"t") == bool(in_is):
+                    if not token["attributes"].endswith(b"/"):
+                        in_text = token["qname"]
+                    continue
+                extent.malformed = "单元格内有不该有的标记"
+                return len(buf)
+            else:
+                if token["closing"] is not None:
+                    if name == b"c" and in_cell and not in_is:
+                        in_cell = 0
+                        continue
+                    if name == b"c" or in_cell:
+                        extent.malformed = "单元格内有行或单元格的标记" if in_cell else "有多余的单元格结束标记"
+                        return len(buf)
+                    row_at, col_at = row_at + 1, 0  # a row's end: the next row, the first column
+                    continue
+                if in_cell:
+                    extent.malformed = "单元格内有行或单元格的标记"
+                    return len(buf)
+                attributes = token["attributes"]
+                self_closing = attributes.endswith(b"/")
+                if self_closing:
+                    attributes = attributes[:-1]
+                is_cell = name == b"c"
             if attributes in no_reference and is_cell:  # a writer's cells without references repeat a few of these
                 ref = None
             else:
@@ -680,17 +749,19 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[int]) -> int:
             col_at = col + 1
             if self_closing:
                 continue
-            in_cell = 1
+            if whole is None:
+                in_cell = 1
             if row >= max_row:
                 max_row = row + 1
             if col_at > max_col:
                 max_col, extent.far_ref = col_at, f"{_column_letters(col_at)}{row + 1}"
         return len(buf)
     finally:
-        place[:] = row_at, col_at, in_cell
+        place[:] = row_at, col_at, in_cell, in_is, in_text
         extent.max_row, extent.max_col = max_row, max_col
 
 
+_CHILD_NAMES = frozenset((b"v", b"f", b"is", b"t"))
 # Attributes of cells without a reference, as met (the same few over and over: ` t="s"`, ` s="3" t="n"`).
 _NO_REFERENCE: set[bytes] = set()
 
@@ -794,7 +865,10 @@ def _inflated_chunks(raw: IO[bytes], info: zipfile.ZipInfo) -> Iterator[list[byt
             if part:
                 parts.append(part)
                 have += len(part)
-                size, crc = size + len(part), inflater.crc32(part, crc)
+                # zlib's CRC, not ISA-L's: on CPUs with AVX-512 ISA-L's leaves the vector registers in a state that
+                # makes later code, the placing pattern among it, run 4x slower until something resets them
+                # (20,000 cells without references placed in 1.38 s, 0.67 s with this); 7 ms more per 20,000 rows
+                size, crc = size + len(part), zlib.crc32(part, crc)
                 if size > info.file_size:
                     raise _NotAsZipfileReads
                 if have == SCAN_CHUNK:

@@ -20,11 +20,14 @@ from collections.abc import Iterable, Iterator
 PASSED_OVER = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!(?!--|\[CDATA\[)(?:[^\[>]|\[[^\]]*\])*>"
 # White space as the reader's XML parser knows it: space, tab, CR, LF (a form feed is part of a name to it).
 XML_WS = rb" \t\r\n"
-# A tag's inside: quoted values whole (a '>' in a value does not end the tag).
-IN_TAG = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+# A tag's inside: quoted values whole (a '>' in a value does not end the tag). Possessive: only ever followed by
+# the '>' that ends the tag, which it cannot hold, so giving back changes no match, and a quote never closed is
+# given up on at once instead of being tried again at every character before it.
+IN_TAG = rb"""(?:[^>"']|"[^"]*"|'[^']*')*+"""
 # Every token; `open`: a '<' that starts none of them (a tag or comment cut off, or no XML): the parser stops there.
 _TOKEN = re.compile(rb"(?s)" + PASSED_OVER + rb"|<(?P<end>/?)(?P<name>[^" + XML_WS + rb"/>!?][^" + XML_WS
                     + rb"/>]*)(?P<attrs>" + IN_TAG + rb")>|(?P<open><)")
+_PLAIN_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_.\-]*(?::[A-Za-z_][A-Za-z0-9_.\-]*)?")
 _ENTITY = re.compile(rb"&(?:(lt|gt|amp|apos|quot)|#([0-9]+)|#x([0-9A-Fa-f]+));|&")
 _NAMED = {b"lt": "<", b"gt": ">", b"amp": "&", b"apos": "'", b"quot": '"'}
 
@@ -99,6 +102,10 @@ def _events(xml: bytes) -> Iterator[_Event]:
                 raise _Unreadable  # a document type declaration: the parser finds its end by rules of its own
             continue
         attrs = token["attrs"]
+        if _PLAIN_NAME.fullmatch(name) is None or (attrs[:1] == b"/" and attrs != b"/"):
+            # The reader reads a tag's extent with quoting from its first byte and its name up to white space (a
+            # quote or `/` in it, `<sheet/ ...>`): where a name is not a plain XML name, it may see other tags.
+            raise _Unreadable
         if token["end"]:
             yield "end", name, b""
         elif attrs.endswith(b"/"):
