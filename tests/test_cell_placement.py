@@ -154,6 +154,13 @@ ROUND_FOUR: dict[str, bytes] = {
     "slash_after_a_rows_name": _A1 + b'<c><v>1</v></c><row/ a=""/>' * 16382 + b"<c><v>1</v></c></row>" + _FAR_ROW,
 }
 
+# A fifth round: end tags the reader names otherwise (`</row x="">` is no row end to it, `</a b:row>` is one).
+ROUND_FOUR["row_end_with_an_attribute"] = (b'<row r="1"><c r="A1"><v>1</v></c><c r="XFC1"/></row x="">'
+                                           b'<row r="199999"><c><v>1</v></c></row>')
+ROUND_FOUR["end_name_with_white_space_and_a_prefix"] = (
+    b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>' + b"<x>" * 5000 + b"</a b:row>" * 5000
+    + b"<row><c><v>1</v></c></row>")
+
 _READER_IN_A_SMALL_CHILD = ("import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (1500 << 20, 1500 << 20))\n"
                             "from python_calamine import CalamineWorkbook\n"
                             "sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name(sys.argv[2])\n"

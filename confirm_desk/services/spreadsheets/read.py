@@ -89,13 +89,15 @@ _PLAIN_T = rb"<t" + _EMPTY_REST + rb"/>|<t" + _TAG_REST + rb"(?<!/)>[^<]*</t" + 
 _INLINE_TEXT = (rb"<is" + _EMPTY_REST + rb"/>|<is" + _TAG_REST + rb"(?<!/)>(?:[^<]++|" + _PLAIN_T + rb")*+</is" + _WS
                 + rb"*>")
 _PLACING_TAG = re.compile(
-    rb"(?s)(?:[^<]+|" + PASSED_OVER + rb"|<(?!/?" + _PREFIX + _PLACING_NAMES + rb"[" + XML_WS + rb"/>])/?" + _NAME
-    + rb"(?::" + _NAME + rb")?(?=[" + XML_WS + rb">]|/>)" + IN_TAG + rb">)+"
+    rb"(?s)(?:[^<]+|" + PASSED_OVER + rb"|<(?!/?" + _PREFIX + _PLACING_NAMES + rb"[" + XML_WS + rb"/>])" + _NAME
+    + rb"(?::" + _NAME + rb")?(?=[" + XML_WS + rb">]|/>)" + IN_TAG + rb">|</(?!" + _PREFIX + _PLACING_NAMES + rb"["
+    + XML_WS + rb">])" + _NAME + rb"(?::" + _NAME + rb")?" + _WS + rb"*>)+"
     + rb"|(?P<whole><c)(?:" + _WS + rb"(?P<cell>" + IN_TAG + rb"))?(?<!/)>(?:[^<]++|" + _TEXT_CHILD + rb"|"
     + _INLINE_TEXT + rb")*+</c" + _WS + rb"*>"
     + rb"|(?P<child>" + _TEXT_CHILD + rb"|" + _INLINE_TEXT + rb"|" + _PLAIN_T + rb")"
-    + rb"|<(?P<closing>/)?(?P<qname>" + _PREFIX + rb"(?P<name>" + _PLACING_NAMES + rb"))(?(closing)(?=[" + XML_WS
-    + rb">])|(?=[" + XML_WS + rb">]|/>))(?P<attributes>" + IN_TAG + rb")>"
+    + rb"|</(?P<closing>" + _PREFIX + rb"(?P<ended>" + _PLACING_NAMES + rb"))" + _WS + rb"*>"
+    + rb"|<(?P<qname>" + _PREFIX + rb"(?P<name>" + _PLACING_NAMES + rb"))(?=[" + XML_WS + rb">]|/>)(?P<attributes>"
+    + IN_TAG + rb")>"
     + rb"|(?P<open><)")
 _WHOLE_TAG = re.compile(rb"<" + IN_TAG + rb">")
 _MAX_CARRY = 64 << 20  # a comment or a tag running on longer than this is refused (the reader is not asked)
@@ -661,7 +663,8 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[Any]) -> int:
     no_reference = _NO_REFERENCE
     try:
         for token in _PLACING_TAG.finditer(buf):
-            whole, name = token["whole"], token["name"]
+            whole, ended = token["whole"], token["closing"]  # ended: an end tag's name (its local name `ended`)
+            name, qname = (token["ended"], ended) if ended is not None else (token["name"], token["qname"])
             if token["open"] is not None:
                 at = token.start()
                 if buf[at + 1:at + 2] not in (b"!", b"?") and _WHOLE_TAG.match(buf, at) is not None:
@@ -671,7 +674,7 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[Any]) -> int:
             if in_text:  # only its own end may come (the reader reads to it, whatever it passes)
                 if whole is None and name is None and token["child"] is None:
                     continue
-                if name is not None and token["closing"] and token["qname"] == in_text:
+                if ended is not None and ended == in_text:
                     in_text = b""
                     continue
                 extent.malformed = "单元格的值中有标记"
@@ -692,23 +695,22 @@ def _place_cells(buf: bytes, extent: _Extent, place: list[Any]) -> int:
                 # a value, formula, text or inline string written otherwise than as plain text alone
                 if not in_cell:
                     continue  # outside a cell the reader passes over them
-                closing = token["closing"] is not None
                 if name == b"is":
-                    if not closing and not in_is:
+                    if ended is None and not in_is:
                         if not token["attributes"].endswith(b"/"):
-                            in_is = token["qname"]
+                            in_is = qname
                         continue
-                    if closing and token["qname"] == in_is:
+                    if ended is not None and ended == in_is:
                         in_is = b""
                         continue
-                elif not closing and (name == b"t") == bool(in_is):
+                elif ended is None and (name == b"t") == bool(in_is):
                     if not token["attributes"].endswith(b"/"):
-                        in_text = token["qname"]
+                        in_text = qname
                     continue
                 extent.malformed = "单元格内有不该有的标记"
                 return len(buf)
             else:
-                if token["closing"] is not None:
+                if ended is not None:
                     if name == b"c" and in_cell and not in_is:
                         in_cell = 0
                         continue

@@ -102,7 +102,8 @@ def _events(xml: bytes) -> Iterator[_Event]:
                 raise _Unreadable  # a document type declaration: the parser finds its end by rules of its own
             continue
         attrs = token["attrs"]
-        if _PLAIN_NAME.fullmatch(name) is None or (attrs[:1] == b"/" and attrs != b"/"):
+        if (_PLAIN_NAME.fullmatch(name) is None or (attrs[:1] == b"/" and attrs != b"/")
+                or (token["end"] and attrs.strip(b" \t\r\n"))):  # `</a b:row>`: one name to it
             # The reader reads a tag's extent with quoting from its first byte and its name up to white space (a
             # quote or `/` in it, `<sheet/ ...>`): where a name is not a plain XML name, it may see other tags.
             raise _Unreadable
