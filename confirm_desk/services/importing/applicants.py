@@ -353,7 +353,7 @@ class RowWriter:
         whole = self._whole_rows([old.id for _, _, old, _ in stored])
         for row_number, values, light, digest in stored:
             old = whole[light.id]
-            if absent or digest is None:
+            if digest is None:  # the file leaves columns out (absent): fingerprinted once they are filled in
                 # What the national system holds for the fields the file leaves out: the stored value, or for
                 # a field edited here the national one (so an applicant whose present columns did not move
                 # stays `unchanged`).

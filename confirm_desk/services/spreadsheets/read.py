@@ -23,7 +23,9 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from confirm_desk.domain.errors import FileRefused
 from confirm_desk.services.spreadsheets.probe import tried_in_child
 from confirm_desk.services.spreadsheets.xlsx_parts import (
+    DECLARATION,
     IN_TAG,
+    NAME,
     PASSED_OVER,
     XML_WS,
     reference_as_read,
@@ -75,7 +77,7 @@ _IN_TAG = IN_TAG
 # (comments, CDATA, processing instructions); a `<c` in those, or in another tag's quoted value, is no cell and must
 # not swallow the real ones after it.
 _WS = b"[" + XML_WS + b"]"
-_NAME = rb"[A-Za-z_][A-Za-z0-9_.\-]*"
+_NAME = NAME
 _PREFIX = rb"(?:" + _NAME + rb":)?"
 _PLACING_NAMES = rb"(?:row|c|v|f|is|t)"
 # A start tag's attributes, after white space. Contents below are read possessively (`++`, `*+`): their parts
@@ -616,12 +618,6 @@ def _judge_sheet(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str
     return extent
 
 
-# A `<!` that starts no comment or CDATA: a document type declaration, whose end the reader's parser finds by its
-# own rules (a quoted "[" or ">" in it); cells placed one by one after one could be placed wrong. Excel's sheets
-# never hold one (the quick and piece judgements need no tokenizer, so they do not mind it).
-_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
-
-
 def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int, str]]) -> _Extent:
     """Every cell with content placed as the reader places it (see _FAR_CELL), through the whole sheet."""
     # the reader's next row and column (0-based) for a cell without reference, whether inside a cell, the inline
@@ -630,7 +626,9 @@ def _place_every_cell(chunks: Iterator[list[bytes]], errors: list[tuple[int, int
     carry = b""  # the end of the piece before, from a tag or comment that did not end in it
     for parts, end in _sheet_pieces(chunks):
         buf = carry + b"".join(parts)[:end]
-        if _DECLARATION.search(buf) is not None:
+        # cells placed one by one after a declaration could be placed wrong; Excel's sheets never hold one (the
+        # quick and piece judgements need no tokenizer, so they do not mind it)
+        if DECLARATION.search(buf) is not None:
             extent.malformed = "含有文档类型声明（<!DOCTYPE），Excel 不会写出这样的工作表"
             return extent
         done = _place_cells(buf, extent, place)

@@ -27,7 +27,12 @@ IN_TAG = rb"""(?:[^>"']|"[^"]*"|'[^']*')*+"""
 # Every token; `open`: a '<' that starts none of them (a tag or comment cut off, or no XML): the parser stops there.
 _TOKEN = re.compile(rb"(?s)" + PASSED_OVER + rb"|<(?P<end>/?)(?P<name>[^" + XML_WS + rb"/>!?][^" + XML_WS
                     + rb"/>]*)(?P<attrs>" + IN_TAG + rb")>|(?P<open><)")
-_PLAIN_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_.\-]*(?::[A-Za-z_][A-Za-z0-9_.\-]*)?")
+# A plain XML name part (Excel's and every writer's): what the scan's tokenizers take a tag's name to be made of.
+NAME = rb"[A-Za-z_][A-Za-z0-9_.\-]*"
+_PLAIN_NAME = re.compile(NAME + rb"(?::" + NAME + rb")?")
+# A `<!` that starts no comment or CDATA: a document type declaration, whose end the reader's parser finds by its
+# own rules (a quoted "[" or ">" in it): what follows one may be read otherwise than the scan reads it.
+DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
 _ENTITY = re.compile(rb"&(?:(lt|gt|amp|apos|quot)|#([0-9]+)|#x([0-9A-Fa-f]+));|&")
 _NAMED = {b"lt": "<", b"gt": ">", b"amp": "&", b"apos": "'", b"quot": '"'}
 
@@ -98,8 +103,8 @@ def _events(xml: bytes) -> Iterator[_Event]:
             raise _Unreadable  # a tag or comment that never ends: the parser fails there
         name = token["name"]
         if name is None:
-            if xml.startswith(b"<!", token.start()) and not xml.startswith((b"<!--", b"<![CDATA["), token.start()):
-                raise _Unreadable  # a document type declaration: the parser finds its end by rules of its own
+            if DECLARATION.match(xml, token.start()) is not None:
+                raise _Unreadable
             continue
         attrs = token["attrs"]
         if (_PLAIN_NAME.fullmatch(name) is None or (attrs[:1] == b"/" and attrs != b"/")
