@@ -15,7 +15,7 @@ from confirm_desk.services.applicants.listing import ListCriteria
 from confirm_desk.services.batches.export import export_batch
 from confirm_desk.store import search_index
 from tests.test_batch_export import decide, normalise_photos, pending_numbers
-from tests.test_search_plans import LOWER_X_ID, TEXTS, UPPER_X_ID, fill
+from tests.test_search_plans import LOWER_X_ID, TEXTS, UPPER_X_ID, fill, reference
 
 OTHERS = [{}, {"status": "pending"}, {"status": "draft"}, {"flagged_only": True}, {"school": "abc"},
           {"name": "王"}, {"application_no": "2025"}, {"id_number": "1968"}, {"confirmation_point": "不存在的确认点"},
@@ -168,3 +168,29 @@ def test_a_rare_second_condition_leads_when_the_first_is_common(store, monkeypat
         assert not any("ORDER BY applicant.id LIMIT" in s and "IN (" not in s for s in statements), statements
         same_everywhere(session, monkeypatch, criteria)
         same_everywhere(session, monkeypatch, ListCriteria(text="王", status="rejected"))
+
+
+def test_a_rare_status_is_walked_in_list_order_when_no_seek_reads_every_match(store, monkeypatch) -> None:
+    """"2025" (everyone) and 申请未通过 (one in ten) both match more than a seek reads: the status's index is walked
+    in list order, each row checked, until the page is full (a scan would read ten rows for each it keeps), on both
+    paths; a status most applicants have is not walked: the scan reads no more than the walk would."""
+    fill(store)
+    monkeypatch.setattr(listing, "SEEK_CAP", 3)
+    with store.session() as session:
+        session.execute(text("UPDATE applicant SET status = 'rejected' WHERE id % 10 = 0"))
+        driver = listing._driver(session)
+        assert driver is not None
+        for criteria, walked in ((ListCriteria(text="2025", status="rejected"), True),
+                                 (ListCriteria(text="2025", status="pending"), False),
+                                 (ListCriteria(status="rejected"), False)):  # alone: a seek or a scan stops at once
+            statements: list[str] = []
+            driver.set_trace_callback(statements.append)
+            try:
+                fast, slow = both(session, monkeypatch, lambda c=criteria: listing.first_ids(session, c, 7))
+            finally:
+                driver.set_trace_callback(None)
+            expected = reference(session, criteria)
+            assert fast == slow == (expected[:7], None), criteria
+            walks = [s for s in statements if "(applicant.status = " in s and "ORDER BY applicant.id LIMIT" in s]
+            assert bool(walks) == walked, (criteria, statements)
+            same_everywhere(session, monkeypatch, criteria)

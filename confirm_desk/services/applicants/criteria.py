@@ -62,19 +62,49 @@ Others = TypeVar("Others")
 
 
 def fewest_matches(criteria: ListCriteria, probe: Callable[[str], tuple[set[int], Others]], seek_cap: int,
-                   check_cap: int) -> tuple[set[int], Others] | None:
+                   check_cap: int, probed: dict[str, set[int]] | None = None) -> tuple[set[int], Others] | None:
     """The seek that leads (its ids, the other conditions): `probe(lead)` reads one condition's ids from its index
     alone (at most seek_cap + 1), each of leading_terms in turn until one has at most check_cap, and the fewest a
     seek reads whole lead; None when every one has more. SQLite keeps no statistics: this is how "李" (1,900 people)
-    with 申请材料不全 (40) reads 40 rows instead of 1,900."""
+    with 申请材料不全 (40) reads 40 rows instead of 1,900. `probed` gets each lead's ids as read."""
     best: tuple[set[int], Others] | None = None
     for lead in leading_terms(criteria):
         found, others = probe(lead)
+        if probed is not None:
+            probed[lead] = found
         if len(found) <= seek_cap and (best is None or len(found) < len(best[0])):
             best = found, others
             if len(found) <= check_cap:
                 break
     return best
+
+
+# Conditions of one value whose index holds its matches in list order (by id after the value): walked, it gives the
+# first page of the rows that pass the other conditions with no sort and stops once the page is full, where a scan in
+# list order reads every row in between. 申请未通过 with "王" (7% of the names, and 4% of the store have that status):
+# the walk reads about 700 index entries and their rows for a page of 50, the scan about 18,000 rows.
+LIST_ORDER_TERMS = ("confirmation_point", "status")
+# A walk reads each row by its id (≈1.15x a row read in a scan, measured over 100,000 applicants), and a scan reads
+# 1/share rows for each the walk reads: it walks only a condition that matches fewer than this share of the rows.
+WALK_BELOW = 0.5
+
+
+def list_order_lead(criteria: ListCriteria, probed: dict[str, set[int]]) -> str | None:
+    """When no seek reads every match (fewest_matches gave None): the condition of LIST_ORDER_TERMS whose index to
+    walk in list order — the rarest, when it matches fewer than WALK_BELOW of the rows and another condition is
+    set; None: a scan in list order. How common a condition is comes from its probe (`probed`): its first matches,
+    read from its index in list order, reach as far into the ids as ids/share."""
+    if len(terms(criteria)) < 2:
+        return None
+    best: tuple[float, str] | None = None
+    for lead in LIST_ORDER_TERMS:
+        found = probed.get(lead)
+        if not found:
+            continue
+        share = len(found) / max(max(found), 1)
+        if share < WALK_BELOW and (best is None or share < best[0]):
+            best = share, lead
+    return None if best is None else best[1]
 
 
 def quick(criteria: ListCriteria) -> bool:

@@ -25,6 +25,7 @@ from confirm_desk.services.applicants.criteria import (
     ListCriteria,
     fewest_matches,
     leading_term,
+    list_order_lead,
     quick,
     search_text,
 )
@@ -170,7 +171,8 @@ def first_ids(conn: sqlite3.Connection, criteria: ListCriteria, limit: int, trig
         (sql, params), others = seek
         return set(_ids(conn, sql + " LIMIT ?", (*params, seek_cap + 1))), others
 
-    best = fewest_matches(criteria, probe, seek_cap, check_cap)
+    probed: dict[str, set[int]] = {}
+    best = fewest_matches(criteria, probe, seek_cap, check_cap, probed)
     if best is not None:
         found, others = best
         if not others:
@@ -188,7 +190,16 @@ def first_ids(conn: sqlite3.Connection, criteria: ListCriteria, limit: int, trig
         return (ids, len(ids)) if len(head) == len(ordered) else None
     if budget is not None and not quick(criteria):
         return None
-    ids = query_page(conn, criteria, None, limit)
+    walk = list_order_lead(criteria, probed)
+    if walk is not None:  # listing.first_ids: its index in list order, each row checked, until the page is full
+        seek = _seek(criteria, trigrams, lead=walk)
+        assert seek is not None
+        (sql, params), others = seek
+        where, checked = _where(others)
+        ids = _ids(conn, f"{sql}{where.replace(' WHERE ', ' AND ', 1)} ORDER BY applicant.id LIMIT ?",
+                   (*params, *checked, limit))
+    else:
+        ids = query_page(conn, criteria, None, limit)
     return ids, (len(ids) if len(ids) < limit else None)
 
 

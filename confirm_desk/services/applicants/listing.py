@@ -25,6 +25,7 @@ from confirm_desk.services.applicants.criteria import (
     WHOLE_ID,
     fewest_matches,
     leading_term,
+    list_order_lead,
     quick,
     search_text,
 )
@@ -159,7 +160,8 @@ def first_ids(session: Reader, criteria: ListCriteria, limit: int, budget: int |
         candidates, others = seek
         return set(_ids(session, candidates.limit(SEEK_CAP + 1))), others  # a union may name an id twice
 
-    best = fewest_matches(criteria, probe, SEEK_CAP, CHECK_CAP)
+    probed: dict[str, set[int]] = {}
+    best = fewest_matches(criteria, probe, SEEK_CAP, CHECK_CAP, probed)
     if best is not None:
         found, others = best
         if not others:
@@ -175,7 +177,15 @@ def first_ids(session: Reader, criteria: ListCriteria, limit: int, budget: int |
         return (ids, len(ids)) if len(head) == len(ordered) else None
     if budget is not None and not quick(criteria):
         return None
-    ids = query_page(session, criteria, None, limit)
+    walk = list_order_lead(criteria, probed)
+    if walk is not None:  # its index in list order, each row checked, until the page is full
+        seek = _seek(session, criteria, lead=walk)
+        assert seek is not None
+        candidates, others = seek
+        assert isinstance(candidates, Select)  # one condition's own index, never the search box's union
+        ids = _ids(session, candidates.where(*others).order_by(t.c.id).limit(limit))
+    else:
+        ids = query_page(session, criteria, None, limit)
     return ids, (len(ids) if len(ids) < limit else None)
 
 
