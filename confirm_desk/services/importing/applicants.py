@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -26,8 +26,9 @@ from confirm_desk.domain.statuses import Status, status_from_text
 from confirm_desk.services import audit
 from confirm_desk.services.applicants.findings import flags_from_codes
 from confirm_desk.services.gc_pause import paused_gc
+from confirm_desk.services.importing.fingerprints import fingerprints, hash_in_order
 from confirm_desk.services.importing.reconcile import FieldConflict, Reconciler, flag_missing
-from confirm_desk.services.importing.rows import ALL_KEYS, RowError, RowParser, locate_header, parse_rows
+from confirm_desk.services.importing.rows import ALL_KEYS, RowError, RowParser, Stored, locate_header, parse_rows
 from confirm_desk.services.progress import ProgressFn, no_progress
 from confirm_desk.services.spreadsheets.columns import HeaderMap
 from confirm_desk.services.spreadsheets.read import SheetStream, stream_rows
@@ -135,11 +136,6 @@ def row_hash(values: Mapping[str, str]) -> str:
     return hash_in_order(_in_registry_order(values))
 
 
-def hash_in_order(ordered: Sequence[str]) -> str:
-    """row_hash of the values already in registry order (an insert has them so: not looked up twice)."""
-    return _blake2b("\x1f".join(ordered).encode(), digest_size=16).hexdigest()
-
-
 def insert_tuples(columns: Sequence[Sequence[str]], statuses: Sequence[str],
                   flags: Sequence[str]) -> list[tuple[str, ...]]:
     """The insert tuples (INSERT_KEYS order) of rows given as `columns` (registry order): each row's values, its
@@ -151,16 +147,10 @@ def insert_tuples(columns: Sequence[Sequence[str]], statuses: Sequence[str],
     return out
 
 
-_blake2b = hashlib.blake2b
 _blake2b_16 = partial(hashlib.blake2b, digest_size=16)
 _hexdigest = hashlib.blake2b.hexdigest
 _NUMBER, _POINT, _STATUS, _ID = (ALL_KEYS.index(k) for k in ("application_no", "confirmation_point", "online_status",
                                                               "id_number"))
-
-
-def fingerprints(rows: Iterable[Sequence[str]]) -> list[str]:
-    """hash_in_order of each row (values in registry order), hashed in C."""
-    return [_hexdigest(_blake2b_16("\x1f".join(row).encode())) for row in rows]
 
 
 def status_for(values: dict[str, str]) -> Status:
@@ -274,6 +264,12 @@ class RowWriter:
                                              import_batch_id=batch_id, updated_at=self.now)
         self.dropped_indexes: list[str] = []
 
+    def stored_as_is(self) -> Stored | None:
+        """For RowParser.feed: what each stored applicant was imported as (fingerprint, ID number), when a row
+        exactly as stored is unchanged — the file has every column (a file of a few columns is merged with what
+        is stored, see store_rows)."""
+        return self.as_stored if self.as_stored and not self.absent else None
+
     def _drop_indexes(self) -> None:
         """Into an empty SQLite table, the rows go in without the table's indexes, which are made again from
         their own statements in finish (one sort each instead of a B-tree insert per row and index; the
@@ -299,6 +295,13 @@ class RowWriter:
         inserts: list[tuple[str, ...]] = []
         updates: list[dict[str, Any]] = []
         self.count += len(parsed)
+        as_stored: list[tuple[str, str]] = getattr(parsed, "as_stored", [])
+        if as_stored:  # rows exactly as stored (RowParser.feed set them aside): unchanged, in the file
+            self.count += len(as_stored)
+            result.unchanged += len(as_stored)
+            self.numbers.update(number for number, _point in as_stored)
+            self.points.update(point for _number, point in as_stored)
+            self.points.discard("")
         columns: tuple[list[str], ...] | None = getattr(parsed, "columns", None)
         digests: list[str] | None = None  # each parsed row's fingerprint, where already made
         if (columns is not None and len(columns[_NUMBER]) == len(parsed)
@@ -544,7 +547,7 @@ def _import_applicants(store: Store, path: Path, photos: Path | None, progress: 
         writer = RowWriter(session, result, operator=operator, batch_id=batch_id,
                            present={f.key for f in header.columns.values()})
         for first, chunk in rows.chunks(start, CHUNK_ROWS):
-            writer.add(parser.feed(chunk, first + 1))
+            writer.add(parser.feed(chunk, first + 1, writer.stored_as_is()))
             progress(min(first + CHUNK_ROWS - start, total), total, f"正在校验并保存 {total} 行…")
         if not writer.count and not result.errors:
             raise FileRefused(f"“{path.name}”只有表头，没有申请人数据")

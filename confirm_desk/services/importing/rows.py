@@ -5,29 +5,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
+from operator import eq, itemgetter, not_
 from typing import overload
 
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
-from confirm_desk.domain.text import all_match
+from confirm_desk.domain.text import all_match, compact_code
+from confirm_desk.services.importing.fingerprints import fingerprints
 from confirm_desk.services.spreadsheets.columns import (
     MAX_CELL_CHARS,
     HeaderMap,
     Remembered,
     RowError,
+    columns_of,
     find_header,
     header_notes,
-    read_columns,
+    kept_rows,
     specs_for,
 )
 
 REQUIRED_KEYS = ("application_no", "name", "id_number")
 ALL_KEYS = tuple(f.key for f in FIELDS)
+_NUMBER, _ID, _POINT = (ALL_KEYS.index(k) for k in ("application_no", "id_number", "confirmation_point"))
+# What a re-import knows of each stored applicant: 报名号 -> (fingerprint of its imported values, ID number).
+Stored = Mapping[str, tuple[str | None, str | None]]
 __all__ = ["MAX_CELL_CHARS", "HeaderMap", "ParsedRows", "RowError", "locate_header", "parse_rows"]
 
 
@@ -76,21 +83,30 @@ class RowParser:
         self.header, self.file_name = header, file_name
         self.out = ParsedRows(warnings=header_notes(header, file_name))
         self.col_of = {f.key: c for c, f in header.columns.items()}
+        # a row's cells in registry order, when the file has a column for every field (else None)
+        self.pick = itemgetter(*(self.col_of[k] for k in ALL_KEYS)) if self.col_of.keys() >= set(ALL_KEYS) else None
         self.seen: dict[str, int] = {}
         self.today = dt.date.today()
 
-    def feed(self, data_rows: Sequence[Sequence[object]], first_row: int) -> Sequence[tuple[int, dict[str, str]]]:
+    def feed(self, data_rows: Sequence[Sequence[object]], first_row: int,
+             stored: Stored | None = None) -> Sequence[tuple[int, dict[str, str]]]:
         """`data_rows`: consecutive rows of the sheet, the first being spreadsheet row `first_row` (1-based).
 
         Column by column: each check runs over a whole column and notes its problems per row in the order a
         row-by-row pass would (the columns' own notes, the required fields, the 报名号, the ID number); the
-        rows kept are returned as columns (ParsedChunk: their dicts are made only when they are read)."""
+        rows kept are returned as columns (ParsedChunk: their dicts are made only when they are read).
+        `stored` (a re-import): the rows exactly as stored are set aside first (ParsedChunk.as_stored, see
+        _set_aside_as_stored): neither normalised nor checked again."""
         header, file_name, out, col_of, seen, today = (self.header, self.file_name, self.out, self.col_of,
                                                        self.seen, self.today)
-        table = read_columns(data_rows, header, first_row)
+        kept = kept_rows(data_rows, first_row)
+        as_stored: list[tuple[str, str]] = []
+        if stored and self.pick is not None and kept:
+            kept, as_stored = self._set_aside_as_stored(kept, stored)
+        table = columns_of(kept, header)
         kept, n, notes, note, columns = table.kept, len(table.kept), table.notes, table.note, table.values
         if not n:
-            return []
+            return ParsedChunk([], tuple([] for _ in ALL_KEYS), as_stored) if as_stored else []
         empty = [""] * n
         column = {k: columns.get(k, empty) for k in ALL_KEYS}
         flagged = {pos: {c for c, *_ in found} for pos, found in notes.items()}  # the columns' own notes
@@ -122,7 +138,7 @@ class RowParser:
         by_field = tuple(column[k] for k in ALL_KEYS)
         if not notes and len(set(numbers)) == n and seen.keys().isdisjoint(numbers):
             seen.update(zip(numbers, row_numbers, strict=True))  # no problem, no repeated 报名号: every row is kept
-            return ParsedChunk(row_numbers, by_field)
+            return ParsedChunk(row_numbers, by_field, as_stored)
         # Row by row (the 报名号 only, no dict): each row's notes, a refused row, a repeated 报名号; the rows
         # kept are then taken out of the columns at once.
         keep: list[bool] = []
@@ -149,7 +165,37 @@ class RowParser:
         if not all(keep):
             row_numbers = list(compress(row_numbers, keep))
             by_field = tuple(list(compress(values, keep)) for values in by_field)
-        return ParsedChunk(row_numbers, by_field)
+        return ParsedChunk(row_numbers, by_field, as_stored)
+
+    def _set_aside_as_stored(self, kept: list[tuple[int, Sequence[object]]], stored: Stored
+                             ) -> tuple[list[tuple[int, Sequence[object]]], list[tuple[str, str]]]:
+        """(the rows to read, the 报名号 and 确认点 of those set aside): a row whose cells, as they are, have the
+        fingerprint and ID number stored for its 报名号 holds exactly the values stored, and normalising and
+        checking them again gives them back (a stored value is one normalising left as it is, the checks passed
+        it): a re-import counts it unchanged. Its 报名号 is seen (a later row with it is a repeat). A row with a
+        cell that is not text, or with its 报名号 repeated in the file, is read as usual."""
+        pick, seen = self.pick, self.seen
+        assert pick is not None
+        try:
+            picked = [pick(row) for _n, row in kept]
+            prints = fingerprints(picked)
+        except (IndexError, TypeError):  # a short row, a number or date cell: every row read as usual
+            return kept, []
+        numbers = [values[_NUMBER] for values in picked]
+        same = list(map(eq, zip(prints, [values[_ID] for values in picked], strict=True), map(stored.get, numbers)))
+        if not any(same):
+            return kept, []
+        # a 报名号 of a row read as usual, as reading will give it: a row set aside with it would be its repeat
+        others = {compact_code(number) for number, s in zip(numbers, same, strict=True) if not s}
+        if len(set(numbers)) < len(numbers) or not seen.keys().isdisjoint(numbers) or not others.isdisjoint(numbers):
+            # a 报名号 twice (in the file or in this chunk): those rows are read as usual, in order
+            repeated = {n for n, times in Counter(numbers).items() if times > 1} | (seen.keys() & set(numbers))
+            repeated |= others
+            same = [s and number not in repeated for number, s in zip(numbers, same, strict=True)]
+        numbered = zip(numbers, (row_number for row_number, _row in kept), strict=True)
+        seen.update(compress(numbered, same))
+        aside = [(values[_NUMBER], values[_POINT]) for values in compress(picked, same)]
+        return list(compress(kept, map(not_, same))), aside
 
 
 class ParsedChunk(Sequence[tuple[int, dict[str, str]]]):
@@ -158,8 +204,10 @@ class ParsedChunk(Sequence[tuple[int, dict[str, str]]]):
     flags column by column; the rows' dicts are made only when the chunk is read as a sequence (a re-import's
     update, a caller that lists it), from the same columns."""
 
-    def __init__(self, row_numbers: list[int], columns: tuple[list[str], ...]) -> None:
+    def __init__(self, row_numbers: list[int], columns: tuple[list[str], ...],
+                 as_stored: list[tuple[str, str]] | None = None) -> None:
         self.row_numbers, self.columns = row_numbers, columns
+        self.as_stored = as_stored or []  # (报名号, 确认点) of the rows set aside exactly as stored (not in the rows)
         self._rows: list[tuple[int, dict[str, str]]] | None = None
 
     def rows(self) -> list[tuple[int, dict[str, str]]]:

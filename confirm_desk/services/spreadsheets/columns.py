@@ -195,7 +195,7 @@ def is_blank(row: Sequence[object]) -> bool:
     return not any(row) or all(c is None or (type(c) is str and not c.strip()) for c in row)
 
 
-def _kept_rows(data_rows: Sequence[Sequence[object]], first: int) -> list[tuple[int, Sequence[object]]]:
+def kept_rows(data_rows: Sequence[Sequence[object]], first: int) -> list[tuple[int, Sequence[object]]]:
     """(spreadsheet row number, row) of the rows that are not blank. A row whose first cell is text not
     starting with a space is never blank (it has a non-space character): decided without calling is_blank."""
     return [(first + i, r) for i, r in enumerate(data_rows)
@@ -227,7 +227,12 @@ def read_columns(data_rows: Sequence[Sequence[object]], header: HeaderMap, first
     `first`), normalised by its field's kind."""
     if first is None:
         first = header.row_index + 2  # spreadsheet row number of data_rows[0]
-    table = SheetColumns(_kept_rows(data_rows, first))
+    return columns_of(kept_rows(data_rows, first), header)
+
+
+def columns_of(kept: list[tuple[int, Sequence[object]]], header: HeaderMap) -> SheetColumns:
+    """read_columns of rows already numbered and without the blank ones (kept_rows)."""
+    table = SheetColumns(kept)
     n = len(table.kept)
     rows = [r for _, r in table.kept]
     transposed: list[tuple[object, ...]] = []
