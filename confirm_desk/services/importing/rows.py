@@ -16,8 +16,8 @@ from typing import overload
 from confirm_desk.domain import idnumbers
 from confirm_desk.domain.application_numbers import PROVINCES, application_no_problem
 from confirm_desk.domain.fields import FIELDS, FIELDS_BY_KEY
-from confirm_desk.domain.text import all_match, compact_code
-from confirm_desk.services.importing.fingerprints import fingerprints
+from confirm_desk.domain.text import all_match
+from confirm_desk.services.importing.fingerprints import fingerprints, hash_in_order
 from confirm_desk.services.spreadsheets.columns import (
     MAX_CELL_CHARS,
     HeaderMap,
@@ -27,6 +27,7 @@ from confirm_desk.services.spreadsheets.columns import (
     find_header,
     header_notes,
     kept_rows,
+    normalise_column,
     specs_for,
 )
 
@@ -177,16 +178,26 @@ class RowParser:
         pick, seen = self.pick, self.seen
         assert pick is not None
         try:
-            picked = [pick(row) for _n, row in kept]
-            prints = fingerprints(picked)
-        except (IndexError, TypeError):  # a short row, a number or date cell: every row read as usual
-            return kept, []
+            picked: list[tuple[str, ...]] = [pick(row) for _n, row in kept]
+            prints: list[str | None] = list(fingerprints(picked))
+        except (IndexError, TypeError):  # a short row, or a number or date cell: those rows are read as usual
+            picked, prints = [], []
+            for _n, row in kept:
+                try:
+                    values = pick(row)
+                    prints.append(hash_in_order(values))
+                except (IndexError, TypeError):
+                    values = ("",) * len(ALL_KEYS)  # no 报名号 is "": never as stored
+                    prints.append(None)
+                picked.append(values)
         numbers = [values[_NUMBER] for values in picked]
         same = list(map(eq, zip(prints, [values[_ID] for values in picked], strict=True), map(stored.get, numbers)))
         if not any(same):
             return kept, []
-        # a 报名号 of a row read as usual, as reading will give it: a row set aside with it would be its repeat
-        others = {compact_code(number) for number, s in zip(numbers, same, strict=True) if not s}
+        # the 报名号 of the rows read as usual, as reading gives them: a row set aside with one would be its repeat
+        at = self.col_of["application_no"]
+        cells = [row[at] if at < len(row) else None for (_n, row), s in zip(kept, same, strict=True) if not s]
+        others = set(normalise_column(self.header.columns[at], at, cells, _ignore)) if cells else set()
         if len(set(numbers)) < len(numbers) or not seen.keys().isdisjoint(numbers) or not others.isdisjoint(numbers):
             # a 报名号 twice (in the file or in this chunk): those rows are read as usual, in order
             repeated = {n for n, times in Counter(numbers).items() if times > 1} | (seen.keys() & set(numbers))
@@ -196,6 +207,10 @@ class RowParser:
         seen.update(compress(numbered, same))
         aside = [(values[_NUMBER], values[_POINT]) for values in compress(picked, same)]
         return list(compress(kept, map(not_, same))), aside
+
+
+def _ignore(*_note: object) -> None:
+    """A note nobody reads (a column normalised only to know its values)."""
 
 
 class ParsedChunk(Sequence[tuple[int, dict[str, str]]]):
