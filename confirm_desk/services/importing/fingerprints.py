@@ -8,16 +8,16 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from functools import partial
 
-_blake2b_16 = partial(hashlib.blake2b, digest_size=16)
-_hexdigest = hashlib.blake2b.hexdigest
+blake2b_128 = partial(hashlib.blake2b, digest_size=16)
+hexdigest = hashlib.blake2b.hexdigest
 
 
 def hash_in_order(ordered: Sequence[str]) -> str:
     """The fingerprint of values already in registry order."""
-    return _hexdigest(_blake2b_16("\x1f".join(ordered).encode()))
+    return hexdigest(blake2b_128("\x1f".join(ordered).encode()))
 
 
 def fingerprints(rows: Iterable[Sequence[str]]) -> list[str]:
     """hash_in_order of each row (values in registry order), hashed in C. A value that is not text raises
     TypeError."""
-    return [_hexdigest(_blake2b_16("\x1f".join(row).encode())) for row in rows]
+    return [hexdigest(blake2b_128("\x1f".join(row).encode())) for row in rows]

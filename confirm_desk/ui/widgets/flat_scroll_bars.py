@@ -65,17 +65,12 @@ class FlatScrollBarStyle(QProxyStyle):
         painter.restore()
 
 
-_style: list[FlatScrollBarStyle] = []  # one per application, owned by it (deleted with it, after its widgets)
-
-
 def _flat_style(app: QApplication) -> FlatScrollBarStyle:
-    from shiboken6 import isValid
-
-    if _style and isValid(_style[0]) and _style[0].parent() is app:
-        return _style[0]
-    style = FlatScrollBarStyle(QStyleFactory.create("Fusion"))
-    style.setParent(app)
-    _style[:] = [style]
+    """The application's one flat style: its child (deleted with it, after its widgets), made the first time."""
+    style = app.findChild(FlatScrollBarStyle)
+    if style is None:
+        style = FlatScrollBarStyle(QStyleFactory.create("Fusion"))
+        style.setParent(app)
     return style
 
 
