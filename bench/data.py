@@ -70,3 +70,55 @@ def store_with(count: int) -> Path:
     """A migrated SQLite store holding `count` imported applicants (no photos)."""
     return cached_store(f"store_{count}", count)
 
+
+
+def late_store(count: int) -> Path:
+    """A store late in the campaign, for the list's rows on a store unlike the fresh import: of every 100
+    applicants 60 confirmed, 10 rejected, 9 incomplete (each with its decision and audit events: the decision, a
+    comparison, an edit for every 7th), 21 still pending; every applicant with a photo (original and normalised)."""
+    return cached_store(f"late_{count}", count, _late_campaign)
+
+
+def _late_campaign(session, ids: list[int]) -> None:
+    import hashlib
+    import io
+
+    from PIL import Image
+    from sqlalchemy import insert, update
+
+    from confirm_desk.store.models import AuditEvent, Decision, Photo, applicant_table, utcnow
+
+    now = utcnow()
+    outcomes = [(i, "confirmed" if n % 100 < 60 else "rejected" if n % 100 < 70 else "incomplete")
+                for n, i in enumerate(ids) if n % 100 < 79]
+    for outcome in ("confirmed", "rejected", "incomplete"):
+        chosen = [i for i, o in outcomes if o == outcome]
+        session.execute(update(applicant_table).where(applicant_table.c.id.in_(chosen)).values(status=outcome))
+    session.execute(insert(Decision), [
+        {"applicant_id": i, "outcome": o, "operator": f"clerk{i % 3}", "decided_at": now,
+         "reason": "证书信息与原件不符" if o == "rejected" else ""} for i, o in outcomes])
+    events = []
+    for i, o in outcomes:
+        clerk = f"clerk{i % 3}"
+        events.append({"action": "decide", "operator": clerk, "applicant_id": i, "field": "status",
+                       "old_value": "pending", "new_value": o, "at": now})
+        events.append({"action": "compare", "operator": clerk, "applicant_id": i, "field": "name",
+                       "old_value": "", "new_value": "一致", "at": now})
+        if i % 7 == 0:
+            events.append({"action": "edit", "operator": clerk, "applicant_id": i, "field": "teaching_subject",
+                           "old_value": "语文", "new_value": "数学", "at": now})
+    session.execute(insert(AuditEvent), events)
+    image = Image.new("RGB", (114, 156), (200, 220, 240))
+    photos = []
+    for n, applicant_id in enumerate(ids):
+        image.putpixel((n % 114, n // 114 % 156), (n % 251, n % 241, 90))  # each photo its own bytes
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        data = buffer.getvalue()
+        photos.append({"applicant_id": applicant_id, "original": data, "normalized": data,
+                       "original_sha256": hashlib.sha256(data).hexdigest()})
+        if len(photos) == 5000:
+            session.execute(insert(Photo), photos)
+            photos = []
+    if photos:
+        session.execute(insert(Photo), photos)
