@@ -85,6 +85,24 @@ def test_the_first_real_import_switches_to_the_real_store(qtbot, real, samples) 
     assert messages.shown == [] or all(kind != "bug" for kind, _t in messages.shown)
 
 
+def test_a_refused_import_from_the_demo_leaves_the_clerk_in_the_demo(qtbot, real, tmp_path: Path) -> None:
+    """The import goes into the real store first; the window leaves the demo only once it is in. A file the
+    importer refuses changes nothing: the demo list and its window stay, the real store stays unused."""
+    window = start(qtbot, real)
+    demo_ids = ids(window.store)
+    broken = tmp_path / "名单.xlsx"
+    broken.write_text("这不是 Excel 文件\n", encoding="utf-8")
+    messages.shown.clear()
+    window.flow.run_import(broken)
+    assert [kind for kind, _text in messages.shown] == ["error"]
+    assert "名单.xlsx" in messages.shown[0][1]
+    assert window.successor is None and window.in_demo and window.isVisible()
+    assert "演示数据" in window.windowTitle() and window.model.total == DEMO
+    assert ids(window.store) == demo_ids
+    assert ids(real) == set()
+    assert app.open_demo_store(real) is not None  # the next start still shows the demo
+
+
 def test_start_real_work_from_the_menu_even_before_an_import(qtbot, real) -> None:
     window = start(qtbot, real)
     messages.answers.append(False)

@@ -200,11 +200,9 @@ class Workflow(QObject):
 
     def run_import(self, file: Path, photos: Path | None = None, manual: dict[str, str] | None = None,
                    sheet: str | None = None) -> None:
-        if self.in_demo:  # the first real import leaves the demo: it goes into the real store
-            self.in_real_store(lambda flow: flow.run_import(file, photos, manual, sheet))
-            return
+        """Import into the real store (`home`). From the demo, the window leaves the demo only once the import
+        is in: a refused file (an import is all-or-nothing) leaves the clerk in the demo, as before."""
         from confirm_desk.ui.importing.mapping_dialog import ask_mapping
-        from confirm_desk.ui.importing.result_dialog import ImportResultDialog
         from confirm_desk.ui.ops import importing as import_ops
 
         def failed(exc: BaseException) -> None:  # the mapping step, then the same import again
@@ -212,18 +210,26 @@ class Workflow(QObject):
                 self.runner.show_failure(exc)
 
         def done(result: ImportResult) -> None:
-            self.applicants.reload()
-            self.message.emit(result.summary_zh(), 10000)
-            self.show_dialog(ImportResultDialog(result, self.host))
-            if result.conflicts and self.account is not None:
-                self.review_conflicts()  # local work kept: the clerk decides field by field
-            if any(result.national.values()):
-                from confirm_desk.ui.keying.menu import show_national
-
-                show_national(self)  # the newer export disagrees with the desk: never silently
+            if self.in_demo:  # the first real import leaves the demo: its result is shown in the real store
+                self.in_real_store(lambda flow: flow.show_import_result(result))
+            else:
+                self.show_import_result(result)
 
         self.runner.run(f"正在导入 {file.name}",
-                        import_ops.import_job(self.store, file, photos, self.operator, manual, sheet), done, failed)
+                        import_ops.import_job(self.home, file, photos, self.operator, manual, sheet), done, failed)
+
+    def show_import_result(self, result: ImportResult) -> None:
+        from confirm_desk.ui.importing.result_dialog import ImportResultDialog
+
+        self.applicants.reload()
+        self.message.emit(result.summary_zh(), 10000)
+        self.show_dialog(ImportResultDialog(result, self.host))
+        if result.conflicts and self.account is not None:
+            self.review_conflicts()  # local work kept: the clerk decides field by field
+        if any(result.national.values()):
+            from confirm_desk.ui.keying.menu import show_national
+
+            show_national(self)  # the newer export disagrees with the desk: never silently
 
     # --- the later steps of the day ------------------------------------------------------------------
     def export_batch(self) -> None:
