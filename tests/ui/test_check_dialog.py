@@ -141,6 +141,27 @@ def test_rejection_without_reason_is_refused_with_a_message(qtbot, imported_stor
     assert state_of(imported_store, dialog).status is Status.REJECTED
 
 
+def test_a_note_typed_without_a_conclusion_stays_in_its_box_after_saving_the_marks(qtbot, imported_store,
+                                                                                  clerk) -> None:
+    """The marks are saved; the 原因/说明 is stored only with a conclusion: it stays typed (and unsaved: closing
+    asks), and the status line says so, instead of vanishing when the form is rebuilt."""
+    dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
+    qtbot.keyClick(dialog.fields.rows["name"].cell, Qt.Key.Key_Y)
+    type_text(child(dialog, QLineEdit, "decision_reason"), "原件已核验，待补盖章")
+    assert dialog.save()
+    stored = state_of(imported_store, dialog)
+    assert stored.status is Status.PENDING and stored.compares  # the mark is in the store
+    rebuilt = dialog.decision  # the form after the save (the old one is only scheduled for deletion)
+    assert rebuilt.reason.text() == "原件已核验，待补盖章"
+    assert "选定结论后才随结论保存" in dialog.status_note.text()
+    assert dialog.is_dirty()
+    rebuilt.buttons[Status.REJECTED].click()
+    assert dialog.save()
+    with imported_store.session() as session:
+        decision = latest_decision(session, dialog.applicant_id)
+    assert decision.outcome is Status.REJECTED and decision.reason == "原件已核验，待补盖章"
+
+
 def test_incomplete_lists_the_unticked_materials(qtbot, imported_store, clerk) -> None:
     dialog = open_dialog(qtbot, imported_store, CERT_EDITABLE, clerk)
     labels = material_labels()

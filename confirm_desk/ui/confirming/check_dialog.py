@@ -288,7 +288,16 @@ class CheckDialog(QDialog):
             self.accept()
             return
         self.reopen_reason = "" if result.status is Status.PENDING else self.reopen_reason
-        self._load(lambda: self.status_note.setText(f"已保存（{result.changes} 项变更）"))
+        self._load(lambda: self._after_save_without_outcome(result.changes, data.reason))
+
+    def _after_save_without_outcome(self, changes: int, reason: str) -> None:
+        """The marks are saved; a 原因/说明 is stored only with a conclusion, so the typed text stays in its box
+        (unsaved: closing asks) instead of vanishing with the rebuilt form."""
+        note = f"已保存（{changes} 项变更）"
+        if reason and self.decision.reason.isEnabled():
+            self.decision.reason.setText(reason)
+            note += "；“原因 / 说明”要选定结论后才随结论保存"
+        self.status_note.setText(note)
 
     def _refused(self, data: CheckInput, err: BaseException) -> None:
         self.refused = True
