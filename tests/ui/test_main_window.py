@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from confirm_desk.ui.confirming.detail_dialog import DetailDialog
 from confirm_desk.ui.importing.import_dialog import ImportDialog
 from confirm_desk.ui.importing.result_dialog import ImportResultDialog
-from confirm_desk.ui.main.applicant_model import COL_APPLICATION_NO, COL_STATUS, ApplicantListModel
+from confirm_desk.ui.main.applicant_model import COL_APPLICATION_NO, COL_ID_NUMBER, COL_STATUS, ApplicantListModel
 from tests.accounts_helpers import fast_hasher  # noqa: F401
 from tests.ui.helpers import type_text
 
@@ -121,6 +121,25 @@ def test_import_through_the_dialog(store, samples: Path, make_window) -> None:
     assert result.model.rowCount() >= 1  # the corrupt photo is listed
     texts = [result.model.cell(r, 4) for r in range(result.model.rowCount())]
     assert any("损坏" in t for t in texts)
+
+
+def test_the_first_import_into_an_empty_list_sizes_its_columns_by_the_rows(store, samples: Path, make_window,
+                                                                          qtbot) -> None:
+    """A new store's list has only headers to size by; when the first import brings rows the columns are sized
+    by them (they stayed header-narrow, "202…", and the last column took half the width)."""
+    window = make_window(store)
+    window.resize(1366, 728)
+    assert window.model.rowCount() == 0
+    window.flow.run_import(samples / "applicants_export.xlsx")
+    assert window.model.rowCount() == 60
+    qtbot.waitUntil(lambda: window.model.has_row(0))
+    header, metrics = window.table.horizontalHeader(), window.table.fontMetrics()
+    numbers = _column(window, COL_APPLICATION_NO)
+    assert header.sectionSize(COL_APPLICATION_NO) >= metrics.horizontalAdvance(max(numbers, key=len))
+    masked = _column(window, COL_ID_NUMBER)
+    assert header.sectionSize(COL_ID_NUMBER) >= metrics.horizontalAdvance(max(masked, key=len))
+    last = header.count() - 1
+    assert header.sectionSize(last) < window.table.viewport().width() // 3
 
 
 def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path) -> None:

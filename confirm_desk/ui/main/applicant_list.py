@@ -133,12 +133,14 @@ class ApplicantListPanel(QWidget):
         # range and the whole list is painted a second time.
         self.table.doItemsLayout()
         if not self._sized:
-            self._sized = True
             self.size_columns()
+            # An empty list (a new store) has only its headers to size by: it is sized again when its first rows
+            # come (the first import), or every column stays as narrow as its header and the last takes the rest.
+            self._sized = self.model.rowCount() > 0
             # The ids come first and the cells of a page arrive later (off the GUI thread): size again once the
             # first rows' values are in, or every column is as narrow as its "…" placeholder (a first screen
             # brings its rows along: sized once).
-            if not self.model.has_row(0):
+            if self._sized and not self.model.has_row(0):
                 self.model.dataChanged.connect(self._size_with_values)
         self._update_count()
         # New applicants (an import): into the search index, off the GUI thread; not while the store is still to be
