@@ -85,3 +85,16 @@ def confirm_problems(
 
 def describe(problems: Sequence[Problem]) -> str:
     return "\n".join(f"{n}. {p.text}" for n, p in enumerate(problems, start=1))
+
+
+OVERRIDE_MIN_CHARS = 4  # "ok", "好的", "1" say nothing an auditor could check; "原件无误" is the shortest real reason
+_NOT_WORDS = re.compile(r"[\W_]+")  # spaces and punctuation do not count
+
+
+def override_reason_refusal(reason: str) -> str | None:
+    """Why this reason to confirm despite the problems is not enough (None: it may stand). The reason goes to the
+    audit trail in place of the check it passes over, so it must name what the clerk saw."""
+    if len(_NOT_WORDS.sub("", reason)) >= OVERRIDE_MIN_CHARS:
+        return None
+    return (f"越过检查确认的原因“{reason.strip()}”太短：请写明核对了什么、为什么仍可通过"
+            f"（至少 {OVERRIDE_MIN_CHARS} 个字，例如“身份证原件号码与网报一致，系统校验有误”）")

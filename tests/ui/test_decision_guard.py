@@ -69,8 +69,11 @@ def test_an_error_finding_is_overridden_only_with_a_typed_reason(qtbot, imported
     prompts.text_answers.append(None)
     assert not dialog.save()
     assert "自动检查错误" in messages.shown[-1][1] and "校验码" in messages.shown[-1][1]
-    prompts.text_answers.append("原件为公安机关更正后的号码，已核实")
+    prompts.text_answers.extend(["ok", "原件为公安机关更正后的号码，已核实"])  # "ok" says nothing: asked again
+    messages.shown.clear()
     assert dialog.save()
+    assert [kind for kind, _text in messages.shown] == ["prompt", "error", "prompt"]
+    assert "“ok”太短" in messages.shown[1][1]
     with imported_store.session() as session:
         assert load_check(session, dialog.applicant_id).status is Status.CONFIRMED
         overrides = list_events(session, AuditFilter(action="override"))
@@ -129,6 +132,10 @@ def test_the_service_and_the_cli_apply_the_same_guard(imported_store, capsys, mo
     argv = ["--db", imported_store.url, "confirm", WRONG_CHECKSUM, "--outcome", "confirmed", "--user", "clerk"]
     assert main(argv) == 2
     assert "不能确认已通过" in capsys.readouterr().err
+    assert main([*argv, "--override-reason", "好的!"]) == 2  # says nothing an auditor could check
+    assert "太短" in capsys.readouterr().err
+    with imported_store.session() as session:
+        assert load_check(session, applicant_id).status is Status.PENDING
     assert main([*argv, "--override-reason", "已与原件核实"]) == 0
     with imported_store.session() as session:
         assert load_check(session, applicant_id).status is Status.CONFIRMED

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from confirm_desk.domain import decisions as rules
+from confirm_desk.domain import guards
 from confirm_desk.domain.actors import ActorLike, actor_name
 from confirm_desk.domain.checks import CheckContext, Finding, check_applicant
 from confirm_desk.domain.conditions import ConditionResult, Suggestion, as_marks
@@ -253,6 +254,8 @@ def save_check(
                                             data.materials, data.conditions)
             if problems and not data.override_reason.strip():
                 raise guard.DecisionBlocked(problems)
+            if problems and (refusal := guards.override_reason_refusal(data.override_reason)):
+                raise RuleViolation(refusal)
             if problems:
                 event("override", "status", status.value, Status.CONFIRMED.value,
                       f"{data.override_reason.strip()}（越过：{'；'.join(p.text for p in problems)}）")

@@ -340,9 +340,13 @@ class CheckDialog(QDialog):
         problems = self.problems()
         if not problems:
             return ""
-        return ask_text(self, "不能直接确认已通过",
-                        "尚有以下问题：\n" + guards.describe(problems)
-                        + "\n\n如确需“确认已通过”，请填写越过检查的原因（记入审计记录）；取消则返回修改。")
+        question = ("尚有以下问题：\n" + guards.describe(problems)
+                    + "\n\n如确需“确认已通过”，请填写越过检查的原因（记入审计记录）；取消则返回修改。")
+        reason = ask_text(self, "不能直接确认已通过", question)
+        while reason is not None and (refusal := guards.override_reason_refusal(reason)):
+            messages.show_error(self, refusal)
+            reason = ask_text(self, "不能直接确认已通过", question, reason)  # the typed text kept to add to
+        return reason
 
     def _ask_window_override(self) -> str | None:
         """CAL-1: outside the 确认 window only an administrator decides, with a reason (None: not now)."""
