@@ -69,3 +69,31 @@ def test_day_pack_from_the_menu(qtbot, imported_store, tmp_path) -> None:
     export_day_pack(None, imported_store, "clerk", JobRunner(None, synchronous=True), path=str(out))
     assert "manifest.json" in zipfile.ZipFile(out).namelist()
     assert messages.shown[-1][0] == "info" and "尚未导入教职工名单" in messages.shown[-1][1]
+
+
+def test_printing_from_the_window_takes_the_receipts_off_the_queue(qtbot, imported_store, make_window,
+                                                                    tmp_path) -> None:
+    """The print recorded, the dashboard's 待打印 follows at once (it waited for 刷新); 另存为 PDF suggests a name
+    saying what the file holds, and saving it is not printing."""
+    from PySide6.QtGui import QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    from confirm_desk.ui.printing.preview_dialog import PrintPreviewDialog
+    from confirm_desk.ui.widgets import messages
+
+    ids = decide_all(imported_store, "confirmed", photos=False)
+    window = make_window(imported_store)
+    qtbot.waitUntil(lambda: "受理凭证 57 份" in window.dashboard.print_label.text())
+    window.applicants.select_id(ids[0])
+    window.flow.print_selected("receipt")
+    preview = next(d for d in window.open_dialogs if isinstance(d, PrintPreviewDialog))
+    assert preview.save_name.startswith("受理凭证-1人-") and preview.save_name.endswith(".pdf")
+    assert preview.save_as(tmp_path / "copy.pdf") == tmp_path / "copy.pdf"
+    assert "受理凭证 57 份" in window.dashboard.print_label.text()  # saved, not printed
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printer.pdf"))
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    assert preview.print_to(printer) == 1
+    qtbot.waitUntil(lambda: "受理凭证 56 份" in window.dashboard.print_label.text())
+    assert all(kind != "bug" for kind, _text in messages.shown)

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.applicants.open_requested.connect(self.flow.open_applicant)
         self.applicants.message.connect(self.statusBar().showMessage)
         self.flow.saved.connect(self.applicant_changed)
+        self.flow.printed.connect(lambda _count: self.dashboard.refresh())
         self.flow.message.connect(self.statusBar().showMessage)
         self._start_done = first_screen is None
         self._list_reloaded = False  # the list's reload (or its start's reads) came back: the dashboard follows it

@@ -48,6 +48,7 @@ class Workflow(QObject):
 
     saved = Signal(int)
     message = Signal(str, int)
+    printed = Signal(int)  # prints recorded (how many applicants): the dashboard's 待打印 follows
 
     def __init__(self, store: Store, account: Account | None, runner: JobRunner, host: QWidget,
                  applicants: ApplicantListPanel, preferences: PreferencesStore, *, home: Store | None = None,
@@ -129,15 +130,17 @@ class Workflow(QObject):
         from confirm_desk.ui.printing import print_ops
 
         print_ops.print_applicants(self.host, self.store, ids, kind, self.operator, self.runner,
-                                   on_recorded=lambda _n: self.applicants.refresh(),
-                                   on_preview=self.open_dialogs.append)
+                                   on_recorded=self._printed, on_preview=self.open_dialogs.append)
 
     def print_unprinted(self, kind: str) -> None:
         from confirm_desk.ui.printing import print_ops
 
         print_ops.print_all_unprinted(self.host, self.store, kind, self.operator, self.runner,
-                                      on_recorded=lambda _n: self.applicants.refresh(),
-                                      on_preview=self.open_dialogs.append)
+                                      on_recorded=self._printed, on_preview=self.open_dialogs.append)
+
+    def _printed(self, count: int) -> None:
+        self.applicants.refresh()
+        self.printed.emit(count)
 
     def print_list(self, kind: str) -> None:
         """公示名单 or 材料交接清单 of everyone decided."""

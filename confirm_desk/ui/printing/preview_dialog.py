@@ -24,20 +24,22 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.services.output_files import atomic_output
-from confirm_desk.ui.widgets.messages import show_error
+from confirm_desk.ui.widgets.messages import show_error, show_info
 
 log = logging.getLogger(__name__)
 PRINT_DPI = 300
 
 
 class PrintPreviewDialog(QDialog):
-    """Shows `pdf_path`; `on_printed()` runs after the pages went to a printer (to record the print)."""
+    """Shows `pdf_path`; `on_printed()` runs after the pages went to a printer (to record the print). `save_name`:
+    the name 另存为 PDF suggests (the generated file's own name, a time stamp, says nothing to a clerk)."""
 
     def __init__(self, pdf_path: Path, title: str = "打印预览", on_printed: Callable[[], None] | None = None,
-                 delete_on_close: bool = False, parent: QWidget | None = None) -> None:
+                 delete_on_close: bool = False, parent: QWidget | None = None, save_name: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.pdf_path = Path(pdf_path)
+        self.save_name = save_name or self.pdf_path.name
         self.on_printed = on_printed
         self.delete_on_close = delete_on_close
         self.document = QPdfDocument(self)
@@ -95,8 +97,11 @@ class PrintPreviewDialog(QDialog):
 
     # --- output ---------------------------------------------------------------------------
     def save_as(self, target: Path | None = None) -> Path | None:
+        """A copy of the PDF where the clerk chooses (asked when `target` is None), said when it is there. Saving
+        is not printing: the print is recorded only when the pages go to a printer."""
+        asked = target is None
         if target is None:
-            name, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", str(Path.home() / self.pdf_path.name),
+            name, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", str(Path.home() / self.save_name),
                                                   "PDF 文件 (*.pdf)")
             if not name:
                 return None
@@ -107,6 +112,8 @@ class PrintPreviewDialog(QDialog):
         except OSError as exc:
             show_error(self, f"无法保存到 {target}：{exc.strerror or exc}")
             return None
+        if asked:
+            show_info(self, f"已保存到 {target}\n（另存的 PDF 不算已打印：打印后，“待打印”才会减少）")
         return target
 
     def print_with_dialog(self) -> None:

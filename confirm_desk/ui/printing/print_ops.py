@@ -83,7 +83,8 @@ def _generate(
         def record() -> None:
             record_prints(store, printed, paper.key, operator, runner, versions, on_recorded)
 
-        _preview(parent, result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）", on_preview, record)
+        _preview(parent, result.path, f"打印{paper.label}（{len(printed)} 人，{result.pages} 页）", on_preview, record,
+                 save_name=_save_name(paper.label, len(printed)))
 
     runner.run(f"正在生成{paper.label}", ops.pdf_job(store, ids, paper.key, out, copies), done)
 
@@ -100,7 +101,8 @@ def print_list(parent: QWidget | None, store: Store, kind: str, operator: str, r
         if result is None:
             show_info(parent, f"还没有已作出确认结论的申请人，{label}为空。")
             return
-        _preview(parent, result.path, f"{label}（{result.rows} 人，{result.pages} 页）", on_preview)
+        _preview(parent, result.path, f"{label}（{result.rows} 人，{result.pages} 页）", on_preview,
+                 save_name=_save_name(label, result.rows))
 
     runner.run(f"正在生成{label}", ops.list_job(store, kind, out, operator), done)
 
@@ -114,16 +116,23 @@ def print_cards(parent: QWidget | None, store: Store, runner: JobRunner, school:
     out = print_dir() / f"cards-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
 
     def done(result: CardsResult) -> None:
-        _preview(parent, out, f"网报填写卡（{result.cards} 人，{result.pages} 页）", on_preview)
+        _preview(parent, out, f"网报填写卡（{result.cards} 人，{result.pages} 页）", on_preview,
+                 save_name=_save_name("网报填写卡", result.cards))
 
     runner.run("正在生成网报填写卡", cards_job(store, out, school), done)
 
 
+def _save_name(label: str, people: int) -> str:
+    """What 另存为 PDF suggests: what the file holds, for how many, when (受理凭证-3人-20261204-0915.pdf)."""
+    return f"{label}-{people}人-{dt.datetime.now():%Y%m%d-%H%M}.pdf"
+
+
 def _preview(parent: QWidget | None, pdf: Path, title: str,
              on_preview: Callable[[PrintPreviewDialog], None] | None,
-             on_printed: Callable[[], None] | None = None) -> None:
+             on_printed: Callable[[], None] | None = None, save_name: str = "") -> None:
     """The generated PDF in a preview that deletes it when closed; `on_preview` sees the dialog first."""
-    dialog = PrintPreviewDialog(pdf, title, on_printed=on_printed, delete_on_close=True, parent=parent)
+    dialog = PrintPreviewDialog(pdf, title, on_printed=on_printed, delete_on_close=True, parent=parent,
+                                save_name=save_name)
     if on_preview is not None:
         on_preview(dialog)
     dialog.open()
