@@ -6,7 +6,8 @@ import ast
 import re
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QPushButton
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QPushButton
 
 from confirm_desk.services.audit_trail import ACTION_LABELS
 from tests.accounts_helpers import fast_hasher  # noqa: F401
@@ -32,6 +33,11 @@ def test_standard_buttons_and_file_dialog_are_chinese(qtbot) -> None:
     shown = {b.text() for b in dialog.findChildren(QPushButton) if b.text()}
     assert "打开(&O)" in shown or "打开" in shown, shown
     assert not {"Open", "&Open", "Cancel"} & shown
+    # Qt 6's "&Look in:" and "Files of &type:" are missing from qtbase_zh_CN (only their Qt 5 forms are there)
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert labels == ["查找范围(&L)：", "文件名称(&N)：", "文件类型(&T)："], labels
+    assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "文件夹"
+    assert QCoreApplication.translate("QFileDialog", "Back") == "后退"  # the rest still from qtbase_zh_CN
 
 
 def test_a_draft_says_why_without_a_rule_code(qtbot, imported_store, logged_in_clerk) -> None:

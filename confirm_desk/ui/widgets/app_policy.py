@@ -82,8 +82,34 @@ def install_wheel_guard(app: QApplication) -> WheelGuard:
     return guard
 
 
+# Strings of Qt 6's own file dialog that qtbase_zh_CN still has only in their Qt 5 form ("Look in:" without the
+# "&"): the dialog Qt draws itself (where the system has no file dialog of its own) showed them in English.
+_QT6_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QFileDialog", "Computer"): "计算机",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    ("QAbstractFileIconProvider", "File"): "文件",
+    ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+}
+
+
+class QtGapsTranslator(QTranslator):
+    """_QT6_GAPS, asked before qtbase_zh_CN (Qt asks the translator installed last first). None passes the string
+    on to the next translator: it arrives in Qt as a null string, where "" would be taken as the translation."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        return _QT6_GAPS.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install_qt_translation(app: QApplication) -> bool:
-    """Load qtbase_zh_CN from Qt's translations folder (the built app carries it, see build_installer.spec)."""
+    """Load qtbase_zh_CN from Qt's translations folder (the built app carries it, see build_installer.spec), and
+    the strings it lacks for Qt 6 after it."""
     if "qt" in _installed and _installed["qt"].parent() is app:
         return True
     translator = QTranslator(app)
@@ -92,7 +118,9 @@ def install_qt_translation(app: QApplication) -> bool:
         log.warning("Qt's Chinese translation (qtbase_zh_CN) not found in %s", folder)
         return False
     app.installTranslator(translator)
-    _installed["qt"] = translator
+    gaps = QtGapsTranslator(app)
+    app.installTranslator(gaps)
+    _installed["qt"], _installed["qt_gaps"] = translator, gaps
     return True
 
 
