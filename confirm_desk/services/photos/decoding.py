@@ -24,6 +24,8 @@ _lock = threading.Lock()  # MAX_IMAGE_PIXELS is global: only one of our opens ch
 _heif_state: dict[str, object] = {}
 HEIF_MISSING = ("HEIC/HEIF 照片（苹果手机默认格式）需要 pillow-heif 组件才能读取，本机未安装："
                 "请在手机上改用“兼容性最佳”格式，或把照片转换为 JPEG 后再导入")
+# Pillow's own words ("Truncated File Read", "image file is truncated") are English and say no more to a clerk
+DAMAGED = "图片文件已损坏或不完整：请重新拍摄或从相机、扫描仪重新导出这张照片"
 
 
 def is_jpeg(data: bytes) -> bool:

@@ -27,7 +27,13 @@ from confirm_desk.domain.photo_frame import (
     normal_rotation,
     whole_frame,
 )
-from confirm_desk.services.photos.decoding import HEIF_MISSING, SUPPORTED_FORMATS, SUPPORTED_TEXT, open_image
+from confirm_desk.services.photos.decoding import (
+    DAMAGED,
+    HEIF_MISSING,
+    SUPPORTED_FORMATS,
+    SUPPORTED_TEXT,
+    open_image,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -74,7 +80,7 @@ def _refusals() -> Iterator[None]:
         raise PhotoRefused(str(exc) if HEIF_MISSING in str(exc) else f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）"
                            ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise PhotoRefused(f"图片文件已损坏或不完整（{exc}）") from exc
+        raise PhotoRefused(DAMAGED) from exc
 
 
 def _open(data: bytes) -> tuple[ImageFile, tuple[int, ...]]:

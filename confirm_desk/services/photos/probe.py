@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from confirm_desk.services.photos.decoding import HEIF_MISSING, SUPPORTED_FORMATS, SUPPORTED_TEXT, open_image
+from confirm_desk.services.photos.decoding import (
+    DAMAGED,
+    HEIF_MISSING,
+    SUPPORTED_FORMATS,
+    SUPPORTED_TEXT,
+    open_image,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -44,8 +50,8 @@ def probe_photo(data: bytes) -> ProbeResult:
         if HEIF_MISSING in str(exc):
             return ProbeResult(False, format="HEIF", problem=HEIF_MISSING)
         return ProbeResult(False, problem=f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）")
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        return ProbeResult(False, problem=f"图片文件已损坏或不完整（{exc}）")
+    except (OSError, SyntaxError, ValueError, EOFError):
+        return ProbeResult(False, problem=DAMAGED)
     width, height = size
     problem = ""
     if width < TARGET_SIZE[0] or height < TARGET_SIZE[1]:
