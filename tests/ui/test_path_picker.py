@@ -14,7 +14,7 @@ from confirm_desk.ui.evidence.import_dialog import EvidenceImportDialog
 from confirm_desk.ui.importing.import_dialog import ImportDialog
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.photos.readiness_dialog import ReadinessDialog
-from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.widgets import file_dialogs, messages
 from confirm_desk.ui.widgets.path_picker import PathPicker
 
 
@@ -42,14 +42,16 @@ def test_a_choice_fills_the_edit_and_says_so(qtbot, monkeypatch, tmp_path) -> No
     folder_button = picker.add_folder_button("选择文件夹…", "选择照片文件夹")
     assert picker.edit.placeholderText() == "占位" and picker.path() is None
     chooser = Chooser(monkeypatch, str(tmp_path / "名单.xlsx"))
+    monkeypatch.setattr(file_dialogs, "_last", {})
     with qtbot.waitSignal(picker.picked) as picked:
         file_button.click()
     assert picker.edit.text() == str(tmp_path / "名单.xlsx") and picked.args == [tmp_path / "名单.xlsx"]
     chooser.answer = str(tmp_path)
     folder_button.click()
     assert picker.path() == tmp_path
-    # The second chooser opened where the first choice was; a cancelled chooser changes nothing.
-    assert chooser.calls == [("file", "选择名单", "", "表格 (*.xlsx)"),
+    # The first chooser opened in Documents (not the working directory), the second where the first choice was;
+    # a cancelled chooser changes nothing.
+    assert chooser.calls == [("file", "选择名单", str(file_dialogs.documents()), "表格 (*.xlsx)"),
                              ("folder", "选择照片文件夹", str(tmp_path / "名单.xlsx"))]
     chooser.answer = ""
     with qtbot.assertNotEmitted(picker.picked):

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import audit as ops
 from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.rows_model import RowsModel
 
 VIEW_LIMIT = 5000  # the newest events shown; the export has them all
@@ -141,7 +141,7 @@ class AuditView(QDialog):
     def export(self, path: str | None = None) -> None:
         """Every matching event to an .xlsx, written off the GUI thread; the count is shown after."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "导出审计记录", "审计记录.xlsx", "Excel (*.xlsx)")
+            path, _ = ask_save(self, "导出审计记录", "审计记录.xlsx", "Excel (*.xlsx)")
             if not path:
                 return
         store, criteria, operator, out = self.store, self.criteria(limit=None), self.operator_name, path

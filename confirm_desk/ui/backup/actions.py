@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from confirm_desk.services.accounts import Account
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import backup as ops
+from confirm_desk.ui.widgets.file_dialogs import ask_open, ask_save
 from confirm_desk.ui.widgets.messages import ask, show_error, show_info
 
 FILTER = "确认台备份 (*.sqlite3);;所有文件 (*)"
@@ -28,7 +29,7 @@ def default_backup_name(folder: str) -> Path:
 def backup_now(parent: QWidget, store: Store, account: Account | None, runner: JobRunner, folder: str = "",
                out: Path | None = None) -> None:
     if out is None:
-        chosen, _ = QFileDialog.getSaveFileName(parent, "备份数据", str(default_backup_name(folder)), FILTER)
+        chosen, _ = ask_save(parent, "备份数据", str(default_backup_name(folder)), FILTER)
         if not chosen:
             return
         out = Path(chosen)
@@ -44,7 +45,7 @@ def restore_from(parent: QWidget, store: Store, account: Account | None, runner:
         show_error(parent, "只有管理员可以从备份恢复数据。")
         return
     if path is None:
-        chosen, _ = QFileDialog.getOpenFileName(parent, "选择要恢复的备份文件", "", FILTER)
+        chosen, _ = ask_open(parent, "选择要恢复的备份文件", "", FILTER)
         if not chosen:
             return
         path = Path(chosen)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from confirm_desk.services.reports.day_pack import DayPack
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import batches as ops
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_info
 
 
@@ -17,7 +18,7 @@ def export_day_pack(parent: QWidget | None, store: Store, operator: str, runner:
                     path: str | None = None) -> None:
     """Asks for the .zip (unless `path` is given) and writes the pack off the GUI thread."""
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, "导出当日工作包", f"当日工作包-{dt.date.today()}.zip",
+        path, _ = ask_save(parent, "导出当日工作包", f"当日工作包-{dt.date.today()}.zip",
                                               "压缩包 (*.zip)")
         if not path:
             return

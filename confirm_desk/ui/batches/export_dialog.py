@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from confirm_desk.services.batches.rows import BatchPlan
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import batches as ops
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel
 
@@ -140,7 +140,7 @@ class BatchExportDialog(QDialog):
         number = self.previous.currentData()
         if number is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "重新导出批次", f"确认结果_第{number}批.zip", ZIP_FILTER)
+        path, _ = ask_save(self, "重新导出批次", f"确认结果_第{number}批.zip", ZIP_FILTER)
         if path:
             self.export_again(int(number), Path(path))
 
@@ -156,6 +156,6 @@ class BatchExportDialog(QDialog):
         show_info(self, f"已重新导出{result.summary_zh()}，与原批次一致。\n文件：{result.path}")
 
     def _choose_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存批次", self.path_edit.text(), ZIP_FILTER)
+        path, _ = ask_save(self, "保存批次", self.path_edit.text(), ZIP_FILTER)
         if path:
             self.path_edit.setText(path)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from confirm_desk.services.scanning.compare import DIFFERS, MATCH, RESULT_LABELS
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import scanning as ops
 from confirm_desk.ui.widgets import messages
+from confirm_desk.ui.widgets.file_dialogs import ask_open, ask_save
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff")
@@ -125,7 +125,7 @@ class ScanBar(QWidget):
             QTimer.singleShot(SETTLE_MS, self._settled)
 
     def pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择证件图像", "", "图像 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)")
+        path, _ = ask_open(self, "选择证件图像", "", "图像 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)")
         if path:
             self.read_file(Path(path))
 
@@ -270,7 +270,7 @@ class ScanBar(QWidget):
         d = self.dialog
         if not path:
             default = f"核验留证_{d.state.values['application_no']}.pdf"
-            path, _ = QFileDialog.getSaveFileName(self, "保存核验留证 PDF", default, "PDF (*.pdf)")
+            path, _ = ask_save(self, "保存核验留证 PDF", default, "PDF (*.pdf)")
         if not path:
             return
         operator = getattr(d.operator, "username", d.operator) or ""

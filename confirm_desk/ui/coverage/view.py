@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from confirm_desk.services.coverage.report import schools_of
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import coverage as ops
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_bug, show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
@@ -194,6 +194,6 @@ class CoverageView(QDialog):
         if self.report is None:
             return
         name = f"应注册情况-{self.report.as_of}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "导出应注册情况", name, "Excel (*.xlsx)")
+        path, _ = ask_save(self, "导出应注册情况", name, "Excel (*.xlsx)")
         if path:
             self.export_to(path)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from confirm_desk.services.importing.applicants import ImportResult
 from confirm_desk.services.importing.error_report import REPORT_HEADERS, report_rows, write_row_errors
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_error, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
@@ -49,7 +49,7 @@ class ImportResultDialog(QDialog):
         layout.addWidget(buttons)
 
     def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出错误报告", "导入错误.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
+        path, _ = ask_save(self, "导出错误报告", "导入错误.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
         if not path:
             return
         try:

@@ -61,15 +61,14 @@ def show_national(flow: Workflow):
 
 def export_list(flow: Workflow, path: str | None = None) -> None:
     """The rows matching the list's criteria, the columns on screen, ID numbers in full."""
-    from PySide6.QtWidgets import QFileDialog
-
     from confirm_desk.ui.main.applicant_model import COLUMN_KEYS
     from confirm_desk.ui.ops.list_export import export_list as job
+    from confirm_desk.ui.widgets.file_dialogs import ask_save
     from confirm_desk.ui.widgets.messages import show_info
 
     applicants: ApplicantListPanel = flow.applicants
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(flow.host, "导出当前列表", "申请人名单.xlsx", "Excel (*.xlsx)")
+        path, _ = ask_save(flow.host, "导出当前列表", "申请人名单.xlsx", "Excel (*.xlsx)")
         if not path:
             return
     hidden = applicants.table.horizontalHeader().isSectionHidden

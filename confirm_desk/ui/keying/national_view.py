@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,6 +28,7 @@ from confirm_desk.services.keying.verify import (
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops import Store
 from confirm_desk.ui.ops import keying as ops
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import ask, show_info
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
 
@@ -140,6 +140,6 @@ class NationalView(QDialog):
     def _export(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "导出国家系统核对", "国家系统核对.xlsx", "Excel (*.xlsx)")
+        path, _ = ask_save(self, "导出国家系统核对", "国家系统核对.xlsx", "Excel (*.xlsx)")
         if path:
             self.export_to(path)

@@ -27,9 +27,9 @@ RealWork = Callable[["Workflow"], None]
 def _save_path(host: QWidget, title: str, default: str) -> str:
     """An .xlsx to write, chosen by the clerk ("" when cancelled). QFileDialog and the message boxes load when
     first used: the window's first paint does without them."""
-    from PySide6.QtWidgets import QFileDialog
+    from confirm_desk.ui.widgets.file_dialogs import ask_save
 
-    path, _ = QFileDialog.getSaveFileName(host, title, default, "Excel (*.xlsx)")
+    path, _ = ask_save(host, title, default, "Excel (*.xlsx)")
     return path
 
 

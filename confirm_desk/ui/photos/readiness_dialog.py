@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from confirm_desk.domain.errors import KnownError
 from confirm_desk.services.photos.readiness import ReadinessResult
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.ops.papers import prepare_photos_job, save_report_job
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_bug, show_error, show_info
 from confirm_desk.ui.widgets.path_picker import ZIP_FILTER, PathPicker
 from confirm_desk.ui.widgets.rows_model import RowsModel, report_table
@@ -144,7 +144,7 @@ class ReadinessDialog(QDialog):
             return
         if path is None:
             default = str(Path(self.out_edit.text().strip() or ".") / "照片问题报告.xlsx")
-            chosen, _ = QFileDialog.getSaveFileName(self, "保存问题报告", default, "Excel (*.xlsx)")
+            chosen, _ = ask_save(self, "保存问题报告", default, "Excel (*.xlsx)")
             if not chosen:
                 return
             path = Path(chosen)

@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -28,6 +27,7 @@ from confirm_desk.ui.ops.photos import (
     presets_and_active,
 )
 from confirm_desk.ui.photos.review_model import FILTERS, ItemRole, PhotoReviewModel, ReviewFilter
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_info
 
 FILTER_LABELS = {"all": "全部", "problems": "只看有问题的", "no_photo": "无照片"}
@@ -195,7 +195,7 @@ class PhotoReviewDialog(QDialog):
         if only_problems is None:
             only_problems = self.proxy.mode != "all"
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "保存照片核对表", "照片核对表.pdf", "PDF (*.pdf)")
+            path, _ = ask_save(self, "保存照片核对表", "照片核对表.pdf", "PDF (*.pdf)")
             if not path:
                 return
         self.runner.run("正在生成照片核对表", contact_sheet_job(self.store, path, only_problems),

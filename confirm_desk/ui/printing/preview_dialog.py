@@ -14,7 +14,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressDialog,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from confirm_desk.services.output_files import atomic_output
+from confirm_desk.ui.widgets.file_dialogs import ask_save
 from confirm_desk.ui.widgets.messages import show_error, show_info
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,7 @@ class PrintPreviewDialog(QDialog):
         is not printing: the print is recorded only when the pages go to a printer."""
         asked = target is None
         if target is None:
-            name, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", str(Path.home() / self.save_name),
-                                                  "PDF 文件 (*.pdf)")
+            name, _ = ask_save(self, "另存为 PDF", self.save_name, "PDF 文件 (*.pdf)")
             if not name:
                 return None
             target = Path(name)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from confirm_desk.domain.errors import KnownError
 from confirm_desk.preferences import PREFERENCES, TABS, Kind, Preference, Scope, Value
 from confirm_desk.services.accounts import Account
 from confirm_desk.ui.ops.settings import PreferencesStore
+from confirm_desk.ui.widgets.file_dialogs import ask_folder
 
 NO_DATE = QDate(2000, 1, 1)  # the QDateEdit minimum stands for "not set" (shown as 未设置)
 
@@ -84,7 +84,7 @@ class PreferenceEditor:
         return line
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.widget, self.pref.label, self.line.text())
+        folder = ask_folder(self.widget, self.pref.label, self.line.text())
         if folder:
             self.line.setText(folder)
 

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from confirm_desk.ui.widgets.file_dialogs import ask_folder, ask_open
 
 ZIP_FILTER = "压缩包 (*.zip)"
 
@@ -38,14 +40,14 @@ class PathPicker(QWidget):
 
         def choose() -> None:
             title = caption if isinstance(caption, str) else caption()
-            path, _ = QFileDialog.getOpenFileName(self, title, self.text(), file_filter)
+            path, _ = ask_open(self, title, self.text(), file_filter)
             self._chosen(path)
 
         return self._button(label, choose)
 
     def add_folder_button(self, label: str, caption: str) -> QPushButton:
         def choose() -> None:
-            self._chosen(QFileDialog.getExistingDirectory(self, caption, self.text()))
+            self._chosen(ask_folder(self, caption, self.text()))
 
         return self._button(label, choose)
 
