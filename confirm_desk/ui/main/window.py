@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
-from confirm_desk import APP_NAME_ZH
 from confirm_desk.ui.jobs import JobRunner
 from confirm_desk.ui.main.actions import MainActions
 from confirm_desk.ui.main.applicant_list import ApplicantListPanel
@@ -65,7 +64,8 @@ class MainWindow(QMainWindow):
         self.runner = runner or JobRunner(self)
         self.preferences = PreferencesStore(self.home, parent=self)
         self.preferences.changed.connect(self._preferences_changed)
-        title = f"{APP_NAME_ZH} ConfirmDesk — 教师资格定期注册现场确认"
+        # Qt adds the application's display name (确认台) after every window's title: not written here again
+        title = "教师资格定期注册现场确认 · ConfirmDesk"
         self.setWindowTitle(f"【演示数据】{title}" if self.in_demo else title)
         self.resize(1280, 760)
 
