@@ -288,10 +288,7 @@ def test_later_steps_are_reachable_from_the_main_window(imported_store, make_win
 def test_the_title_names_the_desk_once(imported_store, make_window) -> None:
     """Qt writes the application's display name (确认台) after every title: the window's own title leaves it out
     (it read 确认台 ConfirmDesk — 教师资格定期注册现场确认 — 确认台)."""
-    from PySide6.QtWidgets import QApplication
-
     from confirm_desk import APP_NAME_ZH
 
     window = make_window(imported_store)
-    QApplication.setApplicationDisplayName(APP_NAME_ZH)
     assert APP_NAME_ZH not in window.windowTitle() and "教师资格定期注册现场确认" in window.windowTitle()
