@@ -292,3 +292,27 @@ def test_the_title_names_the_desk_once(imported_store, make_window) -> None:
 
     window = make_window(imported_store)
     assert APP_NAME_ZH not in window.windowTitle() and "教师资格定期注册现场确认" in window.windowTitle()
+
+
+def test_the_query_bar_shows_its_first_choices_whole_in_the_bundled_chinese_font(qtbot) -> None:
+    """Each filter's first choice is read whole in the font the desk draws with (全部上报状态 was cut to 全部上报状…:
+    its width was counted in Latin characters)."""
+    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QWidget
+
+    from confirm_desk.paths import font_path
+    from confirm_desk.ui.main.query_bar import QueryBar
+
+    family = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(font_path())))[0]
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    holder.setFont(QFont(family, 10))
+    bar = QueryBar(holder)
+    holder.resize(400, 60)  # narrower than the bar wants: each part at its minimum
+    holder.show()
+    for combo in (bar.point, bar.status, bar.sync):
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, combo)
+        assert field.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText()), combo.currentText()

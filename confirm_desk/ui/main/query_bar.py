@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from confirm_desk.domain.statuses import Status
 from confirm_desk.domain.sync import SyncState
@@ -65,6 +75,24 @@ class QueryBar(QWidget):
         self.sync.currentIndexChanged.connect(lambda _i: self.emit_criteria())
         self.flagged.toggled.connect(lambda _b: self.emit_criteria())
         self.list_all.clicked.connect(self.clear)
+        self._fit_first_choices()
+
+    def _fit_first_choices(self) -> None:
+        """Each filter at least as wide as its first choice (全部…) in the font it is drawn in: a width counted
+        in characters is counted in Latin ones, and a Chinese font's are half as wide (全部上报状态 showed as
+        全部上报状…)."""
+        for combo in (self.point, self.status, self.sync):
+            option = QStyleOptionComboBox()
+            combo.initStyleOption(option)
+            metrics = combo.fontMetrics()
+            text = QSize(metrics.horizontalAdvance(combo.itemText(0)), metrics.height())
+            combo.setMinimumWidth(combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text,
+                                                                 combo).width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_first_choices()
 
     def set_choices(self, schools: list[str], points: list[str]) -> None:
         for combo, values, everything in ((self.school, schools, ""), (self.point, points, "全部确认点")):
