@@ -147,14 +147,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         emit_json_result(result)
     else:
-        print(f"已关联照片 {result.attached} 张，未变 {result.unchanged} 张，"
-              f"无法匹配 {len(result.unmatched)} 张，出错 {len(result.errors)} 张")
-        for name in result.unmatched:
-            print(f"  {name}：找不到证件号码或报名号相同的申请人")
-        for e in result.errors:
-            print(f"  {e.file}：{e.message}")
-        for w in result.warnings:
-            print(f"  注意 {w.file}：{w.message}")
+        print("\n".join(result.summary_lines()))
     return 1 if result.errors or result.unmatched else 0
 
 

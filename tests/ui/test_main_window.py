@@ -142,6 +142,34 @@ def test_the_first_import_into_an_empty_list_sizes_its_columns_by_the_rows(store
     assert header.sectionSize(last) < window.table.viewport().width() // 3
 
 
+def test_photos_alone_are_attached_to_the_applicants_already_imported(store, samples: Path, make_window) -> None:
+    """Photos often come after the list: the import dialog takes a photo folder without a list file (照片 menu),
+    attaches what matches and says what it did, the corrupt photo named."""
+    from confirm_desk.ui.widgets import messages
+
+    window = make_window(store)
+    window.flow.run_import(samples / "applicants_export.xlsx")
+    assert window.model.rowCount() == 60
+    for dialog in list(window.open_dialogs):
+        dialog.close()
+    window.menus.act_import_photos.trigger()
+    dialog = next(d for d in window.open_dialogs if isinstance(d, ImportDialog))
+    dialog.buttons.accepted.emit()  # nothing chosen: said plainly, the dialog stays
+    assert messages.shown[-1][0] == "error" and "只选择照片文件夹" in messages.shown[-1][1]
+    dialog.photos_edit.setText(str(samples / "photos"))
+    dialog.buttons.accepted.emit()
+    kind, text = messages.shown[-1]
+    assert kind == "info" and text.startswith("已关联照片 55 张，未变 0 张，无法匹配 0 张，出错 1 张")
+    assert "320106198703218941.jpg" in text
+    assert window.model.total == 60  # no applicant added or changed by photos alone
+    from sqlalchemy import func, select
+
+    from confirm_desk.store.models import Photo
+
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Photo)) == 55
+
+
 def test_import_of_a_bad_file_shows_a_message(store, make_window, tmp_path: Path) -> None:
     from confirm_desk.ui.widgets import messages
 

@@ -78,7 +78,8 @@ def test_choosing_a_workbook_lists_its_sheets(qtbot, monkeypatch, samples: Path,
 def test_each_import_dialog_says_what_file_is_missing(qtbot, store, tmp_path) -> None:
     runner = JobRunner(None, synchronous=True)
     dialogs = [ImportDialog(), StaffImportDialog(store, "clerk", runner), EvidenceImportDialog(store, "clerk", runner)]
-    expected = ["请选择要导入的名单文件。", "请选择要导入的教职工名单文件。", "请选择要导入的文件。"]
+    expected = ["请选择要导入的名单文件；只补充照片时，只选择照片文件夹或压缩包。", "请选择要导入的教职工名单文件。",
+                "请选择要导入的文件。"]
     for dialog, message in zip(dialogs, expected, strict=True):
         qtbot.addWidget(dialog)
         assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).text() == "开始导入"

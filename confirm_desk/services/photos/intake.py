@@ -33,6 +33,14 @@ class PhotoImportResult:
     errors: list[PhotoError] = field(default_factory=list)
     warnings: list[PhotoError] = field(default_factory=list)
 
+    def summary_lines(self) -> list[str]:
+        """What the attach did, for people: the counts, then each photo not attached and each warning."""
+        return [f"已关联照片 {self.attached} 张，未变 {self.unchanged} 张，"
+                f"无法匹配 {len(self.unmatched)} 张，出错 {len(self.errors)} 张",
+                *(f"  {name}：找不到证件号码或报名号相同的申请人" for name in self.unmatched),
+                *(f"  {e.file}：{e.message}" for e in self.errors),
+                *(f"  注意 {w.file}：{w.message}" for w in self.warnings)]
+
 
 def photo_key(stem: str) -> str:
     """What a file name says about its applicant: full-width digits and letters made half-width (a name

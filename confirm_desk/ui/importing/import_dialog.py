@@ -52,14 +52,17 @@ class ImportDialog(ImportFileDialog):
         self.sheet_combo.setVisible(several)
         self.sheet_label.setVisible(several)
 
-    def paths(self) -> tuple[Path, Path | None]:
-        return Path(self.file_picker.text()), self.photos_picker.path()
+    def paths(self) -> tuple[Path | None, Path | None]:
+        """The list file (None: photos only, for applicants already imported) and the photos."""
+        return self.file_picker.path(), self.photos_picker.path()
 
     def start(self) -> None:
-        """开始导入: the workflow reads paths() and sheet() once the dialog is accepted."""
-        if self.chosen_file("请选择要导入的名单文件。") is None:
-            return
+        """开始导入: the workflow reads paths() and sheet() once the dialog is accepted. Photos alone are
+        attached to the applicants already in the store (they often come later than the list)."""
         photos = self.photos_picker.path()
+        if (photos is None or self.file_picker.path() is not None) and self.chosen_file(
+                "请选择要导入的名单文件；只补充照片时，只选择照片文件夹或压缩包。") is None:
+            return
         if photos is not None and not photos.exists():
             show_error(self, f"照片文件夹或压缩包不存在：{photos}")
             return

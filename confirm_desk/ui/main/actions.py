@@ -47,6 +47,8 @@ class MainActions(QObject):
         self.act_find = action("查找", lists.query.focus_search, QKeySequence.StandardKey.Find)
         self.act_list_all = action("列出全部", lists.query.clear, "Ctrl+L")
         self.act_crop = action("裁剪照片…", f.crop_photo, "Ctrl+E")
+        # the import dialog, whose list file may be left empty: photos alone for the applicants already in
+        self.act_import_photos = action("导入照片（文件夹或压缩包）…", f.import_applicants)
         self.act_export_batch = action("导出上报批次…", f.export_batch, "Ctrl+Shift+B")
         self.act_conflicts = action("处理导入冲突…", f.review_conflicts)
         self.act_export_roster = action("导出花名册…", lambda: f.export_sheet("roster"))
@@ -127,7 +129,8 @@ class MainActions(QObject):
         self.act_print_cards = action("网报填写卡（教职工名单）…", f.print_cards)
         self.print_menu.addAction(self.act_print_cards)
         self.photo_menu = bar.addMenu("照片(&O)")
-        for act in (self.act_crop, self.act_photo_review, self.act_normalize_selected, self.act_normalize_all):
+        for act in (self.act_import_photos, self.act_crop, self.act_photo_review, self.act_normalize_selected,
+                    self.act_normalize_all):
             self.photo_menu.addAction(act)
         self.photo_menu.addSeparator()
         self.photo_menu.addAction(self.act_photo_readiness)

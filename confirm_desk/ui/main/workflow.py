@@ -18,10 +18,12 @@ if TYPE_CHECKING:  # the window is built before SQLAlchemy is loaded: what needs
     from confirm_desk.services.accounts import Account
     from confirm_desk.services.confirming.confirmation import CheckState
     from confirm_desk.services.importing.applicants import ImportResult
+    from confirm_desk.services.photos.intake import PhotoImportResult
     from confirm_desk.ui.ops import Store
     from confirm_desk.ui.ops.settings import PreferencesStore
 
 RealWork = Callable[["Workflow"], None]
+PHOTO_LINES_SHOWN = 25  # of a photos-only import's report in its message box (the rest: `photos import` in a shell)
 
 
 def _save_path(host: QWidget, title: str, default: str) -> str:
@@ -198,8 +200,29 @@ class Workflow(QObject):
         from confirm_desk.ui.importing.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.host)
-        dialog.accepted.connect(lambda: self.run_import(*dialog.paths(), sheet=dialog.sheet()))
+        dialog.accepted.connect(lambda: self._import_chosen(*dialog.paths(), sheet=dialog.sheet()))
         self.show_dialog(dialog)
+
+    def _import_chosen(self, file: Path | None, photos: Path | None, sheet: str | None) -> None:
+        if file is not None:
+            self.run_import(file, photos, sheet=sheet)
+        elif photos is not None:
+            self.attach_photos(photos)
+
+    def attach_photos(self, photos: Path) -> None:
+        """Photos alone, for the applicants already in the real store (from the demo too: its applicants are
+        made up, no photo is theirs); what was attached and what was not is shown."""
+        from confirm_desk.ui.ops import importing as import_ops
+        from confirm_desk.ui.widgets.messages import show_info
+
+        def done(result: PhotoImportResult) -> None:
+            if not self.in_demo:
+                self.applicants.refresh()
+            lines = result.summary_lines()
+            more = len(lines) - PHOTO_LINES_SHOWN
+            show_info(self.host, "\n".join(lines[:PHOTO_LINES_SHOWN]) + (f"\n……另有 {more} 条" if more > 0 else ""))
+
+        self.runner.run(f"正在导入照片 {photos.name}", import_ops.photos_job(self.home, photos, self.operator), done)
 
     def run_import(self, file: Path, photos: Path | None = None, manual: dict[str, str] | None = None,
                    sheet: str | None = None) -> None:
