@@ -103,6 +103,15 @@ def test_a_refused_import_from_the_demo_leaves_the_clerk_in_the_demo(qtbot, real
     assert app.open_demo_store(real) is not None  # the next start still shows the demo
 
 
+def test_photos_alone_are_not_imported_into_the_demo(qtbot, real, samples) -> None:
+    """The demo's applicants are made up and the real store has none yet: said plainly, nothing attached."""
+    window = start(qtbot, real)
+    messages.shown.clear()
+    window.flow.attach_photos(samples / "photos")
+    assert [kind for kind, _text in messages.shown] == ["error"] and "先导入正式名单" in messages.shown[0][1]
+    assert window.in_demo and window.successor is None
+
+
 def test_start_real_work_from_the_menu_even_before_an_import(qtbot, real) -> None:
     window = start(qtbot, real)
     messages.answers.append(False)

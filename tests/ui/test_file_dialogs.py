@@ -32,6 +32,7 @@ def asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 def test_a_bare_name_opens_in_documents_then_where_the_clerk_last_saved(asked, tmp_path: Path) -> None:
     seen, answers = asked
+    (tmp_path / "U盘").mkdir()
     answers.extend(["", str(tmp_path / "U盘" / "花名册.xlsx"), ""])
     assert file_dialogs.ask_save(None, "导出花名册", "花名册.xlsx", "Excel (*.xlsx)") == ("", "Excel (*.xlsx)")
     assert Path(seen[0]) == file_dialogs.documents() / "花名册.xlsx"
@@ -44,8 +45,21 @@ def test_a_bare_name_opens_in_documents_then_where_the_clerk_last_saved(asked, t
 
 def test_a_path_naming_its_folder_is_kept_and_a_folder_chosen_is_remembered(asked, tmp_path: Path) -> None:
     seen, answers = asked
+    (tmp_path / "照片").mkdir()
     answers.extend([str(tmp_path / "照片"), ""])
     assert file_dialogs.ask_folder(None, "照片文件夹", str(tmp_path / "旧")) == str(tmp_path / "照片")
     assert seen[0] == str(tmp_path / "旧")
     file_dialogs.ask_save(None, "另存为 PDF", "受理凭证-1人-20261204-0915.pdf", "PDF 文件 (*.pdf)")
     assert seen[1] == str(tmp_path / "照片" / "受理凭证-1人-20261204-0915.pdf")
+
+
+def test_a_remembered_folder_that_is_gone_gives_way_to_documents(asked, tmp_path: Path) -> None:
+    """A U盘 taken out since the last save: Qt would fall back to the working directory."""
+    seen, answers = asked
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    answers.extend([str(stick / "花名册.xlsx"), ""])
+    file_dialogs.ask_save(None, "导出花名册", "花名册.xlsx", "Excel (*.xlsx)")
+    stick.rmdir()
+    file_dialogs.ask_save(None, "导出花名册", "花名册.xlsx", "Excel (*.xlsx)")
+    assert Path(seen[1]) == file_dialogs.documents() / "花名册.xlsx"

@@ -10,6 +10,7 @@ smaller photos are refused with a request to retake.
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ from confirm_desk.services.photos.decoding import (
     SUPPORTED_TEXT,
     open_image,
 )
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -80,6 +83,7 @@ def _refusals() -> Iterator[None]:
         raise PhotoRefused(str(exc) if HEIF_MISSING in str(exc) else f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）"
                            ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        log.info("photo refused as damaged: %s", exc)  # Pillow's words, for whoever looks into it
         raise PhotoRefused(DAMAGED) from exc
 
 

@@ -3,6 +3,7 @@ opener the normaliser uses (decoding.py): what is accepted here can be normalise
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from confirm_desk.services.photos.decoding import (
     SUPPORTED_TEXT,
     open_image,
 )
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -50,7 +53,8 @@ def probe_photo(data: bytes) -> ProbeResult:
         if HEIF_MISSING in str(exc):
             return ProbeResult(False, format="HEIF", problem=HEIF_MISSING)
         return ProbeResult(False, problem=f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）")
-    except (OSError, SyntaxError, ValueError, EOFError):
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        log.info("photo unusable as damaged: %s", exc)  # Pillow's words, for whoever looks into it
         return ProbeResult(False, problem=DAMAGED)
     width, height = size
     problem = ""

@@ -221,6 +221,9 @@ class MainWindow(QMainWindow):
 
     def start_real_work(self, then: Callable[[MainWindow], None] | None = None) -> None:
         """Leave the demo: mark the real store as in use and open its window in place of this one."""
+        if self.successor is not None and then is not None:  # switched already: the work goes on there
+            then(self.successor)
+            return
         if not self.in_demo or self.successor is not None:
             return
         from confirm_desk.ui.widgets.messages import ask

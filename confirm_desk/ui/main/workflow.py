@@ -210,19 +210,23 @@ class Workflow(QObject):
             self.attach_photos(photos)
 
     def attach_photos(self, photos: Path) -> None:
-        """Photos alone, for the applicants already in the real store (from the demo too: its applicants are
-        made up, no photo is theirs); what was attached and what was not is shown."""
+        """Photos alone, for the applicants already in the store; what was attached and what was not is shown.
+        Not in the demo: its applicants are made up (no photo is theirs) and the real store has none yet."""
         from confirm_desk.ui.ops import importing as import_ops
-        from confirm_desk.ui.widgets.messages import show_info
+        from confirm_desk.ui.widgets.messages import show_error, show_info
+
+        if self.in_demo:
+            show_error(self.host, "演示数据中不能单独导入照片：演示申请人是虚构的，照片不会属于他们。\n"
+                                  "请先导入正式名单（文件 → 导入申请人…，可同时选择照片），以后再单独补充照片。")
+            return
 
         def done(result: PhotoImportResult) -> None:
-            if not self.in_demo:
-                self.applicants.refresh()
+            self.applicants.refresh()
             lines = result.summary_lines()
             more = len(lines) - PHOTO_LINES_SHOWN
             show_info(self.host, "\n".join(lines[:PHOTO_LINES_SHOWN]) + (f"\n……另有 {more} 条" if more > 0 else ""))
 
-        self.runner.run(f"正在导入照片 {photos.name}", import_ops.photos_job(self.home, photos, self.operator), done)
+        self.runner.run(f"正在导入照片 {photos.name}", import_ops.photos_job(self.store, photos, self.operator), done)
 
     def run_import(self, file: Path, photos: Path | None = None, manual: dict[str, str] | None = None,
                    sheet: str | None = None) -> None:

@@ -111,8 +111,9 @@ class PrintPreviewDialog(QDialog):
         except OSError as exc:
             show_error(self, f"无法保存到 {target}：{exc.strerror or exc}")
             return None
-        if asked:
-            show_info(self, f"已保存到 {target}\n（另存的 PDF 不算已打印：打印后，“待打印”才会减少）")
+        if asked:  # for papers whose print is recorded, saying that a saved copy is not a print
+            show_info(self, f"已保存到 {target}" + (
+                "\n（另存的 PDF 不算已打印：打印后，“待打印”才会减少）" if self.on_printed is not None else ""))
         return target
 
     def print_with_dialog(self) -> None:

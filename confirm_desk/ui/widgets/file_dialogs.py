@@ -26,7 +26,9 @@ def start_in(name: str = "") -> str:
     """`name` placed in the folder a dialog opens in; a path that names its folder is kept as it is."""
     if name and Path(name).is_absolute():
         return name
-    folder = _last.get("folder") or documents()
+    folder = _last.get("folder")
+    if folder is None or not folder.is_dir():  # a U盘 taken out since: Qt would fall back to the working directory
+        folder = documents()
     return str(folder / name) if name else str(folder)
 
 
