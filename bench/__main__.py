@@ -207,11 +207,17 @@ def bench_cli_startup(repeat: int) -> list[dict]:
                 note=f"wall {med(a, 'wall'):.2f} s vs {med(b, 'wall'):.2f} s")]
 
 
+def list_store(count: int, late: bool) -> tuple[Path, str]:
+    """The store the list's rows run on, and how the rows name it: the fresh import, or bench/data.py's
+    late_store (late in the campaign, a photo per applicant)."""
+    return (late_store if late else store_with)(count), f"{count:,}{' late' if late else ''}"
+
+
 def bench_search(count: int, late: bool = False) -> list[dict]:
-    result = run_child("bench.search_child", str((late_store if late else store_with)(count)))
+    db, count_of = list_store(count, late)
+    result = run_child("bench.search_child", str(db))
     fts = (f"FTS5 trigram better on {result['fts_better_keys']} keys" if result["fts5_trigram"]
            else "FTS5 trigram not available in this SQLite: index plan only")
-    count_of = f"{count:,}{_LATE if late else ''}"
     return [row(f"search-as-you-type p95 over {count_of}, per key", result["p95_ms"], result["floor_p95_ms"],
                 2.0, "ms", note=f"{result['keys']} keys; slowest: {result['worst']}; count shown p95 "
                 f"{result['count_p95_ms']:.0f} ms; {fts}")]
@@ -222,8 +228,8 @@ def bench_gui(count: int, repeat: int, late: bool = False) -> list[dict]:
     bare table, alternated; CPU seconds of the process up to that paint are the ratio, wall is in the note."""
     from bench.proc import load_avg
 
-    db = str((late_store if late else store_with)(count))
-    count_of = f"{count:,}{_LATE if late else ''}"
+    store, count_of = list_store(count, late)
+    db = str(store)
     runs: dict[str, list[dict]] = {"ours": [], "bare_window": [], "bare_table": []}
     for _ in range(repeat):
         for which, args in (("ours", [db]), ("bare_window", []), ("bare_table", [db])):
@@ -243,9 +249,6 @@ def bench_gui(count: int, repeat: int, late: bool = False) -> list[dict]:
         row(f"list process RSS, {count_of}", med("ours", "rss_mb"), 250, None, "MB", 250,
             note="floor column = the goal"),
     ]
-
-
-_LATE = " late"  # the row's store is bench/data.py's late_store
 
 
 def print_table(rows: list[dict]) -> None:

@@ -252,11 +252,11 @@ def save_check(
         if data.outcome is Status.CONFIRMED:
             problems = guard.problems_after(session, applicant_id, applicant.values(), data.compares,
                                             data.materials, data.conditions)
-            if problems and not data.override_reason.strip():
-                raise guard.DecisionBlocked(problems)
-            if problems and (refusal := guards.override_reason_refusal(data.override_reason)):
-                raise RuleViolation(refusal)
             if problems:
+                if not data.override_reason.strip():
+                    raise guard.DecisionBlocked(problems)
+                if refusal := guards.override_reason_refusal(data.override_reason):
+                    raise RuleViolation(refusal)
                 event("override", "status", status.value, Status.CONFIRMED.value,
                       f"{data.override_reason.strip()}（越过：{'；'.join(p.text for p in problems)}）")
                 changes += 1

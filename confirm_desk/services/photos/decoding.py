@@ -10,11 +10,14 @@ other format, and a JPEG claiming more than that, stays refused."""
 from __future__ import annotations
 
 import io
+import logging
 import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PIL.ImageFile import ImageFile
+
+log = logging.getLogger(__name__)
 
 SUPPORTED_FORMATS = ("JPEG", "MPO", "PNG", "BMP", "WEBP", "GIF", "TIFF", "HEIF")
 SUPPORTED_TEXT = "JPEG、PNG、BMP、WebP、GIF、TIFF、HEIC"
@@ -26,6 +29,23 @@ HEIF_MISSING = ("HEIC/HEIF 照片（苹果手机默认格式）需要 pillow-hei
                 "请在手机上改用“兼容性最佳”格式，或把照片转换为 JPEG 后再导入")
 # Pillow's own words ("Truncated File Read", "image file is truncated") are English and say no more to a clerk
 DAMAGED = "图片文件已损坏或不完整：请重新拍摄或从相机、扫描仪重新导出这张照片"
+BOMB_MESSAGE = "图片像素过多（疑似“解压炸弹”），已拒绝"
+UNRECOGNISED = f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）"
+
+
+def refusal_of(exc: BaseException) -> str | None:
+    """The clerk's words for a failure of Pillow's to open or decode a photo (the probe's and the normaliser's
+    alike); None for anything else. Its bomb guard stays on: both its error and its warning are refusals."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return BOMB_MESSAGE
+    if isinstance(exc, UnidentifiedImageError):  # an OSError: before the damaged files
+        return HEIF_MISSING if HEIF_MISSING in str(exc) else UNRECOGNISED
+    if isinstance(exc, (OSError, SyntaxError, ValueError, EOFError)):
+        log.info("photo refused as damaged: %s", exc)  # Pillow's words, for whoever looks into it
+        return DAMAGED
+    return None
 
 
 def is_jpeg(data: bytes) -> bool:

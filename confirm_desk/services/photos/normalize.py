@@ -10,7 +10,6 @@ smaller photos are refused with a request to retake.
 from __future__ import annotations
 
 import io
-import logging
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,14 +28,11 @@ from confirm_desk.domain.photo_frame import (
     whole_frame,
 )
 from confirm_desk.services.photos.decoding import (
-    DAMAGED,
-    HEIF_MISSING,
     SUPPORTED_FORMATS,
     SUPPORTED_TEXT,
     open_image,
+    refusal_of,
 )
-
-log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -46,7 +42,6 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 TARGET = (TARGET_W, TARGET_H)
 DEFAULT_MAX_BYTES = 60 * 1024
-BOMB_MESSAGE = "图片像素过多（疑似“解压炸弹”），已拒绝"
 QUALITIES = (92, 85, 78, 70, 60, 50, 40, 30)  # first one that fits under the ceiling wins
 
 # Transpose steps, as Pillow method values: EXIF orientation -> the steps that make it upright
@@ -73,18 +68,13 @@ def _refusals() -> Iterator[None]:
     """Pillow's many failures as one plain message each. Its bomb guard stays on; the pixel count that
     only makes it warn is refused in _open (warnings.catch_warnings is not thread-safe: batch jobs run
     in worker threads)."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         yield
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoRefused(BOMB_MESSAGE) from exc
-    except UnidentifiedImageError as exc:
-        raise PhotoRefused(str(exc) if HEIF_MISSING in str(exc) else f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）"
-                           ) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        log.info("photo refused as damaged: %s", exc)  # Pillow's words, for whoever looks into it
-        raise PhotoRefused(DAMAGED) from exc
+    except Exception as exc:
+        message = refusal_of(exc)
+        if message is None:
+            raise
+        raise PhotoRefused(message) from exc
 
 
 def _open(data: bytes) -> tuple[ImageFile, tuple[int, ...]]:

@@ -3,19 +3,16 @@ opener the normaliser uses (decoding.py): what is accepted here can be normalise
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from confirm_desk.services.photos.decoding import (
-    DAMAGED,
     HEIF_MISSING,
     SUPPORTED_FORMATS,
     SUPPORTED_TEXT,
     open_image,
+    refusal_of,
 )
-
-log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -33,8 +30,6 @@ class ProbeResult:
 
 
 def probe_photo(data: bytes) -> ProbeResult:
-    from PIL import Image, UnidentifiedImageError
-
     if not data:
         return ProbeResult(False, problem="照片文件为空（0 字节）")
     try:
@@ -47,15 +42,11 @@ def probe_photo(data: bytes) -> ProbeResult:
                 size = (size[1], size[0])
             image.draft("RGB", TARGET_SIZE)  # JPEG: decoded at 1/8 scale (a 108 MP photo costs ~2 MP)
             image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return ProbeResult(False, problem="图片像素过多（疑似“解压炸弹”），已拒绝")
-    except UnidentifiedImageError as exc:
-        if HEIF_MISSING in str(exc):
-            return ProbeResult(False, format="HEIF", problem=HEIF_MISSING)
-        return ProbeResult(False, problem=f"不是可识别的图片文件（支持 {SUPPORTED_TEXT}）")
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        log.info("photo unusable as damaged: %s", exc)  # Pillow's words, for whoever looks into it
-        return ProbeResult(False, problem=DAMAGED)
+    except Exception as exc:
+        message = refusal_of(exc)
+        if message is None:
+            raise
+        return ProbeResult(False, format="HEIF" if message == HEIF_MISSING else "", problem=message)
     width, height = size
     problem = ""
     if width < TARGET_SIZE[0] or height < TARGET_SIZE[1]:

@@ -239,11 +239,8 @@ class Workflow(QObject):
             if not ask_mapping(self.host, exc, lambda chosen: self.run_import(file, photos, chosen, sheet)):
                 self.runner.show_failure(exc)
 
-        def done(result: ImportResult) -> None:
-            if self.in_demo:  # the first real import leaves the demo: its result is shown in the real store
-                self.in_real_store(lambda flow: flow.show_import_result(result))
-            else:
-                self.show_import_result(result)
+        def done(result: ImportResult) -> None:  # from the demo, shown once the window is the real store's
+            self.in_real_store(lambda flow: flow.show_import_result(result))
 
         self.runner.run(f"正在导入 {file.name}",
                         import_ops.import_job(self.home, file, photos, self.operator, manual, sheet), done, failed)
