@@ -313,13 +313,24 @@ def test_later_steps_are_reachable_from_the_main_window(imported_store, make_win
     assert {CoverageView, FollowUpView} <= kinds
 
 
-def test_the_title_names_the_desk_once(imported_store, make_window) -> None:
-    """Qt writes the application's display name (确认台) after every title: the window's own title leaves it out
+def test_the_title_names_the_desk_once(imported_store, make_window, qtbot) -> None:
+    """Qt writes the application's display name (确认台) after every title not ending with it: the titles leave it out
     (it read 确认台 ConfirmDesk — 教师资格定期注册现场确认 — 确认台)."""
     from confirm_desk import APP_NAME_ZH
 
+    from confirm_desk.ui.accounts.login_dialog import LoginDialog
+    from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
+    from confirm_desk.ui.settings.help_dialog import AboutDialog, HelpDialog
+
     window = make_window(imported_store)
     assert APP_NAME_ZH not in window.windowTitle() and "教师资格定期注册现场确认" in window.windowTitle()
+    dialogs = [LoginDialog(imported_store), FirstRunDialog(imported_store), HelpDialog()]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+    assert [d.windowTitle() for d in dialogs] == ["首次运行", "确认点信息", "使用说明"]  # "确认台 — 首次运行 — 确认台"
+    about = AboutDialog()
+    qtbot.addWidget(about)
+    assert about.windowTitle().endswith(APP_NAME_ZH)  # ending with it, Qt adds nothing
 
 
 def test_the_query_bar_shows_its_first_choices_whole_in_the_bundled_chinese_font(qtbot) -> None:

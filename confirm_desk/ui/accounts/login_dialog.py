@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk import APP_NAME_ZH
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.services.accounts import Account, LoginResult
 from confirm_desk.ui.jobs import JobRunner
@@ -105,8 +104,8 @@ class LoginDialog(QDialog):
 
     def _title(self) -> str:
         if self.lock_account is not None:
-            return f"{APP_NAME_ZH} — 已锁定"
-        return f"{APP_NAME_ZH} — {'首次运行' if self.first_run else '登录'}"
+            return "已锁定"  # Qt adds the application's display name (确认台) after every title
+        return "首次运行" if self.first_run else "登录"
 
     def _intro(self) -> str:
         if self.lock_account is not None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from confirm_desk import APP_NAME_ZH
 from confirm_desk.domain.errors import KnownError
 from confirm_desk.services.accounts import Account
 from confirm_desk.ui.jobs import JobRunner
@@ -31,7 +30,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.store, self.account = store, account
         self.runner = runner or JobRunner(self)
-        self.setWindowTitle(f"{APP_NAME_ZH} — 确认点信息")
+        self.setWindowTitle("确认点信息")  # Qt adds " — 确认台" (the application's display name)
         self.setMinimumWidth(460)
         intro = QLabel("请填写本确认点的名称和代码。名称会打印在受理凭证和报表上，"
                        "以后可在“编辑 → 首选项”中修改。")

@@ -51,7 +51,7 @@ class HelpDialog(TextDialog):
     """`HelpDialog(parent)`: the five-step workflow and the shortcuts, from resources/help/usage_zh.html."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(f"{APP_NAME_ZH} — 使用说明", (760, 720), parent)
+        super().__init__("使用说明", (760, 720), parent)  # Qt adds " — 确认台" (the application's display name)
         path = help_path()
         self.browser.setSearchPaths([str(path.parent)])
         self.browser.setHtml(path.read_text(encoding="utf-8"))
