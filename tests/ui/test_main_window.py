@@ -317,7 +317,6 @@ def test_the_title_names_the_desk_once(imported_store, make_window, qtbot) -> No
     """Qt writes the application's display name (确认台) after every title not ending with it: the titles leave it out
     (it read 确认台 ConfirmDesk — 教师资格定期注册现场确认 — 确认台)."""
     from confirm_desk import APP_NAME_ZH
-
     from confirm_desk.ui.accounts.login_dialog import LoginDialog
     from confirm_desk.ui.settings.first_run_dialog import FirstRunDialog
     from confirm_desk.ui.settings.help_dialog import AboutDialog, HelpDialog
